@@ -1,0 +1,76 @@
+//! The crate-wide error: one of the module errors, for edges (CLI, wasm) that handle any.
+
+use crate::i18n::{Localized, Message};
+
+/// Any error from the library, keeping its module's stable code and messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// From [`crate::keys`].
+    Key(crate::keys::KeyError),
+    /// From [`crate::csr`].
+    Csr(crate::csr::CsrError),
+    /// From [`crate::pkcs12`].
+    Pkcs12(crate::pkcs12::Pkcs12Error),
+    /// From [`crate::x509`].
+    Certificate(crate::x509::CertificateError),
+    /// From [`crate::ca`].
+    Issue(crate::ca::IssueError),
+    /// A caller passed an argument the API does not accept.
+    InvalidArgument {
+        /// Which argument.
+        name: String,
+        /// Why, in English (arguments are for developers).
+        reason: String,
+    },
+}
+
+macro_rules! from {
+    ($($v:ident($t:ty)),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self { Error::$v(e) }
+        }
+    )*};
+}
+from!(
+    Key(crate::keys::KeyError),
+    Csr(crate::csr::CsrError),
+    Pkcs12(crate::pkcs12::Pkcs12Error),
+    Certificate(crate::x509::CertificateError),
+    Issue(crate::ca::IssueError)
+);
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Localized for Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Key(e) => e.code(),
+            Error::Csr(e) => e.code(),
+            Error::Pkcs12(e) => e.code(),
+            Error::Certificate(e) => e.code(),
+            Error::Issue(e) => e.code(),
+            Error::InvalidArgument { .. } => "invalid_argument",
+        }
+    }
+
+    fn message(&self) -> Message {
+        match self {
+            Error::Key(e) => e.message(),
+            Error::Csr(e) => e.message(),
+            Error::Pkcs12(e) => e.message(),
+            Error::Certificate(e) => e.message(),
+            Error::Issue(e) => e.message(),
+            Error::InvalidArgument { name, reason } => Message::new(
+                format!("引数 {name} が正しくありません: {reason}"),
+                format!("Invalid argument {name}: {reason}"),
+            ),
+        }
+    }
+}
