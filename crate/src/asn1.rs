@@ -15,8 +15,21 @@ pub(crate) enum Asn1Error {
     Truncated,
     /// A tag, length or value is malformed, or an expected element is missing.
     Malformed,
-    /// Nesting deeper than [`MAX_ASN1_DEPTH`] or lengths beyond [`MAX_INPUT_BYTES`].
+    /// Nesting deeper than [`MAX_ASN1_DEPTH`].
     TooDeep,
+    /// A length beyond [`MAX_INPUT_BYTES`].
+    TooLong,
+}
+
+impl Asn1Error {
+    /// The `(what, value, limit)` of a limit this error reports, if it is one.
+    pub(crate) fn limit(self) -> Option<(&'static str, u64, u64)> {
+        match self {
+            Asn1Error::TooDeep => Some(("nesting", MAX_ASN1_DEPTH as u64 + 1, MAX_ASN1_DEPTH as u64)),
+            Asn1Error::TooLong => Some(("length", MAX_INPUT_BYTES as u64 + 1, MAX_INPUT_BYTES as u64)),
+            _ => None,
+        }
+    }
 }
 
 pub(crate) type Result<T> = core::result::Result<T, Asn1Error>;
@@ -65,12 +78,12 @@ fn header(data: &[u8]) -> Result<(u8, usize, Option<usize>)> {
     }
     let n = usize::from(len0 & 0x7f);
     if n > 4 {
-        return Err(Asn1Error::TooDeep);
+        return Err(Asn1Error::TooLong);
     }
     let bytes = data.get(2..2 + n).ok_or(Asn1Error::Truncated)?;
     let len = bytes.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
     if len > MAX_INPUT_BYTES {
-        return Err(Asn1Error::TooDeep);
+        return Err(Asn1Error::TooLong);
     }
     Ok((first, 2 + n, Some(len)))
 }
@@ -160,7 +173,7 @@ pub(crate) fn uint_value(v: &[u8]) -> Result<u64> {
         _ => {
             let v = if v.len() > 1 && v[0] == 0 { &v[1..] } else { v };
             if v.len() > 8 {
-                return Err(Asn1Error::TooDeep);
+                return Err(Asn1Error::TooLong);
             }
             Ok(v.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
         }
@@ -200,10 +213,10 @@ fn convert(data: &[u8], depth: usize, out: &mut Vec<u8>) -> Result<usize> {
         Some(len) => Some(hlen.checked_add(len).ok_or(Asn1Error::Malformed)?),
         None => None,
     };
-    if let Some(end) = end {
-        if end > data.len() {
-            return Err(Asn1Error::Truncated);
-        }
+    if let Some(end) = end
+        && end > data.len()
+    {
+        return Err(Asn1Error::Truncated);
     }
     loop {
         match end {
@@ -301,7 +314,7 @@ pub(crate) fn bmp_string(s: &str) -> Vec<u8> {
 
 /// Decodes BMPString content (UTF-16BE) leniently: unpaired surrogates become U+FFFD.
 pub(crate) fn decode_bmp(value: &[u8]) -> Option<String> {
-    if value.len() % 2 != 0 {
+    if !value.len().is_multiple_of(2) {
         return None;
     }
     let units = value.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
@@ -353,8 +366,8 @@ mod tests {
 
     #[test]
     fn absurd_lengths_are_refused() {
-        assert_eq!(ber_to_der(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), Err(Asn1Error::TooDeep));
-        assert_eq!(ber_to_der(&[0x30, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9]), Err(Asn1Error::TooDeep));
+        assert_eq!(ber_to_der(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), Err(Asn1Error::TooLong));
+        assert_eq!(ber_to_der(&[0x30, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9]), Err(Asn1Error::TooLong));
     }
 
     #[test]

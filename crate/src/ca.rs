@@ -51,8 +51,12 @@ impl Localized for IssueError {
     }
     fn message(&self) -> Message {
         match self {
-            IssueError::InvalidValidity => Message::new("有効期間が正しくありません。", "The validity period is not valid."),
-            IssueError::SigningFailed => Message::new("証明書の署名に失敗しました。", "Signing the certificate failed."),
+            IssueError::InvalidValidity => {
+                Message::new("有効期間が正しくありません。", "The validity period is not valid.")
+            }
+            IssueError::SigningFailed => {
+                Message::new("証明書の署名に失敗しました。", "Signing the certificate failed.")
+            }
             IssueError::Key(e) => e.message(),
         }
     }
@@ -136,7 +140,8 @@ impl BuilderProfile for Profile {
                     usages |= KeyUsages::KeyAgreement;
                 }
                 exts.push((true, &KeyUsage(usages)).to_extension(subject, &exts)?);
-                let eku = ExtendedKeyUsage(vec![crate::x509::oid::EKU_EMAIL_PROTECTION, crate::x509::oid::EKU_CLIENT_AUTH]);
+                let eku =
+                    ExtendedKeyUsage(vec![crate::x509::oid::EKU_EMAIL_PROTECTION, crate::x509::oid::EKU_CLIENT_AUTH]);
                 exts.push((false, &eku).to_extension(subject, &exts)?);
                 if !emails.is_empty() {
                     let mut names = Vec::new();
@@ -181,7 +186,11 @@ pub struct IssueRequest<'a> {
 }
 
 /// Issues a certificate signed by `issuer_key`; `issuer` is `None` for a self-signed root.
-pub fn issue(req: IssueRequest<'_>, issuer_key: &PrivateKey, issuer: Option<&Certificate>) -> Result<Certificate, IssueError> {
+pub fn issue(
+    req: IssueRequest<'_>,
+    issuer_key: &PrivateKey,
+    issuer: Option<&Certificate>,
+) -> Result<Certificate, IssueError> {
     if req.not_after <= req.not_before {
         return Err(IssueError::InvalidValidity);
     }
@@ -192,7 +201,8 @@ pub fn issue(req: IssueRequest<'_>, issuer_key: &PrivateKey, issuer: Option<&Cer
     let serial = SerialNumber::new(&serial).map_err(|_| IssueError::SigningFailed)?;
     let validity = Validity::new(time(req.not_before)?, time(req.not_after)?);
     let spki_der = req.subject_key.to_spki_der().map_err(IssueError::Key)?;
-    let spki = <SubjectPublicKeyInfoOwned as der::Decode>::from_der(&spki_der).map_err(|_| IssueError::SigningFailed)?;
+    let spki =
+        <SubjectPublicKeyInfoOwned as der::Decode>::from_der(&spki_der).map_err(|_| IssueError::SigningFailed)?;
     let profile = Profile {
         subject: req.subject,
         issuer: issuer.map(|c| c.tbs_certificate().subject().clone()),

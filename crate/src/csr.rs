@@ -174,10 +174,9 @@ impl Localized for CsrError {
 
     fn message(&self) -> Message {
         match self {
-            CsrError::MissingField { field } => Message::new(
-                format!("{}を入力してください。", field_ja(field)),
-                format!("Please fill in {field}."),
-            ),
+            CsrError::MissingField { field } => {
+                Message::new(format!("{}を入力してください。", field_ja(field)), format!("Please fill in {field}."))
+            }
             CsrError::FieldTooLong { field, limit } => Message::new(
                 format!("{}が長すぎます({limit} 文字まで)。", field_ja(field)),
                 format!("{field} is too long (at most {limit} characters)."),
@@ -191,8 +190,12 @@ impl Localized for CsrError {
                 format!("The country code \"{value}\" is not valid. For Japan enter JP."),
             ),
             CsrError::InvalidEmail { value } => Message::new(
-                format!("メールアドレス「{value}」が正しくありません。半角英数字の name@example.jp の形で入力してください。"),
-                format!("The e-mail address \"{value}\" is not valid. Use the form name@example.jp in ASCII characters."),
+                format!(
+                    "メールアドレス「{value}」が正しくありません。半角英数字の name@example.jp の形で入力してください。"
+                ),
+                format!(
+                    "The e-mail address \"{value}\" is not valid. Use the form name@example.jp in ASCII characters."
+                ),
             ),
             CsrError::Key(e) => e.message(),
             CsrError::SigningFailed => Message::new(
@@ -451,18 +454,18 @@ pub fn parse_csr(input: &[u8]) -> Result<ParsedCsr, CsrError> {
                     if let Ok(ku) = KeyUsage::from_der(bytes) {
                         key_usage = ku.0.into_iter().map(|f| format!("{f:?}")).collect();
                     }
-                } else if e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE {
-                    if let Ok(eku) = ExtendedKeyUsage::from_der(bytes) {
-                        extended_key_usage = eku.0.iter().map(|o| o.to_string()).collect();
-                    }
+                } else if e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE
+                    && let Ok(eku) = ExtendedKeyUsage::from_der(bytes)
+                {
+                    extended_key_usage = eku.0.iter().map(|o| o.to_string()).collect();
                 }
             }
         }
     }
-    if let Some(e) = crate::x509::name_value(&req.info.subject, x509_oid::EMAIL_ADDRESS) {
-        if !emails.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
-            emails.push(e);
-        }
+    if let Some(e) = crate::x509::name_value(&req.info.subject, x509_oid::EMAIL_ADDRESS)
+        && !emails.iter().any(|x| x.eq_ignore_ascii_case(&e))
+    {
+        emails.push(e);
     }
     Ok(ParsedCsr {
         subject_cn: crate::x509::name_value(&req.info.subject, x509_oid::CN).unwrap_or_default(),

@@ -4,7 +4,7 @@
 //! type that holds it zeroizes on drop and prints nothing of itself.
 
 use der::Decode as _;
-use pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _, EncodePublicKey as _, DecodePublicKey as _};
+use pkcs8::{DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _};
 use rand_core::CryptoRng;
 use rsa::traits::PublicKeyParts as _;
 use serde::Serialize;
@@ -119,7 +119,10 @@ impl From<asn1::Asn1Error> for KeyError {
     fn from(e: asn1::Asn1Error) -> Self {
         match e {
             asn1::Asn1Error::Truncated | asn1::Asn1Error::Malformed => KeyError::Corrupt,
-            asn1::Asn1Error::TooDeep => KeyError::LimitExceeded { what: "nesting", value: 0, limit: 0 },
+            asn1::Asn1Error::TooDeep | asn1::Asn1Error::TooLong => {
+                let (what, value, limit) = e.limit().unwrap_or(("nesting", 0, 0));
+                KeyError::LimitExceeded { what, value, limit }
+            }
         }
     }
 }
@@ -151,7 +154,9 @@ impl Localized for KeyError {
         match self {
             KeyError::EmptyInput => Message::new("鍵ファイルが空です。", "The key file is empty."),
             KeyError::TooLarge { size, limit } => Message::new(
-                format!("鍵ファイルが大きすぎます({size} バイト、上限 {limit} バイト)。正しいファイルか確認してください。"),
+                format!(
+                    "鍵ファイルが大きすぎます({size} バイト、上限 {limit} バイト)。正しいファイルか確認してください。"
+                ),
                 format!("The key file is too large ({size} bytes, limit {limit}). Check that this is the right file."),
             ),
             KeyError::NotAKey => Message::new(
@@ -159,8 +164,12 @@ impl Localized for KeyError {
                 "This is not a private key file. Choose the key (.pem) or the backup file Inkan made.",
             ),
             KeyError::UnsupportedAlgorithm { algorithm } => Message::new(
-                format!("この鍵の種類({algorithm})には対応していません。RSA(2048/3072/4096)または ECDSA(P-256/P-384)を使ってください。"),
-                format!("This key type ({algorithm}) is not supported. Use RSA (2048/3072/4096) or ECDSA (P-256/P-384)."),
+                format!(
+                    "この鍵の種類({algorithm})には対応していません。RSA(2048/3072/4096)または ECDSA(P-256/P-384)を使ってください。"
+                ),
+                format!(
+                    "This key type ({algorithm}) is not supported. Use RSA (2048/3072/4096) or ECDSA (P-256/P-384)."
+                ),
             ),
             KeyError::Corrupt => Message::new(
                 "鍵ファイルが壊れています。バックアップファイルがあればそちらを使ってください。",
@@ -240,8 +249,12 @@ impl PrivateKey {
                 let key = rsa::RsaPrivateKey::new(rng, bits).map_err(|_| KeyError::GenerationFailed)?;
                 Secret::Rsa(Box::new(key))
             }
-            KeyAlgorithm::P256 => Secret::P256(<p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(rng)),
-            KeyAlgorithm::P384 => Secret::P384(<p384::SecretKey as p384::elliptic_curve::Generate>::generate_from_rng(rng)),
+            KeyAlgorithm::P256 => {
+                Secret::P256(<p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(rng))
+            }
+            KeyAlgorithm::P384 => {
+                Secret::P384(<p384::SecretKey as p384::elliptic_curve::Generate>::generate_from_rng(rng))
+            }
         };
         Ok(Self { secret })
     }
@@ -566,7 +579,7 @@ impl PublicKey {
                     return Err(KeyError::UnsupportedAlgorithm { algorithm: format!("rsa{bits}") });
                 }
                 let e = k.e();
-                if e.bits() > 17 || e.as_words().first().copied().unwrap_or(0) as u64 != 65_537 {
+                if e.bits() > 17 || e.as_words().first().copied().unwrap_or(0) != 65_537 {
                     return Err(KeyError::WeakKey { reason: "RSA public exponent is not 65537".into() });
                 }
                 Ok(())
@@ -731,7 +744,7 @@ mod tests {
         for e in errors {
             let m = e.message();
             assert!(!m.ja.is_empty() && !m.en.is_empty(), "{}", e.code());
-            assert!(m.ja.chars().any(|c| !c.is_ascii()), "Japanese text for {}", e.code());
+            assert!(!m.ja.is_ascii(), "Japanese text for {}", e.code());
         }
     }
 }

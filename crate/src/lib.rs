@@ -7,11 +7,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod advisor;
 pub(crate) mod asn1;
 pub mod ca;
+pub mod catalog;
 pub mod csr;
+pub mod date;
 pub mod error;
+pub mod expiry;
 pub mod findings;
+pub mod holidays;
 pub mod i18n;
 pub mod keys;
 pub mod limits;

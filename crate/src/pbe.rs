@@ -4,9 +4,7 @@
 //! One implementation serves the PKCS#12 bags, the PKCS#12 MAC and the encrypted PKCS#8 key
 //! backup file, so every place agrees on names, limits and errors.
 
-use cbc::cipher::{
-    BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, KeyIvInit, block_padding::Pkcs7,
-};
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, KeyIvInit, block_padding::Pkcs7};
 use const_oid::ObjectIdentifier;
 use digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 use zeroize::Zeroizing;
@@ -87,6 +85,11 @@ pub(crate) fn algorithm_name(oid: &[u8]) -> String {
         (ObjectIdentifier::new_unwrap("1.2.840.113549.3.2"), "rc2-cbc"),
         (ObjectIdentifier::new_unwrap("1.3.14.3.2.7"), "des-cbc"),
         (oid::MD5, "md5"),
+        (ObjectIdentifier::new_unwrap("1.2.392.200011.61.1.1.1.2"), "camellia-128-cbc"),
+        (ObjectIdentifier::new_unwrap("1.2.392.200011.61.1.1.1.3"), "camellia-192-cbc"),
+        (ObjectIdentifier::new_unwrap("1.2.392.200011.61.1.1.1.4"), "camellia-256-cbc"),
+        (ObjectIdentifier::new_unwrap("1.2.410.200004.1.4"), "seed-cbc"),
+        (ObjectIdentifier::new_unwrap("1.2.156.10197.1.104.2"), "sm4-cbc"),
         (oid::HMAC_SHA224, "hmacWithSHA224"),
     ];
     for (known, name) in NAMES {
@@ -222,13 +225,7 @@ pub(crate) enum KdfPurpose {
 }
 
 /// RFC 7292 appendix B.2. `password_bmp` is already BMP-encoded with its NUL terminator.
-fn pkcs12_kdf<D>(
-    password_bmp: &[u8],
-    salt: &[u8],
-    id: KdfPurpose,
-    iterations: u32,
-    len: usize,
-) -> Zeroizing<Vec<u8>>
+fn pkcs12_kdf<D>(password_bmp: &[u8], salt: &[u8], id: KdfPurpose, iterations: u32, len: usize) -> Zeroizing<Vec<u8>>
 where
     D: Digest + FixedOutputReset + BlockSizeUser,
 {
@@ -416,22 +413,14 @@ fn check_iterations(n: u64) -> Result<u32, PbeError> {
         return Err(PbeError::Malformed);
     }
     if n > MAX_KDF_ITERATIONS {
-        return Err(PbeError::LimitExceeded {
-            what: "iterations",
-            value: n,
-            limit: MAX_KDF_ITERATIONS,
-        });
+        return Err(PbeError::LimitExceeded { what: "iterations", value: n, limit: MAX_KDF_ITERATIONS });
     }
     u32::try_from(n).map_err(|_| PbeError::Malformed)
 }
 
 pub(crate) fn check_salt(salt: &[u8]) -> Result<(), PbeError> {
     if salt.len() > MAX_SALT_BYTES {
-        return Err(PbeError::LimitExceeded {
-            what: "salt",
-            value: salt.len() as u64,
-            limit: MAX_SALT_BYTES as u64,
-        });
+        return Err(PbeError::LimitExceeded { what: "salt", value: salt.len() as u64, limit: MAX_SALT_BYTES as u64 });
     }
     Ok(())
 }
@@ -479,15 +468,10 @@ impl PbeScheme {
         kdf.finish()?;
         let mut enc = params.sequence()?;
         let enc_oid = enc.oid()?;
-        let cipher = [
-            Pbes2Cipher::Aes128Cbc,
-            Pbes2Cipher::Aes192Cbc,
-            Pbes2Cipher::Aes256Cbc,
-            Pbes2Cipher::DesEde3Cbc,
-        ]
-        .into_iter()
-        .find(|c| is(enc_oid, c.oid()))
-        .ok_or_else(|| PbeError::Unsupported { algorithm: algorithm_name(enc_oid) })?;
+        let cipher = [Pbes2Cipher::Aes128Cbc, Pbes2Cipher::Aes192Cbc, Pbes2Cipher::Aes256Cbc, Pbes2Cipher::DesEde3Cbc]
+            .into_iter()
+            .find(|c| is(enc_oid, c.oid()))
+            .ok_or_else(|| PbeError::Unsupported { algorithm: algorithm_name(enc_oid) })?;
         let iv = enc.octet_string()?.to_vec();
         if iv.len() != cipher.iv_len() {
             return Err(PbeError::Malformed);
@@ -551,21 +535,14 @@ impl PbeScheme {
             }
             PbeScheme::Pkcs12 { cipher, salt, iterations } => {
                 let key = Hash::Sha1.pkcs12_kdf(bmp, salt, KdfPurpose::Key, *iterations, cipher.key_len());
-                let iv = Hash::Sha1
-                    .pkcs12_kdf(bmp, salt, KdfPurpose::Iv, *iterations, cipher.iv_len())
-                    .to_vec();
+                let iv = Hash::Sha1.pkcs12_kdf(bmp, salt, KdfPurpose::Iv, *iterations, cipher.iv_len()).to_vec();
                 (key, iv)
             }
         }
     }
 
     /// Decrypts. `bmp` is the password's PKCS#12 KDF encoding (ignored by PBES2).
-    pub(crate) fn decrypt(
-        &self,
-        password: &Password,
-        bmp: &[u8],
-        data: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, PbeError> {
+    pub(crate) fn decrypt(&self, password: &Password, bmp: &[u8], data: &[u8]) -> Result<Zeroizing<Vec<u8>>, PbeError> {
         let (key, iv) = self.derive(password, bmp);
         let cipher = match self {
             PbeScheme::Pbes2 { cipher, .. } => Cipher::from(*cipher),
@@ -586,9 +563,7 @@ impl PbeScheme {
 }
 
 /// Reads PBKDF2-params: (prf, salt, iterations, keyLength).
-pub(crate) fn parse_pbkdf2_params(
-    p: &mut DerReader<'_>,
-) -> Result<(Hash, Vec<u8>, u32, Option<u64>), PbeError> {
+pub(crate) fn parse_pbkdf2_params(p: &mut DerReader<'_>) -> Result<(Hash, Vec<u8>, u32, Option<u64>), PbeError> {
     // The salt may also be an AlgorithmIdentifier ("otherSource"), which nobody uses.
     let salt = match p.peek_tag() {
         Some(tag::OCTET_STRING) => p.octet_string()?.to_vec(),

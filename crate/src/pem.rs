@@ -24,7 +24,12 @@ impl core::fmt::Debug for PemBlock {
 
 /// Whether the bytes look like text (so a failed PEM parse should not be retried as DER).
 pub fn looks_like_text(input: &[u8]) -> bool {
-    !input.is_empty() && input.iter().take(512).all(|&b| b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b) || b >= 0x80) && core::str::from_utf8(input).is_ok()
+    !input.is_empty()
+        && input
+            .iter()
+            .take(512)
+            .all(|&b| b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b) || b >= 0x80)
+        && core::str::from_utf8(input).is_ok()
 }
 
 /// Every well-formed PEM block in `input`, in order. Malformed blocks are skipped.
@@ -37,12 +42,11 @@ pub fn find_blocks(input: &[u8]) -> Vec<PemBlock> {
         if let Some(label) = line.strip_prefix("-----BEGIN ").and_then(|l| l.strip_suffix("-----")) {
             current = Some((label.trim().to_owned(), Zeroizing::new(String::new())));
         } else if let Some(label) = line.strip_prefix("-----END ").and_then(|l| l.strip_suffix("-----")) {
-            if let Some((open, body)) = current.take() {
-                if open == label.trim() {
-                    if let Ok(der) = Base64::decode_vec(&body) {
-                        blocks.push(PemBlock { label: open, der });
-                    }
-                }
+            if let Some((open, body)) = current.take()
+                && open == label.trim()
+                && let Ok(der) = Base64::decode_vec(&body)
+            {
+                blocks.push(PemBlock { label: open, der });
             }
         } else if let Some((_, body)) = current.as_mut() {
             // RFC 1421 headers (Proc-Type, DEK-Info) are not base64; skip them.
@@ -90,7 +94,8 @@ mod tests {
 
     #[test]
     fn mismatched_or_broken_blocks_are_skipped() {
-        let text = "-----BEGIN CERTIFICATE-----\nAQID\n-----END PRIVATE KEY-----\n-----BEGIN X-----\n!!!\n-----END X-----\n";
+        let text =
+            "-----BEGIN CERTIFICATE-----\nAQID\n-----END PRIVATE KEY-----\n-----BEGIN X-----\n!!!\n-----END X-----\n";
         assert!(find_blocks(text.as_bytes()).is_empty());
         assert!(find_blocks(&[0xff, 0xfe, 0x00]).is_empty());
     }

@@ -177,10 +177,7 @@ fn attribute_name(oid: &const_oid::ObjectIdentifier) -> String {
 pub fn name_attributes(name: &x509_cert::name::Name) -> Vec<(String, String)> {
     name.iter()
         .map(|atv| {
-            let text = der::asn1::AnyRef::try_from(&atv.value)
-                .ok()
-                .and_then(|a| decode_string(&a))
-                .unwrap_or_else(|| "(unreadable)".to_owned());
+            let text = decode_string(&der::asn1::AnyRef::from(&atv.value)).unwrap_or_else(|| "(unreadable)".to_owned());
             (attribute_name(&atv.oid), text)
         })
         .collect()
@@ -189,17 +186,28 @@ pub fn name_attributes(name: &x509_cert::name::Name) -> Vec<(String, String)> {
 /// A one-line rendering, most significant last as in RFC 4514 order reversed for reading:
 /// `CN=山田 太郎, O=山田法律事務所, C=JP`.
 pub fn name_to_string(name: &x509_cert::name::Name) -> String {
-    let mut parts: Vec<String> = name_attributes(name).into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut parts: Vec<String> =
+        name_attributes(name).into_iter().map(|(k, v)| format!("{k}={}", escape_rfc4514(&v))).collect();
     parts.reverse();
     parts.join(", ")
 }
 
+/// RFC 4514 section 2.4 escaping, so a name like `Yamada, Taro` cannot be misread as two RDNs.
+fn escape_rfc4514(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for (i, c) in v.chars().enumerate() {
+        let edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == v.chars().count() && c == ' ');
+        if edge || matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The first value of an attribute, decoded.
 pub fn name_value(name: &x509_cert::name::Name, oid: const_oid::ObjectIdentifier) -> Option<String> {
-    name.iter()
-        .find(|atv| atv.oid == oid)
-        .and_then(|atv| der::asn1::AnyRef::try_from(&atv.value).ok())
-        .and_then(|a| decode_string(&a))
+    name.iter().find(|atv| atv.oid == oid).and_then(|atv| decode_string(&der::asn1::AnyRef::from(&atv.value)))
 }
 
 /// Seconds since the Unix epoch, as a civil date `YYYY-MM-DD` (UTC).
@@ -297,10 +305,10 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
             }
         }
     }
-    if let Some(e) = name_value(tbs.subject(), oid::EMAIL_ADDRESS) {
-        if !emails.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
-            emails.push(e);
-        }
+    if let Some(e) = name_value(tbs.subject(), oid::EMAIL_ADDRESS)
+        && !emails.iter().any(|x| x.eq_ignore_ascii_case(&e))
+    {
+        emails.push(e);
     }
     let key_usage = match tbs.get_extension::<KeyUsage>() {
         Ok(Some((_, ku))) => ku.0.into_iter().map(|f| format!("{f:?}")).map(|s| lower_camel(&s)).collect(),

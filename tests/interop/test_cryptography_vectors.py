@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from conftest import HERE, error_code, write_pass
+from interop_helpers import HERE, error_code, write_pass
 
 
 def vectors_dir() -> Path:

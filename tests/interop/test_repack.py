@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from conftest import (FIXTURES, PASSWORDS, error_code, ossl_pass_for, parse_openssl_info, parse_pem_bags, run,
+from interop_helpers import (FIXTURES, PASSWORDS, error_code, ossl_pass_for, parse_openssl_info, parse_pem_bags, run,
                       write_pass)
 
 PROFILE_ENC = {
@@ -56,7 +56,7 @@ def check_with_openssl(p12: Path, pass_file: Path, profile: str, n_certs: int):
     assert len(keys) == 1 and len(certs) == n_certs, r.describe()
     key = serialization.load_pem_private_key(keys[0]["pem"].encode(), None)
     assert _pub(key) == _pub(certs[0]), "first certificate must be the leaf matching the key"
-    i = run(["openssl", "pkcs12", "-info", "-noout", "-in", p12, *passin])
+    i = run(["openssl", "pkcs12", "-info", "-noout", "-in", p12, *passin], merge_stderr=True)
     assert i.rc == 0, i.describe()
     info = parse_openssl_info(i.out + i.err)
     got = {k: info[k] for k in PROFILE_ENC[profile]}
@@ -76,7 +76,7 @@ def openssl_legacy_p12(tools, pki, work):
          "-certfile", pki.chain, "-name", "legacy name", "-passout", f"file:{ossl_pass_for(pf)}",
          "-out", work / "legacy.p12"]).ok()
     i = run(["openssl", "pkcs12", "-info", "-noout", "-legacy", "-in", work / "legacy.p12", "-passin",
-             f"file:{ossl_pass_for(pf)}"]).ok()
+             f"file:{ossl_pass_for(pf)}"], merge_stderr=True).ok()
     assert parse_openssl_info(i.out + i.err)["certificates"] == "pbe-sha1-rc2-40"
     return work / "legacy.p12", pf, 3
 
@@ -148,3 +148,22 @@ def test_repack_keeps_friendly_name_on_key_and_leaf_only(inkan, work, openssl_le
     key = next(b for b in bags if b["kind"] == "key")
     leaf = next(b for b in bags if b["kind"] == "cert")
     assert key["attrs"].get("localKeyID") and key["attrs"].get("localKeyID") == leaf["attrs"].get("localKeyID"), bags
+
+
+@pytest.mark.parametrize("source,lost", [("keytool-two-keys", "multiple_keys"), ("keytool-secret-key", "ignored_bags")])
+def test_repack_does_not_drop_content_silently(inkan, work, source, lost):
+    """A keystore with a second private key / an AES secret key: repack must keep it, refuse, or at least
+    say in its result that it is leaving something out (the finding `open` already reports)."""
+    src, pf = FIXTURES / f"vectors/{source}.p12", FIXTURES / f"vectors/{source}.pass"
+    new = write_pass(work / "new.pass", NEW_PW_1)
+    r = inkan.repack(src, password_file=pf, new_password_file=new, profile="modern", out=work / "out.p12")
+    if error_code(r) is not None:
+        return  # refusing is fine
+    i = run(["openssl", "pkcs12", "-info", "-noout", "-in", work / "out.p12", "-passin",
+             f"file:{ossl_pass_for(new)}"], merge_stderr=True).ok()
+    info = parse_openssl_info(i.out)
+    kept = info["key_bags"] == 2 if lost == "multiple_keys" else "Secret bag" in i.out
+    codes = [f["code"] for f in r.json().get("findings", [])]
+    assert kept or lost in codes, (
+        f"repack of {source} silently dropped content: output has {info['key_bags']} key bag(s), "
+        f"secret bag kept: {'Secret bag' in i.out}; repack findings: {codes}\n" + r.describe() + "\n" + i.describe())

@@ -1,0 +1,1045 @@
+//! The certificate advisor: a few questions, and for each product whether it fits, why, which
+//! documents to prepare, and how long issuance takes.
+//!
+//! Every reason comes from the catalog or a seed page and carries its seed. A question left
+//! unanswered never blocks an answer: where the answer could rule a product out, the product
+//! becomes `possible` with an `unanswered_*` reason instead of `good`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{self, Choose, DocumentCondition, IssuanceUnit, Product, Profession, Purpose, Seeds, Text};
+use crate::i18n::{Localized, Message};
+
+const SEED_000: &str = "000_83bab2e9cbe37489.txt";
+const SEED_001: &str = "001_d4e7ca17d72183de.txt";
+const SEED_002: &str = "002_a9432d1613d8294a.txt";
+const SEED_003: &str = "003_8c0952f4faeac254.txt";
+const SEED_004: &str = "004_d25a5a965b92ed0f.txt";
+
+/// Who applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicant {
+    /// A private person.
+    Individual,
+    /// A sole proprietor (個人事業主).
+    SoleProprietor,
+    /// Someone applying as a member of a company or organisation.
+    Organisation,
+}
+
+/// The applicant's operating system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Os {
+    /// Windows.
+    Windows,
+    /// macOS.
+    Mac,
+    /// Linux.
+    Linux,
+    /// iOS / iPadOS.
+    Ios,
+    /// Android.
+    Android,
+}
+
+/// The applicant's mail client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailClient {
+    /// Microsoft Outlook.
+    Outlook,
+    /// Mozilla Thunderbird.
+    Thunderbird,
+    /// Apple Mail.
+    AppleMail,
+    /// Becky! Internet Mail.
+    Becky,
+    /// Free Gmail (webmail).
+    GmailFree,
+    /// Gmail of Google Workspace (webmail).
+    GoogleWorkspace,
+    /// Anything else.
+    Other,
+}
+
+/// The answers; every key is optional. Unknown keys and values are rejected so that a typo on
+/// the site shows up as `invalid_answer` instead of silently changing the advice.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    /// Who applies.
+    #[serde(default)]
+    pub applicant: Option<Applicant>,
+    /// Whether the applicant's organisation has its own internet domain.
+    #[serde(default)]
+    pub own_domain: Option<bool>,
+    /// What the certificate is for.
+    #[serde(default)]
+    pub purposes: Option<Vec<Purpose>>,
+    /// The applicant's profession.
+    #[serde(default)]
+    pub profession: Option<Profession>,
+    /// Whether the organisation's name should appear on the certificate.
+    #[serde(default)]
+    pub org_name_on_certificate: Option<bool>,
+    /// Operating system.
+    #[serde(default)]
+    pub os: Option<Os>,
+    /// Mail client.
+    #[serde(default)]
+    pub mail_client: Option<MailClient>,
+}
+
+/// Errors of the advisor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AdvisorError {
+    /// The answers are not valid JSON of the expected shape.
+    InvalidAnswer {
+        /// What was wrong, from the JSON parser.
+        detail: String,
+    },
+}
+
+impl fmt::Display for AdvisorError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AdvisorError::InvalidAnswer { detail } => write!(f, "invalid answers: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for AdvisorError {}
+
+impl Localized for AdvisorError {
+    fn code(&self) -> &'static str {
+        match self {
+            AdvisorError::InvalidAnswer { .. } => "invalid_answer",
+        }
+    }
+
+    fn message(&self) -> Message {
+        match self {
+            AdvisorError::InvalidAnswer { detail } => {
+                Message::new(format!("回答の形式が正しくありません: {detail}"), self.to_string())
+            }
+        }
+    }
+}
+
+/// Parses answers from JSON (`{}` is valid: nothing answered).
+pub fn parse_answers(json: &str) -> Result<Answers, AdvisorError> {
+    serde_json::from_str(json).map_err(|e| AdvisorError::InvalidAnswer { detail: e.to_string() })
+}
+
+// ---------------------------------------------------------------------------------------
+// Questions as data, for the site to render.
+
+/// How a question is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// One option.
+    Single,
+    /// Any number of options (a JSON list).
+    Multiple,
+    /// `true` or `false`.
+    YesNo,
+}
+
+/// One answer option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// The value to send in [`Answers`].
+    pub value: &'static str,
+    /// Label.
+    pub text: Text,
+}
+
+/// One question of the advisor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Question {
+    /// The key in [`Answers`].
+    pub id: &'static str,
+    /// The question.
+    pub text: Text,
+    /// How it is answered.
+    pub kind: QuestionKind,
+    /// Options (empty for yes/no).
+    pub options: &'static [Choice],
+}
+
+const fn t(ja: &'static str, en: &'static str) -> Text {
+    Text { ja, en }
+}
+
+const fn c(value: &'static str, ja: &'static str, en: &'static str) -> Choice {
+    Choice { value, text: t(ja, en) }
+}
+
+static QUESTIONS: &[Question] = &[
+    Question {
+        id: "applicant",
+        text: t("どなたが申し込みますか?", "Who is applying?"),
+        kind: QuestionKind::Single,
+        options: &[
+            c("individual", "個人", "An individual"),
+            c("sole_proprietor", "個人事業主", "A sole proprietor"),
+            c("organisation", "会社・団体の一員として", "A member of a company or organisation"),
+        ],
+    },
+    Question {
+        id: "own_domain",
+        text: t(
+            "組織で独自ドメイン(例: example.co.jp)をお持ちですか?",
+            "Does your organisation have its own internet domain (e.g. example.co.jp)?",
+        ),
+        kind: QuestionKind::YesNo,
+        options: &[],
+    },
+    Question {
+        id: "purposes",
+        text: t("何に使いますか?(複数選択可)", "What will you use it for? (choose any)"),
+        kind: QuestionKind::Multiple,
+        options: &[
+            c("smime_sign", "メールへの電子署名", "Signing e-mail"),
+            c("smime_encrypt", "メールの暗号化", "Encrypting e-mail"),
+            c(
+                "client_auth",
+                "Webサービスへのログイン(クライアント認証)",
+                "Logging in to web services (client authentication)",
+            ),
+            c("document_sign", "PDFなど文書への電子署名", "Signing documents such as PDFs"),
+            c("e_contract", "電子契約サービス", "Electronic-contract services"),
+            c("vba_sign", "Office VBA マクロへの署名", "Signing Office VBA macros"),
+        ],
+    },
+    Question {
+        id: "profession",
+        text: t("ご職業・資格は?", "Your profession or qualification?"),
+        kind: QuestionKind::Single,
+        options: &[
+            c("lawyer", "弁護士", "Lawyer"),
+            c("cpa", "公認会計士", "Certified public accountant"),
+            c("tax_accountant", "税理士", "Tax accountant"),
+            c("architect", "建築士", "Architect"),
+            c("real_estate_appraiser", "不動産鑑定士", "Real-estate appraiser"),
+            c("other_national", "その他の国家資格", "Another national qualification"),
+            c("employee", "会社員など", "Company employee or similar"),
+            c("none", "特になし", "None of these"),
+        ],
+    },
+    Question {
+        id: "org_name_on_certificate",
+        text: t(
+            "証明書に組織名(会社名・事務所名)を記載しますか?",
+            "Should the organisation (company or office) name appear on the certificate?",
+        ),
+        kind: QuestionKind::YesNo,
+        options: &[],
+    },
+    Question {
+        id: "os",
+        text: t("お使いのOSは?", "Which operating system do you use?"),
+        kind: QuestionKind::Single,
+        options: &[
+            c("windows", "Windows", "Windows"),
+            c("mac", "Mac", "Mac"),
+            c("linux", "Linux", "Linux"),
+            c("ios", "iPhone / iPad", "iPhone / iPad"),
+            c("android", "Android", "Android"),
+        ],
+    },
+    Question {
+        id: "mail_client",
+        text: t("お使いのメールソフトは?", "Which mail program do you use?"),
+        kind: QuestionKind::Single,
+        options: &[
+            c("outlook", "Outlook", "Outlook"),
+            c("thunderbird", "Thunderbird", "Thunderbird"),
+            c("apple_mail", "Appleメール", "Apple Mail"),
+            c("becky", "Becky! Internet Mail", "Becky! Internet Mail"),
+            c("gmail_free", "Gmail(無料版、ブラウザ)", "Gmail, free (in the browser)"),
+            c("google_workspace", "Google Workspace の Gmail(ブラウザ)", "Gmail of Google Workspace (in the browser)"),
+            c("other", "その他", "Other"),
+        ],
+    },
+];
+
+/// The advisor's questions, in the order to ask them.
+pub fn questions() -> &'static [Question] {
+    QUESTIONS
+}
+
+// ---------------------------------------------------------------------------------------
+// Advice.
+
+/// How well a product fits the answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fit {
+    /// Fits everything answered.
+    Good,
+    /// Might fit; a reason says what is unknown or needs checking.
+    Possible,
+    /// Ruled out by an answer.
+    No,
+}
+
+/// Why a product got its fit, or something to know about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Stable code.
+    pub code: &'static str,
+    /// Explanation.
+    pub message: Message,
+    /// The seed files it rests on (empty for reasons about the answers themselves).
+    pub seed: Seeds,
+}
+
+/// The advice on one product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProductAdvice {
+    /// Product id.
+    pub id: &'static str,
+    /// Product name.
+    pub name: Text,
+    /// The fit.
+    pub fit: Fit,
+    /// Reasons and remarks, the ones that decided the fit first.
+    pub reasons: Vec<Reason>,
+}
+
+/// A document to prepare.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentAdvice {
+    /// Stable code.
+    pub code: &'static str,
+    /// What to prepare.
+    pub message: Message,
+    /// The products (not ruled out) that ask for it.
+    pub products: Vec<&'static str>,
+    /// Where it was read.
+    pub seed: Seeds,
+}
+
+/// Issuance time of the best-fitting products, in calendar days.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IssuanceRange {
+    /// Fewest days (0: the same day).
+    pub min: u16,
+    /// Most days; `None` when a seller gives no upper bound.
+    pub max: Option<u16>,
+    /// The products the range covers.
+    pub products: Vec<&'static str>,
+}
+
+/// The advisor's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Advice {
+    /// Every product, good fits first, then possible, then ruled out.
+    pub products: Vec<ProductAdvice>,
+    /// Documents for the products not ruled out.
+    pub documents: Vec<DocumentAdvice>,
+    /// Issuance time of the good fits (or the possible ones when none is good); `None` when
+    /// the seeds state no time for any of them.
+    pub issuance_days: Option<IssuanceRange>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    RulesOut,
+    Uncertain,
+    Remark,
+}
+
+struct Assessment {
+    fit: Fit,
+    decisive: Vec<Reason>,
+    remarks: Vec<Reason>,
+}
+
+impl Assessment {
+    fn new() -> Self {
+        Self { fit: Fit::Good, decisive: Vec::new(), remarks: Vec::new() }
+    }
+
+    fn add(&mut self, effect: Effect, code: &'static str, ja: impl Into<String>, en: impl Into<String>, seed: Seeds) {
+        let reason = Reason { code, message: Message::new(ja, en), seed };
+        match effect {
+            Effect::RulesOut => {
+                self.fit = Fit::No;
+                self.decisive.push(reason);
+            }
+            Effect::Uncertain => {
+                self.fit = self.fit.max(Fit::Possible);
+                self.decisive.push(reason);
+            }
+            Effect::Remark => self.remarks.push(reason),
+        }
+    }
+}
+
+fn purpose_label(purpose: Purpose) -> Text {
+    match purpose {
+        Purpose::SmimeSign => t("メールへの電子署名", "signing e-mail"),
+        Purpose::SmimeEncrypt => t("メールの暗号化", "encrypting e-mail"),
+        Purpose::ClientAuth => t("クライアント認証", "client authentication"),
+        Purpose::DocumentSign => t("文書への電子署名", "signing documents"),
+        Purpose::EContract => t("電子契約", "electronic contracts"),
+        Purpose::VbaSign => t("VBAマクロへの署名", "signing VBA macros"),
+    }
+}
+
+fn has_note(product: &Product, code: &str) -> bool {
+    product.notes.iter().chain(product.environment).any(|n| n.code == code)
+}
+
+fn flag(value: Option<catalog::Cited<bool>>) -> Option<(bool, Seeds)> {
+    value.map(|c| (c.value, c.seed))
+}
+
+fn assess_applicant(product: &Product, answers: &Answers, a: &mut Assessment) {
+    let e = &product.eligibility;
+    let needs_org = [flag(e.organisation_required), flag(e.corporate_profile_required)]
+        .into_iter()
+        .flatten()
+        .find(|(required, _)| *required)
+        .or_else(|| flag(e.individual_allowed).filter(|(allowed, _)| !allowed).map(|(_, s)| (true, s)));
+    if let Some((_, seed)) = needs_org {
+        let corporate = e.corporate_profile_required.is_some_and(|c| c.value);
+        let (code, ja, en) = if corporate {
+            (
+                "needs_corporate_profile",
+                "法人の組織情報(組織名・住所・代表電話・発行管理者・ドメイン)の審査と、組織に所属していることの証明が必要です。",
+                "A corporate profile (name, address, main phone, issuance administrator, domain) is reviewed and you must prove you belong to the organisation.",
+            )
+        } else {
+            (
+                "needs_organisation",
+                "企業や団体に所属している必要があります(詳しくは販売者に問い合わせ)。",
+                "You must belong to a company or organisation (ask the seller for details).",
+            )
+        };
+        match answers.applicant {
+            Some(Applicant::Individual) => a.add(Effect::RulesOut, code, ja, en, seed),
+            Some(Applicant::SoleProprietor) => a.add(
+                Effect::Uncertain,
+                code,
+                format!("{ja} 個人事業主が対象になるかは書かれていないため、販売者に確認してください。"),
+                format!("{en} The seller does not say whether a sole proprietorship qualifies: ask first."),
+                seed,
+            ),
+            Some(Applicant::Organisation) => {}
+            None => a.add(
+                Effect::Uncertain,
+                "unanswered_applicant",
+                format!("申込者の種類が未回答です。{ja}"),
+                format!("Applicant type not answered. {en}"),
+                seed,
+            ),
+        }
+    }
+    if let Some((true, seed)) = flag(e.own_domain_required) {
+        let (ja, en) = (
+            "組織の独自ドメインとその所有権の確認が必要です。",
+            "An own domain of the organisation, with a domain-ownership check, is required.",
+        );
+        match answers.own_domain {
+            Some(false) => a.add(Effect::RulesOut, "needs_own_domain", ja, en, seed),
+            Some(true) => {}
+            None => a.add(
+                Effect::Uncertain,
+                "unanswered_own_domain",
+                format!("独自ドメインの有無が未回答です。{ja}"),
+                format!("Own domain not answered. {en}"),
+                seed,
+            ),
+        }
+    }
+}
+
+fn assess_purposes(product: &Product, answers: &Answers, a: &mut Assessment) {
+    let Some(purposes) = answers.purposes.as_deref().filter(|p| !p.is_empty()) else {
+        if let Some(unsupported) = product.purposes_unsupported {
+            let labels: Vec<Text> = unsupported.value.iter().map(|p| purpose_label(*p)).collect();
+            a.add(
+                Effect::Uncertain,
+                "unanswered_purposes",
+                format!("用途が未回答です。この証明書は{}には使えません。", join(labels.iter().map(|l| l.ja), "・")),
+                format!(
+                    "Purposes not answered. This certificate cannot be used for {}.",
+                    join(labels.iter().map(|l| l.en), ", ")
+                ),
+                unsupported.seed,
+            );
+        }
+        return;
+    };
+    for purpose in purposes {
+        let label = purpose_label(*purpose);
+        match product.supports(*purpose) {
+            Some(false) => a.add(
+                Effect::RulesOut,
+                "purpose_not_supported",
+                format!("{}には使えません。", label.ja),
+                format!("It cannot be used for {}.", label.en),
+                product.purposes_unsupported.map_or(&[], |c| c.seed),
+            ),
+            None => a.add(
+                Effect::Uncertain,
+                "purpose_not_stated",
+                format!("{}に使えるかは販売者の案内に書かれていません。", label.ja),
+                format!("The seller's pages do not say whether it can be used for {}.", label.en),
+                &[],
+            ),
+            Some(true) => {}
+        }
+    }
+    if purposes.contains(&Purpose::SmimeEncrypt) && product.supports(Purpose::SmimeEncrypt) != Some(false) {
+        a.add(
+            Effect::Remark,
+            "encryption_needs_recipient_certificate",
+            "暗号化メールを送るには相手の電子証明書が必要です。相手から電子署名付きメールを送ってもらうのが最も簡単です。",
+            "To send encrypted mail you need the recipient's certificate; the easiest way is to receive a signed mail from them.",
+            &[SEED_002, SEED_004],
+        );
+    }
+    if purposes.contains(&Purpose::DocumentSign) && has_note(product, "adobe_aatl") {
+        a.add(
+            Effect::Remark,
+            "adobe_trust_settings",
+            "JCANのルート証明書はAdobeのAATLに登録されていないため、署名済みPDFをAdobeで開くと「この署名には問題があります」と表示されます。受け取る側がJCAN証明書設定ファイル(fdf)を適用すると解消します。",
+            "The JCAN root is not on Adobe's AATL, so Adobe shows \"this signature has problems\" on signed PDFs until the reader applies the JCAN settings file (.fdf).",
+            &[SEED_002],
+        );
+    }
+}
+
+fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) {
+    let mail_relevant = answers
+        .purposes
+        .as_deref()
+        .is_none_or(|p| p.is_empty() || p.contains(&Purpose::SmimeSign) || p.contains(&Purpose::SmimeEncrypt));
+    if !mail_relevant {
+        return;
+    }
+    let webmail_blocked = flag(product.webmail_supported).filter(|(ok, _)| !ok).map(|(_, s)| s);
+    match answers.mail_client {
+        Some(MailClient::GmailFree | MailClient::GoogleWorkspace) => {
+            if let Some(seed) = webmail_blocked {
+                a.add(
+                    Effect::RulesOut,
+                    "webmail_not_supported",
+                    "Webメール(Gmail、Yahoo!メールなど)では使えません。S/MIME対応のメールソフトが必要です。",
+                    "It cannot be used from webmail (Gmail, Yahoo! Mail…); an S/MIME mail program is needed.",
+                    seed,
+                );
+            }
+        }
+        None => {
+            if let Some(seed) = webmail_blocked {
+                a.add(
+                    Effect::Uncertain,
+                    "unanswered_mail_client",
+                    "メールソフトが未回答です。この証明書はWebメールでは使えません。",
+                    "Mail program not answered. This certificate cannot be used from webmail.",
+                    seed,
+                );
+            }
+        }
+        Some(_) => {}
+    }
+    let signs = answers
+        .purposes
+        .as_deref()
+        .is_some_and(|p| p.contains(&Purpose::SmimeSign) || p.contains(&Purpose::SmimeEncrypt));
+    if signs && answers.mail_client == Some(MailClient::GmailFree) && a.fit != Fit::No {
+        a.add(
+            Effect::Uncertain,
+            "gmail_free_receive_only",
+            "無料版Gmailは署名付きメール(S/MIME)の受信のみ対応で、送信できません(Google Workspace は送受信可)。",
+            "Free Gmail only receives signed (S/MIME) mail and cannot send it (Google Workspace can do both).",
+            &[SEED_002],
+        );
+    }
+    if signs && answers.mail_client == Some(MailClient::Other) {
+        a.add(
+            Effect::Remark,
+            "mail_client_unverified",
+            "S/MIMEの動作確認済みとして案内されているのは Outlook、Thunderbird、Becky!、Macメール、Gmail(G Suite)です。お使いのソフトが対応しているか確認してください。",
+            "The clients listed as verified for S/MIME are Outlook, Thunderbird, Becky!, Mac Mail and Gmail of G Suite; check that yours supports it.",
+            &[SEED_002],
+        );
+    }
+}
+
+fn assess_environment(product: &Product, answers: &Answers, a: &mut Assessment) {
+    for note in product.environment {
+        let seed = note.seed;
+        match (note.code, answers.os) {
+            ("windows_ie11_only", Some(Os::Windows)) => a.add(
+                Effect::Remark,
+                "seller_environment_ie11",
+                format!("{} Inkanは鍵の生成をIEなしで行えますが、販売者の手順とサポートはこの環境が前提です。", note.text.ja),
+                format!("{} Inkan can generate the key without IE, but the seller's own steps and support assume that environment.", note.text.en),
+                seed,
+            ),
+            ("windows_ie11_only", Some(_)) => a.add(
+                Effect::Uncertain,
+                "seller_environment_windows_only",
+                format!("{} Inkanは鍵の生成をIEなしで行えますが、販売者はこの環境以外をサポートしていません。", note.text.ja),
+                format!("{} Inkan can generate the key without IE, but the seller supports no other environment.", note.text.en),
+                seed,
+            ),
+            ("mac_not_supported", Some(Os::Mac)) => a.add(
+                Effect::Uncertain,
+                "seller_mac_not_supported",
+                format!("{} Inkanで鍵を作ることはできますが、販売者の動作保証はありません。", note.text.ja),
+                format!("{} Inkan can create the key, but the seller does not support this setup.", note.text.en),
+                seed,
+            ),
+            ("ie_activex_key_generation", Some(Os::Windows)) => a.add(
+                Effect::Remark,
+                "seller_ie_activex",
+                format!("{} Inkanはこの鍵生成をブラウザだけで置き換えます。", note.text.ja),
+                format!("{} Inkan replaces that key generation with one done in any browser.", note.text.en),
+                seed,
+            ),
+            ("ie_activex_key_generation", Some(Os::Linux | Os::Ios | Os::Android)) => a.add(
+                Effect::Uncertain,
+                "seller_ie_activex",
+                format!("{} Inkanで鍵を作ることはできますが、販売者の手順はこの環境を想定していません。", note.text.ja),
+                format!("{} Inkan can create the key, but the seller's procedure does not cover this system.", note.text.en),
+                seed,
+            ),
+            ("windows_ie11_only" | "mac_not_supported", None) => a.add(
+                Effect::Uncertain,
+                "unanswered_os",
+                format!("OSが未回答です。{}", note.text.ja),
+                format!("Operating system not answered. {}", note.text.en),
+                seed,
+            ),
+            _ => {}
+        }
+    }
+    if matches!(answers.os, Some(Os::Ios | Os::Android)) && product.environment.is_empty() {
+        a.add(
+            Effect::Remark,
+            "mobile_not_covered",
+            "販売者の案内はスマートフォン・タブレットでの利用に触れていません。",
+            "The seller's pages do not cover phones or tablets.",
+            &[],
+        );
+    }
+}
+
+fn assess_product_specific(product: &Product, answers: &Answers, a: &mut Assessment) {
+    // MCCI lists upload documents only for architects and appraisers; everyone else is asked
+    // to contact MCCI first (seed: 003_8c0952f4faeac254.txt).
+    if product.id == "jcan-mcci" {
+        match answers.profession {
+            Some(Profession::Architect | Profession::RealEstateAppraiser) => {}
+            Some(_) => a.add(
+                Effect::Uncertain,
+                "mcci_ask_first",
+                "松本商工会議所の案内で書類が示されているのは建築士と不動産鑑定士です。その他の資格・本人確認書類は事前に問い合わせが必要です。",
+                "MCCI lists the documents for architects and real-estate appraisers; for other qualifications or plain ID it asks you to contact it first.",
+                &[SEED_003],
+            ),
+            None => a.add(
+                Effect::Uncertain,
+                "unanswered_profession",
+                "職業・資格が未回答です。松本商工会議所が書類を示しているのは建築士と不動産鑑定士で、それ以外は事前問い合わせが必要です。",
+                "Profession not answered. MCCI lists documents for architects and real-estate appraisers; others must contact it first.",
+                &[SEED_003],
+            ),
+        }
+    }
+    if has_note(product, "for_document_management_professionals") {
+        a.add(
+            Effect::Uncertain,
+            "for_document_management_professionals",
+            "文書情報管理士向けの証明書です。この資格をお持ちの場合に選んでください。",
+            "This certificate is for certified document-management professionals; choose it if you hold that qualification.",
+            &[SEED_001],
+        );
+    }
+    if has_note(product, "postal_twelve_steps") {
+        a.add(
+            Effect::Remark,
+            "postal_application",
+            "申込みは郵送で、本人限定受取郵便での照会書の受取と返送、入金を経て発行されます(12ステップ)。",
+            "The application is by post: an inquiry letter comes by restricted-delivery mail and must be signed and returned, then paid, before issuance (12 steps).",
+            &[SEED_001],
+        );
+    }
+    if let Some(one) = product.eligibility.one_cert_per_email.filter(|c| c.value) {
+        a.add(
+            Effect::Remark,
+            "one_certificate_per_email",
+            "証明書1枚で使えるメールアドレスは1つです。アドレスごとに購入が必要です。",
+            "One certificate covers one e-mail address; each address needs its own.",
+            one.seed,
+        );
+    }
+    if product.id == "sign123" {
+        // seed: 000_83bab2e9cbe37489.txt ("電話により在籍確認など", "おおむね 1週間程度").
+        a.add(
+            Effect::Remark,
+            "phone_check_possible",
+            "審査では電話による在籍確認などがあり、発行までおおむね1週間かかります。",
+            "The review may include a phone check of your employment; issuance takes about one week.",
+            &[SEED_000],
+        );
+    }
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {
+    parts.collect::<Vec<_>>().join(separator)
+}
+
+fn assess(product: &'static Product, answers: &Answers) -> ProductAdvice {
+    let mut a = Assessment::new();
+    assess_applicant(product, answers, &mut a);
+    assess_purposes(product, answers, &mut a);
+    assess_mail_client(product, answers, &mut a);
+    assess_environment(product, answers, &mut a);
+    assess_product_specific(product, answers, &mut a);
+    let mut reasons = a.decisive;
+    reasons.extend(a.remarks);
+    ProductAdvice { id: product.id, name: product.name.value, fit: a.fit, reasons }
+}
+
+fn document_message(items: &[Text], choose: Choose, conditional: bool) -> Message {
+    let (mut ja, mut en) = match choose {
+        Choose::OneOf => ("次のいずれか1点: ".to_owned(), "One of: ".to_owned()),
+        Choose::All => (String::new(), String::new()),
+    };
+    if conditional {
+        ja.insert_str(0, "組織名を記載する場合: ");
+        en.insert_str(0, "If the organisation name goes on the certificate: ");
+    }
+    ja.push_str(&join(items.iter().map(|i| i.ja), "、"));
+    en.push_str(&join(items.iter().map(|i| i.en), "; "));
+    Message { ja, en }
+}
+
+fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice> {
+    let mut out: Vec<DocumentAdvice> = Vec::new();
+    let mut add = |code: &'static str, message: Message, product: &'static str, seed: Seeds| match out
+        .iter_mut()
+        .find(|d| d.code == code && d.message == message)
+    {
+        Some(existing) => existing.products.push(product),
+        None => out.push(DocumentAdvice { code, message, products: vec![product], seed }),
+    };
+    for advice in advised.iter().filter(|p| p.fit != Fit::No) {
+        let Ok(product) = catalog::product(advice.id) else { continue };
+        for rule in product.documents {
+            let applies_to_profession = match answers.profession {
+                Some(profession) => rule.professions.contains(&profession),
+                // Without a profession, only the rules that apply to everyone are certain.
+                None => rule.professions.len() == PROFESSION_COUNT,
+            };
+            let conditional = rule.when == DocumentCondition::OrgNameOnCertificate;
+            if !applies_to_profession || (conditional && answers.org_name_on_certificate == Some(false)) {
+                continue;
+            }
+            let show_condition = conditional && answers.org_name_on_certificate.is_none();
+            add(rule.code, document_message(rule.items, rule.choose, show_condition), product.id, rule.seed);
+        }
+        if let Some(upload) = product.upload {
+            let limits = upload.value;
+            let formats = limits.formats.join(" / ");
+            let (mut ja, mut en) = (format!("アップロードできる形式: {formats}"), format!("Upload formats: {formats}"));
+            if let Some(mb) = limits.max_megabytes {
+                ja.push_str(&format!("、{mb}MB以内"));
+                en.push_str(&format!(", at most {mb} MB"));
+            }
+            if limits.registration_number_readable == Some(true) {
+                ja.push_str("、登録番号が読み取れること");
+                en.push_str(", registration number readable");
+            }
+            add("upload_limits", Message { ja, en }, product.id, upload.seed);
+        }
+    }
+    if answers.profession.is_none() && !out.is_empty() {
+        out.push(DocumentAdvice {
+            code: "unanswered_profession",
+            message: Message::new(
+                "職業・資格を回答すると、資格ごとの本人確認書類を表示します。",
+                "Answer the profession question to see the identity documents for your qualification.",
+            ),
+            products: Vec::new(),
+            seed: &[SEED_000, SEED_003],
+        });
+    }
+    out
+}
+
+const PROFESSION_COUNT: usize = 8;
+
+/// Calendar days for a stated issuance time. Business days become calendar days by adding
+/// the weekends they can span (n + 2·⌈n/5⌉); public holidays can add more, and
+/// [`crate::holidays::add_business_days`] gives the exact day for a known start.
+fn calendar_days(issuance: catalog::IssuanceTime) -> (u16, Option<u16>) {
+    match issuance.unit {
+        IssuanceUnit::Minutes => (0, issuance.max.map(|m| m.div_ceil(24 * 60))),
+        IssuanceUnit::CalendarDays => (issuance.min.unwrap_or(0), issuance.max),
+        IssuanceUnit::BusinessDays => {
+            (issuance.min.unwrap_or(0), issuance.max.map(|n| n.saturating_add(2 * n.div_ceil(5))))
+        }
+    }
+}
+
+fn issuance_range(advised: &[ProductAdvice]) -> Option<IssuanceRange> {
+    let best = advised.iter().map(|p| p.fit).min().filter(|fit| *fit != Fit::No)?;
+    let mut range: Option<IssuanceRange> = None;
+    for advice in advised.iter().filter(|p| p.fit == best) {
+        let Some(issuance) = catalog::product(advice.id).ok().and_then(|p| p.issuance) else { continue };
+        let (min, max) = calendar_days(issuance.value);
+        range = Some(match range {
+            None => IssuanceRange { min, max, products: vec![advice.id] },
+            Some(mut r) => {
+                r.min = r.min.min(min);
+                r.max = r.max.zip(max).map(|(a, b)| a.max(b));
+                r.products.push(advice.id);
+                r
+            }
+        });
+    }
+    range
+}
+
+/// The advice for these answers. Never fails: unanswered questions make fits `possible`.
+pub fn advise(answers: &Answers) -> Advice {
+    let mut products: Vec<ProductAdvice> = catalog::products().iter().map(|p| assess(p, answers)).collect();
+    products.sort_by_key(|p| p.fit);
+    let documents = documents(&products, answers);
+    let issuance_days = issuance_range(&products);
+    Advice { products, documents, issuance_days }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::test;
+
+    fn advice_for(json: &str) -> Advice {
+        advise(&parse_answers(json).expect("valid in test"))
+    }
+
+    fn fit(advice: &Advice, id: &str) -> Fit {
+        advice.products.iter().find(|p| p.id == id).expect("valid in test").fit
+    }
+
+    fn codes(advice: &Advice, id: &str) -> Vec<&'static str> {
+        advice.products.iter().find(|p| p.id == id).expect("valid in test").reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn every_question_option_is_a_valid_answer() {
+        assert_eq!(
+            PROFESSION_COUNT,
+            questions().iter().find(|q| q.id == "profession").expect("valid in test").options.len()
+        );
+        for question in questions() {
+            let values: Vec<serde_json::Value> = match question.kind {
+                QuestionKind::YesNo => vec![true.into(), false.into()],
+                QuestionKind::Multiple => vec![question.options.iter().map(|o| o.value).collect::<Vec<_>>().into()],
+                QuestionKind::Single => question.options.iter().map(|o| o.value.into()).collect(),
+            };
+            for value in values {
+                let json = serde_json::json!({ question.id: value }).to_string();
+                assert!(parse_answers(&json).is_ok(), "{json}");
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_answers_are_rejected() {
+        for json in [
+            r#"{"applicant":"robot"}"#,
+            r#"{"purposes":["mining"]}"#,
+            r#"{"os":"beos"}"#,
+            r#"{"own_domain":"yes"}"#,
+            r#"{"typo":1}"#,
+            "[",
+            "",
+        ] {
+            let err = parse_answers(json).expect_err("must fail");
+            assert_eq!(err.code(), "invalid_answer", "{json}");
+        }
+        assert_eq!(parse_answers(r#"{"applicant":null}"#).expect("valid in test"), Answers::default());
+    }
+
+    #[test]
+    fn nothing_answered_still_advises() {
+        let advice = advice_for("{}");
+        assert_eq!(advice.products.len(), 8);
+        assert!(advice.products.iter().all(|p| p.fit != Fit::No));
+        // seed: 000_83bab2e9cbe37489.txt: 1-2-3's fit depends on unanswered questions.
+        assert_eq!(fit(&advice, "sign123"), Fit::Possible);
+        assert!(codes(&advice, "sign123").contains(&"unanswered_applicant"));
+        assert!(codes(&advice, "sign123").contains(&"unanswered_own_domain"));
+        // seed: 004_d25a5a965b92ed0f.txt: NJC depends on purposes, mail client and OS.
+        let njc = codes(&advice, "njc-secure-mail");
+        assert!(
+            njc.contains(&"unanswered_purposes")
+                && njc.contains(&"unanswered_mail_client")
+                && njc.contains(&"unanswered_os")
+        );
+        assert_eq!(fit(&advice, "jcan-123sign"), Fit::Good);
+        assert!(advice.documents.iter().any(|d| d.code == "unanswered_profession"));
+        assert!(advice.issuance_days.is_some());
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt (own domain and corporate profile for 1-2-3).
+    #[test]
+    fn sign123_needs_domain_and_organisation() {
+        let advice = advice_for(r#"{"applicant":"individual","own_domain":false}"#);
+        assert_eq!(fit(&advice, "sign123"), Fit::No);
+        assert!(codes(&advice, "sign123").contains(&"needs_corporate_profile"));
+        assert!(codes(&advice, "sign123").contains(&"needs_own_domain"));
+        let advice = advice_for(
+            r#"{"applicant":"organisation","own_domain":true,"purposes":["smime_sign"],"os":"windows","mail_client":"outlook"}"#,
+        );
+        assert_eq!(fit(&advice, "sign123"), Fit::Good);
+    }
+
+    // seed: 004_d25a5a965b92ed0f.txt (Class2 Standard needs an organisation).
+    #[test]
+    fn class2_needs_an_organisation() {
+        let advice = advice_for(r#"{"applicant":"individual"}"#);
+        assert_eq!(fit(&advice, "njc-class2-standard"), Fit::No);
+        assert!(codes(&advice, "njc-class2-standard").contains(&"needs_organisation"));
+        assert_ne!(fit(&advice, "njc-secure-mail"), Fit::No);
+        let advice = advice_for(r#"{"applicant":"sole_proprietor"}"#);
+        assert_eq!(fit(&advice, "njc-class2-standard"), Fit::Possible);
+    }
+
+    // seed: 004_d25a5a965b92ed0f.txt (no VBA macro signing; no webmail).
+    #[test]
+    fn njc_cannot_sign_vba_or_work_in_webmail() {
+        let advice = advice_for(r#"{"purposes":["vba_sign"]}"#);
+        for id in ["njc-secure-mail", "njc-access-control", "njc-class2-standard"] {
+            assert_eq!(fit(&advice, id), Fit::No, "{id}");
+            assert!(codes(&advice, id).contains(&"purpose_not_supported"));
+        }
+        assert_eq!(fit(&advice, "jcan-123sign"), Fit::Possible);
+        let advice = advice_for(r#"{"purposes":["smime_sign"],"mail_client":"google_workspace","os":"windows"}"#);
+        assert_eq!(fit(&advice, "njc-secure-mail"), Fit::No);
+        assert!(codes(&advice, "njc-secure-mail").contains(&"webmail_not_supported"));
+        assert_eq!(fit(&advice, "jcan-123sign"), Fit::Good);
+    }
+
+    // seed: 002_a9432d1613d8294a.txt (free Gmail receives S/MIME only; encryption needs the
+    // recipient's certificate; Adobe warns on JCAN signatures).
+    #[test]
+    fn mail_and_pdf_remarks() {
+        let advice =
+            advice_for(r#"{"purposes":["smime_sign","smime_encrypt","document_sign"],"mail_client":"gmail_free"}"#);
+        let jcan = codes(&advice, "jcan-123sign");
+        assert!(jcan.contains(&"gmail_free_receive_only"));
+        assert!(jcan.contains(&"encryption_needs_recipient_certificate"));
+        assert!(jcan.contains(&"adobe_trust_settings"));
+        assert_eq!(fit(&advice, "jcan-123sign"), Fit::Possible);
+        let reason = advice
+            .products
+            .iter()
+            .find(|p| p.id == "jcan-123sign")
+            .expect("valid in test")
+            .reasons
+            .iter()
+            .find(|r| r.code == "adobe_trust_settings")
+            .expect("valid in test");
+        assert_eq!(reason.seed, [SEED_002]);
+    }
+
+    // seed: 001_d4e7ca17d72183de.txt (Windows 7+ and IE11 only).
+    #[test]
+    fn iprove_environment_is_reported_honestly() {
+        let advice = advice_for(r#"{"os":"mac","purposes":["document_sign"]}"#);
+        assert_eq!(fit(&advice, "iprove-general"), Fit::Possible);
+        let reason = advice
+            .products
+            .iter()
+            .find(|p| p.id == "iprove-general")
+            .expect("valid in test")
+            .reasons
+            .iter()
+            .find(|r| r.code == "seller_environment_windows_only")
+            .expect("valid in test");
+        assert!(reason.message.ja.contains("Internet Explorer 11"));
+        assert!(reason.message.en.contains("Inkan"));
+        let advice = advice_for(r#"{"os":"windows","purposes":["document_sign"]}"#);
+        assert_eq!(fit(&advice, "iprove-general"), Fit::Good);
+        assert!(codes(&advice, "iprove-general").contains(&"seller_environment_ie11"));
+        assert_eq!(fit(&advice, "iprove-dim"), Fit::Possible);
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt, 003_8c0952f4faeac254.txt (documents per profession).
+    #[test]
+    fn documents_for_a_lawyer_with_office_name() {
+        let advice = advice_for(r#"{"profession":"lawyer","org_name_on_certificate":true,"applicant":"individual"}"#);
+        let docs: Vec<_> = advice.documents.iter().map(|d| d.code).collect();
+        assert!(docs.contains(&"jcan_lawyer_registration"));
+        assert!(docs.contains(&"jcan_professional_office_card"));
+        assert!(docs.contains(&"mcci_other_credentials"));
+        assert!(docs.contains(&"upload_limits"));
+        assert!(!docs.contains(&"sign123_corporate_profile"), "1-2-3 is ruled out for individuals");
+        let upload = advice
+            .documents
+            .iter()
+            .find(|d| d.code == "upload_limits" && d.products == ["jcan-mcci"])
+            .expect("valid in test");
+        assert!(upload.message.en.contains("4 MB"));
+        assert_eq!(fit(&advice, "jcan-mcci"), Fit::Possible);
+        let advice = advice_for(r#"{"profession":"architect","org_name_on_certificate":false}"#);
+        let docs: Vec<_> = advice.documents.iter().map(|d| d.code).collect();
+        assert!(docs.contains(&"mcci_architect_licence") && docs.contains(&"jcan_architect_registration"));
+        assert!(!docs.contains(&"jcan_professional_office_card"));
+        assert!(!codes(&advice, "jcan-mcci").contains(&"mcci_ask_first"));
+    }
+
+    #[test]
+    fn employee_documents_show_the_condition_when_unanswered() {
+        let advice = advice_for(r#"{"profession":"employee"}"#);
+        let org = advice.documents.iter().find(|d| d.code == "jcan_employee_organisation").expect("valid in test");
+        assert!(org.message.ja.starts_with("組織名を記載する場合"));
+        let id = advice.documents.iter().find(|d| d.code == "jcan_employee_identity").expect("valid in test");
+        assert!(id.message.ja.starts_with("次のいずれか1点"));
+        assert!(id.message.ja.contains("マイナンバーカード"));
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt (JCAN: at most 3 business days).
+    #[test]
+    fn issuance_days_of_the_best_fits() {
+        let advice = advice_for(
+            r#"{"applicant":"individual","own_domain":false,"purposes":["smime_sign","e_contract"],"profession":"lawyer","os":"windows","mail_client":"outlook"}"#,
+        );
+        assert_eq!(fit(&advice, "jcan-123sign"), Fit::Good);
+        let range = advice.issuance_days.expect("valid in test");
+        assert_eq!(range.products, ["jcan-123sign"]);
+        assert_eq!((range.min, range.max), (0, Some(5)));
+        let json = serde_json::to_value(advise(&Answers::default())).expect("valid in test");
+        assert!(json["issuance_days"]["min"].is_u64());
+        assert!(json["products"][0]["reasons"].is_array());
+        assert!(json["products"][0]["fit"].is_string());
+    }
+
+    #[test]
+    fn products_are_sorted_by_fit() {
+        let advice = advice_for(r#"{"applicant":"individual","purposes":["vba_sign"]}"#);
+        let fits: Vec<Fit> = advice.products.iter().map(|p| p.fit).collect();
+        let mut sorted = fits.clone();
+        sorted.sort();
+        assert_eq!(fits, sorted);
+        assert_eq!(advice.products.last().map(|p| p.fit), Some(Fit::No));
+    }
+}

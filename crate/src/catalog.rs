@@ -1,0 +1,565 @@
+//! The product catalog: what the seed pages say about each personal client certificate.
+//!
+//! The data lives in `data/products.toml` and is compiled in by `build.rs` (no TOML parser in
+//! the wasm). Every fact carries the seed file(s) it comes from, so the site can show where a
+//! rule was read. A fact the seeds do not state is `None`, which means "unknown", never "no".
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Localized, Message};
+
+/// The seed files a fact was read from (names of files in `shared/seeds/`).
+pub type Seeds = &'static [&'static str];
+
+/// A static text in Japanese and English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// Japanese.
+    pub ja: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+impl Text {
+    /// The owned bilingual message for this text.
+    pub fn message(&self) -> Message {
+        Message::new(self.ja, self.en)
+    }
+}
+
+/// A fact together with the seed files that state it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Cited<T> {
+    /// The fact.
+    pub value: T,
+    /// Where it was read.
+    pub seed: Seeds,
+}
+
+/// What a certificate is used for (also the advisor's `purposes` answer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Signing e-mail (S/MIME).
+    SmimeSign,
+    /// Encrypting e-mail (S/MIME).
+    SmimeEncrypt,
+    /// Logging in to a service with the certificate (TLS client authentication).
+    ClientAuth,
+    /// Signing documents such as PDFs.
+    DocumentSign,
+    /// Signing through an electronic-contract service.
+    EContract,
+    /// Signing Office VBA macros.
+    VbaSign,
+}
+
+/// The applicant's profession, which decides the identity documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profession {
+    /// 弁護士.
+    Lawyer,
+    /// 公認会計士.
+    Cpa,
+    /// 税理士.
+    TaxAccountant,
+    /// 建築士.
+    Architect,
+    /// 不動産鑑定士.
+    RealEstateAppraiser,
+    /// Another national qualification.
+    OtherNational,
+    /// Company employee (会社員等).
+    Employee,
+    /// No professional qualification.
+    #[serde(rename = "none")]
+    NoQualification,
+}
+
+/// How a certificate's expiry date follows from its download day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Validity {
+    /// The same month and day N years after the download day.
+    SameDay {
+        /// Terms offered, in years, ascending.
+        terms_years: &'static [u8],
+    },
+    /// The end of the calendar quarter that comes after N years from the download day.
+    QuarterEndAfter {
+        /// Terms offered, in years, ascending.
+        terms_years: &'static [u8],
+    },
+    /// A fixed number of days after the download day.
+    Days {
+        /// Length of the validity period in days.
+        days: u16,
+    },
+}
+
+impl Validity {
+    /// The terms offered in years; empty for a validity counted in days.
+    pub fn terms_years(&self) -> &'static [u8] {
+        match self {
+            Validity::SameDay { terms_years } | Validity::QuarterEndAfter { terms_years } => terms_years,
+            Validity::Days { .. } => &[],
+        }
+    }
+}
+
+/// The unit of an offset before expiry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetUnit {
+    /// Calendar days.
+    Days,
+    /// Weeks of seven days.
+    Weeks,
+    /// Calendar months, with the last-day-of-month rule.
+    Months,
+}
+
+/// An expiry notice the seller sends, some time before the expiry day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct NoticeOffset {
+    /// Stable kind code, e.g. `expiry_notice_4_weeks`, `expiry_notice_same_day`.
+    pub kind: &'static str,
+    /// How many units before the expiry day (0: on the day).
+    pub before: u8,
+    /// The unit of `before`.
+    pub unit: OffsetUnit,
+}
+
+/// The seller's advice on when to apply for the next certificate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ReapplyWindow {
+    /// Earliest sensible application, this many units before expiry.
+    pub from_before: u8,
+    /// Latest sensible application, this many units before expiry.
+    pub until_before: u8,
+    /// Unit of both offsets.
+    pub unit: OffsetUnit,
+}
+
+/// What the download window is counted from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DownloadStart {
+    /// The issuance itself.
+    Issuance,
+    /// Receipt of the "ready for issuance" e-mail.
+    IssuanceEmail,
+}
+
+/// What happens when the download window closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterDeadline {
+    /// The certificate can no longer be downloaded and the fee is still due.
+    NotDownloadableFeeCharged,
+    /// The certificate is cancelled automatically.
+    AutoCancelled,
+}
+
+/// The period in which an issued certificate can be downloaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DownloadWindow {
+    /// Days after the start (the start day is day 0).
+    pub days: u16,
+    /// What the window counts from.
+    pub counted_from: DownloadStart,
+    /// Reminder mails, this many days after the start.
+    pub reminders_after_days: &'static [u16],
+    /// What happens after the last day.
+    pub after_deadline: AfterDeadline,
+}
+
+/// The unit of an issuance time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuanceUnit {
+    /// Minutes.
+    Minutes,
+    /// Calendar days.
+    CalendarDays,
+    /// Business days (weekdays that are not public holidays).
+    BusinessDays,
+}
+
+/// How long issuance takes, as the seller states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct IssuanceTime {
+    /// Lower bound, when stated.
+    pub min: Option<u16>,
+    /// Upper bound, when stated.
+    pub max: Option<u16>,
+    /// Unit of both bounds.
+    pub unit: IssuanceUnit,
+    /// Whether the seller words it as approximate ("about", "usually").
+    pub approximate: bool,
+}
+
+/// Who may apply. Each flag is `None` when the seeds do not say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Eligibility {
+    /// An individual (not acting for an organisation) may apply.
+    pub individual_allowed: Option<Cited<bool>>,
+    /// A corporate profile is reviewed.
+    pub corporate_profile_required: Option<Cited<bool>>,
+    /// The applicant must belong to a company or organisation.
+    pub organisation_required: Option<Cited<bool>>,
+    /// The applicant needs an own internet domain.
+    pub own_domain_required: Option<Cited<bool>>,
+    /// A certificate covers exactly one e-mail address.
+    pub one_cert_per_email: Option<Cited<bool>>,
+}
+
+/// The file format the certificate is delivered in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryFormat {
+    /// A password-protected PKCS#12 file with the key and certificate.
+    Pkcs12,
+}
+
+/// Limits on identity-document uploads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct UploadLimits {
+    /// Accepted file formats (`pdf`, `jpeg`, `png`).
+    pub formats: &'static [&'static str],
+    /// Largest accepted file, in megabytes, when stated.
+    pub max_megabytes: Option<u8>,
+    /// Whether the registration number must be readable in the image, when stated.
+    pub registration_number_readable: Option<bool>,
+}
+
+/// When a document rule applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentCondition {
+    /// Always.
+    Always,
+    /// Only when the organisation's name is to appear on the certificate.
+    OrgNameOnCertificate,
+}
+
+/// Whether every item or one of them is needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choose {
+    /// Every item.
+    All,
+    /// Any one item.
+    OneOf,
+}
+
+/// A group of documents an applicant of some professions must provide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentRule {
+    /// Stable code.
+    pub code: &'static str,
+    /// The professions it applies to.
+    pub professions: &'static [Profession],
+    /// When it applies.
+    pub when: DocumentCondition,
+    /// Whether all items or one of them are needed.
+    pub choose: Choose,
+    /// The documents.
+    pub items: &'static [Text],
+    /// Where it was read.
+    pub seed: Seeds,
+}
+
+/// A cited remark: a password rule, an environment constraint, a caution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// Stable code.
+    pub code: &'static str,
+    /// The remark.
+    pub text: Text,
+    /// Where it was read.
+    pub seed: Seeds,
+}
+
+/// One personal client certificate product as sold by one seller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Product {
+    /// Stable id, e.g. `jcan-123sign`.
+    pub id: &'static str,
+    /// Product name.
+    pub name: Cited<Text>,
+    /// Who sells it.
+    pub seller: Cited<Text>,
+    /// Who operates the issuing CA.
+    pub issuer: Cited<Text>,
+    /// Strings that appear in the issuer of its certificates, used to recognise it.
+    pub issuer_markers: Cited<&'static [&'static str]>,
+    /// How the expiry date is computed and which terms are offered.
+    pub validity: Cited<Validity>,
+    /// Expiry notices the seller sends.
+    pub expiry_notices: Option<Cited<&'static [NoticeOffset]>>,
+    /// The seller's advice on when to re-apply.
+    pub reapply: Option<Cited<ReapplyWindow>>,
+    /// The download window after issuance.
+    pub download: Option<Cited<DownloadWindow>>,
+    /// How long issuance takes.
+    pub issuance: Option<Cited<IssuanceTime>>,
+    /// Who may apply.
+    pub eligibility: Eligibility,
+    /// Whether it can be used from webmail.
+    pub webmail_supported: Option<Cited<bool>>,
+    /// Purposes the seeds say it serves.
+    pub purposes_supported: Option<Cited<&'static [Purpose]>>,
+    /// Purposes the seeds say it cannot serve.
+    pub purposes_unsupported: Option<Cited<&'static [Purpose]>>,
+    /// Delivery file format.
+    pub delivery_format: Option<Cited<DeliveryFormat>>,
+    /// Identity-document upload limits.
+    pub upload: Option<Cited<UploadLimits>>,
+    /// Identity documents, per profession.
+    pub documents: &'static [DocumentRule],
+    /// Password and PIN rules.
+    pub secrets: &'static [Note],
+    /// Environment constraints of the seller's own procedure.
+    pub environment: &'static [Note],
+    /// Other cautions.
+    pub notes: &'static [Note],
+}
+
+impl Product {
+    /// Whether the seeds say this product serves `purpose`: `Some(true)` supported,
+    /// `Some(false)` explicitly not, `None` not stated.
+    pub fn supports(&self, purpose: Purpose) -> Option<bool> {
+        if self.purposes_unsupported.is_some_and(|c| c.value.contains(&purpose)) {
+            Some(false)
+        } else if self.purposes_supported.is_some_and(|c| c.value.contains(&purpose)) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// The document rules for a profession, with the organisation-name extras when asked for.
+    pub fn documents_for(&self, profession: Profession, org_name_on_certificate: bool) -> Vec<&'static DocumentRule> {
+        self.documents
+            .iter()
+            .filter(|rule| rule.professions.contains(&profession))
+            .filter(|rule| rule.when == DocumentCondition::Always || org_name_on_certificate)
+            .collect()
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// Errors of catalog look-ups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// No product has this id.
+    UnknownProduct {
+        /// The id asked for.
+        id: String,
+    },
+}
+
+impl std::fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CatalogError::UnknownProduct { id } => {
+                write!(f, "unknown product `{id}`; known products: {}", known_ids())
+            }
+        }
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+impl Localized for CatalogError {
+    fn code(&self) -> &'static str {
+        match self {
+            CatalogError::UnknownProduct { .. } => "unknown_product",
+        }
+    }
+
+    fn message(&self) -> Message {
+        match self {
+            CatalogError::UnknownProduct { id } => Message::new(
+                format!("「{id}」という製品はありません。次のいずれかを指定してください: {}", known_ids()),
+                self.to_string(),
+            ),
+        }
+    }
+}
+
+fn known_ids() -> String {
+    PRODUCTS.iter().map(|p| p.id).collect::<Vec<_>>().join(", ")
+}
+
+/// Every product, in catalog order.
+pub fn products() -> &'static [Product] {
+    PRODUCTS
+}
+
+/// The product with this id.
+pub fn product(id: &str) -> Result<&'static Product, CatalogError> {
+    PRODUCTS.iter().find(|p| p.id == id).ok_or_else(|| CatalogError::UnknownProduct { id: id.to_owned() })
+}
+
+/// The products whose certificates could carry this issuer text (a DN string or any part
+/// of it), best match first.
+///
+/// Several sellers share one CA (both JCAN sellers; all three NJC products), and 1-2-3 and
+/// JCAN share GlobalSign. A product scores by how many of its markers occur in the text
+/// (case-insensitive), ties going to the product with fewer markers missing, and only the
+/// best-scoring products are returned: "JCAN … GlobalSign" gives the two JCAN products, a
+/// GlobalSign issuer without "JCAN" gives 1-2-3. Products that share a CA cannot be told
+/// apart by the issuer and are all returned. An empty result means no product matched.
+pub fn identify_by_issuer(issuer_text: &str) -> Vec<&'static Product> {
+    let haystack = issuer_text.to_lowercase();
+    let scored: Vec<((usize, std::cmp::Reverse<usize>), &'static Product)> = PRODUCTS
+        .iter()
+        .filter_map(|p| {
+            let markers = p.issuer_markers.value;
+            let hits = markers.iter().filter(|marker| haystack.contains(&marker.to_lowercase())).count();
+            (hits > 0).then_some(((hits, std::cmp::Reverse(markers.len() - hits)), p))
+        })
+        .collect();
+    let Some(best) = scored.iter().map(|(score, _)| *score).max() else { return Vec::new() };
+    scored.into_iter().filter(|(score, _)| *score == best).map(|(_, p)| p).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::test;
+
+    fn ids(list: &[&Product]) -> Vec<&'static str> {
+        list.iter().map(|p| p.id).collect()
+    }
+
+    #[test]
+    fn catalog_has_the_eight_products() {
+        let all: Vec<_> = products().iter().map(|p| p.id).collect();
+        assert_eq!(
+            all,
+            [
+                "sign123",
+                "jcan-123sign",
+                "jcan-mcci",
+                "iprove-general",
+                "iprove-dim",
+                "njc-secure-mail",
+                "njc-access-control",
+                "njc-class2-standard"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_product_is_an_error_with_code() {
+        let err = product("nope").expect_err("must fail");
+        assert_eq!(err.code(), "unknown_product");
+        assert!(err.message().ja.contains("nope"));
+        assert!(err.to_string().contains("sign123"));
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt (1-2-3: same day, 1 or 2 years; JCAN: quarter end).
+    #[test]
+    fn validity_rules_from_seed_000() {
+        let sign = product("sign123").expect("valid in test");
+        assert_eq!(sign.validity.value, Validity::SameDay { terms_years: &[1, 2] });
+        assert_eq!(sign.validity.seed, ["000_83bab2e9cbe37489.txt"]);
+        let jcan = product("jcan-123sign").expect("valid in test");
+        assert_eq!(jcan.validity.value, Validity::QuarterEndAfter { terms_years: &[1, 2] });
+        assert_eq!(jcan.issuance.expect("valid in test").value.max, Some(3));
+        assert_eq!(jcan.issuance.expect("valid in test").value.unit, IssuanceUnit::BusinessDays);
+    }
+
+    // seed: 001_d4e7ca17d72183de.txt (396 days for both kinds of user certificate).
+    #[test]
+    fn iprove_is_396_days() {
+        for id in ["iprove-general", "iprove-dim"] {
+            assert_eq!(product(id).expect("valid in test").validity.value, Validity::Days { days: 396 });
+        }
+    }
+
+    // seed: 003_8c0952f4faeac254.txt (jpeg/png, 4 MB; reminders 15/30 days; notices).
+    #[test]
+    fn mcci_upload_and_mail_schedule() {
+        let mcci = product("jcan-mcci").expect("valid in test");
+        let upload = mcci.upload.expect("valid in test").value;
+        assert_eq!(upload.formats, ["jpeg", "png"]);
+        assert_eq!(upload.max_megabytes, Some(4));
+        let download = mcci.download.expect("valid in test").value;
+        assert_eq!(download.days, 30);
+        assert_eq!(download.reminders_after_days, [15, 30]);
+        assert_eq!(download.after_deadline, AfterDeadline::AutoCancelled);
+        let kinds: Vec<_> = mcci.expiry_notices.expect("valid in test").value.iter().map(|n| n.kind).collect();
+        assert_eq!(kinds, ["expiry_notice_3_months", "expiry_notice_1_month", "expiry_notice_same_day"]);
+    }
+
+    // seed: 004_d25a5a965b92ed0f.txt (terms, Class2 needs an organisation, no VBA, one per address).
+    #[test]
+    fn njc_rules_from_seed_004() {
+        assert_eq!(product("njc-secure-mail").expect("valid in test").validity.value.terms_years(), [1]);
+        assert_eq!(product("njc-access-control").expect("valid in test").validity.value.terms_years(), [1]);
+        let class2 = product("njc-class2-standard").expect("valid in test");
+        assert_eq!(class2.validity.value.terms_years(), [2]);
+        assert_eq!(class2.eligibility.organisation_required.map(|c| c.value), Some(true));
+        assert_eq!(class2.supports(Purpose::VbaSign), Some(false));
+        assert_eq!(class2.eligibility.one_cert_per_email.map(|c| c.value), Some(true));
+        assert_eq!(class2.webmail_supported.map(|c| c.value), Some(false));
+    }
+
+    #[test]
+    fn every_fact_is_cited() {
+        for p in products() {
+            let mut seeds: Vec<Seeds> =
+                vec![p.name.seed, p.seller.seed, p.issuer.seed, p.issuer_markers.seed, p.validity.seed];
+            seeds.extend(p.expiry_notices.map(|c| c.seed));
+            seeds.extend(p.reapply.map(|c| c.seed));
+            seeds.extend(p.download.map(|c| c.seed));
+            seeds.extend(p.issuance.map(|c| c.seed));
+            seeds.extend(p.documents.iter().map(|d| d.seed));
+            seeds.extend(p.secrets.iter().chain(p.environment).chain(p.notes).map(|n| n.seed));
+            for s in seeds {
+                assert!(!s.is_empty(), "{}", p.id);
+                assert!(s.iter().all(|name| name.ends_with(".txt")), "{}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn identify_by_issuer_prefers_the_most_specific_match() {
+        // seed: 002_a9432d1613d8294a.txt (JCAN is GlobalSign's; two LRAs sell it).
+        assert_eq!(ids(&identify_by_issuer("CN=JCAN Root CA, O=GlobalSign")), ["jcan-123sign", "jcan-mcci"]);
+        assert_eq!(ids(&identify_by_issuer("cn=jcan public ca")), ["jcan-123sign", "jcan-mcci"]);
+        // seed: 000_83bab2e9cbe37489.txt (1-2-3 is issued by GMO GlobalSign).
+        assert_eq!(ids(&identify_by_issuer("CN=GlobalSign PersonalSign 2 CA")), ["sign123"]);
+        // seed: 001_d4e7ca17d72183de.txt
+        assert_eq!(ids(&identify_by_issuer("iPROVE CA")), ["iprove-general", "iprove-dim"]);
+        // seed: 004_d25a5a965b92ed0f.txt ("ベリサインからのPIN記載メール").
+        assert_eq!(identify_by_issuer("VeriSign Class 2").len(), 3);
+        assert!(identify_by_issuer("Let's Encrypt").is_empty());
+        assert!(identify_by_issuer("").is_empty());
+    }
+
+    #[test]
+    fn serializes_to_json() {
+        let json = serde_json::to_value(product("jcan-mcci").expect("valid in test")).expect("valid in test");
+        assert_eq!(json["validity"]["value"]["kind"], "quarter_end_after");
+        assert_eq!(json["upload"]["value"]["max_megabytes"], 4);
+        assert_eq!(json["id"], "jcan-mcci");
+    }
+
+    #[test]
+    fn documents_for_lawyer_with_office_name() {
+        // seed: 000_83bab2e9cbe37489.txt
+        let jcan = product("jcan-123sign").expect("valid in test");
+        let codes: Vec<_> = jcan.documents_for(Profession::Lawyer, true).iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["jcan_lawyer_registration", "jcan_professional_office_card"]);
+        let codes: Vec<_> = jcan.documents_for(Profession::TaxAccountant, false).iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["jcan_national_qualification"]);
+    }
+}

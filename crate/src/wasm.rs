@@ -1,0 +1,222 @@
+//! The browser binding: converts types and errors, nothing else.
+//!
+//! Every export returns `Result<_, JsValue>`; an error becomes a JS `Error` whose `message`
+//! is English and which carries `code` (stable), `ja` and `en`. No function panics on user
+//! input, because a panic in wasm kills the module for the rest of the page's life.
+//! Time comes from JS (`Date.now()`): `SystemTime` traps on wasm32-unknown-unknown.
+
+use js_sys::{Object, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::csr::{CsrOptions, Subject};
+use crate::i18n::{Localized, Message};
+use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+use crate::{KeyAlgorithm, Password, PrivateKey};
+
+fn error(code: &str, message: &Message) -> JsValue {
+    let e = js_sys::Error::new(&message.en);
+    let o: &Object = e.as_ref();
+    // Setting plain data properties on a fresh Error cannot fail.
+    let _ = Reflect::set(o, &"code".into(), &code.into());
+    let _ = Reflect::set(o, &"ja".into(), &message.ja.as_str().into());
+    let _ = Reflect::set(o, &"en".into(), &message.en.as_str().into());
+    let _ = Reflect::set(o, &"name".into(), &"InkanError".into());
+    e.into()
+}
+
+fn js_err<E: Localized>(e: E) -> JsValue {
+    error(e.code(), &e.message())
+}
+
+fn invalid(name: &str, reason: impl Into<String>) -> JsValue {
+    js_err(crate::Error::InvalidArgument { name: name.to_owned(), reason: reason.into() })
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| invalid("result", e.to_string()))
+}
+
+fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| invalid(name, e.to_string()))
+}
+
+/// A private key living in wasm memory. Call `free()` when done: it zeroizes the key.
+#[wasm_bindgen(js_name = Key)]
+pub struct WasmKey {
+    inner: PrivateKey,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Pkcs12Options {
+    profile: Option<String>,
+    iterations: Option<u32>,
+    friendly_name: Option<String>,
+}
+
+impl Pkcs12Options {
+    fn build_options(self) -> Result<BuildOptions, JsValue> {
+        let profile = match self.profile.as_deref() {
+            None => Pkcs12Profile::Modern,
+            Some(p) => Pkcs12Profile::from_name(p).ok_or_else(|| invalid("profile", "use \"modern\" or \"legacy\""))?,
+        };
+        Ok(BuildOptions { profile, iterations: self.iterations, friendly_name: self.friendly_name })
+    }
+}
+
+#[derive(Serialize)]
+struct BuiltFile<'a> {
+    findings: &'a [crate::findings::Finding],
+}
+
+fn built_to_js(built: crate::pkcs12::BuiltPkcs12) -> Result<JsValue, JsValue> {
+    let out = to_js(&BuiltFile { findings: &built.findings })?;
+    let _ = Reflect::set(&out, &"bytes".into(), &Uint8Array::from(built.der.as_slice()));
+    Ok(out)
+}
+
+#[wasm_bindgen(js_class = Key)]
+impl WasmKey {
+    /// Generates a key: `rsa2048` (default), `rsa3072`, `rsa4096`, `p256` or `p384`.
+    /// RSA takes a fraction of a second to seconds: call it from a Web Worker.
+    pub fn generate(algorithm: Option<String>) -> Result<WasmKey, JsValue> {
+        let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
+        let inner = PrivateKey::generate(alg, &mut crate::os_rng()).map_err(js_err)?;
+        Ok(WasmKey { inner })
+    }
+
+    /// Reads a key from PEM or DER (PKCS#8, encrypted PKCS#8 with `pin`, PKCS#1, SEC1).
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8], pin: Option<String>) -> Result<WasmKey, JsValue> {
+        let pin = pin.map(Password::new);
+        let inner = PrivateKey::from_pem_or_der(bytes, pin.as_ref()).map_err(js_err)?;
+        Ok(WasmKey { inner })
+    }
+
+    /// `rsa2048`, `rsa3072`, `rsa4096`, `p256` or `p384`.
+    #[wasm_bindgen(getter)]
+    pub fn algorithm(&self) -> String {
+        self.inner.algorithm().name().to_owned()
+    }
+
+    /// The SubjectPublicKeyInfo DER (public; safe to send).
+    #[wasm_bindgen(js_name = publicKeyDer)]
+    pub fn public_key_der(&self) -> Result<Vec<u8>, JsValue> {
+        self.inner.public_key().to_spki_der().map_err(js_err)
+    }
+
+    /// The encrypted PKCS#8 PEM (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) under `pin`: the
+    /// backup file and the IndexedDB copy.
+    #[wasm_bindgen(js_name = toEncryptedPem)]
+    pub fn to_encrypted_pem(&self, pin: String, iterations: Option<u32>) -> Result<String, JsValue> {
+        let pin = Password::new(pin);
+        if pin.is_empty() {
+            return Err(invalid("pin", "a PIN is required to protect the key"));
+        }
+        let iterations = iterations.unwrap_or(crate::keys::BACKUP_ITERATIONS);
+        if !(crate::limits::MIN_WRITE_ITERATIONS..=crate::limits::MAX_WRITE_ITERATIONS).contains(&iterations) {
+            return Err(invalid("iterations", "out of range"));
+        }
+        self.inner.to_encrypted_pkcs8_pem(&pin, iterations, &mut crate::os_rng()).map_err(js_err)
+    }
+
+    /// Builds and signs a CSR. `subject`: `{commonName, organization?, organizationalUnit?,
+    /// country?, email?}`; `options`: `{emailInSubject?, keyUsage?, extendedKeyUsage?:
+    /// ["emailProtection","clientAuth"]}`. Returns `{pem, der: Uint8Array, parsed}`.
+    #[wasm_bindgen(js_name = createCsr)]
+    pub fn create_csr(&self, subject: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let subject: Subject = from_js(subject, "subject")?;
+        let options: CsrOptions = from_js(options, "options")?;
+        let csr = crate::csr::build_csr(&self.inner, &subject, &options).map_err(js_err)?;
+        let parsed = crate::csr::parse_csr(&csr.der).map_err(js_err)?;
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"pem".into(), &csr.pem.as_str().into());
+        let _ = Reflect::set(&out, &"der".into(), &Uint8Array::from(csr.der.as_slice()));
+        let _ = Reflect::set(&out, &"parsed".into(), &to_js(&parsed)?);
+        Ok(out.into())
+    }
+
+    /// Whether this key belongs to the first certificate in `certificates` (PEM or DER).
+    #[wasm_bindgen(js_name = matchesCertificate)]
+    pub fn matches_certificate(&self, certificates: &[u8]) -> Result<bool, JsValue> {
+        let certs = crate::x509::parse_certificates(certificates).map_err(js_err)?;
+        Ok(certs.first().and_then(crate::x509::public_key).as_ref() == Some(&self.inner.public_key()))
+    }
+
+    /// Builds a `.p12` from this key and `certificates` (PEM text or DER: the leaf, then any
+    /// chain, in any order). `options`: `{profile: "modern"|"legacy", iterations?,
+    /// friendlyName?}`. Returns `{bytes: Uint8Array, findings}`.
+    #[wasm_bindgen(js_name = buildPkcs12)]
+    pub fn build_pkcs12(&self, certificates: &[u8], password: String, options: JsValue) -> Result<JsValue, JsValue> {
+        let password = Password::new(password);
+        let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
+        let mut certs = crate::x509::parse_certificates(certificates).map_err(js_err)?;
+        // The leaf is the certificate of this key, wherever it stands in the paste.
+        let public = self.inner.public_key();
+        let Some(pos) = certs.iter().position(|c| crate::x509::public_key(c).as_ref() == Some(&public)) else {
+            return Err(js_err(crate::pkcs12::Pkcs12Error::KeyCertificateMismatch));
+        };
+        let leaf = certs.remove(pos);
+        let built = crate::pkcs12::build(&self.inner, &leaf, &certs, &password, &options, &mut crate::os_rng())
+            .map_err(js_err)?;
+        built_to_js(built)
+    }
+}
+
+/// Opens a `.p12`: returns the report (same shape as `inkan p12 open --json`).
+#[wasm_bindgen(js_name = openPkcs12)]
+pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
+    let opened = crate::pkcs12::open(bytes, &Password::new(password)).map_err(js_err)?;
+    to_js(&opened.report())
+}
+
+/// Opens a `.p12` and returns its key as a [`WasmKey`] (to re-use a key the user already has).
+#[wasm_bindgen(js_name = keyFromPkcs12)]
+pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValue> {
+    let opened = crate::pkcs12::open(bytes, &Password::new(password)).map_err(js_err)?;
+    opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
+}
+
+/// Re-packs a `.p12` with a new password and/or profile; the chain comes out leaf first.
+#[wasm_bindgen(js_name = repackPkcs12)]
+pub fn repack_pkcs12(
+    bytes: &[u8],
+    old_password: String,
+    new_password: String,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
+    let built = crate::pkcs12::repack(
+        bytes,
+        &Password::new(old_password),
+        &Password::new(new_password),
+        &options,
+        &mut crate::os_rng(),
+    )
+    .map_err(js_err)?;
+    built_to_js(built)
+}
+
+/// Reads certificates (PEM bundle or DER) into plain facts, in input order.
+#[wasm_bindgen(js_name = parseCertificates)]
+pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let certs = crate::x509::parse_certificates(bytes).map_err(js_err)?;
+    let facts: Vec<_> = certs.iter().map(crate::x509::facts).collect();
+    to_js(&facts)
+}
+
+/// Reads and verifies a CSR.
+#[wasm_bindgen(js_name = parseCsr)]
+pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    to_js(&crate::csr::parse_csr(bytes).map_err(js_err)?)
+}
+
+/// The library version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

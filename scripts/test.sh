@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Every test suite, in one run. Each stage prints its own runner's summary; the last line sums
+# the stages. Any failure makes the whole run fail (after the remaining stages have run, so one
+# red stage does not hide another).
+#   INKAN_TEST_ONLY=stage1,stage2   run only these stages
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export INKAN_BIN="$CARGO_TARGET_DIR/debug/inkan"
+PY="$VENV/bin/python"
+
+passed=0; failed=0; failures=()
+stage() {
+  local name="$1"; shift
+  if [ -n "${INKAN_TEST_ONLY:-}" ] && [[ ",$INKAN_TEST_ONLY," != *",$name,"* ]]; then return 0; fi
+  log "=== stage $name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); log "=== stage $name passed ($((SECONDS - t0)) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name"); log "=== stage $name FAILED ($((SECONDS - t0)) s)"
+  fi
+}
+
+rust_lint() {
+  cargo fmt --all -- --check &&
+  cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings
+}
+rust_unit() {
+  cargo test --workspace --features inkan/cli
+}
+wasm_build() {
+  bash scripts/build-wasm.sh && bash scripts/build-site.sh && node --test tests/node/
+}
+wasm_unit() {
+  # The same unit tests, compiled to wasm32 and run by wasm-bindgen-test in headless Chromium.
+  (cd crate && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    cargo test -p inkan --lib --target wasm32-unknown-unknown)
+}
+wasm_debian_route() {
+  # TOOLCHAIN.md: prove the fallback route on every run, into its own output directory.
+  bash scripts/bootstrap-debian-route.sh &&
+  INKAN_WASM_ROUTE=debian INKAN_WASM_OUT="$CACHE/pkg-debian" bash scripts/build-wasm.sh &&
+  INKAN_PKG="$CACHE/pkg-debian" node --test tests/node/
+}
+interop() {
+  cargo build -p inkan --features cli --bin inkan &&
+  "$PY" -m pytest -q -p no:cacheprovider tests/interop
+}
+knowledge() {
+  "$PY" -m pytest -q -p no:cacheprovider tests/knowledge
+}
+worker() {
+  [ -x tests/worker/run.sh ] || { log "no worker suite yet"; return 0; }
+  PATH="$VENV/bin:$PATH" bash tests/worker/run.sh
+}
+browser() {
+  node --test --test-concurrency=1 tests/browser/
+}
+
+stage rust-lint rust_lint
+stage rust-unit rust_unit
+stage wasm-build wasm_build
+stage wasm-unit wasm_unit
+stage wasm-debian-route wasm_debian_route
+stage interop interop
+stage knowledge knowledge
+stage worker worker
+stage browser browser
+
+if [ "$failed" -gt 0 ]; then log "failed stages: ${failures[*]}"; fi
+echo "stages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

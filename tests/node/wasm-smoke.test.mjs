@@ -1,0 +1,47 @@
+// Loads a built wasm package (INKAN_PKG, default www/pkg) in Node and runs the core flow:
+// key → CSR → OpenSSL-signed certificate → .p12 → opened by OpenSSL. Used to prove that each
+// toolchain route (rustup, Debian build-std) produces a working module.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, tmp, openssl, opensslAll, testCa } from '../browser/harness.mjs';
+
+const pkg = process.env.INKAN_PKG ?? join(ROOT, 'www/pkg');
+const inkan = await import(pathToFileURL(join(pkg, 'inkan.js')).href);
+inkan.initSync({ module: readFileSync(join(pkg, 'inkan_bg.wasm')) });
+
+test(`wasm package ${readFileSync(join(pkg, '.route'), 'utf8').trim()} route: key, CSR and .p12 interoperate with OpenSSL`, () => {
+  const dir = tmp();
+  const ca = testCa(dir);
+  const key = inkan.Key.generate('p256');
+  const csr = key.createCsr({ commonName: '山田 太郎', email: 'taro@example.jp', country: 'JP' }, { keyUsage: true });
+  assert.equal(csr.parsed.subject_cn, '山田 太郎');
+  const leaf = ca.sign(csr.pem);
+  const built = key.buildPkcs12(new TextEncoder().encode(leaf + ca.caPem), '秘密', { profile: 'modern', iterations: 2048 });
+  assert.deepEqual(built.findings.map((f) => f.code), ['non_ascii_password']);
+  writeFileSync(join(dir, 'a.p12'), built.bytes);
+  writeFileSync(join(dir, 'pw'), '秘密');
+  const out = openssl(['pkcs12', '-in', join(dir, 'a.p12'), '-passin', `file:${join(dir, 'pw')}`, '-nodes']);
+  assert.match(out, /BEGIN PRIVATE KEY/);
+  const report = inkan.openPkcs12(built.bytes, '秘密');
+  assert.equal(report.key.matches_certificate, true);
+  assert.equal(report.certificates[0].role, 'leaf');
+  key.free();
+});
+
+test('errors reach JS as Error objects with a stable code and both languages', () => {
+  assert.throws(() => inkan.openPkcs12(new Uint8Array([0x30, 0x82, 0x10]), 'x'), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, 'truncated');
+    assert.match(e.ja, /途中で切れています/);
+    assert.match(e.en, /cut short/);
+    return true;
+  });
+  assert.throws(() => inkan.Key.generate('ed25519'), (e) => e.code === 'unsupported_algorithm');
+  assert.throws(() => inkan.Key.fromBytes(new Uint8Array(), undefined), (e) => e.code === 'empty_input');
+  // The module still works after errors: nothing panicked.
+  assert.equal(inkan.Key.generate('p256').algorithm, 'p256');
+  void opensslAll;
+});

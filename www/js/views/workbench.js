@@ -1,0 +1,182 @@
+// <inkan-workbench>: make a key, see its CSR, and turn the issued certificate plus that key
+// into a .p12 — all in this browser. The key lives in the Web Worker; the page holds a handle.
+import { call, InkanError } from '../client.js';
+import { currentLang, register, t, translate } from '../i18n.js';
+import { download, encodeText, fileDrop } from '../util.js';
+
+register({
+  'wb.title': { ja: '鍵・CSR・PKCS#12 ワークベンチ', en: 'Key, CSR and PKCS#12 workbench' },
+  'wb.intro': { ja: '秘密鍵はこのブラウザの中だけで作られ、外部に送信されません。', en: 'The private key is made inside this browser and is never sent anywhere.' },
+  'wb.step1': { ja: '1. 鍵を作る', en: '1. Make a key' },
+  'wb.keytype': { ja: '鍵の種類', en: 'Key type' },
+  'wb.rsa2048': { ja: 'RSA 2048(おすすめ・互換性重視)', en: 'RSA 2048 (recommended, most compatible)' },
+  'wb.rsa3072': { ja: 'RSA 3072', en: 'RSA 3072' },
+  'wb.rsa4096': { ja: 'RSA 4096(生成に時間がかかります)', en: 'RSA 4096 (slow to generate)' },
+  'wb.p256': { ja: 'ECDSA P-256(高速・新しい環境向け)', en: 'ECDSA P-256 (fast, newer software)' },
+  'wb.p384': { ja: 'ECDSA P-384', en: 'ECDSA P-384' },
+  'wb.generate': { ja: '鍵を作る', en: 'Generate key' },
+  'wb.generating': { ja: '鍵を作っています…(ページは操作できます)', en: 'Generating the key… (the page stays usable)' },
+  'wb.keyready': { ja: '鍵ができました: {alg}', en: 'Key ready: {alg}' },
+  'wb.step2': { ja: '2. 証明書署名要求(CSR)', en: '2. Certificate signing request (CSR)' },
+  'wb.cn': { ja: '氏名(例: 山田 太郎)', en: 'Name (e.g. Taro Yamada)' },
+  'wb.o': { ja: '組織名(任意)', en: 'Organisation (optional)' },
+  'wb.email': { ja: 'メールアドレス', en: 'E-mail address' },
+  'wb.c': { ja: '国コード', en: 'Country code' },
+  'wb.makecsr': { ja: 'CSR を作る', en: 'Create CSR' },
+  'wb.csr': { ja: 'CSR(発行元に提出するテキスト)', en: 'CSR (the text you submit to the issuer)' },
+  'wb.savecsr': { ja: 'CSR を保存', en: 'Save CSR' },
+  'wb.step3': { ja: '3. 証明書から .p12 を作る', en: '3. Turn the certificate into a .p12' },
+  'wb.cert': { ja: '発行された証明書(PEM を貼り付けるか、ファイルをドロップ)', en: 'Issued certificate (paste the PEM or drop the file)' },
+  'wb.certfile': { ja: '証明書ファイルを選ぶ', en: 'Choose certificate file' },
+  'wb.pin': { ja: '.p12 の PIN(パスワード)', en: '.p12 PIN (password)' },
+  'wb.profile': { ja: '使う環境', en: 'Where you will use it' },
+  'wb.modern': { ja: 'Windows 10/11・Firefox・Java(新しい暗号 AES)', en: 'Windows 10/11, Firefox, Java (modern AES)' },
+  'wb.legacy': { ja: 'Mac・iPhone・Android・古い Windows(3DES)', en: 'Mac, iPhone, Android, older Windows (3DES)' },
+  'wb.build': { ja: '.p12 を作る', en: 'Build .p12' },
+  'wb.building': { ja: '.p12 を作っています…', en: 'Building the .p12…' },
+  'wb.built': { ja: '.p12 を保存しました({bytes} バイト)。', en: 'The .p12 was saved ({bytes} bytes).' },
+  'wb.needkey': { ja: '先に鍵を作ってください。', en: 'Make a key first.' },
+  'wb.asciiwarn': { ja: 'PIN に全角文字があると Java keytool などでは開けません。', en: 'A PIN with non-ASCII characters cannot be opened by Java keytool and some other tools.' },
+});
+
+const TEMPLATE = `
+<section aria-labelledby="wb-title">
+  <h1 id="wb-title" data-i18n="wb.title"></h1>
+  <p data-i18n="wb.intro"></p>
+  <fieldset class="card">
+    <legend data-i18n="wb.step1"></legend>
+    <label for="wb-alg" data-i18n="wb.keytype"></label>
+    <select id="wb-alg" name="algorithm">
+      <option value="rsa2048" data-i18n="wb.rsa2048"></option>
+      <option value="rsa3072" data-i18n="wb.rsa3072"></option>
+      <option value="rsa4096" data-i18n="wb.rsa4096"></option>
+      <option value="p256" data-i18n="wb.p256"></option>
+      <option value="p384" data-i18n="wb.p384"></option>
+    </select>
+    <button type="button" id="wb-generate" data-i18n="wb.generate"></button>
+    <p id="wb-key-status" role="status" aria-live="polite"></p>
+  </fieldset>
+  <fieldset class="card">
+    <legend data-i18n="wb.step2"></legend>
+    <div class="grid">
+      <label for="wb-cn" data-i18n="wb.cn"></label><input id="wb-cn" name="cn" autocomplete="name" required>
+      <label for="wb-o" data-i18n="wb.o"></label><input id="wb-o" name="o" autocomplete="organization">
+      <label for="wb-email" data-i18n="wb.email"></label><input id="wb-email" name="email" type="email" autocomplete="email" inputmode="email">
+      <label for="wb-c" data-i18n="wb.c"></label><input id="wb-c" name="c" value="JP" maxlength="2" size="3" autocapitalize="characters">
+    </div>
+    <button type="button" id="wb-csr-btn" data-i18n="wb.makecsr"></button>
+    <label for="wb-csr" data-i18n="wb.csr"></label>
+    <textarea id="wb-csr" rows="8" readonly spellcheck="false"></textarea>
+    <button type="button" id="wb-save-csr" data-i18n="wb.savecsr" disabled></button>
+  </fieldset>
+  <fieldset class="card">
+    <legend data-i18n="wb.step3"></legend>
+    <label for="wb-cert" data-i18n="wb.cert"></label>
+    <div class="drop" id="wb-drop">
+      <textarea id="wb-cert" rows="8" spellcheck="false" placeholder="-----BEGIN CERTIFICATE-----"></textarea>
+      <label class="button-like" for="wb-cert-file" data-i18n="wb.certfile"></label>
+      <input id="wb-cert-file" type="file" accept=".pem,.cer,.crt,.der,.p7b,application/x-x509-user-cert,application/pkix-cert" class="visually-hidden">
+    </div>
+    <label for="wb-pin" data-i18n="wb.pin"></label>
+    <input id="wb-pin" type="password" autocomplete="new-password" minlength="4">
+    <p id="wb-pin-warn" class="warn" hidden data-i18n="wb.asciiwarn"></p>
+    <label for="wb-profile" data-i18n="wb.profile"></label>
+    <select id="wb-profile">
+      <option value="modern" data-i18n="wb.modern"></option>
+      <option value="legacy" data-i18n="wb.legacy"></option>
+    </select>
+    <button type="button" id="wb-build" data-i18n="wb.build"></button>
+    <p id="wb-p12-status" role="status" aria-live="polite"></p>
+  </fieldset>
+  <p id="wb-error" class="error" role="alert" hidden></p>
+</section>`;
+
+export function defaultProfile(userAgent = navigator.userAgent) {
+  // Apple platforms and Android import only the legacy profile (see crate/src/pkcs12.rs).
+  return /Macintosh|iPhone|iPad|Android/.test(userAgent) ? 'legacy' : 'modern';
+}
+
+class InkanWorkbench extends HTMLElement {
+  #handle = null;
+  #certBytes = null;
+
+  connectedCallback() {
+    this.innerHTML = TEMPLATE;
+    translate(this);
+    window.addEventListener('inkan:lang', () => translate(this));
+    const q = (s) => this.querySelector(s);
+    q('#wb-profile').value = defaultProfile();
+    q('#wb-generate').addEventListener('click', () => this.#generate());
+    q('#wb-csr-btn').addEventListener('click', () => this.#csr());
+    q('#wb-save-csr').addEventListener('click', () => download(q('#wb-csr').value, 'request.csr', 'application/pkcs10'));
+    q('#wb-build').addEventListener('click', () => this.#build());
+    q('#wb-pin').addEventListener('input', (e) => { q('#wb-pin-warn').hidden = /^[\x20-\x7e]*$/.test(e.target.value); });
+    q('#wb-cert').addEventListener('input', () => { this.#certBytes = null; });
+    fileDrop(q('#wb-drop'), q('#wb-cert-file'), (bytes) => {
+      this.#certBytes = bytes;
+      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+      q('#wb-cert').value = text.includes('-----BEGIN') ? text : `(${bytes.length} bytes DER)`;
+    });
+  }
+
+  #error(e) {
+    const el = this.querySelector('#wb-error');
+    const lang = currentLang();
+    el.textContent = e instanceof InkanError ? `${e.text(lang)} [${e.code}]` : String(e?.message ?? e);
+    el.hidden = false;
+    this.dispatchEvent(new CustomEvent('inkan:error', { bubbles: true, detail: { code: e?.code ?? 'unexpected_error', message: el.textContent } }));
+  }
+
+  #clearError() { this.querySelector('#wb-error').hidden = true; }
+
+  async #busy(button, statusEl, text, fn) {
+    button.disabled = true;
+    statusEl.textContent = text;
+    statusEl.classList.add('busy');
+    this.#clearError();
+    try { return await fn(); } catch (e) { statusEl.textContent = ''; this.#error(e); return undefined; } finally {
+      button.disabled = false;
+      statusEl.classList.remove('busy');
+    }
+  }
+
+  async #generate() {
+    const q = (s) => this.querySelector(s);
+    const alg = q('#wb-alg').value;
+    if (this.#handle) await call('dropKey', { handle: this.#handle });
+    const key = await this.#busy(q('#wb-generate'), q('#wb-key-status'), t('wb.generating'), () => call('generateKey', { algorithm: alg }));
+    if (key) {
+      this.#handle = key.handle;
+      q('#wb-key-status').textContent = t('wb.keyready', { alg: key.algorithm });
+      this.dataset.keyReady = 'true';
+    }
+  }
+
+  async #csr() {
+    const q = (s) => this.querySelector(s);
+    if (!this.#handle) return this.#error(new Error(t('wb.needkey')));
+    const subject = { commonName: q('#wb-cn').value, organization: q('#wb-o').value || null, email: q('#wb-email').value || null, country: q('#wb-c').value || null };
+    const csr = await this.#busy(q('#wb-csr-btn'), q('#wb-key-status'), '', () => call('createCsr', { handle: this.#handle, subject, options: { keyUsage: true, extendedKeyUsage: ['emailProtection', 'clientAuth'] } }));
+    if (csr) {
+      q('#wb-csr').value = csr.pem;
+      q('#wb-save-csr').disabled = false;
+      this.dispatchEvent(new CustomEvent('inkan:csr', { bubbles: true, detail: { pem: csr.pem } }));
+    }
+  }
+
+  async #build() {
+    const q = (s) => this.querySelector(s);
+    if (!this.#handle) return this.#error(new Error(t('wb.needkey')));
+    const certificates = this.#certBytes ?? encodeText(q('#wb-cert').value);
+    const password = q('#wb-pin').value;
+    const profile = q('#wb-profile').value;
+    const built = await this.#busy(q('#wb-build'), q('#wb-p12-status'), t('wb.building'), () => call('buildPkcs12', { handle: this.#handle, certificates, password, options: { profile } }));
+    if (built) {
+      download(built.bytes, 'inkan.p12', 'application/x-pkcs12');
+      q('#wb-p12-status').textContent = t('wb.built', { bytes: built.bytes.length });
+      this.dispatchEvent(new CustomEvent('inkan:p12', { bubbles: true, detail: { bytes: built.bytes.length, findings: built.findings } }));
+    }
+  }
+}
+
+customElements.define('inkan-workbench', InkanWorkbench);
