@@ -24,7 +24,8 @@ stage() {
 
 rust_lint() {
   cargo fmt --all -- --check &&
-  cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings
+  cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings &&
+  cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings
 }
 rust_unit() {
   cargo test --workspace --features inkan/cli

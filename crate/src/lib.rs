@@ -18,6 +18,7 @@ pub mod expiry;
 pub mod findings;
 pub mod holidays;
 pub mod i18n;
+pub mod inspect;
 pub mod keys;
 pub mod limits;
 pub mod password;

@@ -220,3 +220,87 @@ pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
+    crate::date::Date::parse(s).map_err(|e| {
+        let _ = name;
+        js_err(e)
+    })
+}
+
+/// Today's date (UTC) from the JS clock: `SystemTime` traps on wasm32.
+fn today() -> Result<crate::date::Date, JsValue> {
+    let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
+    crate::date::Date::from_days_since_epoch(days).map_err(js_err)
+}
+
+/// Inspects a `.p12` (with `password`), certificates or a CSR as of `at` (`YYYY-MM-DD`,
+/// default today): same shape as `inkan inspect --json`.
+#[wasm_bindgen]
+pub fn inspect(bytes: &[u8], password: Option<String>, at: Option<String>) -> Result<JsValue, JsValue> {
+    let at = match at {
+        Some(s) => parse_date(&s, "at")?,
+        None => today()?,
+    };
+    let password = password.map(Password::new);
+    let report = crate::inspect::inspect(bytes, password.as_ref(), at).map_err(js_err)?;
+    to_js(&report)
+}
+
+/// The expiry plan of a product's certificate: same shape as `inkan expiry --json`.
+#[wasm_bindgen(js_name = expiryPlan)]
+pub fn expiry_plan(
+    product: &str,
+    downloaded: &str,
+    years: Option<u8>,
+    issued: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let downloaded = parse_date(downloaded, "downloaded")?;
+    let issued = issued.map(|s| parse_date(&s, "issued")).transpose()?;
+    let plan = crate::expiry::plan(product, downloaded, years, issued).map_err(js_err)?;
+    to_js(&plan)
+}
+
+/// The expiry plan as an iCalendar file (RFC 5545 text).
+#[wasm_bindgen(js_name = expiryIcs)]
+pub fn expiry_ics(
+    product: &str,
+    downloaded: &str,
+    years: Option<u8>,
+    issued: Option<String>,
+) -> Result<String, JsValue> {
+    let downloaded_date = parse_date(downloaded, "downloaded")?;
+    let issued = issued.map(|s| parse_date(&s, "issued")).transpose()?;
+    let plan = crate::expiry::plan(product, downloaded_date, years, issued).map_err(js_err)?;
+    let p = crate::catalog::product(product).map_err(js_err)?;
+    let now = js_sys::Date::new_0();
+    let stamp = format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        now.get_utc_full_year(),
+        now.get_utc_month() + 1,
+        now.get_utc_date(),
+        now.get_utc_hours(),
+        now.get_utc_minutes(),
+        now.get_utc_seconds()
+    );
+    crate::expiry::to_ics(&plan, p, &stamp, downloaded).map_err(js_err)
+}
+
+/// Recommendations for the advisor's answers (an object with any of the answer keys).
+#[wasm_bindgen]
+pub fn advise(answers: JsValue) -> Result<JsValue, JsValue> {
+    let answers: crate::advisor::Answers = from_js(answers, "answers")?;
+    to_js(&crate::advisor::advise(&answers))
+}
+
+/// The advisor's questions, as data for the page to render.
+#[wasm_bindgen(js_name = advisorQuestions)]
+pub fn advisor_questions() -> Result<JsValue, JsValue> {
+    to_js(&crate::advisor::questions())
+}
+
+/// The product catalog, with seed citations.
+#[wasm_bindgen]
+pub fn products() -> Result<JsValue, JsValue> {
+    to_js(&crate::catalog::products())
+}

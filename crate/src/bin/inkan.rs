@@ -32,6 +32,52 @@ enum Command {
     /// Build, open or re-pack PKCS#12 (.p12/.pfx) files.
     #[command(subcommand)]
     P12(P12Command),
+    /// Check a .p12, certificate(s) or CSR: expiry, usages, chain, platform compatibility.
+    Inspect(InspectArgs),
+    /// When a product's certificate expires, the seller's notices, the re-application window.
+    Expiry(ExpiryArgs),
+    /// Which certificate to buy: answers in, recommendations out.
+    Advise(AdviseArgs),
+}
+
+#[derive(Args)]
+struct InspectArgs {
+    /// The file (.p12/.pfx, .cer/.der/.pem, PEM bundle, CSR).
+    file: PathBuf,
+    /// Password of a .p12 (else INKAN_PASSWORD, else a prompt).
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+    /// The date to judge expiry at (default: today, UTC).
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args)]
+struct ExpiryArgs {
+    /// Product id (sign123, jcan-123sign, jcan-mcci, iprove-general, iprove-dim, njc-secure-mail,
+    /// njc-access-control, njc-class2-standard).
+    #[arg(long)]
+    product: String,
+    /// The day the certificate was (or will be) downloaded, YYYY-MM-DD.
+    #[arg(long)]
+    downloaded: String,
+    /// Term in years where the product offers a choice.
+    #[arg(long)]
+    years: Option<u8>,
+    /// The day of the issuance mail, for the download deadline and reminders.
+    #[arg(long)]
+    issued: Option<String>,
+    /// Also write an iCalendar file with every date.
+    #[arg(long)]
+    ics: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct AdviseArgs {
+    /// The answers as JSON (keys: applicant, own_domain, purposes, profession,
+    /// org_name_on_certificate, os, mail_client; any may be missing).
+    #[arg(long)]
+    answers: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -209,6 +255,7 @@ struct P12RepackArgs {
 /// Errors of the CLI itself, on top of the library's.
 enum CliError {
     Lib(Error),
+    Other { code: &'static str, message: Message },
     Io { path: PathBuf, error: std::io::Error },
     NoPassword { what: &'static str, env: &'static str },
 }
@@ -226,12 +273,27 @@ macro_rules! lib_err {
         }
     )*};
 }
+fn other<E: Localized>(e: E) -> CliError {
+    CliError::Other { code: e.code(), message: e.message() }
+}
+
+fn parse_date(s: &str) -> Result<inkan::date::Date, CliError> {
+    inkan::date::Date::parse(s).map_err(other)
+}
+
+fn today() -> inkan::date::Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    inkan::date::Date::from_days_since_epoch((secs / 86_400) as i64)
+        .unwrap_or_else(|_| unreachable!("the clock is within 1900..2200"))
+}
+
 lib_err!(inkan::keys::KeyError, inkan::csr::CsrError, inkan::pkcs12::Pkcs12Error, inkan::x509::CertificateError);
 
 impl CliError {
     fn code(&self) -> &'static str {
         match self {
             CliError::Lib(e) => e.code(),
+            CliError::Other { code, .. } => code,
             CliError::Io { .. } => "io_error",
             CliError::NoPassword { .. } => "password_required",
         }
@@ -239,6 +301,7 @@ impl CliError {
     fn message(&self) -> Message {
         match self {
             CliError::Lib(e) => e.message(),
+            CliError::Other { message, .. } => message.clone(),
             CliError::Io { path, error } => Message::new(
                 format!("ファイル {} を読み書きできません: {error}", path.display()),
                 format!("Cannot read or write {}: {error}", path.display()),
@@ -434,6 +497,43 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
             let built = inkan::pkcs12::repack(&bytes, &old, &new, &options, &mut rng)?;
             write(&a.out, &built.der, false)?;
             Ok(json!({"out": a.out, "profile": options.profile, "bytes": built.der.len(), "findings": built.findings}))
+        }
+        Command::Inspect(a) => {
+            let bytes = read(&a.file)?;
+            let at = match &a.at {
+                Some(s) => parse_date(s)?,
+                None => today(),
+            };
+            let pw = password(a.password_file.as_deref(), "INKAN_PASSWORD", ".p12 password: ")?;
+            let report = inkan::inspect::inspect(&bytes, pw.as_ref(), at).map_err(other)?;
+            Ok(serde_json::to_value(report).unwrap_or_default())
+        }
+        Command::Expiry(a) => {
+            let downloaded = parse_date(&a.downloaded)?;
+            let issued = a.issued.as_deref().map(parse_date).transpose()?;
+            let plan = inkan::expiry::plan(&a.product, downloaded, a.years, issued).map_err(other)?;
+            if let Some(path) = &a.ics {
+                let product = inkan::catalog::product(&a.product).map_err(other)?;
+                let stamp = {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0);
+                    let d = today();
+                    format!("{}T{:02}{:02}{:02}Z", d.to_basic_string(), now % 86_400 / 3600, now % 3600 / 60, now % 60)
+                };
+                let ics = inkan::expiry::to_ics(&plan, product, &stamp, &a.downloaded).map_err(other)?;
+                write(path, ics.as_bytes(), false)?;
+            }
+            Ok(serde_json::to_value(plan).unwrap_or_default())
+        }
+        Command::Advise(a) => {
+            let text = String::from_utf8(read(&a.answers)?).map_err(|_| CliError::Io {
+                path: a.answers.clone(),
+                error: std::io::Error::new(std::io::ErrorKind::InvalidData, "answers file is not UTF-8"),
+            })?;
+            let answers = inkan::advisor::parse_answers(&text).map_err(other)?;
+            Ok(serde_json::to_value(inkan::advisor::advise(&answers)).unwrap_or_default())
         }
     }
 }
