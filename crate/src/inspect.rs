@@ -271,6 +271,10 @@ fn verdict(
             missing_ja.push("鍵用途に「デジタル署名」がない");
             missing_en.push("no digitalSignature key usage");
         }
+        if facts.is_ca {
+            missing_ja.push("認証局(CA)の証明書である");
+            missing_en.push("it is a CA certificate");
+        }
         findings.push(Finding::new(
             "not_smime_capable",
             Severity::Warning,
@@ -774,6 +778,18 @@ mod tests {
         let (_, leaf, ca) = pki();
         let r = inspect(&pem(&[&leaf, &ca]), None, day("2026-06-01")).expect("r");
         assert!(r.certificates[0].products.contains(&"jcan-123sign"), "{:?}", r.certificates[0].products);
+    }
+
+    #[test]
+    fn a_ca_certificate_as_leaf_says_why_it_is_not_for_smime() {
+        let (_, _, _) = pki();
+        let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
+        let ca = self_signed(&ca_key, "Some Root", None);
+        let opts = BuildOptions { profile: Pkcs12Profile::Legacy, iterations: Some(1000), friendly_name: None };
+        let p12 = crate::pkcs12::build(&ca_key, &ca, &[], &Password::new("pin-1234"), &opts, &mut rng()).expect("b");
+        let r = inspect(&p12.der, Some(&Password::new("pin-1234")), day("2026-06-01")).expect("r");
+        let f = r.findings.iter().find(|f| f.code == "not_smime_capable").expect("finding");
+        assert!(f.message.en.contains("CA certificate") && !f.message.ja.contains(": 。"), "{:?}", f.message);
     }
 
     #[test]

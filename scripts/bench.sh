@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The benchmark harness: builds the release wasm and the site, then runs bench/run.mjs, which
+# prints a markdown table and writes BENCHMARKS.md. Not part of the test command.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+bash scripts/build-wasm.sh
+bash scripts/build-site.sh
+exec node bench/run.mjs "$@"
