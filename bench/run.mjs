@@ -196,7 +196,7 @@ if (!process.argv.includes('--no-lighthouse')) {
   const lhBin = join(lhPrefix, 'node_modules/.bin/lighthouse');
   if (!existsSync(lhBin)) {
     mkdirSync(lhPrefix, { recursive: true });
-    execFileSync('npm', ['install', '--prefix', lhPrefix, '--no-audit', '--no-fund', '--loglevel=error', 'lighthouse@12.8.2'], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--prefix', lhPrefix, '--no-audit', '--no-fund', '--loglevel=error', 'lighthouse@12.8.2'], { stdio: ['ignore', process.stderr, process.stderr] });
   }
   const siteServer = await serve(join(ROOT, 'dist/www'));
   const views = (process.env.INKAN_BENCH_VIEWS ?? '').split(',').filter(Boolean);

@@ -31,7 +31,8 @@ rust_unit() {
   cargo test --workspace --features inkan/cli
 }
 wasm_build() {
-  bash scripts/build-wasm.sh && bash scripts/build-site.sh && node --test tests/node/
+  bash scripts/build-wasm.sh && bash scripts/build-site.sh &&
+  node --test tests/node/
 }
 wasm_unit() {
   # The same unit tests, compiled to wasm32 and run by wasm-bindgen-test in headless Chromium.
@@ -51,12 +52,16 @@ interop() {
 knowledge() {
   "$PY" -m pytest -q -p no:cacheprovider tests/knowledge
 }
+inspect_suite() {
+  cargo build -p inkan --features cli --bin inkan &&
+  "$PY" -m pytest -q -p no:cacheprovider tests/inspect
+}
 worker() {
   [ -x tests/worker/run.sh ] || { log "no worker suite yet"; return 0; }
   PATH="$VENV/bin:$PATH" bash tests/worker/run.sh
 }
 browser() {
-  node --test --test-concurrency=1 tests/browser/
+  node --test --test-concurrency=1 tests/browser/workbench.test.mjs
 }
 
 stage rust-lint rust_lint
@@ -66,6 +71,7 @@ stage wasm-unit wasm_unit
 stage wasm-debian-route wasm_debian_route
 stage interop interop
 stage knowledge knowledge
+stage inspect inspect_suite
 stage worker worker
 stage browser browser
 

@@ -4,8 +4,11 @@
 //! Verdicts:
 //! - S/MIME capability follows the CA/B Forum S/MIME Baseline Requirements (v1.0.x, 7.1.2.3):
 //!   the extKeyUsage must contain id-kp-emailProtection, the subjectAltName must carry an
-//!   rfc822Name, and keyUsage must allow digitalSignature (signing) and, for RSA,
-//!   keyEncipherment or, for ECC, keyAgreement (encryption).
+//!   rfc822Name (an address only in the subject's emailAddress does not count), and keyUsage
+//!   must be present with a bit the BR allow for S/MIME: digitalSignature (signing),
+//!   keyEncipherment (RSA encryption) or keyAgreement (ECC encryption). Signing-only and
+//!   encryption-only certificates are both S/MIME certificates under the BR; this is the
+//!   reading DigiCert's pkilint applies, and `tests/inspect/test_pkilint.py` checks we agree.
 //! - Client authentication (RFC 5280 4.2.1.12): no extKeyUsage, or one naming clientAuth or
 //!   anyExtendedKeyUsage; and keyUsage absent or allowing digitalSignature.
 //! - Import compatibility per platform is read from the encryption facts; each rule cites its
@@ -156,8 +159,8 @@ fn cert_date(unix: u64) -> Option<Date> {
 /// S/MIME BR capability from the facts.
 pub fn smime_capable(f: &CertificateFacts) -> bool {
     let eku = f.extended_key_usage.iter().any(|e| e == "emailProtection");
-    let san = !f.emails.is_empty();
-    let ku = f.key_usage.is_empty() || f.key_usage.iter().any(|k| k == "digitalSignature");
+    let san = !f.san_emails.is_empty();
+    let ku = f.key_usage.iter().any(|k| matches!(k.as_str(), "digitalSignature" | "keyEncipherment" | "keyAgreement"));
     eku && san && ku && !f.is_ca
 }
 
@@ -263,13 +266,20 @@ fn verdict(
             missing_ja.push("拡張鍵用途に「電子メールの保護」がない");
             missing_en.push("no emailProtection extended key usage");
         }
-        if facts.emails.is_empty() {
+        if facts.san_emails.is_empty() {
             missing_ja.push("メールアドレス(SAN の rfc822Name)がない");
             missing_en.push("no e-mail address (rfc822Name SAN)");
         }
-        if !(facts.key_usage.is_empty() || facts.key_usage.iter().any(|k| k == "digitalSignature")) {
-            missing_ja.push("鍵用途に「デジタル署名」がない");
-            missing_en.push("no digitalSignature key usage");
+        if facts.key_usage.is_empty() {
+            missing_ja.push("鍵用途(keyUsage)がない");
+            missing_en.push("no keyUsage extension");
+        } else if !facts
+            .key_usage
+            .iter()
+            .any(|k| matches!(k.as_str(), "digitalSignature" | "keyEncipherment" | "keyAgreement"))
+        {
+            missing_ja.push("鍵用途に署名・暗号化の用途がない");
+            missing_en.push("no signing or encryption key usage");
         }
         if facts.is_ca {
             missing_ja.push("認証局(CA)の証明書である");
@@ -320,7 +330,7 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
             "The certificates are not in the order leaf → intermediate → root. Older software may pick the wrong certificate as yours.",
         ));
     }
-    for (i, cert) in certs.iter().enumerate() {
+    for cert in certs {
         let tbs = cert.tbs_certificate();
         if tbs.subject() == tbs.issuer() {
             if !x509::is_signed_by(cert, cert) {
@@ -331,7 +341,9 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
         match certs.iter().find(|c| c.tbs_certificate().subject() == tbs.issuer()) {
             Some(issuer) if !x509::is_signed_by(cert, issuer) => findings.push(chain_signature_invalid(cert)),
             Some(_) => {}
-            None if i + 1 == certs.len() || certs.len() == 1 => {
+            // A leaf without its issuer cannot be verified by anyone who does not already hold
+            // the intermediate; a CA certificate whose root is absent is the normal case.
+            None if !x509::facts(cert).is_ca => {
                 let issuer = x509::name_to_string(tbs.issuer());
                 findings.push(Finding::new(
                     "chain_missing_issuer",
@@ -562,15 +574,18 @@ pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<In
 fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
     let certs = x509::parse_certificates(input).map_err(InspectError::Certificate)?;
     let mut findings = Vec::new();
-    // The leaf is the certificate that issued none of the others.
-    let ordered = pkcs12::order_chain(
-        certs
-            .iter()
-            .find(|c| !certs.iter().any(|o| o != *c && o.tbs_certificate().issuer() == c.tbs_certificate().subject()))
-            .unwrap_or(&certs[0])
-            .clone(),
-        certs.clone(),
-    );
+    // The leaf: an end-entity certificate that issued none of the others; a CA only when the
+    // input has no end-entity certificate at all (a CA bundle).
+    let issued_nothing = |c: &&Certificate| {
+        !certs.iter().any(|o| o != *c && o.tbs_certificate().issuer() == c.tbs_certificate().subject())
+    };
+    let leaf = certs
+        .iter()
+        .filter(issued_nothing)
+        .find(|c| !x509::facts(c).is_ca)
+        .or_else(|| certs.iter().find(issued_nothing))
+        .unwrap_or(&certs[0]);
+    let ordered = pkcs12::order_chain(leaf.clone(), certs.clone());
     let leaf_first = ordered.first() == certs.first();
     chain_findings(&ordered, leaf_first, &mut findings);
     let certificates = ordered
@@ -646,11 +661,13 @@ fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
 
 fn inspect_pkcs12(input: &[u8], password: &Password, at: Date) -> Result<InspectReport, InspectError> {
     let opened = pkcs12::open(input, password).map_err(InspectError::Pkcs12)?;
-    let mut findings = opened.findings.clone();
-    // `chain_not_leaf_first` from opening is about the file's order: keep one instance.
+    // `chain_findings` reports the order itself (as a warning, with the inspector's wording),
+    // so the opener's info about the same thing is dropped: one finding per fact.
+    let mut findings: Vec<Finding> =
+        opened.findings.iter().filter(|f| f.code != "chain_not_leaf_first").cloned().collect();
     let ordered: Vec<Certificate> =
         opened.certificates.iter().filter(|c| c.role != Role::Other).map(|c| c.certificate.clone()).collect();
-    let leaf_first = !findings.iter().any(|f| f.code == "chain_not_leaf_first");
+    let leaf_first = !opened.findings.iter().any(|f| f.code == "chain_not_leaf_first");
     chain_findings(&ordered, leaf_first, &mut findings);
     let certificates = opened
         .certificates

@@ -252,6 +252,8 @@ pub struct CertificateFacts {
     pub not_after: String,
     /// E-mail addresses from the SAN and the subject's emailAddress, deduplicated.
     pub emails: Vec<String>,
+    /// E-mail addresses from the SAN alone (rfc822Name): what S/MIME clients match.
+    pub san_emails: Vec<String>,
     /// Public key algorithm and size.
     pub key: crate::keys::KeyInfo,
     /// Signature algorithm name, e.g. `sha256WithRSAEncryption`.
@@ -305,6 +307,7 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
             }
         }
     }
+    let san_emails = emails.clone();
     if let Some(e) = name_value(tbs.subject(), oid::EMAIL_ADDRESS)
         && !emails.iter().any(|x| x.eq_ignore_ascii_case(&e))
     {
@@ -331,6 +334,7 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
         not_before: unix_to_date(nb),
         not_after: unix_to_date(na),
         emails,
+        san_emails,
         key,
         signature_algorithm: signature_algorithm_name(&cert.signature_algorithm().oid),
         key_usage,
