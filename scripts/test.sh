@@ -31,7 +31,7 @@ rust_unit() {
   cargo test --workspace --features inkan/cli
 }
 wasm_build() {
-  bash scripts/build-wasm.sh && bash scripts/build-site.sh &&
+  bash scripts/build-wasm.sh && bash scripts/build-site.sh && bash scripts/build-package.sh &&
   node --test tests/node/
 }
 wasm_unit() {
@@ -57,11 +57,12 @@ inspect_suite() {
   "$PY" -m pytest -q -p no:cacheprovider tests/inspect
 }
 worker() {
-  [ -x tests/worker/run.sh ] || { log "no worker suite yet"; return 0; }
   PATH="$VENV/bin:$PATH" bash tests/worker/run.sh
 }
 browser() {
-  node --test --test-concurrency=1 tests/browser/workbench.test.mjs
+  # The site against the real worker (its embedded local issuer), in Chromium, Firefox, WebKit.
+  cargo build -p inkan-worker --release &&
+  INKAN_WORKER_BIN="$CARGO_TARGET_DIR/release/inkan-worker" node --test --test-concurrency=1 tests/browser/
 }
 
 stage rust-lint rust_lint

@@ -1,18 +1,23 @@
-// Shared browser-test plumbing: start a server, launch Debian's Chromium through
-// playwright-core, record every request, and sign CSRs with OpenSSL.
+// Shared browser-test plumbing: start a static server or the real worker, launch Debian's
+// Chromium through playwright-core, record every request, check that none carries a secret,
+// and sign CSRs with OpenSSL.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+export const SITE_DIR = process.env.INKAN_SITE_DIR ?? join(ROOT, 'www');
+
 /** Serves DIR (default www/) on a free port; resolves to { url, stop }. */
-export async function serve(dir = process.env.INKAN_SITE_DIR ?? join(ROOT, 'www')) {
-  if (process.env.INKAN_BASE_URL) return { url: process.env.INKAN_BASE_URL, stop() {} };
-  const child = spawn(process.execPath, [join(ROOT, 'tests/browser/static-server.mjs'), dir, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function serve(dir = SITE_DIR, { cors = false, csp, port = 0 } = {}) {
+  if (process.env.INKAN_BASE_URL && dir === SITE_DIR && !cors && !csp) return { url: process.env.INKAN_BASE_URL, stop() {} };
+  const extra = [...(cors ? ['--cors'] : []), ...(csp ? [`--csp=${csp}`] : [])];
+  const child = spawn(process.execPath, [join(ROOT, 'tests/browser/static-server.mjs'), dir, String(port), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => { const m = /http:\/\/[^\s]+/.exec(String(d)); if (m) resolve(m[0]); });
     child.on('exit', (c) => reject(new Error(`static server exited ${c}`)));
@@ -41,6 +46,14 @@ export function recordRequests(target) {
   return log;
 }
 
+/** A port that was free a moment ago (for servers that must know each other's origin). */
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
 export function tmp(prefix = 'inkan-test-') { return mkdtempSync(join(tmpdir(), prefix)); }
 
 export function openssl(args, opts = {}) {
@@ -55,8 +68,9 @@ export function opensslAll(args) {
 }
 
 /** A throwaway CA in `dir`; returns { sign(csrPem) -> leafPem, caPem }. */
-export function testCa(dir) {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'ca.key'),
+export function testCa(dir, { rsa = false } = {}) {
+  const newkey = rsa ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  openssl(['req', '-x509', ...newkey, '-nodes', '-keyout', join(dir, 'ca.key'),
     '-out', join(dir, 'ca.pem'), '-days', '30', '-subj', '/C=JP/O=Inkan Test/CN=Inkan Test CA', '-utf8']);
   const caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
   let n = 0;
@@ -71,4 +85,108 @@ export function testCa(dir) {
       return readFileSync(join(dir, `leaf${n}.pem`), 'utf8');
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// The real worker (inkan-worker). Tests that need it FAIL when it is missing: a skipped
+// end-to-end test would hide that the promise is no longer checked.
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export function workerBinary() {
+  const candidates = [process.env.INKAN_WORKER_BIN,
+    join(homedir(), '.cache/inkan/target/release/inkan-worker'),
+    join(homedir(), '.cache/inkan/target/debug/inkan-worker')].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(`inkan-worker binary not found (looked at: ${candidates.join(', ')}). Build it with ` +
+      '`cargo build --release -p inkan-worker` or set INKAN_WORKER_BIN.');
+  }
+  return found;
+}
+
+/** Starts inkan-worker on a free port serving `siteDir`; resolves to { url, stop, log }. */
+export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port = 0 } = {}) {
+  const bin = workerBinary();
+  const data = tmp('inkan-worker-data-');
+  const env = {
+    ...process.env,
+    INKAN_LISTEN: `127.0.0.1:${port}`, INKAN_SITE_DIR: siteDir, INKAN_DATA_DIR: data,
+    INKAN_ADMIN_TOKEN: ADMIN_TOKEN, INKAN_ISSUER: 'local', INKAN_TEST_MODE: '1', INKAN_LOG_FORMAT: 'text',
+    INKAN_CORS_ORIGINS: corsOrigins.join(','),
+  };
+  const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`inkan-worker did not start in 30 s:\n${log}`)), 30_000);
+    child.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/[^\s]+)/.exec(String(d));
+      if (m) { clearTimeout(timer); resolve(m[1].replace(/\/?$/, '/')); }
+    });
+    child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`inkan-worker exited ${c}:\n${log}`)); });
+  });
+  return { url, stop: () => child.kill(), log: () => log };
+}
+
+/** The admin approves an application (the local issuer signs at once). */
+export async function approve(workerUrl, id) {
+  const res = await fetch(new URL(`/api/admin/applications/${id}/approve`, workerUrl), {
+    method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  if (!res.ok) throw new Error(`approve ${id}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/**
+ * The promise, checked: no recorded request (URL or body) holds the private key — its PKCS#8
+ * DER, as raw bytes, base64 (3 alignments), base64url or hex, in any 16-byte window that is
+ * secret — nor any PIN. "Secret" excludes bytes the public key also has: an RSA PKCS#8
+ * contains the modulus and an EC one the public point, and the CSR rightly carries those.
+ */
+export function assertNoSecrets(requests, { keyDer, spkiDer, pins = [] }) {
+  const isPublic = new Uint8Array(keyDer.length);
+  for (let i = 0; i + 16 <= keyDer.length; i++) {
+    if (spkiDer.includes(keyDer.subarray(i, i + 16))) isPublic.fill(1, i, i + 16);
+  }
+  const windows = [];
+  for (let i = 0; i + 16 <= keyDer.length; i++) {
+    if (!isPublic.subarray(i, i + 16).some(Boolean)) windows.push(keyDer.subarray(i, i + 16));
+  }
+  if (windows.length < 16) throw new Error('too few secret windows: is keyDer the private key?');
+  const encodings = (w) => {
+    const out = [w.toString('hex'), w.toString('hex').toUpperCase()];
+    // base64 of a window depends on its alignment; drop the edge characters that mix with neighbours.
+    for (let a = 0; a < 3; a++) {
+      const b64 = Buffer.concat([Buffer.alloc(a), w]).toString('base64');
+      const inner = b64.slice(Math.ceil((a * 8) / 6) + 1, -3);
+      out.push(inner, inner.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return out;
+  };
+  const needles = windows.filter((_, i) => i % 4 === 0).flatMap(encodings).filter((n) => n.length >= 12);
+  const keyB64 = keyDer.toString('base64');
+  const failures = [];
+  for (const r of requests) {
+    const text = `${decodeURIComponent(r.url)}\n${r.body.toString('latin1')}\n${r.body.toString('utf8')}`;
+    const flat = text.replace(/\\n|\s/g, ''); // PEM line breaks, raw or JSON-escaped
+    for (const pin of pins) if (pin && (text.includes(pin) || text.includes(encodeURIComponent(pin)) || text.includes(JSON.stringify(pin).slice(1, -1)))) failures.push(`${r.method} ${r.url} carries a PIN`);
+    if (flat.includes(keyB64.slice(0, 64)) || flat.includes(keyB64.slice(-64))) failures.push(`${r.method} ${r.url} carries the key PEM/base64`);
+    for (const w of windows) if (r.body.includes(w)) { failures.push(`${r.method} ${r.url} carries raw key bytes`); break; }
+    for (const n of needles) if (flat.includes(n)) { failures.push(`${r.method} ${r.url} carries an encoded key window (${n.slice(0, 12)}…)`); break; }
+  }
+  if (failures.length) throw new Error(`secrets on the wire:\n${[...new Set(failures)].join('\n')}`);
+  return { requests: requests.length, windows: windows.length, needles: needles.length };
+}
+
+/** The private key (PKCS#8 DER) and public key (SPKI DER) in a .p12, via OpenSSL. */
+export function keyFromP12(p12Path, pin, dir = tmp()) {
+  const pinFile = join(dir, 'pin.txt');
+  writeFileSync(pinFile, pin);
+  const pem = openssl(['pkcs12', '-in', p12Path, '-passin', `file:${pinFile}`, '-nodes']);
+  writeFileSync(join(dir, 'all.pem'), pem);
+  const keyDer = openssl(['pkey', '-in', join(dir, 'all.pem'), '-outform', 'DER'], { encoding: 'buffer' });
+  const spkiDer = openssl(['pkey', '-in', join(dir, 'all.pem'), '-pubout', '-outform', 'DER'], { encoding: 'buffer' });
+  const leaf = openssl(['x509', '-in', join(dir, 'all.pem'), '-noout', '-subject', '-nameopt', 'utf8']);
+  return { keyDer, spkiDer, pem, leaf, info: opensslAll(['pkcs12', '-in', p12Path, '-passin', `file:${pinFile}`, '-info', '-noout']) };
 }

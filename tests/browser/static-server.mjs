@@ -1,11 +1,19 @@
 // A static file server for the browser tests: the same security headers the worker sends, so
-// a page that breaks under the real CSP breaks here too. Usage: node static-server.mjs DIR [PORT]
+// a page that breaks under the real CSP breaks here too.
+// Usage: node static-server.mjs DIR [PORT] [--cors] [--csp=POLICY]
+//   --cors        send Access-Control-Allow-Origin: * (the widget's origin: module scripts,
+//                 the worker module and the wasm are CORS fetches from the issuer's page)
+//   --csp=POLICY  another Content-Security-Policy (an issuer's host page in the widget test)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 
-const root = resolve(process.argv[2] ?? 'www');
-const port = Number(process.argv[3] ?? 0);
+const args = process.argv.slice(2);
+const positional = args.filter((a) => !a.startsWith('--'));
+const root = resolve(positional[0] ?? 'www');
+const port = Number(positional[1] ?? 0);
+const cors = args.includes('--cors');
+const cspArg = args.find((a) => a.startsWith('--csp='))?.slice(6);
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
@@ -23,8 +31,9 @@ const server = createServer(async (req, res) => {
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
     const body = await readFile(file);
     res.writeHead(200, {
+      ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': cspArg ?? CSP,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',

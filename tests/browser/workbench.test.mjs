@@ -19,7 +19,7 @@ for (const [algorithm, profile, pin] of [['p256', 'modern', 'correct horse'], ['
     const requests = recordRequests(page);
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
-    await page.goto(server.url);
+    await page.goto(`${server.url}#/tools`);
     await page.getByRole('button', { name: 'English' }).click();
     await page.selectOption('#wb-alg', algorithm);
     await page.click('#wb-generate');
@@ -72,7 +72,7 @@ test('workbench: a certificate for another key is refused with a clear error', a
   openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'other.key'), '-subj', '/CN=Other', '-out', join(dir, 'other.csr')]);
   const otherLeaf = ca.sign(readFileSync(join(dir, 'other.csr'), 'utf8'));
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(`${server.url}#/tools`);
   await page.getByRole('button', { name: '日本語' }).click();
   await page.selectOption('#wb-alg', 'p256');
   await page.click('#wb-generate');

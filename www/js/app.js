@@ -1,18 +1,100 @@
-// The page shell: language switch and the views.
-import { currentLang, register, setLang, translate } from './i18n.js';
-import './views/workbench.js';
+// The page shell: language switch, hash routes (each view's module is loaded when first
+// visited, so the first paint needs neither the views nor the wasm), the offline notice and
+// the service worker that makes every flow but submit/receive work offline.
+import { currentLang, register, setLang, t, translate } from './i18n.js';
 
 register({
   'app.skip': { ja: '本文へ移動', en: 'Skip to content' },
   'app.footer': { ja: '秘密鍵はあなたのブラウザから出ません。', en: 'Your private key never leaves your browser.' },
+  'app.langnav': { ja: '言語', en: 'Language' },
+  'app.mainnav': { ja: 'メニュー', en: 'Main menu' },
+  'app.offline': { ja: 'オフラインです。申し込みの送信と証明書の受け取りにはインターネット接続が必要です。それ以外の機能はこのまま使えます。', en: 'You are offline. Submitting an application and collecting a certificate need the internet; everything else keeps working.' },
+  'app.loadfail': { ja: 'この画面を読み込めませんでした。接続を確かめてページを再読み込みしてください。', en: 'This screen could not be loaded. Check the connection and reload the page.' },
+  'nav.home': { ja: 'ホーム', en: 'Home' },
+  'nav.advisor': { ja: '証明書選び', en: 'Which certificate?' },
+  'nav.apply': { ja: '申し込む', en: 'Apply' },
+  'nav.receive': { ja: '受け取る', en: 'Collect' },
+  'nav.check': { ja: 'ファイル確認', en: 'Check a file' },
+  'nav.plan': { ja: '有効期限', en: 'Expiry planner' },
+  'nav.tools': { ja: 'ツール', en: 'Tools' },
 });
+
+const ROUTES = {
+  home: { load: () => import('./views/home.js'), tag: 'inkan-home' },
+  advisor: { load: () => import('./views/advisor.js'), tag: 'inkan-advisor' },
+  apply: { load: () => import('./views/apply.js'), tag: 'inkan-apply' },
+  receive: { load: () => import('./views/receive.js'), tag: 'inkan-collect' },
+  check: { load: () => import('./views/check.js'), tag: 'inkan-check' },
+  plan: { load: () => import('./views/planner.js'), tag: 'inkan-planner' },
+  tools: { load: () => import('./views/workbench.js'), tag: 'inkan-workbench' },
+};
+
+const main = document.getElementById('main');
+const views = new Map(); // route → element, kept alive so half-done work survives tab switches
+let current = null;
+
+function routeName() {
+  const name = location.hash.replace(/^#\/?/, '').split('?')[0];
+  return ROUTES[name] ? name : 'home';
+}
+
+async function show(first) {
+  const name = routeName();
+  const route = ROUTES[name];
+  try {
+    await route.load();
+  } catch {
+    main.replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: t('app.loadfail') }));
+    return;
+  }
+  let el = views.get(name);
+  if (!el) {
+    el = document.createElement(route.tag);
+    views.set(name, el);
+    main.append(el);
+  }
+  for (const [n, v] of views) v.hidden = n !== name;
+  current = name;
+  for (const a of document.querySelectorAll('[data-route]')) {
+    if (a.dataset.route === name) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  setTitle();
+  // Move focus to the new view's heading so keyboard and screen-reader users land on it.
+  if (!first) {
+    const h1 = el.querySelector('h1');
+    if (h1 && !h1.hasAttribute('tabindex')) h1.tabIndex = -1;
+    (h1 ?? main).focus();
+  }
+  document.documentElement.dataset.route = name;
+}
+
+function setTitle() {
+  const h1 = views.get(current)?.querySelector('h1');
+  document.title = h1?.textContent ? `${h1.textContent} — Inkan` : 'Inkan';
+}
 
 function applyLang(lang) {
   document.documentElement.lang = lang;
   translate(document.body, lang);
   for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
+  queueMicrotask(setTitle);
+}
+
+function updateOnline() {
+  const offline = navigator.onLine === false;
+  document.getElementById('offline').hidden = !offline;
+  document.documentElement.classList.toggle('is-offline', offline);
 }
 
 for (const b of document.querySelectorAll('[data-lang]')) b.addEventListener('click', () => setLang(b.dataset.lang));
 window.addEventListener('inkan:lang', (e) => applyLang(e.detail.lang));
+window.addEventListener('hashchange', () => show(false));
+window.addEventListener('online', updateOnline);
+window.addEventListener('offline', updateOnline);
 applyLang(currentLang());
+updateOnline();
+show(true);
+
+if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+  navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => { /* the site still works online */ });
+}

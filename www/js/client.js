@@ -1,26 +1,52 @@
 // The page's side of the Web Worker: every call is a Promise; errors are InkanError with a
-// stable `code` and texts in both languages.
+// stable `code` and texts in both languages. Long operations can report progress.
 export class InkanError extends Error {
-  constructor({ code, ja, en, fatal }) {
+  constructor({ code, ja, en, fatal, status, retryAfter }) {
     super(en);
     this.name = 'InkanError';
     this.code = code;
     this.ja = ja;
     this.en = en;
     this.fatal = !!fatal;
+    this.status = status;
+    this.retryAfter = retryAfter;
   }
   text(lang) { return lang === 'ja' ? this.ja : this.en; }
 }
 
+/** Any thrown value as an InkanError (plain Errors get a generic code). */
+export function asInkanError(e) {
+  if (e instanceof InkanError) return e;
+  if (e?.code && e?.ja && e?.en) return new InkanError(e);
+  const msg = String(e?.message ?? e);
+  return new InkanError({ code: 'unexpected_error', ja: `予期しないエラーが起きました(${msg})。ページを再読み込みしてもう一度お試しください。`, en: `Unexpected error (${msg}). Reload the page and try again.` });
+}
+
+const WORKER_URL = new URL('./inkan.worker.js', import.meta.url);
 let worker;
 let seq = 0;
 const pending = new Map();
 
+/**
+ * A module Worker must be same-origin with the page. On the issuer's page the widget's files
+ * come from another origin, so we start a same-origin blob worker whose only line imports the
+ * real worker module (module imports are CORS fetches, allowed by the widget's server).
+ */
+function makeWorker() {
+  if (WORKER_URL.origin === location.origin) return new Worker(WORKER_URL, { type: 'module', name: 'inkan' });
+  const boot = new Blob([`import ${JSON.stringify(WORKER_URL.href)};\n`], { type: 'text/javascript' });
+  const url = URL.createObjectURL(boot);
+  const w = new Worker(url, { type: 'module', name: 'inkan' });
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return w;
+}
+
 function start() {
-  worker = new Worker(new URL('./inkan.worker.js', import.meta.url), { type: 'module' });
+  worker = makeWorker();
   worker.onmessage = ({ data }) => {
     const p = pending.get(data.id);
     if (!p) return;
+    if (data.progress) { p.onProgress?.(data.progress); return; }
     pending.delete(data.id);
     if (data.ok) p.resolve(data.result);
     else {
@@ -29,8 +55,10 @@ function start() {
     }
   };
   worker.onerror = (e) => {
+    e.preventDefault?.();
     for (const p of pending.values()) p.reject(new InkanError({ code: 'worker_failed', ja: '処理用のワーカーを起動できませんでした。ページを再読み込みしてください。', en: `The background worker failed (${e.message ?? 'unknown'}). Reload the page.`, fatal: true }));
     pending.clear();
+    restart();
   };
 }
 
@@ -39,11 +67,24 @@ function restart() {
   worker = undefined;
 }
 
-export function call(op, args = {}, transfer = []) {
+/** Runs `op` in the worker. `onProgress({done,total})` is called for long operations. */
+export function call(op, args = {}, { transfer = [], onProgress } = {}) {
   if (!worker) start();
   const id = ++seq;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, onProgress });
     worker.postMessage({ id, op, args }, transfer);
   });
+}
+
+/** Starts the worker and loads the wasm in the background (used once a view has painted). */
+export function warmUp() {
+  return call('version').catch(() => undefined);
+}
+
+// Catalog data never changes during a visit: ask the wasm once.
+let productsPromise;
+export function products() {
+  productsPromise ??= call('products').catch((e) => { productsPromise = undefined; throw e; });
+  return productsPromise;
 }

@@ -1,16 +1,25 @@
 // The Web Worker that owns the wasm module and every private key.
 //
 // Keys never leave this worker as plain bytes: the page holds only numeric handles. RSA key
-// generation and PBKDF2 run here so the page never freezes.
+// generation and every PBKDF2 (600,000 iterations) run here so the page never freezes.
+// The wasm is fetched on the first message, not at page load: no view needs it to paint.
+//
+// When the widget runs on another origin, this module is imported by a same-origin blob
+// bootstrap (see client.js); `import.meta.url` is still this file's real URL, so the wasm is
+// fetched from the widget's own origin (with CORS).
 import init, * as inkan from '../pkg/inkan.js';
 
-const ready = init({ module_or_path: new URL('../pkg/inkan_bg.wasm', import.meta.url) });
+let ready;
 const keys = new Map();
 let nextHandle = 1;
 
+function fail(code, ja, en) {
+  return Object.assign(new Error(en), { code, ja, en });
+}
+
 function keyFor(handle) {
   const key = keys.get(handle);
-  if (!key) throw Object.assign(new Error('unknown key handle'), { code: 'invalid_argument', ja: '鍵が見つかりません。最初からやり直してください。', en: 'Key not found. Please start again.' });
+  if (!key) throw fail('key_handle_lost', '鍵が見つかりません。最初からやり直してください。', 'Key not found. Please start again.');
   return key;
 }
 
@@ -18,6 +27,22 @@ function remember(key) {
   const handle = nextHandle++;
   keys.set(handle, key);
   return { handle, algorithm: key.algorithm };
+}
+
+/** Tries each candidate password on a .p12, reporting progress after each try. */
+function tryPasswords({ bytes, candidates }, progress) {
+  for (let i = 0; i < candidates.length; i++) {
+    progress({ done: i, total: candidates.length });
+    try {
+      inkan.openPkcs12(bytes, candidates[i]);
+      return { index: i };
+    } catch (e) {
+      // Only "wrong password" means "try the next one"; a damaged file fails every candidate.
+      if (e?.code !== 'wrong_password') throw e;
+    }
+  }
+  progress({ done: candidates.length, total: candidates.length });
+  return { index: -1 };
 }
 
 const ops = {
@@ -35,28 +60,49 @@ const ops = {
   repackPkcs12: ({ bytes, oldPassword, newPassword, options }) => inkan.repackPkcs12(bytes, oldPassword, newPassword, options ?? {}),
   parseCertificates: ({ bytes }) => inkan.parseCertificates(bytes),
   parseCsr: ({ bytes }) => inkan.parseCsr(bytes),
+  inspect: ({ bytes, password, at }) => inkan.inspect(bytes, password ?? undefined, at ?? undefined),
+  tryPasswords,
+  expiryPlan: ({ product, downloaded, years, issued }) => inkan.expiryPlan(product, downloaded, years ?? undefined, issued ?? undefined),
+  expiryIcs: ({ product, downloaded, years, issued }) => inkan.expiryIcs(product, downloaded, years ?? undefined, issued ?? undefined),
+  advise: ({ answers }) => inkan.advise(answers),
+  advisorQuestions: () => inkan.advisorQuestions(),
+  products: () => inkan.products(),
 };
+
+function reply(id, e, fallback) {
+  self.postMessage({
+    id, ok: false,
+    error: { code: e?.code ?? fallback.code, ja: e?.ja ?? fallback.ja, en: e?.en ?? fallback.en, fatal: !!fallback.fatal },
+  });
+}
 
 self.onmessage = async (event) => {
   const { id, op, args } = event.data;
   try {
+    ready ??= init({ module_or_path: new URL('../pkg/inkan_bg.wasm', import.meta.url) });
     await ready;
+  } catch (e) {
+    ready = undefined; // the next call tries to load the wasm again
+    return reply(id, undefined, {
+      code: 'wasm_load_failed',
+      ja: '計算用のプログラム(wasm)を読み込めませんでした。インターネット接続を確かめて、ページを再読み込みしてください。',
+      en: `Could not load the calculation module (wasm): ${e?.message ?? e}. Check the connection and reload the page.`,
+    });
+  }
+  try {
     const fn = ops[op];
-    if (!fn) throw Object.assign(new Error(`unknown operation ${op}`), { code: 'invalid_argument' });
-    const result = fn(args ?? {});
+    if (!fn) throw fail('invalid_argument', `不明な操作です: ${op}`, `unknown operation ${op}`);
+    const result = fn(args ?? {}, (p) => self.postMessage({ id, progress: p }));
     const transfer = result instanceof Uint8Array ? [result.buffer] : (result?.bytes instanceof Uint8Array ? [result.bytes.buffer] : []);
     self.postMessage({ id, ok: true, result }, transfer);
   } catch (e) {
     // A wasm trap (RuntimeError) means the module is unusable; say so instead of hanging.
     const fatal = e instanceof WebAssembly.RuntimeError;
-    self.postMessage({
-      id, ok: false,
-      error: {
-        code: e?.code ?? (fatal ? 'internal_error' : 'unexpected_error'),
-        ja: e?.ja ?? '予期しないエラーが起きました。ページを再読み込みしてください。',
-        en: e?.en ?? `Unexpected error: ${e?.message ?? e}. Please reload the page.`,
-        fatal,
-      },
+    reply(id, e, {
+      code: fatal ? 'internal_error' : 'unexpected_error',
+      ja: '予期しないエラーが起きました。ページを再読み込みしてください。',
+      en: `Unexpected error: ${e?.message ?? e}. Please reload the page.`,
+      fatal,
     });
   }
 };

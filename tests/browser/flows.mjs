@@ -1,0 +1,60 @@
+// The apply and receive flows driven through the page like a person would (Playwright).
+// Used by the Chromium end-to-end tests and the widget test (selectors pierce open shadow roots).
+import { join } from 'node:path';
+
+export const PERSON = { nameJa: '山田 太郎', romaji: 'Taro Yamada', email: 'taro@yamada-law.example.jp', org: '山田法律事務所' };
+
+/** Fills the apply form and makes the key; returns when the backup step is shown. */
+export async function applyUntilKey(page, { pin, algorithm = 'rsa2048', person = PERSON, scope = '' } = {}) {
+  const s = (sel) => `${scope} ${sel}`.trim();
+  await page.locator(s('#ap-product option')).first().waitFor({ state: 'attached' });
+  await page.fill(s('#ap-namejp'), person.nameJa);
+  await page.fill(s('#ap-romaji'), person.romaji);
+  await page.fill(s('#ap-email'), person.email);
+  await page.fill(s('#ap-org'), person.org);
+  await page.check(s(algorithm === 'p256' ? '#ap-alg-p256' : '#ap-alg-rsa'));
+  await page.fill(s('#ap-pin'), pin);
+  await page.fill(s('#ap-pin2'), pin);
+  await page.click(s('#ap-create'));
+  await page.locator(s('#ap-key')).waitFor({ state: 'visible', timeout: 90_000 });
+}
+
+/** Saves the key backup (a download) into `dir`; returns its path. */
+export async function saveBackup(page, dir, { scope = '' } = {}) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${scope} #ap-backup`.trim())]);
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  return path;
+}
+
+/** Submits; returns { id, downloadPassword } read from the distribution letter. */
+export async function submit(page, { scope = '' } = {}) {
+  const s = (sel) => `${scope} ${sel}`.trim();
+  const shown = (await page.textContent(s('#ap-dlpw'))).trim();
+  await page.click(s('#ap-send'));
+  await page.locator(s('#ap-letter')).waitFor({ state: 'visible', timeout: 30_000 });
+  const id = (await page.textContent(s('#ap-letter-id'))).trim();
+  const downloadPassword = (await page.textContent(s('#ap-letter-pw'))).trim();
+  if (downloadPassword !== shown) throw new Error('the letter shows another password than the submit step');
+  return { id, downloadPassword };
+}
+
+/** Fetches the certificate with id + password; waits for the key step. */
+export async function fetchCertificate(page, { id, downloadPassword, scope = '' }) {
+  const s = (sel) => `${scope} ${sel}`.trim();
+  await page.fill(s('#rc-id'), id);
+  await page.fill(s('#rc-pw'), downloadPassword);
+  await page.click(s('#rc-fetch'));
+  await page.locator(s('#rc-key-form')).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** Unlocks the key with `pin`, builds the .p12 in `profile`; returns the saved path. */
+export async function buildP12(page, dir, { pin, profile = 'modern', scope = '', name = 'out.p12' }) {
+  const s = (sel) => `${scope} ${sel}`.trim();
+  await page.fill(s('#rc-pin'), pin);
+  await page.check(s(`#rc-profile-${profile}`));
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click(s('#rc-build'))]);
+  const path = join(dir, name);
+  await download.saveAs(path);
+  return path;
+}

@@ -1,0 +1,88 @@
+"""HTTP surface: CORS for the widget origins, security headers and MIME types on the site."""
+
+import pytest
+
+import helpers
+from conftest import native_only
+
+
+def test_cors_preflight_from_a_widget_origin(api):
+    r = api.options("/api/applications", headers={"Origin": helpers.WIDGET_ORIGIN,
+                                                  "Access-Control-Request-Method": "POST",
+                                                  "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 204, r.text
+    assert r.headers["Access-Control-Allow-Origin"] == helpers.WIDGET_ORIGIN
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert r.headers["Access-Control-Allow-Headers"].lower() == "content-type"
+    r = api.post("/api/applications", json=helpers.application(helpers.openssl_csr()),
+                 headers={"Origin": helpers.WIDGET_ORIGIN})
+    assert r.status_code == 201
+    assert r.headers["Access-Control-Allow-Origin"] == helpers.WIDGET_ORIGIN
+    assert "Origin" in r.headers["Vary"]
+
+
+def test_cors_refuses_other_origins_and_the_admin_api(api):
+    r = api.options("/api/applications", headers={"Origin": "https://evil.example",
+                                                  "Access-Control-Request-Method": "POST"})
+    assert r.status_code == 403 and "Access-Control-Allow-Origin" not in r.headers
+    r = api.options("/api/admin/tick", headers={"Origin": helpers.WIDGET_ORIGIN,
+                                                "Access-Control-Request-Method": "POST",
+                                                "Access-Control-Request-Headers": "authorization"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+    r = api.get("/api/health", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_security_headers_on_the_site(target):
+    native_only(target)
+    api = target.api()
+    r = api.get("/")
+    assert r.status_code == 200 and "印鑑" in r.text
+    csp = r.headers["Content-Security-Policy"]
+    for part in ("default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'",
+                 "object-src 'none'", "base-uri 'none'", "frame-ancestors 'self'"):
+        assert part in csp, csp
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in r.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in r.headers, "HSTS only when served over TLS"
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert r.headers["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize("path, mime, cache", [
+    ("/inkan_bg.wasm", "application/wasm", "no-cache"),
+    ("/manifest.webmanifest", "application/manifest+json", "no-cache"),
+    ("/sw.js", "text/javascript; charset=utf-8", "no-cache"),
+    ("/app.3f9a1c2e.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
+])
+def test_mime_types_and_caching(target, path, mime, cache):
+    native_only(target)
+    r = target.api().get(path)
+    assert r.status_code == 200
+    assert (r.headers["Content-Type"], r.headers["Cache-Control"]) == (mime, cache)
+    again = target.api().get(path, headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_no_path_traversal_and_no_listing(target):
+    native_only(target)
+    api = target.api()
+    assert api.get("/../../etc/passwd").status_code == 404
+    assert api.get("/nope.txt").status_code == 404
+    assert api.post("/").status_code == 405
+
+
+def test_hsts_and_frame_ancestors_are_configurable(target, tmp_path):
+    native_only(target)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html>")
+    server = helpers.NativeServer(str(tmp_path / "data"), {
+        "INKAN_SITE_DIR": str(site), "INKAN_HSTS": "1", "INKAN_FRAME_ANCESTORS": "https://portal.example.jp"}).start()
+    try:
+        r = helpers.Api(server.url).get("/")
+        assert r.headers["Strict-Transport-Security"].startswith("max-age=")
+        assert "frame-ancestors https://portal.example.jp" in r.headers["Content-Security-Policy"]
+    finally:
+        server.stop()

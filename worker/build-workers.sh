@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the Cloudflare Workers module (build/index.js + wasm) with worker-build, using the
+# pinned local tools so nothing is downloaded: wasm-bindgen (= the crate's version), esbuild and
+# wasm-opt (binaryen 132) from worker/node_modules.
+set -euo pipefail
+cd "$(dirname "$0")"
+TOOLS="${INKAN_TOOLS:-$HOME/.cache/inkan/tools}"
+export PATH="$TOOLS/bin:$PATH"
+if [ ! -x node_modules/.bin/wrangler ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+if ! command -v worker-build >/dev/null || [ "$(worker-build --version 2>/dev/null | awk '{print $2}')" != "0.8.7" ]; then
+  cargo install worker-build --version 0.8.7 --locked --root "$TOOLS"
+fi
+if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "0.2.130" ]; then
+  cargo install wasm-bindgen-cli --version =0.2.130 --root "$TOOLS"
+fi
+export WASM_BINDGEN_BIN="$TOOLS/bin/wasm-bindgen"
+export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
+export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/../target}"
+# Release, without the workspace's fat LTO (minutes on two cores for a test build).
+export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-false}"
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}"
+exec worker-build --release

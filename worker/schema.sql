@@ -1,0 +1,36 @@
+-- Inkan worker schema: SQLite (native) and Cloudflare D1 (Workers). Idempotent.
+-- Applications: a JSON body plus the columns that queries need.
+CREATE TABLE IF NOT EXISTS applications (
+    id            TEXT PRIMARY KEY,
+    fingerprint   TEXT NOT NULL UNIQUE,   -- SHA-256 of the CSR DER: same CSR, same application
+    status        TEXT NOT NULL,
+    next_event_at INTEGER,                -- relay retry or window close, for the background pass
+    version       INTEGER NOT NULL,       -- optimistic concurrency
+    body          TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS applications_next_event ON applications (next_event_at) WHERE next_event_at IS NOT NULL;
+-- Wrong-password counters per client; the key is a hash of the address, not the address.
+CREATE TABLE IF NOT EXISTS client_attempts (
+    client       TEXT PRIMARY KEY,
+    failures     INTEGER NOT NULL,
+    locked_until INTEGER,
+    updated_at   INTEGER NOT NULL
+);
+-- Reminders: one row per application and kind, never two.
+CREATE TABLE IF NOT EXISTS reminders (
+    key             TEXT PRIMARY KEY,
+    application_id  TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    due_at          INTEGER NOT NULL,
+    state           TEXT NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    delivered_at    INTEGER,
+    last_error      TEXT
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON reminders (next_attempt_at) WHERE state = 'pending';
+-- Settings: the test clock offset; on Workers also the local CA's material.
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,821 @@
+//! The routes, shared by both runtimes: the adapters turn their requests into [`ApiRequest`],
+//! call [`Service::handle`] with the time and a random number generator, and send back the
+//! [`ApiResponse`]. Background work (relay retries, window closing, reminders) is
+//! [`Service::tick`], driven by a timer natively and by a Cron Trigger on Workers.
+//!
+//! | route | who |
+//! |---|---|
+//! | `GET /api/health` | anyone |
+//! | `POST /api/applications` | applicant (intake) |
+//! | `GET /api/applications/{id}` | applicant (status) |
+//! | `POST /api/applications/{id}/certificate` | applicant (download, password in the body) |
+//! | `POST /api/admin/applications/{id}/{approve,reject,cancel}` | admin (bearer token) |
+//! | `POST /api/admin/applications/{id}/certificate` | webhook issuer's callback (bearer token) |
+//! | `GET /api/admin/reminders` | admin |
+//! | `POST /api/admin/tick`, `POST /api/admin/clock` | admin, test mode only |
+//! | `GET /.well-known/est/cacerts`, `POST /.well-known/est/simpleenroll` | EST clients (local issuer) |
+
+use serde::Deserialize;
+use sha2::Digest as _;
+use subtle::ConstantTimeEq as _;
+
+use crate::UnixTime;
+use crate::application::{Application, Relay, Status};
+use crate::config::Settings;
+use crate::http::{ApiRequest, ApiResponse, HttpClient, Outbound};
+use crate::issuer::{AnyIssuer, IssueOutcome, IssueRequest, Issuer as _};
+use crate::lockout::Attempts;
+use crate::password::Pbkdf2;
+use crate::reminders::{Reminder, ReminderState};
+use crate::store::{Inserted, Store, StoreError};
+use inkan::i18n::{Localized, Message};
+
+pub use crate::intake::MAX_BODY_BYTES;
+
+/// The settings key of the test clock's offset from the system clock, seconds.
+const CLOCK_OFFSET_KEY: &str = "test_clock_offset";
+/// Applications looked at per background pass.
+const TICK_BATCH: u32 = 200;
+/// How often a write that lost a race is retried.
+const CONFLICT_RETRIES: usize = 5;
+
+/// Refusals of the API itself (intake, password and store errors have their own enums).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// No such route or application.
+    NotFound,
+    /// The admin token is missing or wrong (or no token is configured).
+    Unauthorized,
+    /// The route exists only in test mode.
+    TestModeOnly,
+    /// The download password is wrong.
+    WrongPassword,
+    /// The download window has closed.
+    WindowClosed,
+    /// The certificate is not issued yet.
+    NotIssuedYet {
+        /// The current status.
+        status: Status,
+    },
+    /// The application was rejected.
+    Rejected,
+    /// A returned certificate is not for the CSR's key.
+    CertificateKeyMismatch,
+    /// A returned certificate chain does not parse.
+    BadCertificate,
+    /// The origin is not allowed to call the API.
+    CorsOriginNotAllowed,
+    /// The body is not the expected JSON.
+    BadRequest {
+        /// What is wrong (for developers).
+        detail: String,
+    },
+    /// Something failed inside.
+    Internal,
+}
+
+impl core::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl Localized for ApiError {
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotFound => "not_found",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::TestModeOnly => "test_mode_only",
+            ApiError::WrongPassword => "wrong_password",
+            ApiError::WindowClosed => "download_window_closed",
+            ApiError::NotIssuedYet { .. } => "not_issued_yet",
+            ApiError::Rejected => "rejected",
+            ApiError::CertificateKeyMismatch => "certificate_key_mismatch",
+            ApiError::BadCertificate => "bad_certificate",
+            ApiError::CorsOriginNotAllowed => "cors_origin_not_allowed",
+            ApiError::BadRequest { .. } => "invalid_request",
+            ApiError::Internal => "internal_error",
+        }
+    }
+
+    fn message(&self) -> Message {
+        match self {
+            ApiError::NotFound => Message::new(
+                "見つかりません。申請番号(URL)を確かめてください。",
+                "Not found. Check the application number (URL).",
+            ),
+            ApiError::Unauthorized => {
+                Message::new("管理者の認証が必要です。", "Administrator authentication is required.")
+            }
+            ApiError::TestModeOnly => {
+                Message::new("この操作はテストモードでのみ使えます。", "This operation exists only in test mode.")
+            }
+            ApiError::WrongPassword => Message::new(
+                "ダウンロードパスワードが違います。配布状に記載されたパスワードを、大文字・小文字に注意して入力してください。",
+                "The download password is wrong. Enter the password printed on your distribution letter, minding upper and lower case.",
+            ),
+            // seed: 000_83bab2e9cbe37489.txt: after the window the certificate cannot be downloaded
+            // and the fee is still charged; a new application is needed.
+            ApiError::WindowClosed => Message::new(
+                "ダウンロード期限を過ぎたため、証明書はダウンロードできません。新たに申請してください。",
+                "The download window has closed; the certificate can no longer be downloaded. Please apply again.",
+            ),
+            ApiError::NotIssuedYet { status } => Message::new(
+                format!("証明書はまだ発行されていません(状態: {})。発行のお知らせをお待ちください。", status.as_str()),
+                format!(
+                    "The certificate is not issued yet (status: {}). Please wait for the issuance notice.",
+                    status.as_str()
+                ),
+            ),
+            ApiError::Rejected => Message::new(
+                "この申請は受け付けられませんでした。詳しくは販売店にお問い合わせください。",
+                "This application was not accepted. Please contact the seller for details.",
+            ),
+            ApiError::CertificateKeyMismatch => Message::new(
+                "返された証明書の公開鍵が申請(CSR)の鍵と一致しません。",
+                "The returned certificate's public key does not match the CSR's key.",
+            ),
+            ApiError::BadCertificate => Message::new(
+                "証明書チェーン(PEM)を読めませんでした。",
+                "The certificate chain (PEM) could not be read.",
+            ),
+            ApiError::CorsOriginNotAllowed => {
+                Message::new("このサイトからの呼び出しは許可されていません。", "Calls from this site are not allowed.")
+            }
+            ApiError::BadRequest { detail } => Message::new(
+                format!("リクエストの形式が正しくありません({detail})。"),
+                format!("The request is malformed ({detail})."),
+            ),
+            ApiError::Internal => Message::new(
+                "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
+                "An internal error occurred. Please try again later.",
+            ),
+        }
+    }
+}
+
+impl ApiError {
+    fn status(&self) -> u16 {
+        match self {
+            ApiError::NotFound => 404,
+            ApiError::Unauthorized => 401,
+            ApiError::TestModeOnly => 404,
+            ApiError::WrongPassword => 403,
+            ApiError::WindowClosed => 410,
+            ApiError::NotIssuedYet { .. } | ApiError::Rejected => 409,
+            ApiError::CertificateKeyMismatch | ApiError::BadCertificate => 422,
+            ApiError::CorsOriginNotAllowed => 403,
+            ApiError::BadRequest { .. } => 400,
+            ApiError::Internal => 500,
+        }
+    }
+}
+
+/// A refusal on its way out.
+type Refusal = ApiResponse;
+
+fn refuse(error: &ApiError) -> Refusal {
+    ApiResponse::from_error(error.status(), error)
+}
+
+fn store_failure(error: &StoreError) -> Refusal {
+    tracing::error!(code = error.code(), detail = ?error, "store failure");
+    let status = if *error == StoreError::Conflict { 409 } else { 503 };
+    ApiResponse::from_error(status, error)
+}
+
+fn ok_json(status: u16, value: serde_json::Value) -> ApiResponse {
+    ApiResponse::json(status, &value)
+}
+
+/// The edge worker's logic over its four ports.
+pub struct Service<S, C, P> {
+    /// Settings.
+    pub settings: Settings,
+    /// Storage.
+    pub store: S,
+    /// The issuer.
+    pub issuer: AnyIssuer<C>,
+    /// The password KDF.
+    pub kdf: P,
+    /// HTTP client for reminder webhooks.
+    pub http: C,
+}
+
+#[derive(Deserialize)]
+struct DownloadBody {
+    download_password: String,
+}
+
+#[derive(Deserialize)]
+struct ClockBody {
+    now: Option<UnixTime>,
+    advance: Option<i64>,
+}
+
+impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
+    /// The configured issuer's kind.
+    pub fn issuer_kind(&self) -> &'static str {
+        self.issuer.kind()
+    }
+
+    /// The effective time: the system clock, shifted by the test clock in test mode.
+    pub async fn clock(&self, system_now: UnixTime) -> UnixTime {
+        if !self.settings.test_mode {
+            return system_now;
+        }
+        match self.store.value(CLOCK_OFFSET_KEY).await {
+            Ok(Some(offset)) => system_now + offset.parse::<i64>().unwrap_or(0),
+            _ => system_now,
+        }
+    }
+
+    /// Answers one request.
+    pub async fn handle<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        system_now: UnixTime,
+        rng: &mut R,
+    ) -> ApiResponse {
+        let now = self.clock(system_now).await;
+        let is_api = request.path.starts_with("/api/");
+        let mut response = if request.method == "OPTIONS" && is_api {
+            self.preflight(request)
+        } else {
+            self.route(request, now, system_now, rng).await.unwrap_or_else(|refusal| refusal)
+        };
+        self.finish(request, &mut response);
+        response
+    }
+
+    /// Headers every API answer carries: never cached (status, certificates and errors are all
+    /// per-applicant), no sniffing, no referrer, CORS for allowed origins.
+    fn finish(&self, request: &ApiRequest, response: &mut ApiResponse) {
+        let headers = &mut response.headers;
+        headers.push(("cache-control".into(), "no-store".into()));
+        headers.push(("x-content-type-options".into(), "nosniff".into()));
+        headers.push(("referrer-policy".into(), "no-referrer".into()));
+        headers.push(("content-security-policy".into(), "default-src 'none'; frame-ancestors 'none'".into()));
+        if request.path.starts_with("/api/") && !request.path.starts_with("/api/admin/") {
+            headers.push(("vary".into(), "Origin".into()));
+            if let Some(origin) = self.allowed_origin(request) {
+                headers.push(("access-control-allow-origin".into(), origin.to_owned()));
+            }
+        }
+    }
+
+    fn allowed_origin<'r>(&self, request: &'r ApiRequest) -> Option<&'r str> {
+        request.header("origin").filter(|o| self.settings.cors_origins.iter().any(|allowed| allowed == o))
+    }
+
+    /// CORS preflight: only configured origins, only GET/POST with a JSON body, never the admin API
+    /// (its bearer token is for servers, not browsers).
+    fn preflight(&self, request: &ApiRequest) -> ApiResponse {
+        let method_ok = matches!(request.header("access-control-request-method"), Some("GET" | "POST"));
+        let headers_ok = request.header("access-control-request-headers").is_none_or(|h| {
+            h.split(',').map(str::trim).filter(|h| !h.is_empty()).all(|h| h.eq_ignore_ascii_case("content-type"))
+        });
+        match self.allowed_origin(request) {
+            Some(_) if method_ok && headers_ok && !request.path.starts_with("/api/admin/") => ApiResponse {
+                status: 204,
+                headers: vec![
+                    ("access-control-allow-methods".into(), "GET, POST".into()),
+                    ("access-control-allow-headers".into(), "Content-Type".into()),
+                    ("access-control-max-age".into(), "600".into()),
+                ],
+                body: Vec::new(),
+            },
+            _ => refuse(&ApiError::CorsOriginNotAllowed),
+        }
+    }
+
+    async fn route<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        now: UnixTime,
+        system_now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
+        let segments: Vec<&str> = request.path.trim_matches('/').split('/').collect();
+        match (request.method.as_str(), segments.as_slice()) {
+            ("GET" | "HEAD", ["api", "health"]) => Ok(ok_json(
+                200,
+                serde_json::json!({"status": "ok", "issuer": self.issuer.kind(), "test_mode": self.settings.test_mode, "now": now}),
+            )),
+            ("POST", ["api", "applications"]) => self.submit(request, now, rng).await,
+            ("GET", ["api", "applications", id]) => {
+                let app = self.load(id).await?;
+                Ok(ok_json(200, app.public_view()))
+            }
+            ("POST", ["api", "applications", id, "certificate"]) => self.download(request, id, now).await,
+            ("POST", ["api", "admin", "applications", id, action]) => {
+                self.authorize(request)?;
+                match *action {
+                    "approve" | "reject" | "cancel" => self.decide(id, action, now, rng).await,
+                    "certificate" => self.accept_certificate(request, id, now).await,
+                    _ => Err(refuse(&ApiError::NotFound)),
+                }
+            }
+            ("GET", ["api", "admin", "reminders"]) => {
+                self.authorize(request)?;
+                let list = self.store.reminders(1_000).await.map_err(|e| store_failure(&e))?;
+                Ok(ok_json(200, serde_json::json!({"reminders": list.iter().map(Reminder::view).collect::<Vec<_>>()})))
+            }
+            ("POST", ["api", "admin", "tick"]) => {
+                self.authorize(request)?;
+                self.test_mode_only()?;
+                let summary = self.tick(now, rng).await.map_err(|e| store_failure(&e))?;
+                Ok(ok_json(200, summary))
+            }
+            ("POST", ["api", "admin", "clock"]) => {
+                self.authorize(request)?;
+                self.test_mode_only()?;
+                self.set_clock(request, now, system_now).await
+            }
+            ("GET", [".well-known", "est", "cacerts"]) => self.est_cacerts(),
+            ("POST", [".well-known", "est", "simpleenroll"]) => self.est_enroll(request, now, rng),
+            _ => Err(refuse(&ApiError::NotFound)),
+        }
+    }
+
+    fn test_mode_only(&self) -> Result<(), Refusal> {
+        if self.settings.test_mode { Ok(()) } else { Err(refuse(&ApiError::TestModeOnly)) }
+    }
+
+    fn authorize(&self, request: &ApiRequest) -> Result<(), Refusal> {
+        let given = request.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
+        match &self.settings.admin_token {
+            Some(token) if bool::from(given.as_bytes().ct_eq(token.as_bytes())) => Ok(()),
+            _ => Err(refuse(&ApiError::Unauthorized).with_header("www-authenticate", "Bearer")),
+        }
+    }
+
+    async fn load(&self, id: &str) -> Result<Application, Refusal> {
+        if !crate::ids::is_valid_id(id) {
+            return Err(refuse(&ApiError::NotFound));
+        }
+        self.store.application(id).await.map_err(|e| store_failure(&e))?.ok_or_else(|| refuse(&ApiError::NotFound))
+    }
+
+    async fn submit<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
+        let intake = crate::intake::check(&request.body).map_err(|e| {
+            tracing::info!(code = e.code(), "application refused at intake");
+            ApiResponse::from_error(e.status(), &e)
+        })?;
+        // A resubmission of the same CSR is the same application: answer before the slow hash.
+        if let Some(existing) =
+            self.store.application_by_fingerprint(&intake.fingerprint).await.map_err(|e| store_failure(&e))?
+        {
+            return Ok(ok_json(200, serde_json::json!({"id": existing.id, "status": existing.status.as_str()})));
+        }
+        let password_hash = crate::password::hash_password(&self.kdf, &intake.download_password, rng)
+            .await
+            .map_err(|e| ApiResponse::from_error(500, &e))?;
+        let app = Application {
+            id: crate::ids::new_id(rng),
+            product: intake.product.id.to_owned(),
+            status: Status::Submitted,
+            fingerprint: intake.fingerprint,
+            spki_sha256: intake.spki_sha256,
+            csr_pem: Some(intake.csr_pem),
+            applicant: intake.applicant,
+            password_hash: Some(password_hash),
+            certificate_pem: None,
+            created_at: now,
+            approved_at: None,
+            issued_at: None,
+            window_closes_at: None,
+            downloaded_at: None,
+            closed_at: None,
+            relay: Relay::default(),
+            attempts: Attempts::default(),
+            version: 0,
+        };
+        match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
+            Inserted::New => {
+                tracing::info!(application = %app.id, product = %app.product, "application received");
+                Ok(ok_json(201, serde_json::json!({"id": app.id, "status": app.status.as_str()})))
+            }
+            Inserted::Existing(existing) => {
+                Ok(ok_json(200, serde_json::json!({"id": existing.id, "status": existing.status.as_str()})))
+            }
+        }
+    }
+
+    fn client_key(request: &ApiRequest) -> String {
+        // Counters are keyed by a hash: the store never holds client addresses.
+        crate::reminders::hex(&sha2::Sha256::digest(format!("inkan-client:{}", request.client).as_bytes()))
+    }
+
+    async fn download(&self, request: &ApiRequest, id: &str, now: UnixTime) -> Result<ApiResponse, Refusal> {
+        if request.body.len() > MAX_BODY_BYTES {
+            let e = crate::intake::IntakeError::TooLarge { size: request.body.len() };
+            return Err(ApiResponse::from_error(413, &e));
+        }
+        let body: DownloadBody = serde_json::from_slice(&request.body)
+            .map_err(|e| refuse(&ApiError::BadRequest { detail: e.to_string() }))?;
+        let password = zeroize::Zeroizing::new(body.download_password);
+        let mut app = self.load(id).await?;
+        let client = Self::client_key(request);
+        let mut client_attempts = self.store.client_attempts(&client).await.map_err(|e| store_failure(&e))?;
+        // Both locks apply; the longer one is the wait.
+        let retry_after = [client_attempts.check(now), app.attempts.check(now)]
+            .into_iter()
+            .filter_map(|check| check.err())
+            .map(|crate::lockout::LockoutError::LockedOut { retry_after }| retry_after)
+            .max();
+        if let Some(retry_after) = retry_after {
+            tracing::info!(application = %app.id, "download refused: locked out");
+            let locked = crate::lockout::LockoutError::LockedOut { retry_after };
+            return Err(ApiResponse::from_error(429, &locked).with_header("retry-after", retry_after.to_string()));
+        }
+        if matches!(app.status, Status::Issued | Status::Downloaded) && !app.window_open(now) {
+            self.close_window(app, now).await.map_err(|e| store_failure(&e))?;
+            return Err(refuse(&ApiError::WindowClosed));
+        }
+        match app.status {
+            Status::Issued | Status::Downloaded => {}
+            Status::Expired | Status::Cancelled => return Err(refuse(&ApiError::WindowClosed)),
+            Status::Rejected => return Err(refuse(&ApiError::Rejected)),
+            status @ (Status::Submitted | Status::Approved) => return Err(refuse(&ApiError::NotIssuedYet { status })),
+        }
+        let (Some(hash), Some(chain)) = (app.password_hash.clone(), app.certificate_pem.clone()) else {
+            return Err(refuse(&ApiError::WindowClosed));
+        };
+        let right = crate::password::verify_password(&self.kdf, &password, &hash)
+            .await
+            .map_err(|e| ApiResponse::from_error(500, &e))?;
+        if !right {
+            client_attempts.record_failure(now, &self.settings.client_lockout());
+            self.store.save_client_attempts(&client, &client_attempts, now).await.map_err(|e| store_failure(&e))?;
+            self.record_application_failure(app, now).await.map_err(|e| store_failure(&e))?;
+            return Err(refuse(&ApiError::WrongPassword));
+        }
+        // The password was right: a lost race on the write must not cost the applicant the
+        // download, so re-read and retry.
+        for _ in 0..CONFLICT_RETRIES {
+            let first = app.downloaded(now).map_err(|_| refuse(&ApiError::WindowClosed))?;
+            if first {
+                for reminder in crate::reminders::at_download(&app, now) {
+                    self.store.insert_reminder(&reminder).await.map_err(|e| store_failure(&e))?;
+                }
+            }
+            match self.store.save_application(&mut app).await {
+                Ok(()) => {
+                    if first {
+                        tracing::info!(application = %app.id, "certificate downloaded");
+                    }
+                    break;
+                }
+                Err(StoreError::Conflict) => app = self.load(id).await?,
+                Err(e) => return Err(store_failure(&e)),
+            }
+        }
+        Ok(ApiResponse {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "application/pem-certificate-chain".into()),
+                ("content-disposition".into(), format!("attachment; filename=\"inkan-{}.pem\"", app.id)),
+            ],
+            body: chain.into_bytes(),
+        })
+    }
+
+    /// Counts a wrong password against the application, re-reading on a lost race so parallel
+    /// guesses cannot slip past the counter.
+    async fn record_application_failure(&self, mut app: Application, now: UnixTime) -> Result<(), StoreError> {
+        let policy = self.settings.application_lockout();
+        for _ in 0..CONFLICT_RETRIES {
+            app.attempts.record_failure(now, &policy);
+            match self.store.save_application(&mut app).await {
+                Ok(()) => {
+                    tracing::info!(application = %app.id, failures = app.attempts.failures, "wrong download password");
+                    return Ok(());
+                }
+                Err(StoreError::Conflict) => match self.store.application(&app.id).await? {
+                    Some(fresh) => app = fresh,
+                    None => return Ok(()),
+                },
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    async fn decide<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        id: &str,
+        action: &str,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
+        let mut app = self.load(id).await?;
+        let result = match action {
+            "approve" => app.approve(now),
+            "reject" => app.reject(now),
+            _ => app.cancel(now),
+        };
+        result.map_err(|e| ApiResponse::from_error(409, &e))?;
+        self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
+        tracing::info!(application = %app.id, action, "administrator decision");
+        if app.status == Status::Approved {
+            app = self.relay(app, now, rng).await.map_err(|e| store_failure(&e))?;
+        }
+        Ok(ok_json(200, app.public_view()))
+    }
+
+    /// One relay attempt for an approved application; returns the application as stored.
+    async fn relay<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        mut app: Application,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<Application, StoreError> {
+        let Some(csr_der) = app
+            .csr_pem
+            .as_deref()
+            .and_then(|pem| inkan::pem::find_blocks(pem.as_bytes()).into_iter().next())
+            .map(|block| block.der)
+        else {
+            return Err(StoreError::Corrupt { key: app.id.clone() });
+        };
+        let mut serial = [0u8; 16];
+        rng.fill_bytes(&mut serial);
+        let outcome = self.issuer.issue(&IssueRequest { application: &app, csr_der: &csr_der, now, serial }).await;
+        let backoff = |attempts: u32| {
+            crate::issuer::backoff(
+                attempts,
+                self.settings.relay_backoff_base_seconds,
+                self.settings.relay_backoff_max_seconds,
+            )
+        };
+        match outcome {
+            Ok(IssueOutcome::Issued { chain_pem }) => return self.issued(app, chain_pem, now).await,
+            Ok(IssueOutcome::Pending { retry_after }) => {
+                let wait = retry_after.unwrap_or_else(|| backoff(app.relay.attempts + 1));
+                app.relay_failed(now, "issuer_pending", wait);
+                tracing::info!(application = %app.id, retry_in = wait, "issuer asked to come back later");
+            }
+            Ok(IssueOutcome::HandedOver) => {
+                app.relay_handed_over();
+                tracing::info!(application = %app.id, issuer = self.issuer.kind(), "CSR handed to the issuer");
+            }
+            Err(e) if e.is_retryable() => {
+                let wait = backoff(app.relay.attempts + 1);
+                app.relay_failed(now, e.code(), wait);
+                tracing::warn!(application = %app.id, code = e.code(), attempts = app.relay.attempts, retry_in = wait, "relay failed; queued");
+            }
+            Err(e) => {
+                app.relay.last_error = Some(e.code().to_owned());
+                let _ = app.reject(now);
+                tracing::warn!(application = %app.id, code = e.code(), "issuer refused the CSR; application rejected");
+            }
+        }
+        self.store.save_application(&mut app).await?;
+        Ok(app)
+    }
+
+    /// The issuer delivered: schedule the reminders, then open the window.
+    async fn issued(&self, mut app: Application, chain_pem: String, now: UnixTime) -> Result<Application, StoreError> {
+        let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let rule = crate::window::rule_for(product, self.settings.default_window_days);
+        // Reminders first: if the process dies before the application is saved, the reminders
+        // find it still `approved` and are skipped, never lost for an issued certificate.
+        for reminder in crate::reminders::at_issuance(&app, now, &rule) {
+            self.store.insert_reminder(&reminder).await?;
+        }
+        app.issue(chain_pem, now, crate::window::closes_at(now, &rule))
+            .map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        self.store.save_application(&mut app).await?;
+        tracing::info!(application = %app.id, window_days = rule.days, "certificate issued; download window open");
+        Ok(app)
+    }
+
+    async fn close_window(&self, mut app: Application, now: UnixTime) -> Result<Application, StoreError> {
+        let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let rule = crate::window::rule_for(product, self.settings.default_window_days);
+        if app.status == Status::Issued {
+            self.store.insert_reminder(&crate::reminders::at_window_close(&app, now, rule.closing)).await?;
+        }
+        if app.close_window(now, rule.closing) {
+            self.store.save_application(&mut app).await?;
+            tracing::info!(application = %app.id, status = app.status.as_str(), "download window closed; secrets removed");
+        }
+        Ok(app)
+    }
+
+    /// The webhook issuer's callback with the PEM chain.
+    async fn accept_certificate(&self, request: &ApiRequest, id: &str, now: UnixTime) -> Result<ApiResponse, Refusal> {
+        let app = self.load(id).await?;
+        if app.status != Status::Approved {
+            let e = crate::application::TransitionError::NotAllowed { from: app.status, action: "issue" };
+            return Err(ApiResponse::from_error(409, &e));
+        }
+        let certs = inkan::x509::parse_certificates(&request.body).map_err(|_| refuse(&ApiError::BadCertificate))?;
+        let csr_spki = app.spki_sha256.clone();
+        let (leaves, others): (Vec<_>, Vec<_>) = certs.into_iter().partition(|c| {
+            der::Encode::to_der(c.tbs_certificate().subject_public_key_info())
+                .is_ok_and(|spki| crate::reminders::hex(&sha2::Sha256::digest(&spki)) == csr_spki)
+        });
+        let leaf = leaves.into_iter().next().ok_or_else(|| refuse(&ApiError::CertificateKeyMismatch))?;
+        let chain = crate::issuer::order_chain(leaf, others);
+        let pem = crate::issuer::chain_to_pem(&chain).map_err(|_| refuse(&ApiError::BadCertificate))?;
+        let app = self.issued(app, pem, now).await.map_err(|e| store_failure(&e))?;
+        Ok(ok_json(200, app.public_view()))
+    }
+
+    async fn set_clock(
+        &self,
+        request: &ApiRequest,
+        now: UnixTime,
+        system_now: UnixTime,
+    ) -> Result<ApiResponse, Refusal> {
+        let body: ClockBody = serde_json::from_slice(&request.body)
+            .map_err(|e| refuse(&ApiError::BadRequest { detail: e.to_string() }))?;
+        let target = match (body.now, body.advance) {
+            (Some(at), _) => at,
+            (None, Some(seconds)) => now + seconds,
+            (None, None) => return Err(refuse(&ApiError::BadRequest { detail: "give `now` or `advance`".into() })),
+        };
+        self.store
+            .put_value(CLOCK_OFFSET_KEY, &(target - system_now).to_string())
+            .await
+            .map_err(|e| store_failure(&e))?;
+        Ok(ok_json(200, serde_json::json!({"now": target})))
+    }
+
+    /// One background pass: deliver due reminders, retry the relay queue, close windows, then
+    /// deliver what the closing scheduled. Reminders go first so a reminder due at the moment
+    /// the window closes (MCCI's 30-day reminder, seed: 003_8c0952f4faeac254.txt) is sent
+    /// before the cancellation.
+    pub async fn tick<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<serde_json::Value, StoreError> {
+        let budget = self.settings.deliveries_per_pass;
+        let (mut delivered, mut failed) = self.deliver_reminders(now, budget).await?;
+        let (mut relayed, mut closed) = (0u32, 0u32);
+        for app in self.store.due_applications(now, TICK_BATCH).await? {
+            let result = match app.status {
+                Status::Approved => {
+                    relayed += 1;
+                    self.relay(app, now, rng).await
+                }
+                Status::Issued | Status::Downloaded => {
+                    closed += 1;
+                    self.close_window(app, now).await
+                }
+                _ => continue,
+            };
+            match result {
+                Ok(_) | Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let (d, f) = self.deliver_reminders(now, budget.saturating_sub(delivered + failed)).await?;
+        delivered += d;
+        failed += f;
+        Ok(serde_json::json!({
+            "now": now, "relayed": relayed, "windows_closed": closed,
+            "reminders_delivered": delivered, "reminders_failed": failed,
+        }))
+    }
+
+    /// Delivers at most `budget` due reminders (oldest first); the rest wait for the next pass.
+    async fn deliver_reminders(&self, now: UnixTime, budget: u32) -> Result<(u32, u32), StoreError> {
+        let (mut delivered, mut failed) = (0, 0);
+        if budget == 0 {
+            return Ok((0, 0));
+        }
+        for mut reminder in self.store.due_reminders(now, budget).await? {
+            let Some(app) = self.store.application(&reminder.application_id).await? else {
+                reminder.state = ReminderState::Skipped;
+                self.store.save_reminder(&reminder).await?;
+                continue;
+            };
+            if reminder.is_download_reminder() && app.status != Status::Issued {
+                reminder.state = ReminderState::Skipped;
+                reminder.last_error = Some(format!("application {}", app.status.as_str()));
+                self.store.save_reminder(&reminder).await?;
+                continue;
+            }
+            let (Some(url), Some(secret)) = (&self.settings.reminder_url, &self.settings.reminder_secret) else {
+                reminder.state = ReminderState::Skipped;
+                reminder.last_error = Some("no receiver configured".into());
+                self.store.save_reminder(&reminder).await?;
+                continue;
+            };
+            let body = serde_json::to_vec(&crate::reminders::payload(&reminder, &app)).unwrap_or_default();
+            let outbound = Outbound {
+                method: "POST",
+                url: url.clone(),
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("inkan-signature".into(), crate::reminders::signature(secret.as_bytes(), now, &body)),
+                    ("inkan-delivery".into(), reminder.key.clone()),
+                ],
+                body,
+            };
+            reminder.attempts += 1;
+            match self.http.send(outbound).await {
+                Ok(answer) if (200..300).contains(&answer.status) => {
+                    reminder.state = ReminderState::Delivered;
+                    reminder.delivered_at = Some(now);
+                    reminder.last_error = None;
+                    delivered += 1;
+                    tracing::info!(application = %app.id, kind = %reminder.kind, "reminder delivered");
+                }
+                outcome => {
+                    let why = match outcome {
+                        Ok(answer) => format!("HTTP {}", answer.status),
+                        Err(crate::http::TransportError::Unreachable { detail }) => format!("unreachable: {detail}"),
+                    };
+                    reminder.next_attempt_at = now + crate::reminders::retry_in(reminder.attempts);
+                    tracing::warn!(application = %app.id, kind = %reminder.kind, error = %why, "reminder delivery failed; will retry");
+                    reminder.last_error = Some(why);
+                    failed += 1;
+                }
+            }
+            self.store.save_reminder(&reminder).await?;
+        }
+        Ok((delivered, failed))
+    }
+
+    fn local_ca(&self) -> Result<&crate::issuer::local::LocalCa, Refusal> {
+        match self.issuer.local() {
+            Some(ca) if self.settings.est_server => Ok(ca),
+            _ => Err(refuse(&ApiError::NotFound)),
+        }
+    }
+
+    fn est_cacerts(&self) -> Result<ApiResponse, Refusal> {
+        let ca = self.local_ca()?;
+        let ders: Result<Vec<Vec<u8>>, _> = ca.ca_certificates().iter().map(der::Encode::to_der).collect();
+        let ders = ders.map_err(|_| refuse(&ApiError::Internal))?;
+        Ok(est_answer("application/pkcs7-mime", &ders))
+    }
+
+    /// A minimal RFC 7030 simpleenroll on the local CA (Basic auth), for the `est` adapter's tests
+    /// and for installations that want EST in front of the built-in CA.
+    fn est_enroll<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
+        let ca = self.local_ca()?;
+        let expected = self.settings.est_server_password.as_ref().map(|password| {
+            crate::issuer::est::basic_auth(self.settings.est_server_username.as_deref().unwrap_or("est"), password)
+        });
+        let given = request.header("authorization").unwrap_or("");
+        match expected {
+            Some(expected) if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) => {}
+            _ => {
+                return Err(
+                    refuse(&ApiError::Unauthorized).with_header("www-authenticate", "Basic realm=\"inkan-est\"")
+                );
+            }
+        }
+        if request.body.len() > MAX_BODY_BYTES {
+            let e = crate::intake::IntakeError::TooLarge { size: request.body.len() };
+            return Err(ApiResponse::from_error(413, &e));
+        }
+        let der = crate::issuer::est::decode_base64_body(&request.body)
+            .ok_or_else(|| refuse(&ApiError::BadRequest { detail: "body is not base64".into() }))?;
+        let csr = inkan::csr::parse_csr(&der).map_err(|e| ApiResponse::from_error(400, &e))?;
+        if !crate::intake::SIGNATURE_ALLOWLIST.contains(&csr.signature_algorithm.as_str()) {
+            let e = crate::intake::IntakeError::WeakSignatureAlgorithm { algorithm: csr.signature_algorithm.clone() };
+            return Err(ApiResponse::from_error(400, &e));
+        }
+        let key = csr.public_key().map_err(|e| ApiResponse::from_error(400, &e))?;
+        crate::keycheck::check_public_key(&key).map_err(|e| ApiResponse::from_error(400, &e))?;
+        let mut serial = [0u8; 16];
+        rng.fill_bytes(&mut serial);
+        let leaf =
+            ca.issue_certificate(&der, ca.est_product, now, serial).map_err(|e| ApiResponse::from_error(500, &e))?;
+        let leaf_der = der::Encode::to_der(&leaf).map_err(|_| refuse(&ApiError::Internal))?;
+        tracing::info!("EST enrolment issued");
+        Ok(est_answer("application/pkcs7-mime; smime-type=certs-only", &[leaf_der]))
+    }
+}
+
+fn est_answer(content_type: &str, certificates: &[Vec<u8>]) -> ApiResponse {
+    let body = crate::issuer::est::base64_lines(&crate::pkcs7::encode_certs_only(certificates));
+    ApiResponse {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), content_type.to_owned()),
+            ("content-transfer-encoding".into(), "base64".into()),
+        ],
+        body: body.into_bytes(),
+    }
+}

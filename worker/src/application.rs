@@ -1,0 +1,414 @@
+//! One application and its life:
+//!
+//! ```text
+//! submitted ──approve──▶ approved ──issuer delivers──▶ issued ──download──▶ downloaded
+//!     │                     │  (queued, retried with        │
+//!     └──reject──▶ rejected ◀┘   exponential backoff)       └─window closes─▶ expired | cancelled
+//! any non-final state ──cancel──▶ cancelled
+//! ```
+//!
+//! Secrets die with the window: the password hash and the stored certificate are removed when
+//! the window closes (or at rejection/cancellation). A downloaded certificate stays fetchable
+//! with the password until then, so a download lost in transit can be repeated; the certificate
+//! is public data, the password still guards it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::UnixTime;
+use crate::lockout::Attempts;
+use crate::window::Closing;
+use inkan::i18n::{Localized, Message};
+
+/// Where an application stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Received, waiting for review.
+    Submitted,
+    /// Approved; the CSR is with the issuer or queued for it.
+    Approved,
+    /// Refused by review.
+    Rejected,
+    /// The certificate is ready for download.
+    Issued,
+    /// Downloaded at least once.
+    Downloaded,
+    /// The window closed without a download.
+    Expired,
+    /// Cancelled (automatically after the window, or by an administrator).
+    Cancelled,
+}
+
+impl Status {
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Issued => "issued",
+            Status::Downloaded => "downloaded",
+            Status::Expired => "expired",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The applicant, as sent at intake.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    /// Name.
+    pub name: String,
+    /// E-mail address (matches the CSR).
+    pub email: String,
+    /// Organisation, if any.
+    #[serde(default)]
+    pub organisation: Option<String>,
+}
+
+/// The relay to the issuer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relay {
+    /// Attempts so far.
+    pub attempts: u32,
+    /// The next attempt, when one is queued.
+    pub next_attempt_at: Option<UnixTime>,
+    /// The last failure's code.
+    pub last_error: Option<String>,
+    /// The CSR went to a webhook issuer, which will post the certificate back.
+    pub awaiting_callback: bool,
+}
+
+/// One application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    /// Random id (see [`crate::ids`]).
+    pub id: String,
+    /// Catalog product id.
+    pub product: String,
+    /// Current state.
+    pub status: Status,
+    /// SHA-256 of the CSR's DER, hex: the idempotency key.
+    pub fingerprint: String,
+    /// SHA-256 of the CSR's SubjectPublicKeyInfo, hex: a returned certificate must carry this key.
+    pub spki_sha256: String,
+    /// The CSR (PEM) until the issuer has it back as a certificate.
+    pub csr_pem: Option<String>,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// PHC string of the download password; removed when the window closes.
+    pub password_hash: Option<String>,
+    /// The PEM chain (leaf first) during the window.
+    pub certificate_pem: Option<String>,
+    /// When received.
+    pub created_at: UnixTime,
+    /// When approved.
+    pub approved_at: Option<UnixTime>,
+    /// When issued.
+    pub issued_at: Option<UnixTime>,
+    /// When the window closes.
+    pub window_closes_at: Option<UnixTime>,
+    /// First download.
+    pub downloaded_at: Option<UnixTime>,
+    /// When it reached rejected, expired or cancelled.
+    pub closed_at: Option<UnixTime>,
+    /// Relay state.
+    pub relay: Relay,
+    /// Wrong passwords against this application.
+    pub attempts: Attempts,
+    /// Optimistic-concurrency version, bumped by every store write.
+    pub version: i64,
+}
+
+/// A transition that the current state does not allow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransitionError {
+    /// `action` is not possible in state `from`.
+    NotAllowed {
+        /// The state.
+        from: Status,
+        /// What was asked.
+        action: &'static str,
+    },
+}
+
+impl core::fmt::Display for TransitionError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for TransitionError {}
+
+impl Localized for TransitionError {
+    fn code(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowed { .. } => "invalid_state",
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            TransitionError::NotAllowed { from, action } => Message::new(
+                format!("現在の状態({})では「{action}」はできません。", from.as_str()),
+                format!("Cannot {action} an application that is {}.", from.as_str()),
+            ),
+        }
+    }
+}
+
+impl Application {
+    fn not_allowed(&self, action: &'static str) -> TransitionError {
+        TransitionError::NotAllowed { from: self.status, action }
+    }
+
+    /// Review approved it: queue the relay now.
+    pub fn approve(&mut self, now: UnixTime) -> Result<(), TransitionError> {
+        if self.status != Status::Submitted {
+            return Err(self.not_allowed("approve"));
+        }
+        self.status = Status::Approved;
+        self.approved_at = Some(now);
+        self.relay.next_attempt_at = Some(now);
+        Ok(())
+    }
+
+    /// Review refused it, before issuance.
+    pub fn reject(&mut self, now: UnixTime) -> Result<(), TransitionError> {
+        if !matches!(self.status, Status::Submitted | Status::Approved) {
+            return Err(self.not_allowed("reject"));
+        }
+        self.status = Status::Rejected;
+        self.close(now);
+        Ok(())
+    }
+
+    /// An administrator cancelled it.
+    pub fn cancel(&mut self, now: UnixTime) -> Result<(), TransitionError> {
+        if !matches!(self.status, Status::Submitted | Status::Approved | Status::Issued) {
+            return Err(self.not_allowed("cancel"));
+        }
+        self.status = Status::Cancelled;
+        self.close(now);
+        Ok(())
+    }
+
+    /// The issuer delivered the chain: open the window.
+    pub fn issue(&mut self, chain_pem: String, now: UnixTime, closes_at: UnixTime) -> Result<(), TransitionError> {
+        if self.status != Status::Approved {
+            return Err(self.not_allowed("issue"));
+        }
+        self.status = Status::Issued;
+        self.certificate_pem = Some(chain_pem);
+        self.issued_at = Some(now);
+        self.window_closes_at = Some(closes_at);
+        self.csr_pem = None;
+        self.relay.next_attempt_at = None;
+        self.relay.awaiting_callback = false;
+        self.relay.last_error = None;
+        Ok(())
+    }
+
+    /// The relay failed (or the issuer asked to come back later): queue the next attempt.
+    pub fn relay_failed(&mut self, now: UnixTime, code: &str, retry_in: i64) {
+        self.relay.attempts = self.relay.attempts.saturating_add(1);
+        self.relay.last_error = Some(code.to_owned());
+        self.relay.next_attempt_at = Some(now + retry_in.max(1));
+    }
+
+    /// The CSR reached a webhook issuer, which will post the certificate back.
+    pub fn relay_handed_over(&mut self) {
+        self.relay.attempts = self.relay.attempts.saturating_add(1);
+        self.relay.awaiting_callback = true;
+        self.relay.next_attempt_at = None;
+        self.relay.last_error = None;
+    }
+
+    /// Whether the window is open at `now`.
+    pub fn window_open(&self, now: UnixTime) -> bool {
+        matches!(self.status, Status::Issued | Status::Downloaded)
+            && self.window_closes_at.is_some_and(|closes| crate::window::is_open(now, closes))
+    }
+
+    /// A successful download.
+    pub fn downloaded(&mut self, now: UnixTime) -> Result<bool, TransitionError> {
+        if !self.window_open(now) {
+            return Err(self.not_allowed("download"));
+        }
+        let first = self.status == Status::Issued;
+        if first {
+            self.status = Status::Downloaded;
+            self.downloaded_at = Some(now);
+        }
+        self.attempts.record_success();
+        Ok(first)
+    }
+
+    /// The window closed: drop the secrets; undownloaded applications expire or are cancelled.
+    /// Returns whether anything changed.
+    pub fn close_window(&mut self, now: UnixTime, closing: Closing) -> bool {
+        let due = self.window_closes_at.is_some_and(|closes| !crate::window::is_open(now, closes));
+        match self.status {
+            Status::Issued if due => {
+                self.status = match closing {
+                    Closing::Expire => Status::Expired,
+                    Closing::AutoCancel => Status::Cancelled,
+                };
+                self.close(now);
+                true
+            }
+            Status::Downloaded if due && (self.password_hash.is_some() || self.certificate_pem.is_some()) => {
+                self.password_hash = None;
+                self.certificate_pem = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn close(&mut self, now: UnixTime) {
+        self.closed_at = Some(now);
+        self.password_hash = None;
+        self.certificate_pem = None;
+        self.csr_pem = None;
+        self.relay.next_attempt_at = None;
+    }
+
+    /// When a background pass must look at this application next (indexed by the store).
+    pub fn next_event_at(&self) -> Option<UnixTime> {
+        match self.status {
+            Status::Approved if !self.relay.awaiting_callback => self.relay.next_attempt_at,
+            Status::Issued => self.window_closes_at,
+            Status::Downloaded if self.password_hash.is_some() || self.certificate_pem.is_some() => {
+                self.window_closes_at
+            }
+            _ => None,
+        }
+    }
+
+    /// What the applicant may see: no personal data beyond what they sent, no secrets.
+    pub fn public_view(&self) -> serde_json::Value {
+        let mut view = serde_json::json!({
+            "id": self.id,
+            "status": self.status.as_str(),
+            "product": self.product,
+            "created_at": self.created_at,
+            "applicant": {"name": self.applicant.name, "email": self.applicant.email,
+                           "organisation": self.applicant.organisation},
+        });
+        if let Some(map) = view.as_object_mut() {
+            if let Some(t) = self.issued_at {
+                map.insert("issued_at".into(), t.into());
+            }
+            if let Some(t) = self.window_closes_at {
+                map.insert("download_deadline".into(), t.into());
+            }
+            if let Some(t) = self.downloaded_at {
+                map.insert("downloaded_at".into(), t.into());
+            }
+            if self.status == Status::Approved {
+                map.insert(
+                    "relay".into(),
+                    serde_json::json!({
+                        "state": if self.relay.awaiting_callback { "awaiting_issuer" } else { "queued" },
+                        "attempts": self.relay.attempts,
+                        "next_attempt_at": self.relay.next_attempt_at,
+                        "last_error": self.relay.last_error,
+                    }),
+                );
+            }
+        }
+        view
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample(id: &str) -> Application {
+        Application {
+            id: id.into(),
+            product: "jcan-mcci".into(),
+            status: Status::Submitted,
+            fingerprint: format!("fp-{id}"),
+            spki_sha256: "00".into(),
+            csr_pem: Some("-----BEGIN CERTIFICATE REQUEST-----".into()),
+            applicant: Applicant { name: "山田 太郎".into(), email: "taro@example.jp".into(), organisation: None },
+            password_hash: Some("$pbkdf2-sha256$i=600000$x$y".into()),
+            certificate_pem: None,
+            created_at: 100,
+            approved_at: None,
+            issued_at: None,
+            window_closes_at: None,
+            downloaded_at: None,
+            closed_at: None,
+            relay: Relay::default(),
+            attempts: Attempts::default(),
+            version: 0,
+        }
+    }
+
+    #[test]
+    fn the_happy_path_ends_downloaded_and_forgets_the_secrets_at_window_end() {
+        let mut app = sample("a");
+        assert!(app.issue("x".into(), 1, 2).is_err(), "cannot issue before approval");
+        app.approve(10).expect("approve");
+        assert_eq!(app.next_event_at(), Some(10));
+        app.issue("CHAIN".into(), 20, 20 + 30 * 86_400).expect("issue");
+        assert_eq!(app.csr_pem, None);
+        assert_eq!(app.next_event_at(), Some(20 + 30 * 86_400));
+        assert_eq!(app.downloaded(30), Ok(true));
+        assert_eq!(app.downloaded(40), Ok(false), "a second download is allowed in the window");
+        assert_eq!(app.status, Status::Downloaded);
+        assert!(!app.close_window(20 + 30 * 86_400 - 1, Closing::Expire));
+        assert!(app.close_window(20 + 30 * 86_400, Closing::Expire));
+        assert_eq!(
+            (app.status, app.password_hash.as_deref(), app.certificate_pem.as_deref()),
+            (Status::Downloaded, None, None)
+        );
+        assert_eq!(app.next_event_at(), None);
+        assert!(app.downloaded(20 + 30 * 86_400).is_err());
+    }
+
+    #[test]
+    fn undownloaded_certificates_expire_or_are_cancelled_per_product() {
+        for (closing, end) in [(Closing::Expire, Status::Expired), (Closing::AutoCancel, Status::Cancelled)] {
+            let mut app = sample("b");
+            app.approve(0).expect("approve");
+            app.issue("CHAIN".into(), 0, 100).expect("issue");
+            assert!(app.close_window(100, closing));
+            assert_eq!(app.status, end);
+            assert_eq!(app.password_hash, None, "the hash dies with the window");
+            assert_eq!(app.certificate_pem, None);
+        }
+    }
+
+    #[test]
+    fn rejection_and_cancellation_only_from_open_states() {
+        let mut app = sample("c");
+        app.reject(5).expect("reject");
+        assert_eq!(app.status, Status::Rejected);
+        assert_eq!(app.password_hash, None);
+        assert_eq!(app.approve(6).expect_err("final").code(), "invalid_state");
+        assert!(app.cancel(6).is_err());
+        let mut app = sample("d");
+        app.cancel(1).expect("cancel");
+        assert_eq!(app.status, Status::Cancelled);
+    }
+
+    #[test]
+    fn relay_failures_queue_the_next_attempt() {
+        let mut app = sample("e");
+        app.approve(0).expect("approve");
+        app.relay_failed(0, "issuer_unavailable", 30);
+        app.relay_failed(30, "issuer_unavailable", 60);
+        assert_eq!(app.relay.attempts, 2);
+        assert_eq!(app.next_event_at(), Some(90));
+        app.relay_handed_over();
+        assert_eq!(app.next_event_at(), None, "a webhook issuer answers by callback");
+        let view = app.public_view();
+        assert_eq!(view["relay"]["state"], "awaiting_issuer");
+        assert!(view.get("password_hash").is_none());
+    }
+}

@@ -1,0 +1,367 @@
+//! Settings: one TOML file (native) plus environment overrides (native and Workers). Every
+//! setting is documented in worker/README.md.
+
+use serde::Deserialize;
+
+use crate::lockout::LockoutPolicy;
+use inkan::i18n::{Localized, Message};
+
+/// Which issuer the relay uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuerKind {
+    /// The built-in CA.
+    Local,
+    /// An RFC 7030 EST server.
+    Est,
+    /// A back office behind a signed webhook.
+    Webhook,
+}
+
+/// All settings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on (native).
+    pub listen: String,
+    /// Directory for the database and the local CA (native).
+    pub data_dir: String,
+    /// Directory of the built site to serve (native); none: API only.
+    pub site_dir: Option<String>,
+    /// Bearer token for `/api/admin/*`; none: the admin API is disabled.
+    pub admin_token: Option<String>,
+    /// The issuer.
+    pub issuer: IssuerKind,
+    /// EST base URL, e.g. `https://ca.example/.well-known/est`.
+    pub est_url: Option<String>,
+    /// EST Basic-auth user.
+    pub est_username: Option<String>,
+    /// EST Basic-auth password.
+    pub est_password: Option<String>,
+    /// Webhook issuer URL.
+    pub webhook_url: Option<String>,
+    /// Webhook issuer HMAC key.
+    pub webhook_secret: Option<String>,
+    /// Where reminders are posted.
+    pub reminder_url: Option<String>,
+    /// HMAC key for reminders.
+    pub reminder_secret: Option<String>,
+    /// Browser origins allowed to call `/api/*` (the widget's sites).
+    pub cors_origins: Vec<String>,
+    /// CSP frame-ancestors value.
+    pub frame_ancestors: String,
+    /// Send HSTS (only when the site is served over TLS, e.g. behind a TLS proxy).
+    pub hsts: bool,
+    /// Test mode: enables `POST /api/admin/clock` and `POST /api/admin/tick`.
+    pub test_mode: bool,
+    /// Download window for products whose seeds name none, days.
+    pub default_window_days: u16,
+    /// Wrong passwords allowed per application before a lock.
+    pub lockout_threshold: u32,
+    /// Wrong passwords allowed per client address before a lock.
+    pub client_lockout_threshold: u32,
+    /// First lock, seconds (doubling after each further failure).
+    pub lockout_base_seconds: i64,
+    /// Longest lock, seconds.
+    pub lockout_max_seconds: i64,
+    /// First relay retry delay, seconds (doubling).
+    pub relay_backoff_base_seconds: i64,
+    /// Longest relay retry delay, seconds.
+    pub relay_backoff_max_seconds: i64,
+    /// Seconds between background passes (native).
+    pub tick_interval_seconds: u64,
+    /// Reminder webhooks sent per background pass; the rest wait for the next pass. Workers
+    /// allow 50 subrequests per invocation on the free plan, hence 40.
+    pub deliveries_per_pass: u32,
+    /// Serve the minimal EST server with the local issuer.
+    pub est_server: bool,
+    /// Basic-auth user of the local EST server.
+    pub est_server_username: Option<String>,
+    /// Basic-auth password of the local EST server; none: EST enrolment is refused.
+    pub est_server_password: Option<String>,
+    /// Catalog product whose validity EST enrolments get.
+    pub est_server_product: String,
+    /// Log format: `json` or `text`.
+    pub log_format: String,
+    /// Header naming the client address (behind a reverse proxy, e.g. `x-forwarded-for`; its
+    /// first value is used). None: the socket peer natively, `cf-connecting-ip` on Workers.
+    pub client_ip_header: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8787".into(),
+            data_dir: "inkan-data".into(),
+            site_dir: None,
+            admin_token: None,
+            issuer: IssuerKind::Local,
+            est_url: None,
+            est_username: None,
+            est_password: None,
+            webhook_url: None,
+            webhook_secret: None,
+            reminder_url: None,
+            reminder_secret: None,
+            cors_origins: Vec::new(),
+            frame_ancestors: "'self'".into(),
+            hsts: false,
+            test_mode: false,
+            default_window_days: 30,
+            lockout_threshold: 5,
+            client_lockout_threshold: 20,
+            lockout_base_seconds: 60,
+            lockout_max_seconds: 24 * 3_600,
+            relay_backoff_base_seconds: 30,
+            relay_backoff_max_seconds: 3_600,
+            tick_interval_seconds: 60,
+            deliveries_per_pass: 40,
+            est_server: true,
+            est_server_username: None,
+            est_server_password: None,
+            est_server_product: "sign123".into(),
+            log_format: "json".into(),
+            client_ip_header: None,
+        }
+    }
+}
+
+/// Configuration errors (reported at start, in English: operators read them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The TOML does not parse.
+    Parse {
+        /// The parser's message.
+        detail: String,
+    },
+    /// A value is invalid.
+    Invalid {
+        /// Which setting.
+        setting: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl core::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Localized for ConfigError {
+    fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Parse { .. } => "config_parse",
+            ConfigError::Invalid { .. } => "config_invalid",
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            ConfigError::Parse { detail } => Message::new(
+                format!("設定ファイルを読めません: {detail}"),
+                format!("The settings file does not parse: {detail}"),
+            ),
+            ConfigError::Invalid { setting, reason } => Message::new(
+                format!("設定 {setting} が正しくありません: {reason}"),
+                format!("Setting {setting} is invalid: {reason}"),
+            ),
+        }
+    }
+}
+
+fn invalid(setting: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { setting, reason: reason.into() }
+}
+
+fn parse<T: std::str::FromStr>(setting: &'static str, value: &str) -> Result<T, ConfigError> {
+    value.trim().parse().map_err(|_| invalid(setting, format!("`{value}` is not a valid value")))
+}
+
+fn flag(setting: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim() {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" | "" => Ok(false),
+        _ => Err(invalid(setting, "use 1 or 0")),
+    }
+}
+
+impl Settings {
+    /// Applies `INKAN_*` environment overrides; `get` reads one variable.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let some = |v: String| if v.is_empty() { None } else { Some(v) };
+        if let Some(v) = get("INKAN_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = get("INKAN_DATA_DIR") {
+            self.data_dir = v;
+        }
+        if let Some(v) = get("INKAN_SITE_DIR") {
+            self.site_dir = some(v);
+        }
+        if let Some(v) = get("INKAN_ADMIN_TOKEN") {
+            self.admin_token = some(v);
+        }
+        if let Some(v) = get("INKAN_ISSUER") {
+            self.issuer = match v.trim() {
+                "local" => IssuerKind::Local,
+                "est" => IssuerKind::Est,
+                "webhook" => IssuerKind::Webhook,
+                other => return Err(invalid("issuer", format!("`{other}` is not local, est or webhook"))),
+            };
+        }
+        let strings: [(&str, &mut Option<String>); 8] = [
+            ("INKAN_EST_URL", &mut self.est_url),
+            ("INKAN_EST_USERNAME", &mut self.est_username),
+            ("INKAN_EST_PASSWORD", &mut self.est_password),
+            ("INKAN_WEBHOOK_URL", &mut self.webhook_url),
+            ("INKAN_WEBHOOK_SECRET", &mut self.webhook_secret),
+            ("INKAN_REMINDER_URL", &mut self.reminder_url),
+            ("INKAN_REMINDER_SECRET", &mut self.reminder_secret),
+            ("INKAN_EST_SERVER_PASSWORD", &mut self.est_server_password),
+        ];
+        for (name, slot) in strings {
+            if let Some(v) = get(name) {
+                *slot = some(v);
+            }
+        }
+        if let Some(v) = get("INKAN_EST_SERVER_USERNAME") {
+            self.est_server_username = some(v);
+        }
+        if let Some(v) = get("INKAN_CORS_ORIGINS") {
+            self.cors_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        }
+        if let Some(v) = get("INKAN_FRAME_ANCESTORS") {
+            self.frame_ancestors = v;
+        }
+        if let Some(v) = get("INKAN_HSTS") {
+            self.hsts = flag("hsts", &v)?;
+        }
+        if let Some(v) = get("INKAN_TEST_MODE") {
+            self.test_mode = flag("test_mode", &v)?;
+        }
+        if let Some(v) = get("INKAN_DEFAULT_WINDOW_DAYS") {
+            self.default_window_days = parse("default_window_days", &v)?;
+        }
+        if let Some(v) = get("INKAN_LOCKOUT_THRESHOLD") {
+            self.lockout_threshold = parse("lockout_threshold", &v)?;
+        }
+        if let Some(v) = get("INKAN_CLIENT_LOCKOUT_THRESHOLD") {
+            self.client_lockout_threshold = parse("client_lockout_threshold", &v)?;
+        }
+        if let Some(v) = get("INKAN_LOCKOUT_BASE_SECONDS") {
+            self.lockout_base_seconds = parse("lockout_base_seconds", &v)?;
+        }
+        if let Some(v) = get("INKAN_RELAY_BACKOFF_BASE_SECONDS") {
+            self.relay_backoff_base_seconds = parse("relay_backoff_base_seconds", &v)?;
+        }
+        if let Some(v) = get("INKAN_TICK_INTERVAL_SECONDS") {
+            self.tick_interval_seconds = parse("tick_interval_seconds", &v)?;
+        }
+        if let Some(v) = get("INKAN_DELIVERIES_PER_PASS") {
+            self.deliveries_per_pass = parse("deliveries_per_pass", &v)?;
+        }
+        if let Some(v) = get("INKAN_EST_SERVER_PRODUCT") {
+            self.est_server_product = v;
+        }
+        if let Some(v) = get("INKAN_CLIENT_IP_HEADER") {
+            self.client_ip_header = some(v.to_ascii_lowercase());
+        }
+        if let Some(v) = get("INKAN_LOCKOUT_MAX_SECONDS") {
+            self.lockout_max_seconds = parse("lockout_max_seconds", &v)?;
+        }
+        if let Some(v) = get("INKAN_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        Ok(())
+    }
+
+    /// Checks the settings together.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(token) = &self.admin_token
+            && token.len() < 16
+        {
+            return Err(invalid("admin_token", "use at least 16 characters"));
+        }
+        match self.issuer {
+            IssuerKind::Est if self.est_url.is_none() => return Err(invalid("est_url", "required with issuer = est")),
+            IssuerKind::Webhook if self.webhook_url.is_none() || self.webhook_secret.is_none() => {
+                return Err(invalid(
+                    "webhook_url",
+                    "webhook_url and webhook_secret are required with issuer = webhook",
+                ));
+            }
+            _ => {}
+        }
+        if self.reminder_url.is_some() && self.reminder_secret.is_none() {
+            return Err(invalid("reminder_secret", "required with reminder_url"));
+        }
+        if inkan::catalog::product(&self.est_server_product).is_err() {
+            return Err(invalid("est_server_product", "not a catalog product id"));
+        }
+        if self.lockout_threshold == 0 || self.client_lockout_threshold == 0 {
+            return Err(invalid("lockout_threshold", "must be at least 1"));
+        }
+        if self.default_window_days == 0 {
+            return Err(invalid("default_window_days", "must be at least 1"));
+        }
+        // A frame-ancestors value is spliced into a header: refuse anything that could end it.
+        if self.frame_ancestors.chars().any(|c| c.is_control() || c == ';' || c == ',') {
+            return Err(invalid("frame_ancestors", "sources separated by spaces, no ';' or ','"));
+        }
+        for origin in &self.cors_origins {
+            if !(origin.starts_with("https://") || origin.starts_with("http://")) || origin.ends_with('/') {
+                return Err(invalid("cors_origins", format!("`{origin}` is not an origin like https://example.jp")));
+            }
+        }
+        if self.log_format != "json" && self.log_format != "text" {
+            return Err(invalid("log_format", "json or text"));
+        }
+        Ok(())
+    }
+
+    /// The per-application lockout policy.
+    pub fn application_lockout(&self) -> LockoutPolicy {
+        LockoutPolicy {
+            threshold: self.lockout_threshold,
+            base_seconds: self.lockout_base_seconds,
+            max_seconds: self.lockout_max_seconds,
+        }
+    }
+
+    /// The per-client lockout policy.
+    pub fn client_lockout(&self) -> LockoutPolicy {
+        LockoutPolicy { threshold: self.client_lockout_threshold, ..self.application_lockout() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_and_validation() {
+        let mut s = Settings::default();
+        let env = |k: &str| match k {
+            "INKAN_ISSUER" => Some("est".to_owned()),
+            "INKAN_EST_URL" => Some("http://127.0.0.1:1/.well-known/est".to_owned()),
+            "INKAN_CORS_ORIGINS" => Some("https://a.example, https://b.example".to_owned()),
+            "INKAN_TEST_MODE" => Some("1".to_owned()),
+            _ => None,
+        };
+        s.apply_env(env).expect("env");
+        assert_eq!(s.issuer, IssuerKind::Est);
+        assert_eq!(s.cors_origins, ["https://a.example", "https://b.example"]);
+        assert!(s.test_mode);
+        s.validate().expect("valid");
+        s.frame_ancestors = "'self'; script-src *".into();
+        assert_eq!(s.validate().expect_err("injection").code(), "config_invalid");
+        let mut s = Settings::default();
+        assert!(s.apply_env(|k| (k == "INKAN_ISSUER").then(|| "nope".to_owned())).is_err());
+        s.admin_token = Some("short".into());
+        assert!(s.validate().is_err());
+    }
+}

@@ -1,0 +1,328 @@
+//! Intake: every check on an application happens here, before anything is stored, and every
+//! refusal carries a stable code and a Japanese and English message.
+//!
+//! Order (cheap before expensive, so junk costs little): body size, JSON shape, product, the
+//! applicant's fields, the download password's length, then the CSR: size, PEM/DER, signature
+//! (verified by [`inkan::csr::parse_csr`]), signature algorithm allowlist, key checks
+//! ([`crate::keycheck`]) and the e-mail match. The slow password hash comes last, in the API.
+
+use serde::Deserialize;
+use sha2::Digest as _;
+use zeroize::Zeroizing;
+
+use crate::application::Applicant;
+use crate::keycheck::KeyCheckError;
+use crate::password::PasswordError;
+use inkan::catalog::{CatalogError, Product};
+use inkan::csr::CsrError;
+use inkan::i18n::{Localized, Message};
+
+/// The largest request body accepted (413 `too_large` above it).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Signature algorithms accepted on a CSR: SHA-2 only; SHA-1 and MD5 are broken for signatures
+/// (CA/B Forum S/MIME BR 7.1.3.2 allows only SHA-256/384/512 based algorithms).
+pub const SIGNATURE_ALLOWLIST: [&str; 6] = [
+    "sha256WithRSAEncryption",
+    "sha384WithRSAEncryption",
+    "sha512WithRSAEncryption",
+    "ecdsa-with-SHA256",
+    "ecdsa-with-SHA384",
+    "ecdsa-with-SHA512",
+];
+
+/// Longest applicant name (RFC 5280 ub-common-name is 64; organisation ub is 64 too).
+const MAX_NAME_CHARS: usize = 64;
+
+/// Why an application is refused at intake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IntakeError {
+    /// The body is larger than [`MAX_BODY_BYTES`].
+    TooLarge {
+        /// Bytes received (at least).
+        size: usize,
+    },
+    /// The body is not the expected JSON.
+    InvalidRequest {
+        /// What is wrong, in English (for developers).
+        detail: String,
+    },
+    /// An applicant field is missing or too long.
+    InvalidApplicant {
+        /// Which field.
+        field: &'static str,
+    },
+    /// The product id is not in the catalog.
+    Product(CatalogError),
+    /// The CSR does not parse, does not verify or is too large.
+    Csr(CsrError),
+    /// The CSR is signed with a broken or unknown algorithm.
+    WeakSignatureAlgorithm {
+        /// Its name.
+        algorithm: String,
+    },
+    /// The key is refused.
+    Key(KeyCheckError),
+    /// The CSR carries no e-mail address.
+    CsrEmailMissing,
+    /// An e-mail address in the CSR differs from the applicant's.
+    EmailMismatch,
+    /// The download password is refused.
+    Password(PasswordError),
+}
+
+impl core::fmt::Display for IntakeError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for IntakeError {}
+
+impl Localized for IntakeError {
+    fn code(&self) -> &'static str {
+        match self {
+            IntakeError::TooLarge { .. } => "too_large",
+            IntakeError::InvalidRequest { .. } => "invalid_request",
+            IntakeError::InvalidApplicant { .. } => "invalid_applicant",
+            IntakeError::Product(e) => e.code(),
+            IntakeError::Csr(e) => e.code(),
+            IntakeError::WeakSignatureAlgorithm { .. } => "weak_signature_algorithm",
+            IntakeError::Key(e) => e.code(),
+            IntakeError::CsrEmailMissing => "csr_email_missing",
+            IntakeError::EmailMismatch => "email_mismatch",
+            IntakeError::Password(e) => e.code(),
+        }
+    }
+
+    fn message(&self) -> Message {
+        match self {
+            IntakeError::TooLarge { size } => Message::new(
+                format!("送信データが大きすぎます({size} バイト、上限 {MAX_BODY_BYTES} バイト)。"),
+                format!("The request is too large ({size} bytes, limit {MAX_BODY_BYTES})."),
+            ),
+            IntakeError::InvalidRequest { detail } => Message::new(
+                format!("申請データの形式が正しくありません({detail})。ページを再読み込みしてやり直してください。"),
+                format!("The application data is malformed ({detail}). Reload the page and try again."),
+            ),
+            IntakeError::InvalidApplicant { field } => Message::new(
+                format!("申請者情報の「{field}」が空か長すぎます({MAX_NAME_CHARS} 文字まで)。"),
+                format!("The applicant's {field} is empty or too long (at most {MAX_NAME_CHARS} characters)."),
+            ),
+            IntakeError::Product(e) => e.message(),
+            IntakeError::Csr(e) => e.message(),
+            IntakeError::WeakSignatureAlgorithm { algorithm } => Message::new(
+                format!(
+                    "CSR の署名アルゴリズム({algorithm})は安全ではないため受け付けられません。SHA-256 以上で作り直してください。"
+                ),
+                format!(
+                    "The CSR's signature algorithm ({algorithm}) is not safe and is refused. Create it again with SHA-256 or stronger."
+                ),
+            ),
+            IntakeError::Key(e) => e.message(),
+            IntakeError::CsrEmailMissing => Message::new(
+                "CSR にメールアドレスが含まれていません。メールアドレスを入れて CSR を作り直してください。",
+                "The CSR holds no e-mail address. Create it again with your e-mail address.",
+            ),
+            IntakeError::EmailMismatch => Message::new(
+                "CSR のメールアドレスが申請者のメールアドレスと一致しません。同じアドレスで作り直してください。",
+                "The CSR's e-mail address does not match the applicant's. Create it again with the same address.",
+            ),
+            IntakeError::Password(e) => e.message(),
+        }
+    }
+}
+
+impl IntakeError {
+    /// The HTTP status for this refusal.
+    pub fn status(&self) -> u16 {
+        match self {
+            IntakeError::TooLarge { .. } => 413,
+            IntakeError::Csr(CsrError::TooLarge { .. }) => 413,
+            IntakeError::InvalidRequest { .. } | IntakeError::InvalidApplicant { .. } | IntakeError::Password(_) => 400,
+            _ => 422,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ApplicantBody {
+    name: String,
+    email: String,
+    #[serde(default)]
+    organisation: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct IntakeBody {
+    product: String,
+    csr: String,
+    applicant: ApplicantBody,
+    download_password: String,
+}
+
+/// An application that passed every check.
+pub struct ValidIntake {
+    /// The product.
+    pub product: &'static Product,
+    /// The CSR as PEM.
+    pub csr_pem: String,
+    /// SHA-256 of the CSR DER, hex.
+    pub fingerprint: String,
+    /// SHA-256 of the CSR's SubjectPublicKeyInfo, hex.
+    pub spki_sha256: String,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// The download password (wiped on drop).
+    pub download_password: Zeroizing<String>,
+}
+
+/// Whether two addresses are the same mailbox: the local part exactly (RFC 5321 2.4 leaves its
+/// case to the receiving host), the domain case-insensitively (domains are).
+pub fn same_mailbox(a: &str, b: &str) -> bool {
+    match (a.trim().rsplit_once('@'), b.trim().rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => false,
+    }
+}
+
+fn text_field(field: &'static str, value: &str, required: bool) -> Result<Option<String>, IntakeError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return if required { Err(IntakeError::InvalidApplicant { field }) } else { Ok(None) };
+    }
+    if v.chars().count() > MAX_NAME_CHARS || v.chars().any(char::is_control) {
+        return Err(IntakeError::InvalidApplicant { field });
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// The key-type refusal for a CSR whose key is of a type we do not take, if it is one.
+fn unsupported_key(input: &[u8]) -> Option<KeyCheckError> {
+    use der::{Decode as _, Encode as _};
+    let der = inkan::pem::find_blocks(input)
+        .into_iter()
+        .find(|b| b.label.contains("CERTIFICATE REQUEST"))
+        .map_or_else(|| input.to_vec(), |b| b.der);
+    let request = x509_cert::request::CertReq::from_der(&der).ok()?;
+    let spki = request.info.public_key.to_der().ok()?;
+    match inkan::keys::PublicKey::from_spki_der(&spki) {
+        Ok(key) => {
+            crate::keycheck::check_public_key(&key).err().filter(|e| matches!(e, KeyCheckError::UnsupportedKey { .. }))
+        }
+        Err(_) => None,
+    }
+}
+
+/// Runs every intake check on a request body.
+pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(IntakeError::TooLarge { size: body.len() });
+    }
+    let parsed: IntakeBody = serde_json::from_slice(body).map_err(|e| IntakeError::InvalidRequest {
+        // serde_json's message names the field and position, never the value.
+        detail: e.to_string(),
+    })?;
+    let download_password = Zeroizing::new(parsed.download_password);
+    let product = inkan::catalog::product(parsed.product.trim()).map_err(IntakeError::Product)?;
+    let name = text_field("name", &parsed.applicant.name, true)?.unwrap_or_default();
+    let organisation = match &parsed.applicant.organisation {
+        Some(o) => text_field("organisation", o, false)?,
+        None => None,
+    };
+    let email = inkan::csr::check_email(&parsed.applicant.email).map_err(IntakeError::Csr)?;
+    crate::password::check_password(&download_password).map_err(IntakeError::Password)?;
+
+    let csr = inkan::csr::parse_csr(parsed.csr.as_bytes()).map_err(|e| match e {
+        CsrError::UnsupportedAlgorithm { algorithm } => match unsupported_key(parsed.csr.as_bytes()) {
+            // A key the verifier does not know (P-521, Ed25519, DSA) surfaces as an unsupported
+            // algorithm; name the key instead, which is what the applicant has to change.
+            Some(key_error) => IntakeError::Key(key_error),
+            // parse_csr cannot verify MD5 (and names it): a weak algorithm, not an unknown one.
+            None if algorithm.to_ascii_lowercase().contains("md5")
+                || algorithm.to_ascii_lowercase().contains("sha1") =>
+            {
+                IntakeError::WeakSignatureAlgorithm { algorithm }
+            }
+            None => IntakeError::Csr(CsrError::UnsupportedAlgorithm { algorithm }),
+        },
+        other => IntakeError::Csr(other),
+    })?;
+    if !SIGNATURE_ALLOWLIST.contains(&csr.signature_algorithm.as_str()) {
+        return Err(IntakeError::WeakSignatureAlgorithm { algorithm: csr.signature_algorithm.clone() });
+    }
+    let key = csr.public_key().map_err(|e| IntakeError::Csr(CsrError::Key(e)))?;
+    crate::keycheck::check_public_key(&key).map_err(IntakeError::Key)?;
+    if csr.emails.is_empty() {
+        return Err(IntakeError::CsrEmailMissing);
+    }
+    if !csr.emails.iter().all(|e| same_mailbox(e, &email)) {
+        return Err(IntakeError::EmailMismatch);
+    }
+    Ok(ValidIntake {
+        product,
+        csr_pem: inkan::pem::encode("CERTIFICATE REQUEST", &csr.der),
+        fingerprint: crate::reminders::hex(&sha2::Sha256::digest(&csr.der)),
+        spki_sha256: crate::reminders::hex(&sha2::Sha256::digest(&csr.spki_der)),
+        applicant: Applicant { name, email, organisation },
+        download_password,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use inkan::csr::{CsrOptions, Subject, build_csr};
+    use inkan::keys::{KeyAlgorithm, PrivateKey};
+
+    pub(crate) fn csr_for(email: &str) -> String {
+        let key = PrivateKey::generate(KeyAlgorithm::P256, &mut inkan::os_rng()).expect("key");
+        let subject = Subject { common_name: "山田 太郎".into(), email: Some(email.into()), ..Subject::default() };
+        build_csr(&key, &subject, &CsrOptions::default()).expect("csr").pem
+    }
+
+    pub(crate) fn body(product: &str, csr: &str, email: &str) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "product": product, "csr": csr,
+            "applicant": {"name": "山田 太郎", "email": email, "organisation": "山田法律事務所"},
+            "download_password": "ABCDE-FGHJK-LMNPQ-RSTUV",
+        }))
+        .expect("json")
+    }
+
+    #[test]
+    fn a_good_application_passes_and_is_fingerprinted() {
+        let csr = csr_for("taro@example.jp");
+        let ok = check(&body("jcan-mcci", &csr, "taro@EXAMPLE.jp")).expect("valid");
+        assert_eq!(ok.product.id, "jcan-mcci");
+        assert_eq!(ok.fingerprint.len(), 64);
+        let again = check(&body("jcan-mcci", &csr, "taro@example.jp")).expect("valid");
+        assert_eq!(ok.fingerprint, again.fingerprint, "same CSR, same key");
+    }
+
+    #[test]
+    fn refusals_have_stable_codes_and_statuses() {
+        let csr = csr_for("taro@example.jp");
+        let cases: Vec<(Vec<u8>, &str, u16)> = vec![
+            (vec![b' '; MAX_BODY_BYTES + 1], "too_large", 413),
+            (b"{".to_vec(), "invalid_request", 400),
+            (body("no-such-product", &csr, "taro@example.jp"), "unknown_product", 422),
+            (body("sign123", &csr, "Taro@example.jp"), "email_mismatch", 422),
+            (body("sign123", &csr, "hanako@example.jp"), "email_mismatch", 422),
+            (body("sign123", &csr_for("taro@example.jp"), "not-an-email"), "invalid_email", 422),
+        ];
+        for (input, code, status) in cases {
+            let err = check(&input).err().unwrap_or_else(|| panic!("{code} should be refused"));
+            assert_eq!((err.code(), err.status()), (code, status), "{err:?}");
+            assert!(!err.message().ja.is_empty() && !err.message().en.is_empty());
+        }
+    }
+
+    #[test]
+    fn mailbox_comparison_ignores_only_the_domain_case() {
+        assert!(same_mailbox("taro@Example.JP", "taro@example.jp"));
+        assert!(!same_mailbox("Taro@example.jp", "taro@example.jp"));
+        assert!(!same_mailbox("taro", "taro"));
+    }
+}

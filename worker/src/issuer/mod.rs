@@ -1,0 +1,217 @@
+//! The relay to the issuer, behind one trait with three adapters:
+//!
+//! - [`local::LocalCa`]: a built-in two-level CA (created on first run), for the embedded
+//!   default and for tests; it also serves a minimal EST server ([`crate::api`]).
+//! - [`est::EstIssuer`]: an RFC 7030 client (simpleenroll, certs-only PKCS#7, Basic auth,
+//!   202 + Retry-After).
+//! - [`webhook::WebhookIssuer`]: hands the CSR to the issuer's back office with an HMAC-signed
+//!   POST; the back office posts the chain back later to the admin API.
+//!
+//! An issuer that is down or slow is not an error for the applicant: the application stays
+//! `approved`, queued, and the background pass retries it with exponential backoff.
+
+pub mod est;
+pub mod local;
+pub mod webhook;
+
+use inkan::i18n::{Localized, Message};
+
+use crate::UnixTime;
+use crate::application::Application;
+use crate::http::HttpClient;
+
+/// What the issuer did with a CSR.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueOutcome {
+    /// Issued: the PEM chain, leaf first.
+    Issued {
+        /// PEM chain.
+        chain_pem: String,
+    },
+    /// Accepted but not ready (EST 202): ask again later.
+    Pending {
+        /// Seconds the issuer asked us to wait.
+        retry_after: Option<i64>,
+    },
+    /// Handed over; the issuer posts the certificate back (webhook).
+    HandedOver,
+}
+
+/// What one relay attempt needs.
+pub struct IssueRequest<'a> {
+    /// The application (its CSR, product and applicant).
+    pub application: &'a Application,
+    /// The CSR's DER.
+    pub csr_der: &'a [u8],
+    /// Now.
+    pub now: UnixTime,
+    /// Random serial number bytes (for the local CA).
+    pub serial: [u8; 16],
+}
+
+/// Why a relay attempt failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IssuerError {
+    /// The issuer could not be reached or failed (5xx): retry later.
+    Unavailable {
+        /// What happened (status or transport error).
+        detail: String,
+    },
+    /// The issuer refused the request (4xx): retrying will not help.
+    Refused {
+        /// The status code.
+        status: u16,
+    },
+    /// The issuer answered something we cannot use: retry later, an operator must look.
+    Protocol {
+        /// What was wrong.
+        detail: String,
+    },
+    /// The local CA could not issue.
+    Local {
+        /// The inner code.
+        code: &'static str,
+    },
+}
+
+impl IssuerError {
+    /// Whether a later attempt may succeed.
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, IssuerError::Refused { .. })
+    }
+}
+
+impl core::fmt::Display for IssuerError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for IssuerError {}
+
+impl Localized for IssuerError {
+    fn code(&self) -> &'static str {
+        match self {
+            IssuerError::Unavailable { .. } => "issuer_unavailable",
+            IssuerError::Refused { .. } => "issuer_refused",
+            IssuerError::Protocol { .. } => "issuer_protocol_error",
+            IssuerError::Local { .. } => "issuer_local_error",
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            IssuerError::Unavailable { .. } => Message::new(
+                "発行元に接続できません。申請は保存されており、自動的に再送します。",
+                "The issuer cannot be reached. The application is kept and will be sent again automatically.",
+            ),
+            IssuerError::Refused { status } => Message::new(
+                format!("発行元が申請を受け付けませんでした(HTTP {status})。"),
+                format!("The issuer refused the request (HTTP {status})."),
+            ),
+            IssuerError::Protocol { detail } => Message::new(
+                format!("発行元の応答を処理できませんでした({detail})。自動的に再送します。"),
+                format!("The issuer's answer could not be used ({detail}). It will be retried automatically."),
+            ),
+            IssuerError::Local { code } => Message::new(
+                format!("証明書を発行できませんでした({code})。"),
+                format!("The certificate could not be issued ({code})."),
+            ),
+        }
+    }
+}
+
+/// An issuer.
+#[allow(async_fn_in_trait)] // see crate::http::HttpClient for why there is no Send bound
+pub trait Issuer {
+    /// `local`, `est` or `webhook`.
+    fn kind(&self) -> &'static str;
+    /// One relay attempt.
+    async fn issue(&self, request: &IssueRequest<'_>) -> Result<IssueOutcome, IssuerError>;
+}
+
+/// The issuer chosen by the configuration.
+pub enum AnyIssuer<C> {
+    /// The built-in CA.
+    Local(Box<local::LocalCa>),
+    /// An EST server.
+    Est(est::EstIssuer<C>),
+    /// A back office behind a webhook.
+    Webhook(webhook::WebhookIssuer<C>),
+}
+
+impl<C: HttpClient> Issuer for AnyIssuer<C> {
+    fn kind(&self) -> &'static str {
+        match self {
+            AnyIssuer::Local(_) => "local",
+            AnyIssuer::Est(_) => "est",
+            AnyIssuer::Webhook(_) => "webhook",
+        }
+    }
+
+    async fn issue(&self, request: &IssueRequest<'_>) -> Result<IssueOutcome, IssuerError> {
+        match self {
+            AnyIssuer::Local(ca) => ca.issue_for(request),
+            AnyIssuer::Est(est) => est.issue(request).await,
+            AnyIssuer::Webhook(hook) => hook.issue(request).await,
+        }
+    }
+}
+
+impl<C> AnyIssuer<C> {
+    /// The local CA, when this is one (it also serves EST).
+    pub fn local(&self) -> Option<&local::LocalCa> {
+        match self {
+            AnyIssuer::Local(ca) => Some(ca),
+            _ => None,
+        }
+    }
+}
+
+/// Exponential backoff for relay retries: `base · 2^(attempts-1)`, at most `max`.
+pub fn backoff(attempts: u32, base: i64, max: i64) -> i64 {
+    base.saturating_mul(1i64 << attempts.clamp(1, 30).saturating_sub(1)).min(max).max(1)
+}
+
+/// Orders a set of certificates into a chain from `leaf` by issuer/subject names; certificates
+/// that do not chain are appended in their given order.
+pub fn order_chain(leaf: x509_cert::Certificate, others: Vec<x509_cert::Certificate>) -> Vec<x509_cert::Certificate> {
+    let mut chain = vec![leaf];
+    let mut rest = others;
+    while let Some(last) = chain.last() {
+        let issuer = last.tbs_certificate().issuer().clone();
+        if last.tbs_certificate().subject() == &issuer {
+            break; // self-signed: the root
+        }
+        match rest.iter().position(|c| c.tbs_certificate().subject() == &issuer) {
+            Some(i) => chain.push(rest.remove(i)),
+            None => break,
+        }
+    }
+    chain.extend(rest);
+    chain
+}
+
+/// PEM chain text.
+pub fn chain_to_pem(chain: &[x509_cert::Certificate]) -> Result<String, IssuerError> {
+    use der::Encode as _;
+    let mut out = String::new();
+    for cert in chain {
+        let der = cert.to_der().map_err(|_| IssuerError::Protocol { detail: "certificate encoding".into() })?;
+        out.push_str(&inkan::pem::encode("CERTIFICATE", &der));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1, 30, 3_600), 30);
+        assert_eq!(backoff(2, 30, 3_600), 60);
+        assert_eq!(backoff(5, 30, 3_600), 480);
+        assert_eq!(backoff(20, 30, 3_600), 3_600);
+    }
+}

@@ -1,0 +1,63 @@
+//! Outbound HTTP with reqwest (rustls): to EST servers, webhook issuers and reminder receivers.
+
+use crate::http::{HttpClient, Inbound, Outbound, TransportError};
+
+/// reqwest behind the core's [`HttpClient`].
+#[derive(Clone)]
+pub struct ReqwestClient {
+    client: reqwest::Client,
+}
+
+impl ReqwestClient {
+    /// A client with a 10 s timeout: a slow issuer must not hold a background pass for long;
+    /// the relay simply retries later.
+    pub fn new() -> Result<Self, TransportError> {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| TransportError::Unreachable { detail: e.to_string() })?;
+        Ok(ReqwestClient { client })
+    }
+}
+
+impl HttpClient for ReqwestClient {
+    async fn send(&self, request: Outbound) -> Result<Inbound, TransportError> {
+        let unreachable = |e: reqwest::Error| TransportError::Unreachable { detail: e.without_url().to_string() };
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| TransportError::Unreachable { detail: "bad method".into() })?;
+        let mut builder = self.client.request(method, &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder.body(request.body).send().await.map_err(unreachable)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
+            .collect();
+        let body = response.bytes().await.map_err(unreachable)?.to_vec();
+        Ok(Inbound { status, headers, body })
+    }
+}
+
+/// PBKDF2 on tokio's blocking pool, so a 600,000-iteration hash does not stall other requests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BlockingPbkdf2;
+
+impl crate::password::Pbkdf2 for BlockingPbkdf2 {
+    async fn derive(
+        &self,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<zeroize::Zeroizing<[u8; crate::password::HASH_BYTES]>, crate::password::PasswordError> {
+        let password = zeroize::Zeroizing::new(password.to_vec());
+        let salt = salt.to_vec();
+        tokio::task::spawn_blocking(move || crate::password::derive_in_software(&password, &salt, iterations))
+            .await
+            .map_err(|e| crate::password::PasswordError::Backend { detail: e.to_string() })
+    }
+}

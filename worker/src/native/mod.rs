@@ -1,0 +1,247 @@
+//! The native adapter (the embedded default): axum + tokio, SQLite in the data directory, the
+//! local CA's key files (mode 0600) beside it, and a timer that runs the background pass.
+
+pub mod http_client;
+pub mod site;
+pub mod sqlite;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::Response;
+
+use crate::api::{MAX_BODY_BYTES, Service};
+use crate::config::{IssuerKind, Settings};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::issuer::AnyIssuer;
+use crate::issuer::est::EstIssuer;
+use crate::issuer::local::{CaMaterial, LocalCa};
+use crate::issuer::webhook::WebhookIssuer;
+use http_client::{BlockingPbkdf2, ReqwestClient};
+use site::Site;
+use sqlite::SqliteStore;
+
+/// The service as the native adapter assembles it.
+pub type NativeService = Service<SqliteStore, ReqwestClient, BlockingPbkdf2>;
+
+struct AppState {
+    service: NativeService,
+    site: Option<Site>,
+}
+
+/// Errors starting the server (reported in English to the operator).
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+fn now() -> crate::UnixTime {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Reads settings: the TOML file (if any) then the `INKAN_*` environment.
+pub fn load_settings(config_file: Option<&Path>) -> Result<Settings, StartError> {
+    let mut settings = match config_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            toml::from_str::<Settings>(&text)
+                .map_err(|e| crate::config::ConfigError::Parse { detail: e.message().to_owned() })?
+        }
+        None => Settings::default(),
+    };
+    settings.apply_env(|name| std::env::var(name).ok())?;
+    settings.validate()?;
+    Ok(settings)
+}
+
+fn write_secret(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
+/// Loads the local CA from `<data>/ca`, or makes one. The four files are written into a fresh
+/// folder that is renamed into place, so a crash never leaves half a CA behind.
+fn load_or_create_ca(data_dir: &Path, est_product: &'static inkan::catalog::Product) -> Result<LocalCa, StartError> {
+    let dir = data_dir.join("ca");
+    let files = ["root.key.pem", "root.crt.pem", "issuing.key.pem", "issuing.crt.pem"];
+    if dir.is_dir() {
+        let read = |name: &str| std::fs::read_to_string(dir.join(name));
+        let material = CaMaterial {
+            root_key_pem: zeroize::Zeroizing::new(read(files[0])?),
+            root_cert_pem: read(files[1])?,
+            issuing_key_pem: zeroize::Zeroizing::new(read(files[2])?),
+            issuing_cert_pem: read(files[3])?,
+        };
+        return Ok(LocalCa::from_material(&material, est_product)?);
+    }
+    let (ca, material) = LocalCa::create(&mut inkan::os_rng(), now(), est_product)?;
+    let staging = data_dir.join(format!("ca.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging)?;
+    write_secret(&staging.join(files[0]), &material.root_key_pem)?;
+    std::fs::write(staging.join(files[1]), &material.root_cert_pem)?;
+    write_secret(&staging.join(files[2]), &material.issuing_key_pem)?;
+    std::fs::write(staging.join(files[3]), &material.issuing_cert_pem)?;
+    std::fs::rename(&staging, &dir)?;
+    tracing::info!("local CA created");
+    Ok(ca)
+}
+
+/// Assembles the service from settings (opens the store, loads the issuer).
+pub fn build_service(settings: Settings) -> Result<NativeService, StartError> {
+    let data_dir = PathBuf::from(&settings.data_dir);
+    std::fs::create_dir_all(&data_dir)?;
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&data_dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let store = SqliteStore::open(&data_dir.join("inkan.sqlite3"))?;
+    let http = ReqwestClient::new()?;
+    let issuer = match settings.issuer {
+        IssuerKind::Local => {
+            let product = inkan::catalog::product(&settings.est_server_product)?;
+            AnyIssuer::Local(Box::new(load_or_create_ca(&data_dir, product)?))
+        }
+        IssuerKind::Est => AnyIssuer::Est(EstIssuer {
+            base_url: settings.est_url.clone().unwrap_or_default(),
+            credentials: settings
+                .est_password
+                .clone()
+                .map(|password| (settings.est_username.clone().unwrap_or_else(|| "est".into()), password)),
+            http: http.clone(),
+        }),
+        IssuerKind::Webhook => AnyIssuer::Webhook(WebhookIssuer {
+            url: settings.webhook_url.clone().unwrap_or_default(),
+            secret: settings.webhook_secret.clone().unwrap_or_default(),
+            http: http.clone(),
+        }),
+    };
+    Ok(Service { settings, store, issuer, kdf: BlockingPbkdf2, http })
+}
+
+fn to_response(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Response {
+    let mut builder = Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    builder.body(Body::from(body)).unwrap_or_else(|_| {
+        let mut fallback = Response::new(Body::empty());
+        *fallback.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
+}
+
+async fn handle(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let method = parts.method.as_str().to_owned();
+    if path.starts_with("/api/") || path.starts_with("/.well-known/est/") {
+        let headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
+            .collect();
+        // Read at most one byte more than the limit: an oversize body reaches the core as
+        // "limit + 1 bytes", which it refuses with 413 `too_large` like any other.
+        let body = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
+            Ok(bytes) => bytes.to_vec(),
+            Err(_) => vec![0u8; MAX_BODY_BYTES + 1],
+        };
+        let client = match &state.service.settings.client_ip_header {
+            Some(name) => crate::http::first_forwarded(&headers, name).unwrap_or_else(|| peer.ip().to_string()),
+            None => peer.ip().to_string(),
+        };
+        let request = ApiRequest { method, path, headers, body, client };
+        let ApiResponse { status, headers, body } = state.service.handle(&request, now(), &mut inkan::os_rng()).await;
+        return to_response(status, headers, body);
+    }
+    let settings = &state.service.settings;
+    match (&state.site, method.as_str()) {
+        (Some(site), "GET" | "HEAD") => {
+            let etag = parts.headers.get("if-none-match").and_then(|v| v.to_str().ok());
+            let answer = site.serve(&path, etag, method == "HEAD", settings);
+            to_response(answer.status, answer.headers, answer.body)
+        }
+        (Some(_), _) => {
+            let mut headers = site::security_headers(settings);
+            headers.push(("allow".into(), "GET, HEAD".into()));
+            to_response(405, headers, Vec::new())
+        }
+        (None, _) => {
+            let mut headers = site::security_headers(settings);
+            headers.push(("cache-control".into(), "no-store".into()));
+            to_response(404, headers, b"Not found\n".to_vec())
+        }
+    }
+}
+
+/// Runs the server until Ctrl-C / SIGTERM.
+pub async fn run(settings: Settings) -> Result<(), StartError> {
+    let listen = settings.listen.clone();
+    let interval = settings.tick_interval_seconds.max(1);
+    let site = match &settings.site_dir {
+        Some(dir) => Some(Site::new(Path::new(dir)).map_err(|e| format!("site_dir {dir}: {e}"))?),
+        None => None,
+    };
+    let state = Arc::new(AppState { service: build_service(settings)?, site });
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let address = listener.local_addr()?;
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "inkan-worker listening on http://{address}")?;
+        out.flush()?;
+    }
+    tracing::info!(%address, issuer = state.service.issuer_kind(), "listening");
+
+    let background = state.clone();
+    tokio::spawn(async move {
+        let mut timer = tokio::time::interval(std::time::Duration::from_secs(interval));
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            timer.tick().await;
+            let now = background.service.clock(now()).await;
+            if let Err(e) = background.service.tick(now, &mut inkan::os_rng()).await {
+                tracing::error!(code = inkan::Localized::code(&e), "background pass failed");
+            }
+        }
+    });
+
+    let router = axum::Router::new().fallback(handle).with_state(state);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::future::pending().await,
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        })
+        .await?;
+    Ok(())
+}
+
+/// Structured logs on stderr: JSON lines (default) or key=value text. `RUST_LOG` filters.
+pub fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    if format == "text" {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).init();
+    }
+}

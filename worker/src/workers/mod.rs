@@ -1,0 +1,207 @@
+//! The Cloudflare Workers adapter: the same [`Service`] over D1, `fetch` and WebCrypto, with a
+//! Cron Trigger for the background pass. Compiled for wasm32 only and built with worker-build.
+//!
+//! Time comes from `Date.now()` (`SystemTime::now()` traps on wasm32-unknown-unknown) and
+//! randomness from `crypto.getRandomValues` (getrandom's `wasm_js` backend).
+
+mod d1;
+
+use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
+
+use crate::api::{MAX_BODY_BYTES, Service};
+use crate::config::{IssuerKind, Settings};
+use crate::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
+use crate::issuer::AnyIssuer;
+use crate::issuer::est::EstIssuer;
+use crate::issuer::local::{CaMaterial, LocalCa};
+use crate::issuer::webhook::WebhookIssuer;
+use crate::password::{HASH_BYTES, PasswordError, Pbkdf2};
+use d1::D1Store;
+
+fn now() -> crate::UnixTime {
+    (js_sys::Date::now() / 1000.0) as crate::UnixTime
+}
+
+/// Outbound HTTP through the runtime's `fetch`.
+#[derive(Clone, Copy, Default)]
+pub struct FetchClient;
+
+impl HttpClient for FetchClient {
+    async fn send(&self, request: Outbound) -> Result<Inbound, TransportError> {
+        let unreachable = |e: worker::Error| TransportError::Unreachable { detail: e.to_string() };
+        let headers = worker::Headers::new();
+        for (name, value) in &request.headers {
+            headers.set(name, value).map_err(unreachable)?;
+        }
+        let mut init = worker::RequestInit::new();
+        init.with_method(worker::Method::from(request.method.to_owned())).with_headers(headers);
+        if !request.body.is_empty() {
+            init.with_body(Some(js_sys::Uint8Array::from(request.body.as_slice()).into()));
+        }
+        let outbound = Request::new_with_init(&request.url, &init).map_err(unreachable)?;
+        let mut response = worker::Fetch::Request(outbound).send().await.map_err(unreachable)?;
+        let headers = response.headers().entries().collect();
+        let body = response.bytes().await.map_err(unreachable)?;
+        Ok(Inbound { status: response.status_code(), headers, body })
+    }
+}
+
+/// PBKDF2 through WebCrypto when the runtime allows the iteration count, else in software.
+///
+/// workerd refuses PBKDF2 above 100,000 iterations (cloudflare/workerd#1346), below the
+/// 600,000 this worker requires, so today the software path (the `pbkdf2` crate in wasm)
+/// computes the hash. Both give the same bytes, so hashes made either way verify either way,
+/// and the fast path takes over when the cap is lifted.
+#[derive(Clone, Copy, Default)]
+pub struct WebCryptoPbkdf2;
+
+async fn webcrypto_pbkdf2(password: &[u8], salt: &[u8], iterations: u32) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast as _;
+    let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())?.dyn_into()?;
+    let subtle = crypto.subtle();
+    let usages = js_sys::Array::of1(&"deriveBits".into());
+    let key_data = js_sys::Uint8Array::from(password);
+    let key =
+        wasm_bindgen_futures::JsFuture::from(subtle.import_key_with_str("raw", &key_data, "PBKDF2", false, &usages)?)
+            .await?
+            .dyn_into::<web_sys::CryptoKey>()?;
+    let params = js_sys::Object::new();
+    js_sys::Reflect::set(&params, &"name".into(), &"PBKDF2".into())?;
+    js_sys::Reflect::set(&params, &"hash".into(), &"SHA-256".into())?;
+    js_sys::Reflect::set(&params, &"salt".into(), &js_sys::Uint8Array::from(salt))?;
+    js_sys::Reflect::set(&params, &"iterations".into(), &iterations.into())?;
+    let bits =
+        wasm_bindgen_futures::JsFuture::from(subtle.derive_bits_with_object(&params, &key, 8 * HASH_BYTES as u32)?)
+            .await?;
+    Ok(js_sys::Uint8Array::new(&bits).to_vec())
+}
+
+impl Pbkdf2 for WebCryptoPbkdf2 {
+    async fn derive(
+        &self,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<zeroize::Zeroizing<[u8; HASH_BYTES]>, PasswordError> {
+        if let Ok(bytes) = webcrypto_pbkdf2(password, salt, iterations).await
+            && let Ok(array) = <[u8; HASH_BYTES]>::try_from(bytes.as_slice())
+        {
+            return Ok(zeroize::Zeroizing::new(array));
+        }
+        Ok(crate::password::derive_in_software(password, salt, iterations))
+    }
+}
+
+type WorkersService = Service<D1Store, FetchClient, WebCryptoPbkdf2>;
+
+fn settings(env: &Env) -> Result<Settings, String> {
+    let mut settings = Settings::default();
+    settings
+        .apply_env(|name| {
+            env.secret(name).map(|s| s.to_string()).ok().or_else(|| env.var(name).map(|v| v.to_string()).ok())
+        })
+        .map_err(|e| e.to_string())?;
+    // Behind Cloudflare the client address is this header, set by the edge.
+    if settings.client_ip_header.is_none() {
+        settings.client_ip_header = Some("cf-connecting-ip".into());
+    }
+    settings.validate().map_err(|e| e.to_string())?;
+    Ok(settings)
+}
+
+/// The local CA from D1, made on first use. Creation is idempotent across isolates: the first
+/// insert wins and everyone reads what was stored.
+async fn local_ca(store: &D1Store, product: &'static inkan::catalog::Product) -> Result<LocalCa, String> {
+    if let Some(material) = store.ca_material().await.map_err(|e| e.to_string())? {
+        return LocalCa::from_material(&material, product).map_err(|e| e.to_string());
+    }
+    let (_, material) = LocalCa::create(&mut inkan::os_rng(), now(), product).map_err(|e| e.to_string())?;
+    store.put_ca_material_if_absent(&material).await.map_err(|e| e.to_string())?;
+    let material: CaMaterial = store.ca_material().await.map_err(|e| e.to_string())?.ok_or("local CA not stored")?;
+    LocalCa::from_material(&material, product).map_err(|e| e.to_string())
+}
+
+async fn service(env: &Env) -> Result<WorkersService, String> {
+    let settings = settings(env)?;
+    let store = D1Store::new(env.d1("DB").map_err(|e| e.to_string())?);
+    store.ensure_schema().await.map_err(|e| e.to_string())?;
+    let issuer = match settings.issuer {
+        IssuerKind::Local => {
+            let product = inkan::catalog::product(&settings.est_server_product).map_err(|e| e.to_string())?;
+            AnyIssuer::Local(Box::new(local_ca(&store, product).await?))
+        }
+        IssuerKind::Est => AnyIssuer::Est(EstIssuer {
+            base_url: settings.est_url.clone().unwrap_or_default(),
+            credentials: settings
+                .est_password
+                .clone()
+                .map(|password| (settings.est_username.clone().unwrap_or_else(|| "est".into()), password)),
+            http: FetchClient,
+        }),
+        IssuerKind::Webhook => AnyIssuer::Webhook(WebhookIssuer {
+            url: settings.webhook_url.clone().unwrap_or_default(),
+            secret: settings.webhook_secret.clone().unwrap_or_default(),
+            http: FetchClient,
+        }),
+    };
+    Ok(Service { settings, store, issuer, kdf: WebCryptoPbkdf2, http: FetchClient })
+}
+
+fn internal_error(detail: &str) -> worker::Result<Response> {
+    tracing_error(detail);
+    let body = serde_json::json!({"error": {"code": "internal_error", "message": {
+        "ja": "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
+        "en": "An internal error occurred. Please try again later."}}});
+    let mut response = Response::from_json(&body)?.with_status(500);
+    response.headers_mut().set("cache-control", "no-store")?;
+    Ok(response)
+}
+
+fn tracing_error(detail: &str) {
+    // Workers logs are the console; one structured line, no request data.
+    worker::console_error!("{}", serde_json::json!({"level": "error", "message": "worker failure", "detail": detail}));
+}
+
+#[event(fetch)]
+async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
+    let service = match service(&env).await {
+        Ok(service) => service,
+        Err(e) => return internal_error(&e),
+    };
+    let headers: Vec<(String, String)> = request.headers().entries().collect();
+    let declared = request.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    // An oversize body reaches the core as "limit + 1 bytes" and is refused with 413 there.
+    let body = if declared > MAX_BODY_BYTES {
+        vec![0u8; MAX_BODY_BYTES + 1]
+    } else {
+        request.bytes().await.unwrap_or_default()
+    };
+    let client = service
+        .settings
+        .client_ip_header
+        .as_deref()
+        .and_then(|name| crate::http::first_forwarded(&headers, name))
+        .unwrap_or_default();
+    let url = request.url()?;
+    let api_request =
+        ApiRequest { method: request.method().to_string(), path: url.path().to_owned(), headers, body, client };
+    let answer = service.handle(&api_request, now(), &mut inkan::os_rng()).await;
+    let mut response = Response::from_bytes(answer.body)?.with_status(answer.status);
+    for (name, value) in answer.headers {
+        response.headers_mut().set(&name, &value)?;
+    }
+    Ok(response)
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) {
+    match service(&env).await {
+        Ok(service) => {
+            let now = service.clock(now()).await;
+            if let Err(e) = service.tick(now, &mut inkan::os_rng()).await {
+                tracing_error(&e.to_string());
+            }
+        }
+        Err(e) => tracing_error(&e),
+    }
+}

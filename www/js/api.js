@@ -1,0 +1,65 @@
+// The worker's HTTP API. Same origin on the site; another origin (CORS) in the widget.
+// Only the CSR, the applicant's details and the download password are ever sent.
+import { InkanError } from './client.js';
+
+const OFFLINE = {
+  code: 'offline',
+  ja: 'インターネットに接続されていません。この手順には接続が必要です。入力した内容は保存されています。接続してからもう一度お試しください。',
+  en: 'You are offline. This step needs the internet; what you entered is saved. Connect and try again.',
+};
+
+async function request(endpoint, path, { method = 'GET', body } = {}) {
+  if (navigator.onLine === false) throw new InkanError(OFFLINE);
+  let res;
+  try {
+    res = await fetch(new URL(path, endpoint), {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new InkanError({
+      code: 'network_error',
+      ja: '申込みサーバーに接続できませんでした。接続を確かめて、もう一度お試しください。入力した内容は保存されています。',
+      en: 'Could not reach the application server. Check the connection and try again; what you entered is saved.',
+    });
+  }
+  if (res.ok) return res;
+  let err;
+  try { err = (await res.json()).error; } catch { err = undefined; }
+  const retryAfter = Number(res.headers.get('Retry-After')) || undefined;
+  if (err?.code) {
+    let { ja, en } = err.message ?? {};
+    if (retryAfter) {
+      const min = Math.ceil(retryAfter / 60);
+      ja += `(約 ${min} 分後に再度お試しください)`;
+      en += ` (try again in about ${min} minute${min > 1 ? 's' : ''})`;
+    }
+    throw new InkanError({ code: err.code, ja: ja ?? err.code, en: en ?? err.code, status: res.status, retryAfter });
+  }
+  throw new InkanError({ code: `http_${res.status}`, ja: `サーバーがエラーを返しました(${res.status})。しばらくしてからもう一度お試しください。`, en: `The server answered with an error (${res.status}). Please try again later.`, status: res.status });
+}
+
+/** Same-origin default: the site and the API are served by the same worker. */
+export function defaultEndpoint() {
+  return location.origin;
+}
+
+export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword }) {
+  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, download_password: downloadPassword } });
+  return res.json();
+}
+
+export async function applicationStatus(endpoint, id) {
+  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}`);
+  return res.json();
+}
+
+/** The PEM chain (leaf first), as text. */
+export async function fetchCertificate(endpoint, id, downloadPassword) {
+  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/certificate`, { method: 'POST', body: { download_password: downloadPassword } });
+  return res.text();
+}

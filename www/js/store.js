@@ -1,0 +1,49 @@
+// Where the pending key waits between apply and receive: IndexedDB, as encrypted PKCS#8 only
+// (the PIN never is stored). Drafts of forms (no secrets) live in localStorage so a reload
+// loses nothing already typed.
+const DB_NAME = 'inkan';
+const STORE = 'pending-keys';
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: 'id' });
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function tx(mode, fn) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const t = db.transaction(STORE, mode);
+      const result = fn(t.objectStore(STORE));
+      t.oncomplete = () => resolve(result?.result ?? result);
+      t.onerror = () => reject(t.error);
+      t.onabort = () => reject(t.error ?? new Error('aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** record: { id, product, algorithm, encryptedPem, applicationId?, createdAt } */
+export const putKey = (record) => tx('readwrite', (s) => { s.put(record); });
+export const getKey = (id) => tx('readonly', (s) => s.get(id));
+export const deleteKey = (id) => tx('readwrite', (s) => { s.delete(id); });
+export const allKeys = () => tx('readonly', (s) => s.getAll());
+
+export async function keyForApplication(applicationId) {
+  return (await allKeys()).find((r) => r.applicationId === applicationId);
+}
+
+export function loadDraft(name) {
+  try { return JSON.parse(localStorage.getItem(`inkan.draft.${name}`)) ?? {}; } catch { return {}; }
+}
+export function saveDraft(name, draft) {
+  localStorage.setItem(`inkan.draft.${name}`, JSON.stringify(draft));
+}
+export function clearDraft(name) {
+  localStorage.removeItem(`inkan.draft.${name}`);
+}

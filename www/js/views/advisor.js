@@ -1,0 +1,159 @@
+// <inkan-advisor>: "Which certificate?" — the questions come from the wasm advisor (data, in
+// both languages), so the rules live in one place (crate/src/advisor.rs, citing the seeds).
+import { call } from '../client.js';
+import { register } from '../i18n.js';
+import { loadDraft, saveDraft } from '../store.js';
+import { View, fill, h, loc } from '../view.js';
+
+register({
+  'adv.title': { ja: 'どの証明書を選べばよいか', en: 'Which certificate do I need?' },
+  'adv.intro': { ja: 'いくつかの質問に答えると、お勧めの証明書と理由、用意する書類、発行までの目安を表示します。わからない質問は空欄のままで構いません。', en: 'Answer a few questions to see which certificates fit and why, the documents to prepare, and how long issuance takes. Leave a question blank if you are not sure.' },
+  'adv.loading': { ja: '質問を読み込んでいます…', en: 'Loading the questions…' },
+  'adv.yes': { ja: 'はい', en: 'Yes' },
+  'adv.no': { ja: 'いいえ', en: 'No' },
+  'adv.submit': { ja: 'お勧めを表示', en: 'Show recommendations' },
+  'adv.reset': { ja: '回答を消す', en: 'Clear answers' },
+  'adv.results': { ja: 'お勧めの証明書', en: 'Recommended certificates' },
+  'adv.fit.good': { ja: '条件に合います', en: 'Good fit' },
+  'adv.fit.possible': { ja: '確認が必要です', en: 'Possible — check the notes' },
+  'adv.fit.no': { ja: '合いません', en: 'Does not fit' },
+  'adv.notfit': { ja: '条件に合わない証明書({n} 件)', en: 'Certificates that do not fit ({n})' },
+  'adv.apply': { ja: 'この証明書で申し込む', en: 'Apply for this certificate' },
+  'adv.plan': { ja: '有効期限を見る', en: 'See its expiry plan' },
+  'adv.docs': { ja: '用意する書類(チェックリスト)', en: 'Documents to prepare (checklist)' },
+  'adv.nodocs': { ja: '回答からは必要書類を特定できませんでした。職業を選ぶと表示されます。', en: 'No documents could be determined from your answers. Choose a profession to see them.' },
+  'adv.for': { ja: '対象: {names}', en: 'For: {names}' },
+  'adv.time': { ja: '発行までの目安', en: 'Expected time to issuance' },
+  'adv.days': { ja: '{min}〜{max} 日', en: '{min} to {max} days' },
+  'adv.daysmin': { ja: '{min} 日以上', en: '{min} days or more' },
+  'adv.daysexact': { ja: '約 {min} 日', en: 'About {min} days' },
+  'adv.notime': { ja: '目安は示されていません。', en: 'No estimate is published.' },
+  'adv.print': { ja: 'チェックリストを印刷', en: 'Print the checklist' },
+});
+
+class InkanAdvisor extends View {
+  #questions = null;
+  #advice = null;
+  #products = [];
+
+  setup() {
+    this.root.append(
+      h('section', { 'aria-labelledby': 'adv-title' },
+        h('h1', { id: 'adv-title', 'data-i18n': 'adv.title', tabindex: '-1' }),
+        h('p', { 'data-i18n': 'adv.intro' }),
+        h('form', { id: 'adv-form', class: 'card', novalidate: true },
+          h('p', { id: 'adv-loading', class: 'busy', 'data-i18n': 'adv.loading', role: 'status' }),
+          h('div', { id: 'adv-questions' }),
+          h('div', { class: 'actions' },
+            h('button', { type: 'submit', id: 'adv-submit', 'data-i18n': 'adv.submit' }),
+            h('button', { type: 'button', id: 'adv-reset', class: 'secondary', 'data-i18n': 'adv.reset' }))),
+        h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true }),
+        h('div', { id: 'adv-results', 'aria-live': 'polite' })));
+    this.q('#adv-form').addEventListener('submit', (e) => { e.preventDefault(); this.#advise(true); });
+    this.q('#adv-form').addEventListener('change', () => saveDraft('advisor', this.#answers()));
+    this.q('#adv-reset').addEventListener('click', () => { saveDraft('advisor', {}); this.#renderQuestions(); this.#advice = null; fill(this.q('#adv-results'), ); });
+    this.#load();
+  }
+
+  async #load() {
+    try {
+      [this.#questions, this.#products] = await Promise.all([call('advisorQuestions'), call('products')]);
+      this.q('#adv-loading').remove();
+      this.#renderQuestions();
+      const saved = loadDraft('advisor');
+      if (Object.keys(saved).length) this.#advise(false);
+    } catch (e) {
+      this.q('#adv-loading')?.remove();
+      this.showError(e);
+    }
+  }
+
+  onLang() {
+    if (this.#questions) this.#renderQuestions();
+    if (this.#advice) this.#renderAdvice();
+  }
+
+  #renderQuestions() {
+    const lang = this.lang;
+    const saved = loadDraft('advisor');
+    const box = this.q('#adv-questions');
+    fill(box, ...this.#questions.map((question) => {
+      const name = `adv-${question.id}`;
+      const options = question.kind === 'yes_no'
+        ? [{ value: 'true', text: { ja: this.t('adv.yes'), en: this.t('adv.yes') } }, { value: 'false', text: { ja: this.t('adv.no'), en: this.t('adv.no') } }]
+        : question.options;
+      const type = question.kind === 'multiple' ? 'checkbox' : 'radio';
+      const current = saved[question.id];
+      return h('fieldset', { class: 'question', 'data-question': question.id, 'data-kind': question.kind },
+        h('legend', { text: loc(question.text, lang) }),
+        h('div', { class: 'choices' }, options.map((option, i) => {
+          const id = `${name}-${i}`;
+          const checked = Array.isArray(current) ? current.includes(option.value) : String(current) === option.value;
+          return h('div', { class: 'choice' },
+            h('input', { type, id, name, value: option.value, checked }),
+            h('label', { for: id, text: loc(option.text, lang) }));
+        })));
+    }));
+  }
+
+  #answers() {
+    const answers = {};
+    for (const fs of this.qa('fieldset[data-question]')) {
+      const id = fs.dataset.question;
+      const checked = [...fs.querySelectorAll('input:checked')].map((i) => i.value);
+      if (fs.dataset.kind === 'multiple') { if (checked.length) answers[id] = checked; } else if (checked.length) {
+        answers[id] = fs.dataset.kind === 'yes_no' ? checked[0] === 'true' : checked[0];
+      }
+    }
+    return answers;
+  }
+
+  async #advise(focus) {
+    const answers = this.#answers();
+    saveDraft('advisor', answers);
+    const advice = await this.busy(this.q('#adv-submit'), null, '', () => call('advise', { answers }));
+    if (!advice) return;
+    this.#advice = advice;
+    this.#renderAdvice();
+    if (focus) this.q('#adv-results h2')?.focus();
+  }
+
+  #renderAdvice() {
+    const lang = this.lang;
+    const advice = this.#advice;
+    const names = new Map(this.#products.map((p) => [p.id, loc(p.name.value, lang)]));
+    const card = (p) => h('article', { class: `product fit-${p.fit}`, 'data-product': p.id },
+      h('h3', {}, h('span', { text: loc(p.name, lang) }), ' ', h('span', { class: `badge fit-${p.fit}`, text: this.t(`adv.fit.${p.fit}`) })),
+      p.reasons.length ? h('ul', {}, p.reasons.map((r) => h('li', { text: loc(r.message, lang) }))) : null,
+      p.fit === 'no' ? null : h('p', { class: 'actions' },
+        h('a', { class: 'button-like', href: `#/apply?product=${encodeURIComponent(p.id)}`, text: this.t('adv.apply') }),
+        ' ',
+        h('a', { class: 'button-like secondary', href: `#/plan?product=${encodeURIComponent(p.id)}`, text: this.t('adv.plan') })));
+    const fitting = advice.products.filter((p) => p.fit !== 'no');
+    const notFitting = advice.products.filter((p) => p.fit === 'no');
+    const days = advice.issuance_days;
+    let time = this.t('adv.notime');
+    if (days) {
+      time = days.max == null ? this.t('adv.daysmin', days) : days.max === days.min ? this.t('adv.daysexact', days) : this.t('adv.days', days);
+    }
+    fill(this.q('#adv-results'), 
+      h('h2', { tabindex: '-1', text: this.t('adv.results') }),
+      ...fitting.map(card),
+      notFitting.length ? h('details', { class: 'card' }, h('summary', { text: this.t('adv.notfit', { n: notFitting.length }) }), ...notFitting.map(card)) : null,
+      h('section', { class: 'card checklist', 'aria-labelledby': 'adv-docs-title' },
+        h('h2', { id: 'adv-docs-title', text: this.t('adv.docs') }),
+        advice.documents.length
+          ? h('ul', { class: 'checks' }, advice.documents.map((d, i) => h('li', {},
+            h('input', { type: 'checkbox', id: `adv-doc-${i}` }),
+            h('label', { for: `adv-doc-${i}` }, loc(d.message, lang),
+              h('span', { class: 'muted', text: ` — ${this.t('adv.for', { names: d.products.map((id) => names.get(id) ?? id).join(', ') })}` })))))
+          : h('p', { text: this.t('adv.nodocs') }),
+        h('button', { type: 'button', class: 'secondary no-print', text: this.t('adv.print'), onclick: () => window.print() })),
+      h('section', { class: 'card', 'aria-labelledby': 'adv-time-title' },
+        h('h2', { id: 'adv-time-title', text: this.t('adv.time') }),
+        h('p', { class: 'big', text: time }),
+        days?.products?.length ? h('p', { class: 'muted', text: this.t('adv.for', { names: days.products.map((id) => names.get(id) ?? id).join(', ') }) }) : null));
+  }
+}
+
+customElements.define('inkan-advisor', InkanAdvisor);

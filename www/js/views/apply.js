@@ -1,0 +1,498 @@
+// <inkan-apply>: apply for a certificate. The key is made in the Web Worker, protected by the
+// applicant's PIN (encrypted PKCS#8) and kept in IndexedDB plus a backup file; only the CSR,
+// the applicant's details and the download password are sent. The form is saved as a draft
+// (no secrets) so a reload loses nothing. Also the base of the widget's <inkan-enroll>.
+import { call, products } from '../client.js';
+import { register } from '../i18n.js';
+import { checkIdImage } from '../idimage.js';
+import { defaultEndpoint, submitApplication } from '../api.js';
+import { downloadPassword, BITS } from '../password.js';
+import { clearDraft, deleteKey, getKey, loadDraft, putKey, saveDraft } from '../store.js';
+import { download } from '../util.js';
+import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
+import { downloadRuleText, productLabel } from './common.js';
+
+register({
+  'ap.title': { ja: '証明書を申し込む', en: 'Apply for a certificate' },
+  'ap.intro': { ja: '秘密鍵はこのブラウザの中で作られ、外部には送信されません。送信されるのは申請データ(CSR)、お名前・連絡先、ダウンロード用パスワードだけです。', en: 'Your private key is made inside this browser and is never sent. Only the request (CSR), your name and contact details, and the download password are sent.' },
+  'ap.s.details': { ja: '入力', en: 'Details' },
+  'ap.s.key': { ja: '鍵の作成', en: 'Key' },
+  'ap.s.backup': { ja: '控えの保存', en: 'Backup' },
+  'ap.s.submit': { ja: '送信', en: 'Submit' },
+  'ap.s.letter': { ja: '配布状', en: 'Letter' },
+  'ap.who': { ja: '申込者', en: 'Applicant' },
+  'ap.product': { ja: '証明書の種類', en: 'Certificate' },
+  'ap.product.loading': { ja: '読み込み中…', en: 'Loading…' },
+  'ap.namejp': { ja: '氏名(漢字)', en: 'Name in Japanese (kanji)' },
+  'ap.namejp.hint': { ja: '例: 山田 太郎', en: 'e.g. 山田 太郎' },
+  'ap.romaji': { ja: '氏名(ローマ字)', en: 'Name in Latin letters (romaji)' },
+  'ap.romaji.hint': { ja: '例: Taro Yamada。証明書の名前(CN)になります。', en: 'e.g. Taro Yamada. This becomes the name on the certificate (CN).' },
+  'ap.email': { ja: 'メールアドレス', en: 'E-mail address' },
+  'ap.email.hint': { ja: '証明書に記載され、発行のお知らせもここに届きます。', en: 'It goes on the certificate, and the issuance notice is sent here.' },
+  'ap.org': { ja: '組織名(任意)', en: 'Organisation (optional)' },
+  'ap.org.hint': { ja: '例: 山田法律事務所。証明書に記載されます。', en: 'e.g. Yamada Law Office. It goes on the certificate.' },
+  'ap.keytype': { ja: '鍵の種類', en: 'Key type' },
+  'ap.rsa': { ja: 'RSA 2048 ビット(おすすめ:ほぼすべての環境で使えます)', en: 'RSA 2048-bit (recommended: works almost everywhere)' },
+  'ap.p256': { ja: 'ECDSA P-256(速くて小さい鍵:新しいソフト向け)', en: 'ECDSA P-256 (fast, small key: newer software only)' },
+  'ap.pin': { ja: '鍵の PIN(8 文字以上)', en: 'Key PIN (8 characters or more)' },
+  'ap.pin.hint': { ja: '証明書を受け取るまで、鍵をこの PIN で暗号化して保管します。受け取りのときに必要です。どこにも送信されず、忘れると再発行できません。', en: 'Until you receive the certificate, the key is kept encrypted with this PIN. You need it to receive the certificate. It is never sent anywhere and cannot be recovered if forgotten.' },
+  'ap.pin2': { ja: '鍵の PIN(確認のためもう一度)', en: 'Key PIN (again, to confirm)' },
+  'ap.ascii': { ja: 'PIN に全角文字や日本語があると、Java keytool など一部のソフトで開けません。半角英数字をおすすめします。', en: 'A PIN with non-ASCII characters cannot be opened by Java keytool and some other software. Use ASCII letters and digits.' },
+  'ap.create': { ja: '鍵と申請データを作る', en: 'Create my key and request' },
+  'ap.err.required': { ja: '「{field}」を入力してください。', en: 'Please fill in “{field}”.' },
+  'ap.err.romaji': { ja: 'ローマ字の氏名は半角英字で入力してください(例: Taro Yamada)。', en: 'Enter the romaji name in Latin letters (e.g. Taro Yamada).' },
+  'ap.err.email': { ja: 'メールアドレスの形式が正しくありません。', en: 'The e-mail address does not look right.' },
+  'ap.err.pinshort': { ja: 'PIN は 8 文字以上にしてください。', en: 'The PIN must have at least 8 characters.' },
+  'ap.err.pinmatch': { ja: '確認用の PIN が一致しません。', en: 'The two PINs do not match.' },
+  'ap.err.backup': { ja: '先に鍵の控えファイルを保存してください。', en: 'Save the key backup file first.' },
+  'ap.p.title': { ja: '鍵を作っています', en: 'Creating your key' },
+  'ap.p.generate': { ja: '秘密鍵を作る(RSA は数秒かかります)', en: 'Generate the private key (RSA takes a few seconds)' },
+  'ap.p.csr': { ja: '申請データ(CSR)を作る', en: 'Create the request (CSR)' },
+  'ap.p.encrypt': { ja: '鍵を PIN で暗号化する', en: 'Encrypt the key with your PIN' },
+  'ap.p.store': { ja: 'このブラウザに保存する', en: 'Save it in this browser' },
+  'ap.p.label': { ja: '鍵の作成の進み具合', en: 'Key creation progress' },
+  'ap.p.note': { ja: '処理中もページは操作できます。', en: 'The page stays usable meanwhile.' },
+  'ap.k.title': { ja: '鍵の控えを保存してください', en: 'Save a backup of your key' },
+  'ap.k.text': { ja: '鍵はこのブラウザに暗号化して保存しました。ブラウザのデータが消えた場合に備えて、控えファイル(PIN で暗号化済み)を保存してください。証明書を受け取るときに、このブラウザか控えファイルのどちらかと PIN が必要です。', en: 'The key is saved in this browser, encrypted. In case the browser data is lost, save the backup file (encrypted with your PIN). To receive the certificate you need this browser or the backup file, plus the PIN.' },
+  'ap.k.save': { ja: '控えファイルを保存', en: 'Save the backup file' },
+  'ap.k.saved': { ja: '控えファイルを保存しました: {name}', en: 'Backup saved: {name}' },
+  'ap.k.csr': { ja: '申請データ(CSR)を見る', en: 'Show the request (CSR)' },
+  'ap.k.alg': { ja: '鍵の種類: {alg}', en: 'Key type: {alg}' },
+  'ap.id.title': { ja: '本人確認書類の画像チェック(任意)', en: 'ID document image check (optional)' },
+  'ap.id.rule': { ja: '{seller} の提出条件: {formats} 形式、{mb} MB まで。登録番号が読み取れること。', en: '{seller} accepts: {formats}, at most {mb} MB, with the registration number readable.' },
+  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。画像はどこにも送信されません。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser. The image is not sent anywhere.' },
+  'ap.id.choose': { ja: '画像ファイル', en: 'Image file' },
+  'ap.id.ok': { ja: 'この画像はそのまま提出できます({size})。', en: 'This image can be submitted as it is ({size}).' },
+  'ap.id.shrunk': { ja: '画像を {from} から {to} に縮小しました({w}×{h})。登録番号が読めるか確かめてから、保存した画像を提出してください。', en: 'The image was shrunk from {from} to {to} ({w}×{h}). Check that the registration number is readable, then submit the saved image.' },
+  'ap.id.save': { ja: '縮小した画像を保存', en: 'Save the shrunk image' },
+  'ap.id.preview': { ja: '提出する画像のプレビュー', en: 'Preview of the image to submit' },
+  'ap.sub.title': { ja: 'ダウンロード用パスワードと送信', en: 'Download password and submission' },
+  'ap.sub.text': { ja: '証明書の受け取りに使うパスワードを、このブラウザで作りました({bits} ビット)。送信後の配布状にも記載されます。', en: 'This browser made the password you will use to collect the certificate ({bits} bits). It is also printed on the letter after you submit.' },
+  'ap.sub.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
+  'ap.sub.send': { ja: '申し込む(送信)', en: 'Submit the application' },
+  'ap.sub.sending': { ja: '送信しています…', en: 'Submitting…' },
+  'ap.sub.needonline': { ja: '送信にはインターネット接続が必要です。', en: 'Submitting needs an internet connection.' },
+  'ap.l.title': { ja: '証明書 配布状', en: 'Certificate distribution letter' },
+  'ap.l.keep': { ja: 'この配布状を印刷または保存し、証明書を受け取るまで大切に保管してください。パスワードは再発行できません。', en: 'Print or save this letter and keep it until you have collected the certificate. The password cannot be re-issued.' },
+  'ap.l.applicant': { ja: '申込者', en: 'Applicant' },
+  'ap.l.product': { ja: '証明書', en: 'Certificate' },
+  'ap.l.date': { ja: '申込日', en: 'Applied on' },
+  'ap.l.id': { ja: '申込番号', en: 'Application ID' },
+  'ap.l.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
+  'ap.l.where': { ja: '受け取る場所', en: 'Where to collect it' },
+  'ap.l.until': { ja: '受け取りの期限', en: 'Collect it by' },
+  'ap.l.need': { ja: '受け取りには、この配布状のほかに「鍵を作ったこのブラウザ」または「鍵の控えファイル」と、鍵の PIN が必要です。', en: 'To collect it you need this letter plus either this browser (where the key was made) or the key backup file, and the key PIN.' },
+  'ap.l.seller': { ja: '販売者からの案内', en: 'The seller’s rules' },
+  'ap.l.print': { ja: '印刷する', en: 'Print' },
+  'ap.l.save': { ja: 'テキストで保存', en: 'Save as text' },
+  'ap.l.done': { ja: '配布状を保管しました', en: 'I have kept the letter' },
+  'ap.l.receive': { ja: '受け取りページへ', en: 'Go to the collection page' },
+  'ap.l.pwgone': { ja: 'パスワードは配布状の保管確認後に画面から消去しました。', en: 'The password was cleared from the screen after you confirmed keeping the letter.' },
+  'ap.restart': { ja: '最初からやり直す', en: 'Start over' },
+  'ap.restart.confirm': { ja: '入力内容と、まだ送信していない鍵を消去します。よろしいですか?', en: 'This deletes what you entered and the key that has not been submitted. Continue?' },
+  'ap.restart.keepkey': { ja: '送信済みの申込みの鍵はこのブラウザに残します(受け取りに必要です)。', en: 'The key of the submitted application stays in this browser (you need it to collect the certificate).' },
+  'ap.status': { ja: '状態: {status}', en: 'Status: {status}' },
+});
+
+const FIELDS = [
+  ['nameJa', 'ap-namejp', 'ap.namejp'],
+  ['romaji', 'ap-romaji', 'ap.romaji'],
+  ['email', 'ap-email', 'ap.email'],
+  ['org', 'ap-org', 'ap.org'],
+];
+
+export class ApplyView extends View {
+  #products = [];
+  #draft = {};
+  #idResult = null;
+
+  get draftName() { return 'apply'; }
+  get endpoint() { return this.getAttribute('endpoint') || defaultEndpoint(); }
+  get fixedProduct() { return this.getAttribute('product'); }
+  /** Where the letter tells the applicant to collect the certificate. */
+  receiveUrl(id) {
+    const custom = this.getAttribute('receive-url');
+    if (custom) return custom.replace('{id}', encodeURIComponent(id));
+    return `${location.origin}${location.pathname}#/receive?id=${encodeURIComponent(id)}`;
+  }
+
+  setup() {
+    const field = (key, id, label, attrs = {}, hint) => h('div', { class: 'field' },
+      h('label', { for: id, 'data-i18n': label }),
+      hint ? h('p', { class: 'hint', id: `${id}-hint`, 'data-i18n': hint }) : null,
+      h('input', { id, name: key, 'aria-describedby': hint ? `${id}-hint` : null, ...attrs }));
+    this.root.append(h('section', { class: 'view', 'aria-labelledby': 'ap-title' },
+      h('h1', { id: 'ap-title', 'data-i18n': 'ap.title', tabindex: '-1' }),
+      h('p', { 'data-i18n': 'ap.intro' }),
+      h('ol', { class: 'stepper', id: 'ap-stepper' },
+        ['details', 'key', 'backup', 'submit', 'letter'].map((s) => h('li', { 'data-step': s, 'data-i18n': `ap.s.${s}` }))),
+      h('form', { id: 'ap-form', class: 'card', novalidate: true, part: 'card' },
+        h('fieldset', {},
+          h('legend', { 'data-i18n': 'ap.who' }),
+          h('div', { class: 'field', id: 'ap-product-field' },
+            h('label', { for: 'ap-product', 'data-i18n': 'ap.product' }),
+            h('select', { id: 'ap-product', name: 'product', part: 'field' }, h('option', { value: '', 'data-i18n': 'ap.product.loading' }))),
+          field('nameJa', 'ap-namejp', 'ap.namejp', { autocomplete: 'name', required: true, part: 'field' }, 'ap.namejp.hint'),
+          field('romaji', 'ap-romaji', 'ap.romaji', { autocomplete: 'name', required: true, lang: 'en', spellcheck: 'false', part: 'field' }, 'ap.romaji.hint'),
+          field('email', 'ap-email', 'ap.email', { type: 'email', autocomplete: 'email', inputmode: 'email', required: true, spellcheck: 'false', part: 'field' }, 'ap.email.hint'),
+          field('org', 'ap-org', 'ap.org', { autocomplete: 'organization', part: 'field' }, 'ap.org.hint')),
+        h('fieldset', { id: 'ap-keytype' },
+          h('legend', { 'data-i18n': 'ap.keytype' }),
+          h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'alg', id: 'ap-alg-rsa', value: 'rsa2048', checked: true }), h('label', { for: 'ap-alg-rsa', 'data-i18n': 'ap.rsa' })),
+          h('div', { class: 'choice' }, h('input', { type: 'radio', name: 'alg', id: 'ap-alg-p256', value: 'p256' }), h('label', { for: 'ap-alg-p256', 'data-i18n': 'ap.p256' }))),
+        h('fieldset', { id: 'ap-pins' },
+          h('legend', { 'data-i18n': 'ap.pin' }),
+          h('p', { class: 'hint', id: 'ap-pin-hint', 'data-i18n': 'ap.pin.hint' }),
+          h('div', { class: 'field' }, h('label', { for: 'ap-pin', 'data-i18n': 'ap.pin' }),
+            h('input', { id: 'ap-pin', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'ap-pin-hint', part: 'field' })),
+          h('div', { class: 'field' }, h('label', { for: 'ap-pin2', 'data-i18n': 'ap.pin2' }),
+            h('input', { id: 'ap-pin2', type: 'password', autocomplete: 'new-password', part: 'field' })),
+          h('p', { id: 'ap-ascii', class: 'warn', hidden: true, 'data-i18n': 'ap.ascii' })),
+        h('button', { type: 'submit', id: 'ap-create', 'data-i18n': 'ap.create', part: 'button' })),
+      h('section', { id: 'ap-progress', class: 'card', hidden: true, 'aria-labelledby': 'ap-progress-title' },
+        h('h2', { id: 'ap-progress-title', 'data-i18n': 'ap.p.title' }),
+        h('progress', { id: 'ap-progress-bar', max: '4', value: '0', 'aria-labelledby': 'ap-progress-title' }),
+        h('ol', { class: 'progress-steps' }, ['generate', 'csr', 'encrypt', 'store'].map((s) => h('li', { 'data-pstep': s, 'data-i18n': `ap.p.${s}` }))),
+        h('p', { class: 'hint', 'data-i18n': 'ap.p.note' }),
+        h('p', { id: 'ap-progress-status', role: 'status', class: 'visually-hidden' })),
+      h('section', { id: 'ap-key', class: 'card', hidden: true, 'aria-labelledby': 'ap-key-title', part: 'card' },
+        h('h2', { id: 'ap-key-title', tabindex: '-1', 'data-i18n': 'ap.k.title' }),
+        h('p', { 'data-i18n': 'ap.k.text' }),
+        h('p', { id: 'ap-key-alg', class: 'muted' }),
+        h('button', { type: 'button', id: 'ap-backup', 'data-i18n': 'ap.k.save', part: 'button' }),
+        h('p', { id: 'ap-backup-status', role: 'status', class: 'ok-text' }),
+        h('details', {}, h('summary', { 'data-i18n': 'ap.k.csr' }),
+          h('label', { for: 'ap-csr', class: 'visually-hidden', text: 'CSR' }),
+          h('textarea', { id: 'ap-csr', rows: '10', readonly: true, spellcheck: 'false' }))),
+      h('section', { id: 'ap-id', class: 'card', hidden: true, 'aria-labelledby': 'ap-id-title', part: 'card' },
+        h('h2', { id: 'ap-id-title', 'data-i18n': 'ap.id.title' }),
+        h('p', { id: 'ap-id-rule', class: 'muted' }),
+        h('p', { 'data-i18n': 'ap.id.text' }),
+        h('div', { class: 'field' },
+          h('label', { for: 'ap-id-file', 'data-i18n': 'ap.id.choose' }),
+          h('input', { id: 'ap-id-file', type: 'file', accept: 'image/jpeg,image/png' })),
+        h('p', { id: 'ap-id-status', role: 'status' }),
+        h('p', { class: 'error', role: 'alert', id: 'ap-id-error', hidden: true }),
+        h('figure', { id: 'ap-id-preview', hidden: true },
+          h('div', { id: 'ap-id-canvas', class: 'preview' }),
+          h('figcaption', { 'data-i18n': 'ap.id.preview' })),
+        h('button', { type: 'button', id: 'ap-id-save', class: 'secondary', hidden: true, 'data-i18n': 'ap.id.save' })),
+      h('section', { id: 'ap-submit', class: 'card', hidden: true, 'aria-labelledby': 'ap-submit-title', part: 'card' },
+        h('h2', { id: 'ap-submit-title', 'data-i18n': 'ap.sub.title' }),
+        h('p', { id: 'ap-sub-text' }),
+        h('p', { class: 'pwbox' }, h('span', { class: 'pwlabel', 'data-i18n': 'ap.sub.pw' }), ' ', h('output', { id: 'ap-dlpw', class: 'password', lang: 'en' })),
+        h('p', { id: 'ap-seller-secrets', class: 'muted' }),
+        h('button', { type: 'button', id: 'ap-send', 'data-i18n': 'ap.sub.send', part: 'button' }),
+        h('p', { id: 'ap-send-status', role: 'status' })),
+      h('section', { id: 'ap-letter', class: 'card letter', hidden: true, 'aria-labelledby': 'ap-letter-title', part: 'letter' }),
+      h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true, part: 'error' }),
+      h('p', { class: 'actions' }, h('button', { type: 'button', id: 'ap-restart', class: 'link', 'data-i18n': 'ap.restart' }))));
+
+    this.q('#ap-form').addEventListener('submit', (e) => { e.preventDefault(); this.#create(); });
+    this.q('#ap-form').addEventListener('input', () => this.#saveFields());
+    this.q('#ap-form').addEventListener('change', () => this.#saveFields());
+    this.q('#ap-pin').addEventListener('input', (e) => { this.q('#ap-ascii').hidden = /^[\x20-\x7e]*$/.test(e.target.value); });
+    this.q('#ap-backup').addEventListener('click', () => this.#saveBackup());
+    this.q('#ap-send').addEventListener('click', () => this.#submit());
+    this.q('#ap-restart').addEventListener('click', () => this.#restart());
+    this.q('#ap-id-file').addEventListener('change', (e) => this.#checkImage(e.target.files[0]));
+    this.q('#ap-id-save').addEventListener('click', () => {
+      const r = this.#idResult;
+      if (r) download(r.blob, `id-document.${r.type === 'image/png' ? 'png' : 'jpg'}`, r.type);
+    });
+
+    this.#draft = loadDraft(this.draftName);
+    const wanted = this.fixedProduct ?? parseHashQuery().get('product');
+    if (wanted && !this.#draft.keyId) this.#draft.product = wanted;
+    for (const [key, id] of FIELDS) if (this.#draft[key]) this.q(`#${id}`).value = this.#draft[key];
+    if (this.#draft.alg === 'p256') this.q('#ap-alg-p256').checked = true;
+    this.#loadProducts();
+    this.#sync();
+  }
+
+  async #loadProducts() {
+    try {
+      this.#products = await products();
+      this.#renderProducts();
+      this.#sync();
+    } catch (e) { this.showError(e); }
+  }
+
+  #renderProducts() {
+    const select = this.q('#ap-product');
+    const chosen = this.#draft.product ?? select.value;
+    select.replaceChildren(...this.#products.map((p) => h('option', { value: p.id, text: productLabel(p, this.lang) })));
+    if (chosen && this.#products.some((p) => p.id === chosen)) select.value = chosen;
+    this.q('#ap-product-field').hidden = !!this.fixedProduct;
+  }
+
+  onLang() {
+    if (this.#products.length) this.#renderProducts();
+    this.#sync();
+  }
+
+  get #product() { return this.#products.find((p) => p.id === (this.#draft.product ?? this.q('#ap-product').value)); }
+
+  #saveFields() {
+    if (this.#draft.keyId) return; // after the key exists the details are fixed (they are in the CSR)
+    for (const [key, id] of FIELDS) this.#draft[key] = this.q(`#${id}`).value;
+    this.#draft.alg = this.q('input[name="alg"]:checked')?.value ?? 'rsa2048';
+    this.#draft.product = this.fixedProduct ?? this.q('#ap-product').value;
+    saveDraft(this.draftName, this.#draft);
+  }
+
+  get #dlpwKey() { return `inkan.dlpw.${this.draftName}`; }
+
+  /** The download password survives a reload of this tab (sessionStorage) until the letter is kept. */
+  #downloadPassword() {
+    let pw = sessionStorage.getItem(this.#dlpwKey);
+    if (!pw) { pw = downloadPassword(); sessionStorage.setItem(this.#dlpwKey, pw); }
+    return pw;
+  }
+
+  /** Shows the sections that fit the draft's stage. */
+  #sync() {
+    const d = this.#draft;
+    const stage = d.applicationId ? 'letter' : d.backupSaved ? 'submit' : d.keyId ? 'backup' : 'details';
+    const order = ['details', 'key', 'backup', 'submit', 'letter'];
+    for (const li of this.qa('#ap-stepper li')) {
+      const i = order.indexOf(li.dataset.step);
+      const at = order.indexOf(stage);
+      li.classList.toggle('done', i < at);
+      if (i === at) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+    }
+    const locked = !!d.keyId;
+    for (const el of this.qa('#ap-form input, #ap-form select')) el.disabled = locked;
+    this.q('#ap-create').hidden = locked;
+    this.q('#ap-pins').hidden = locked;
+    this.q('#ap-key').hidden = !d.keyId;
+    if (d.keyId) {
+      this.q('#ap-csr').value = d.csr ?? '';
+      this.q('#ap-key-alg').textContent = this.t('ap.k.alg', { alg: d.alg === 'p256' ? 'ECDSA P-256' : 'RSA 2048' });
+      if (d.backupSaved) this.q('#ap-backup-status').textContent = this.t('ap.k.saved', { name: d.backupName ?? '' });
+    }
+    const product = this.#product;
+    const upload = product?.upload?.value ?? this.#products.find((p) => p.upload?.value?.max_megabytes)?.upload?.value;
+    const uploadOwner = product?.upload?.value ? product : this.#products.find((p) => p.upload?.value?.max_megabytes);
+    this.q('#ap-id').hidden = !d.keyId || !upload || !!d.applicationId;
+    if (upload) {
+      this.q('#ap-id-rule').textContent = this.t('ap.id.rule', { seller: loc(uploadOwner.seller.value, this.lang), formats: upload.formats.join(' / '), mb: upload.max_megabytes ?? 4 });
+      this.q('#ap-id-file').accept = upload.formats.map((f) => (f === 'pdf' ? 'application/pdf' : `image/${f}`)).join(',');
+    }
+    this.q('#ap-submit').hidden = !d.keyId || !!d.applicationId;
+    if (d.keyId && !d.applicationId) {
+      this.q('#ap-sub-text').textContent = this.t('ap.sub.text', { bits: Math.floor(BITS) });
+      this.q('#ap-dlpw').textContent = this.#downloadPassword();
+      const secrets = product?.secrets ?? [];
+      this.q('#ap-seller-secrets').textContent = secrets.map((s) => loc(s.text, this.lang)).join(' ');
+      this.q('#ap-send').disabled = !d.backupSaved;
+    }
+    this.q('#ap-letter').hidden = !d.applicationId;
+    if (d.applicationId) this.#renderLetter();
+  }
+
+  #validate() {
+    const problems = [];
+    const v = (id) => this.q(`#${id}`).value.trim();
+    for (const [, id, label] of FIELDS.slice(0, 3)) if (!v(id)) problems.push([id, this.t('ap.err.required', { field: this.t(label) })]);
+    if (v('ap-romaji') && !/^[A-Za-z][A-Za-z .'-]*$/.test(v('ap-romaji'))) problems.push(['ap-romaji', this.t('ap.err.romaji')]);
+    if (v('ap-email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v('ap-email'))) problems.push(['ap-email', this.t('ap.err.email')]);
+    const pin = this.q('#ap-pin').value;
+    if ([...pin].length < 8) problems.push(['ap-pin', this.t('ap.err.pinshort')]);
+    else if (pin !== this.q('#ap-pin2').value) problems.push(['ap-pin2', this.t('ap.err.pinmatch')]);
+    for (const el of this.qa('#ap-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const [id] of problems) this.q(`#${id}`).setAttribute('aria-invalid', 'true');
+    return problems;
+  }
+
+  async #create() {
+    this.#saveFields();
+    const problems = this.#validate();
+    if (problems.length) {
+      const box = this.q('[data-error]');
+      fill(box, h('ul', {}, problems.map(([, m]) => h('li', { text: m }))));
+      box.hidden = false;
+      this.q(`#${problems[0][0]}`).focus();
+      this.emit('inkan:error', { code: 'invalid_input', fields: problems.map(([id]) => id) });
+      return;
+    }
+    this.clearError();
+    const d = this.#draft;
+    const pin = this.q('#ap-pin').value;
+    const progress = this.q('#ap-progress');
+    const bar = this.q('#ap-progress-bar');
+    const status = this.q('#ap-progress-status');
+    const step = (name, n) => {
+      bar.value = n;
+      for (const li of this.qa('[data-pstep]')) {
+        const i = ['generate', 'csr', 'encrypt', 'store'].indexOf(li.dataset.pstep);
+        li.classList.toggle('done', i < n);
+        li.classList.toggle('busy', i === n);
+      }
+      if (name) status.textContent = this.t(`ap.p.${name}`);
+    };
+    progress.hidden = false;
+    this.q('#ap-create').disabled = true;
+    let handle;
+    try {
+      step('generate', 0);
+      handle = (await call('generateKey', { algorithm: d.alg ?? 'rsa2048' })).handle;
+      step('csr', 1);
+      const subject = { commonName: d.romaji.trim(), organization: d.org?.trim() || null, email: d.email.trim(), country: 'JP' };
+      const csr = await call('createCsr', { handle, subject, options: { keyUsage: true, extendedKeyUsage: ['emailProtection', 'clientAuth'] } });
+      step('encrypt', 2);
+      const encryptedPem = await call('exportEncryptedKey', { handle, pin });
+      step('store', 3);
+      const id = `key-${crypto.randomUUID()}`;
+      await putKey({ id, product: d.product, algorithm: d.alg ?? 'rsa2048', encryptedPem, createdAt: new Date().toISOString(), csr: csr.pem });
+      step(null, 4);
+      Object.assign(d, { keyId: id, csr: csr.pem });
+      saveDraft(this.draftName, d);
+      this.q('#ap-pin').value = '';
+      this.q('#ap-pin2').value = '';
+      this.emit('inkan:csr', { pem: csr.pem, product: d.product });
+      progress.hidden = true;
+      this.#sync();
+      this.q('#ap-key-title').focus();
+    } catch (e) {
+      progress.hidden = true;
+      this.showError(e);
+    } finally {
+      if (handle) call('dropKey', { handle }); // the key is zeroized; the encrypted copy remains
+      this.q('#ap-create').disabled = false;
+    }
+  }
+
+  async #saveBackup() {
+    const d = this.#draft;
+    const record = await getKey(d.keyId).catch(() => undefined);
+    if (!record) return this.showError({ code: 'key_missing', ja: 'このブラウザに鍵が見つかりません。最初からやり直してください。', en: 'The key is no longer in this browser. Please start over.' });
+    // Text before the PEM block is ignored by PEM readers (ours and OpenSSL), so the file can
+    // say what it is to the person who finds it in Downloads a month from now.
+    const text = [
+      'Inkan — 秘密鍵の控え / private key backup (encrypted with your key PIN)',
+      `証明書 / Certificate: ${d.product}`,
+      `作成日 / Created: ${record.createdAt}`,
+      '証明書の受け取りまで大切に保管してください。/ Keep this file until you have collected the certificate.',
+      '',
+      record.encryptedPem,
+    ].join('\n');
+    const name = `inkan-key-backup-${todayIso()}.pem`;
+    download(text, name, 'application/x-pem-file');
+    Object.assign(d, { backupSaved: true, backupName: name });
+    saveDraft(this.draftName, d);
+    this.#sync();
+  }
+
+  async #checkImage(file) {
+    const errorBox = this.q('#ap-id-error');
+    this.clearError(errorBox);
+    this.q('#ap-id-preview').hidden = true;
+    this.q('#ap-id-save').hidden = true;
+    this.#idResult = null;
+    if (!file) return;
+    const product = this.#product;
+    const rule = product?.upload?.value ?? this.#products.find((p) => p.upload?.value?.max_megabytes)?.upload?.value ?? {};
+    const status = this.q('#ap-id-status');
+    const r = await this.busy(null, status, '…', () => checkIdImage(file, rule), errorBox);
+    if (!r) return;
+    this.#idResult = r;
+    const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    status.textContent = r.shrunk
+      ? this.t('ap.id.shrunk', { from: mb(r.originalBytes), to: mb(r.bytes), w: r.width, h: r.height })
+      : this.t('ap.id.ok', { size: mb(r.bytes) });
+    status.dataset.shrunk = String(r.shrunk);
+    status.dataset.bytes = String(r.bytes);
+    r.canvas.setAttribute('role', 'img');
+    r.canvas.setAttribute('aria-label', this.t('ap.id.preview'));
+    fill(this.q('#ap-id-canvas'), r.canvas);
+    this.q('#ap-id-preview').hidden = false;
+    this.q('#ap-id-save').hidden = !r.shrunk;
+  }
+
+  async #submit() {
+    const d = this.#draft;
+    if (!d.backupSaved) return this.showError({ code: 'backup_first', ja: this.t('ap.err.backup'), en: this.t('ap.err.backup') });
+    const pw = this.#downloadPassword();
+    const applicant = { name: `${d.nameJa.trim()} (${d.romaji.trim()})`.slice(0, 64), email: d.email.trim(), organisation: d.org?.trim() || null };
+    const result = await this.busy(this.q('#ap-send'), this.q('#ap-send-status'), this.t('ap.sub.sending'),
+      () => submitApplication(this.endpoint, { product: d.product, csr: d.csr, applicant, downloadPassword: pw }));
+    if (!result) return;
+    this.q('#ap-send-status').textContent = '';
+    const record = await getKey(d.keyId);
+    if (record) await putKey({ ...record, applicationId: result.id });
+    Object.assign(d, { applicationId: result.id, status: result.status, submittedAt: todayIso() });
+    saveDraft(this.draftName, d);
+    this.emit('inkan:application', { id: result.id, status: result.status, product: d.product });
+    this.#sync();
+    this.q('#ap-letter-title')?.focus();
+  }
+
+  #renderLetter() {
+    const d = this.#draft;
+    const lang = this.lang;
+    const product = this.#product;
+    const pw = sessionStorage.getItem(this.#dlpwKey);
+    const url = this.receiveUrl(d.applicationId);
+    const row = (label, value, cls) => [h('dt', { text: this.t(label) }), h('dd', { class: cls }, value)];
+    fill(this.q('#ap-letter'), 
+      h('h2', { id: 'ap-letter-title', tabindex: '-1', text: this.t('ap.l.title') }),
+      h('p', { class: 'no-print', text: this.t('ap.l.keep') }),
+      h('dl', { class: 'letter-fields' },
+        row('ap.l.applicant', `${d.nameJa} (${d.romaji})`),
+        row('ap.l.product', product ? loc(product.name.value, lang) : d.product),
+        row('ap.l.date', formatDate(d.submittedAt, lang)),
+        row('ap.l.id', h('span', { class: 'mono', id: 'ap-letter-id', lang: 'en', text: d.applicationId })),
+        pw ? row('ap.l.pw', h('span', { class: 'password', id: 'ap-letter-pw', lang: 'en', text: pw })) : null,
+        row('ap.l.where', h('span', { class: 'mono url', text: url })),
+        row('ap.l.until', downloadRuleText(product, lang))),
+      pw ? null : h('p', { class: 'muted', text: this.t('ap.l.pwgone') }),
+      h('p', { text: this.t('ap.l.need') }),
+      product?.secrets?.length ? h('div', {}, h('h3', { text: this.t('ap.l.seller') }), h('ul', {}, product.secrets.map((s) => h('li', { text: loc(s.text, lang) })))) : null,
+      h('p', { class: 'actions no-print' },
+        h('button', { type: 'button', id: 'ap-print', text: this.t('ap.l.print'), onclick: () => this.#print() }), ' ',
+        h('button', { type: 'button', id: 'ap-letter-save', class: 'secondary', text: this.t('ap.l.save'), onclick: () => this.#saveLetter(url, pw) }), ' ',
+        pw ? h('button', { type: 'button', id: 'ap-letter-done', class: 'secondary', text: this.t('ap.l.done'), onclick: () => { sessionStorage.removeItem(this.#dlpwKey); this.#sync(); } }) : null, ' ',
+        this.getAttribute('receive-url') || !this.shadowRoot ? h('a', { href: url, class: 'button-like secondary', text: this.t('ap.l.receive') }) : null));
+  }
+
+  #print() {
+    // Print only the letter: the site's print CSS hides everything else while this class is set.
+    document.documentElement.classList.add('print-letter');
+    const off = () => { document.documentElement.classList.remove('print-letter'); window.removeEventListener('afterprint', off); };
+    window.addEventListener('afterprint', off);
+    window.print();
+  }
+
+  #saveLetter(url, pw) {
+    const d = this.#draft;
+    const lines = [
+      `${this.t('ap.l.title')}`, '',
+      `${this.t('ap.l.applicant')}: ${d.nameJa} (${d.romaji})`,
+      `${this.t('ap.l.product')}: ${this.#product ? loc(this.#product.name.value, this.lang) : d.product}`,
+      `${this.t('ap.l.date')}: ${formatDate(d.submittedAt, this.lang)}`,
+      `${this.t('ap.l.id')}: ${d.applicationId}`,
+      pw ? `${this.t('ap.l.pw')}: ${pw}` : null,
+      `${this.t('ap.l.where')}: ${url}`,
+      `${this.t('ap.l.until')}: ${downloadRuleText(this.#product, this.lang)}`, '',
+      this.t('ap.l.need'),
+    ].filter((l) => l !== null);
+    download(lines.join('\r\n') + '\r\n', `inkan-letter-${d.applicationId}.txt`, 'text/plain;charset=utf-8');
+  }
+
+  async #restart() {
+    const d = this.#draft;
+    const msg = this.t('ap.restart.confirm') + (d.applicationId ? `\n${this.t('ap.restart.keepkey')}` : '');
+    if (!window.confirm(msg)) return;
+    if (d.keyId && !d.applicationId) await deleteKey(d.keyId).catch(() => {});
+    sessionStorage.removeItem(this.#dlpwKey);
+    clearDraft(this.draftName);
+    this.#draft = {};
+    this.q('#ap-form').reset();
+    this.#renderProducts();
+    this.#sync();
+    this.q('#ap-title').focus();
+  }
+}
+
+customElements.define('inkan-apply', ApplyView);
