@@ -21,7 +21,6 @@ use crate::catalog;
 use crate::date::Date;
 use crate::findings::{Finding, Severity};
 use crate::i18n::{Localized, Message};
-use crate::keys::KeyInfo;
 use crate::password::Password;
 use crate::pkcs12::{self, EncryptionFacts, Pkcs12Error, Role};
 use crate::x509::{self, CertificateFacts};
@@ -689,11 +688,6 @@ fn inspect_pkcs12(input: &[u8], password: &Password, at: Date) -> Result<Inspect
         csr: None,
         findings,
     })
-}
-
-/// The key info of a report, for callers that only need a short description.
-pub fn key_info(report: &InspectReport) -> Option<KeyInfo> {
-    report.key.as_ref().map(|k| KeyInfo { algorithm: k.algorithm.clone(), bits: k.bits })
 }
 
 #[cfg(test)]

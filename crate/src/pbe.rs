@@ -4,7 +4,7 @@
 //! One implementation serves the PKCS#12 bags, the PKCS#12 MAC and the encrypted PKCS#8 key
 //! backup file, so every place agrees on names, limits and errors.
 
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, KeyIvInit, block_padding::Pkcs7};
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyIvInit, block_padding::Pkcs7};
 use const_oid::ObjectIdentifier;
 use digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 use zeroize::Zeroizing;
@@ -722,12 +722,6 @@ fn rc4(key: &[u8], data: &[u8]) -> Vec<u8> {
     zeroize::Zeroize::zeroize(&mut s);
     out
 }
-
-// KeyInit is needed for the trait method resolution of `new_from_slices` on some ciphers.
-#[allow(unused_imports)]
-use KeyInit as _;
-#[allow(unused_imports)]
-use KeyIvInit as _;
 
 #[cfg(test)]
 mod tests {

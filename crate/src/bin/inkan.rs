@@ -394,10 +394,14 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
     match &cli.command {
         Command::Keygen(a) => {
             let key = PrivateKey::generate(a.algorithm.into(), &mut rng)?;
-            let pw = password(a.password_file.as_deref(), "INKAN_PASSWORD", "")
-                .ok()
-                .flatten()
-                .filter(|_| a.password_file.is_some() || std::env::var_os("INKAN_PASSWORD").is_some());
+            // An unencrypted key is a valid choice here, so keygen never prompts: the password
+            // comes from the file or the environment, and an unreadable file is an error rather
+            // than a silent fallback to an unencrypted key.
+            let pw = match (&a.password_file, std::env::var("INKAN_PASSWORD")) {
+                (Some(_), _) => password(a.password_file.as_deref(), "INKAN_PASSWORD", "")?,
+                (None, Ok(v)) => Some(Password::new(v)),
+                (None, Err(_)) => None,
+            };
             if pw.as_ref().is_some_and(Password::is_empty) {
                 return Err(CliError::Lib(Error::InvalidArgument {
                     name: "password".into(),
