@@ -207,3 +207,20 @@ impl Store for MemoryStore {
         Ok(())
     }
 }
+
+/// Settles an optimistic save (`UPDATE ... WHERE version = read`): exactly one changed row
+/// means the version the caller read was current; otherwise `app.version` goes back to what
+/// was read, so the caller can reload and retry. Shared by the SQLite and D1 stores.
+pub fn settle_save(
+    app: &mut Application,
+    read_version: i64,
+    changed: Result<usize, StoreError>,
+) -> Result<(), StoreError> {
+    let result = match changed {
+        Ok(1) => return Ok(()),
+        Ok(_) => Err(StoreError::Conflict),
+        Err(e) => Err(e),
+    };
+    app.version = read_version;
+    result
+}

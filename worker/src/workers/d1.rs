@@ -222,17 +222,7 @@ impl Store for D1Store {
                 ],
             )
             .await;
-        match changed {
-            Ok(1) => Ok(()),
-            Ok(_) => {
-                app.version = read_version;
-                Err(StoreError::Conflict)
-            }
-            Err(e) => {
-                app.version = read_version;
-                Err(e)
-            }
-        }
+        crate::store::settle_save(app, read_version, changed)
     }
 
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError> {
