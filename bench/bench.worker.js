@@ -1,72 +1,79 @@
 // Runs inside a module Web Worker in the benchmark page: times the Inkan wasm operations the
-// way the site runs them (off the main thread).
+// way the site runs them (off the main thread). `mode` picks the path:
+//   "site" — the *Async exports the site uses (PBKDF2 and RSA keygen delegated to WebCrypto,
+//            wasm as fallback);
+//   "wasm" — the synchronous exports, everything computed in the wasm.
 import init, * as inkan from './pkg/inkan.js';
 
 const ready = init({ module_or_path: new URL('./pkg/inkan_bg.wasm', import.meta.url) });
 
-function time(fn) {
+async function time(fn) {
   const t0 = performance.now();
-  const r = fn();
+  const r = await fn();
   return [performance.now() - t0, r];
 }
 
+async function timeRuns(runs, batch, fn) {
+  // Workers without cross-origin isolation see a 0.1 ms clock: fast operations are timed in
+  // batches and divided.
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const [ms] = await time(async () => { for (let j = 0; j < batch; j++) await fn(); });
+    out.push(ms / batch);
+  }
+  return out;
+}
+
 const ops = {
-  keygen: ({ algorithm, runs, batch = 1 }) => {
-    // Workers without cross-origin isolation see a 0.1 ms clock: fast operations are timed
-    // in batches and divided.
-    const out = [];
-    for (let i = 0; i < runs; i++) {
-      // The public key is derived too: an EC "keygen" that stops at the random scalar would
-      // not be comparable with WebCrypto, which returns a key pair.
-      const [ms] = time(() => {
-        for (let j = 0; j < batch; j++) {
-          const k = inkan.Key.generate(algorithm);
-          k.publicKeyDer();
-          k.free();
-        }
-      });
-      out.push(ms / batch);
-    }
-    return out;
-  },
-  csr: ({ runs, batch = 1 }) => {
-    const out = [];
-    for (let i = 0; i < runs; i++) {
-      const [ms] = time(() => {
-        for (let j = 0; j < batch; j++) {
-          const k = inkan.Key.generate('p256');
-          k.createCsr({ commonName: '山田 太郎', email: 'taro@example.jp', country: 'JP' }, { keyUsage: true });
-          k.free();
-        }
-      });
-      out.push(ms / batch);
-    }
-    return out;
-  },
-  p12build: ({ keyPem, certPem, profile, iterations, runs }) => {
+  keygen: ({ algorithm, runs, batch = 1, mode = 'site' }) => timeRuns(runs, batch, async () => {
+    // The public key is derived too: an EC "keygen" that stops at the random scalar would not
+    // be comparable with WebCrypto, which returns a key pair.
+    const k = mode === 'site' ? await inkan.Key.generateAsync(algorithm) : inkan.Key.generate(algorithm);
+    k.publicKeyDer();
+    k.free();
+  }),
+  csr: ({ runs, batch = 1 }) => timeRuns(runs, batch, async () => {
+    const k = await inkan.Key.generateAsync('p256');
+    k.createCsr({ commonName: '山田 太郎', email: 'taro@example.jp', country: 'JP' }, { keyUsage: true });
+    k.free();
+  }),
+  p12build: async ({ keyPem, certPem, profile, iterations, runs, mode = 'site' }) => {
     const key = inkan.Key.fromBytes(new TextEncoder().encode(keyPem));
     const certs = new TextEncoder().encode(certPem);
-    const out = [];
     let bytes;
-    for (let i = 0; i < runs; i++) {
-      const [ms, built] = time(() => key.buildPkcs12(certs, 'bench-pin-1234', { profile, iterations }));
+    const times = await timeRuns(runs, 1, async () => {
+      const built = mode === 'site'
+        ? await key.buildPkcs12Async(certs, 'bench-pin-1234', { profile, iterations })
+        : key.buildPkcs12(certs, 'bench-pin-1234', { profile, iterations });
       bytes = built.bytes;
-      out.push(ms);
-    }
+    });
     key.free();
-    return { times: out, bytes };
+    return { times, bytes };
   },
-  p12open: ({ bytes, password, runs }) => {
-    const out = [];
-    for (let i = 0; i < runs; i++) out.push(time(() => inkan.openPkcs12(bytes, password))[0]);
-    return out;
+  p12open: ({ bytes, password, runs, mode = 'site' }) => {
+    const u8 = Uint8Array.from(bytes);
+    return timeRuns(runs, 1, async () => {
+      if (mode === 'site') await inkan.openPkcs12Async(u8, password);
+      else inkan.openPkcs12(u8, password);
+    });
+  },
+  backup: async ({ keyPem, iterations, runs, mode = 'site' }) => {
+    // The key backup file: one PBKDF2 (and a few AES blocks).
+    const key = inkan.Key.fromBytes(new TextEncoder().encode(keyPem));
+    const times = await timeRuns(runs, 1, async () => {
+      if (mode === 'site') await key.toEncryptedPemAsync('bench-pin-1234', iterations);
+      else key.toEncryptedPem('bench-pin-1234', iterations);
+    });
+    key.free();
+    return times;
   },
   candidates: ({ bytes, seconds }) => {
     // Wrong candidates until `seconds` pass: the MAC check rejects each one.
+    const u8 = Uint8Array.from(bytes);
     const end = performance.now() + seconds * 1000;
     let n = 0;
     while (performance.now() < end) {
-      try { inkan.openPkcs12(bytes, `wrong-${n}`); } catch (e) { if (e.code !== 'wrong_password') throw e; }
+      try { inkan.openPkcs12(u8, `wrong-${n}`); } catch (e) { if (e.code !== 'wrong_password') throw e; }
       n++;
     }
     return n / seconds;
@@ -76,7 +83,7 @@ const ops = {
 self.onmessage = async ({ data }) => {
   try {
     await ready;
-    self.postMessage({ ok: true, result: ops[data.op](data.args) });
+    self.postMessage({ ok: true, result: await ops[data.op](data.args) });
   } catch (e) {
     self.postMessage({ ok: false, error: `${e.code ?? ''} ${e.message ?? e}` });
   }

@@ -394,13 +394,14 @@ impl PrivateKey {
         iterations: u32,
         rng: &mut R,
     ) -> Result<Vec<u8>, KeyError> {
-        let mut salt = [0u8; 16];
-        let mut iv = [0u8; 16];
-        rng.fill_bytes(&mut salt);
-        rng.fill_bytes(&mut iv);
-        let scheme = PbeScheme::pbes2_aes256(salt, iv, iterations);
+        self.to_encrypted_pkcs8_der_with(&backup_scheme(iterations, rng), password)
+    }
+
+    /// [`PrivateKey::to_encrypted_pkcs8_der`] under a scheme drawn ahead ([`backup_scheme`]),
+    /// so that its PBKDF2 can be derived elsewhere first.
+    pub fn to_encrypted_pkcs8_der_with(&self, scheme: &PbeScheme, password: &Password) -> Result<Vec<u8>, KeyError> {
         let plain = self.to_pkcs8_der()?;
-        Ok(encrypt_pkcs8(&scheme, &plain, password, &password.bmp()))
+        Ok(encrypt_pkcs8(scheme, &plain, password, &password.bmp()))
     }
 
     /// Encrypted PKCS#8 PEM (`ENCRYPTED PRIVATE KEY`): the applicant's backup file.
@@ -480,6 +481,30 @@ pub(crate) fn key_algorithm_name(o: &[u8]) -> String {
         }
     }
     crate::pbe::algorithm_name(o)
+}
+
+/// The scheme of a key backup: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, fresh salt and IV.
+pub fn backup_scheme<R: CryptoRng + ?Sized>(iterations: u32, rng: &mut R) -> PbeScheme {
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    rng.fill_bytes(&mut salt);
+    rng.fill_bytes(&mut iv);
+    PbeScheme::pbes2_aes256(salt, iv, iterations)
+}
+
+/// The PBKDF2 derivation that decrypting an encrypted PKCS#8 key (PEM or DER) needs, when it
+/// is a PBES2 one; `None` for anything else ([`PrivateKey::from_pem_or_der`] reports errors).
+pub fn encrypted_key_derivation(input: &[u8]) -> Option<crate::password::Derivation> {
+    let pem;
+    let der = match crate::pem::find_blocks(input).into_iter().find(|b| b.label == "ENCRYPTED PRIVATE KEY") {
+        Some(b) => {
+            pem = Zeroizing::new(b.der);
+            &pem[..]
+        }
+        None => input,
+    };
+    let mut epki = DerReader::new(der).sequence().ok()?;
+    PbeScheme::parse(&mut epki.sequence().ok()?).ok()?.pbkdf2_derivation()
 }
 
 /// Decrypts an EncryptedPrivateKeyInfo into PrivateKeyInfo DER.

@@ -2,11 +2,72 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::pbe::{Hash, KdfPurpose};
+
 /// A password or PIN typed by a person. Zeroized on drop; `Debug` prints nothing of it.
+///
+/// It may also carry key-derivation outputs of itself computed elsewhere ahead of time
+/// ([`Password::with_derived`]): the browser's native PBKDF2 in WebCrypto is about three times
+/// faster than PBKDF2 compiled to wasm, and runs on another thread while the wasm computes the
+/// PKCS#12 MAC key, which WebCrypto cannot.
 #[derive(Clone, Default, Zeroize)]
 #[zeroize(drop)]
 pub struct Password {
     text: String,
+    // Each output is `Zeroizing` and wiped on drop by itself.
+    #[zeroize(skip)]
+    derived: Vec<Derived>,
+}
+
+/// A derivation and its output.
+pub type Derived = (Derivation, Zeroizing<Vec<u8>>);
+
+/// One key derivation of a password: the inputs besides the password itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Derivation {
+    /// PBKDF2 (RFC 8018) over the password's UTF-8 bytes, as PBES2 and PBMAC1 use it.
+    Pbkdf2 {
+        /// The HMAC hash.
+        prf: Hash,
+        /// The salt.
+        salt: Vec<u8>,
+        /// The iteration count.
+        iterations: u32,
+        /// Output length in bytes.
+        len: usize,
+    },
+    /// The PKCS#12 KDF (RFC 7292 appendix B) over one encoding of the password.
+    Pkcs12 {
+        /// The hash.
+        hash: Hash,
+        /// The encoded password bytes (BMPString or one of the alternatives real tools use).
+        encoded: Zeroizing<Vec<u8>>,
+        /// The salt.
+        salt: Vec<u8>,
+        /// The diversifier (key, IV or MAC).
+        purpose: KdfPurpose,
+        /// The iteration count.
+        iterations: u32,
+        /// Output length in bytes.
+        len: usize,
+    },
+}
+
+impl Derivation {
+    /// Computes the derivation here, in this process (or wasm module).
+    pub fn compute(&self, password: &Password) -> Zeroizing<Vec<u8>> {
+        match self {
+            Derivation::Pbkdf2 { prf, salt, iterations, len } => {
+                let mut out = Zeroizing::new(vec![0u8; *len]);
+                prf.pbkdf2(password.utf8(), salt, *iterations, &mut out);
+                out
+            }
+            Derivation::Pkcs12 { hash, encoded, salt, purpose, iterations, len } => {
+                hash.pkcs12_kdf(encoded, salt, *purpose, *iterations, *len)
+            }
+        }
+    }
 }
 
 impl core::fmt::Debug for Password {
@@ -19,7 +80,57 @@ impl Password {
     /// Takes ownership of the text. Line endings at the end are *not* removed here: the
     /// CLI strips a single trailing newline from password files, the browser never adds one.
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into() }
+        Self { text: text.into(), derived: Vec::new() }
+    }
+
+    /// Adds a derivation of this password computed elsewhere (e.g. by WebCrypto). It is used
+    /// in place of computing the same derivation here. A wrong `output` makes decryption fail
+    /// like a wrong password would: callers that delegate retry without it.
+    pub fn with_derived(mut self, derivation: Derivation, output: Zeroizing<Vec<u8>>) -> Self {
+        self.derived.push((derivation, output));
+        self
+    }
+
+    /// The same password without any derivations computed elsewhere.
+    pub fn without_derived(&self) -> Self {
+        Self::new(self.text.clone())
+    }
+
+    /// The output of `derivation`: carried along if it was computed ahead, else computed now.
+    pub(crate) fn derive(&self, derivation: &Derivation) -> Zeroizing<Vec<u8>> {
+        match self.derived.iter().find(|(d, _)| d == derivation) {
+            Some((_, out)) => out.clone(),
+            None => derivation.compute(self),
+        }
+    }
+
+    /// PBKDF2 of this password's UTF-8 bytes (precomputed when available).
+    pub(crate) fn pbkdf2(&self, prf: Hash, salt: &[u8], iterations: u32, out: &mut [u8]) {
+        let d = Derivation::Pbkdf2 { prf, salt: salt.to_vec(), iterations, len: out.len() };
+        out.copy_from_slice(&self.derive(&d));
+    }
+
+    /// The PKCS#12 KDF over `encoded` (an encoding of this password; precomputed when available).
+    pub(crate) fn pkcs12_kdf(
+        &self,
+        hash: Hash,
+        encoded: &[u8],
+        salt: &[u8],
+        purpose: KdfPurpose,
+        iterations: u32,
+        len: usize,
+    ) -> Zeroizing<Vec<u8>> {
+        if self.derived.is_empty() {
+            return hash.pkcs12_kdf(encoded, salt, purpose, iterations, len);
+        }
+        self.derive(&Derivation::Pkcs12 {
+            hash,
+            encoded: Zeroizing::new(encoded.to_vec()),
+            salt: salt.to_vec(),
+            purpose,
+            iterations,
+            len,
+        })
     }
 
     /// The password as UTF-8 text.

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::asn1::{self, DerReader, tag};
 use crate::limits::{MAX_KDF_ITERATIONS, MAX_SALT_BYTES};
-use crate::password::Password;
+use crate::password::{Derivation, Password};
 
 pub(crate) mod oid {
     use const_oid::ObjectIdentifier as Oid;
@@ -217,10 +217,13 @@ impl Hash {
 }
 
 /// The diversifier ID of the PKCS#12 KDF (RFC 7292 B.3).
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum KdfPurpose {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KdfPurpose {
+    /// Encryption key material.
     Key = 1,
+    /// An IV.
     Iv = 2,
+    /// A MAC key.
     Mac = 3,
 }
 
@@ -512,6 +515,19 @@ impl PbeScheme {
         }
     }
 
+    /// The PBKDF2 derivation of a PBES2 scheme (`None` for the PKCS#12 schemes).
+    pub fn pbkdf2_derivation(&self) -> Option<Derivation> {
+        match self {
+            PbeScheme::Pbes2 { prf, cipher, salt, iterations, .. } => Some(Derivation::Pbkdf2 {
+                prf: *prf,
+                salt: salt.clone(),
+                iterations: *iterations,
+                len: cipher.key_len(),
+            }),
+            PbeScheme::Pkcs12 { .. } => None,
+        }
+    }
+
     /// The KDF iteration count.
     pub fn iterations(&self) -> u32 {
         match self {
@@ -530,12 +546,13 @@ impl PbeScheme {
         match self {
             PbeScheme::Pbes2 { prf, cipher, salt, iterations, iv } => {
                 let mut key = Zeroizing::new(vec![0u8; cipher.key_len()]);
-                prf.pbkdf2(password.utf8(), salt, *iterations, &mut key);
+                password.pbkdf2(*prf, salt, *iterations, &mut key);
                 (key, iv.clone())
             }
             PbeScheme::Pkcs12 { cipher, salt, iterations } => {
-                let key = Hash::Sha1.pkcs12_kdf(bmp, salt, KdfPurpose::Key, *iterations, cipher.key_len());
-                let iv = Hash::Sha1.pkcs12_kdf(bmp, salt, KdfPurpose::Iv, *iterations, cipher.iv_len()).to_vec();
+                let key = password.pkcs12_kdf(Hash::Sha1, bmp, salt, KdfPurpose::Key, *iterations, cipher.key_len());
+                let iv =
+                    password.pkcs12_kdf(Hash::Sha1, bmp, salt, KdfPurpose::Iv, *iterations, cipher.iv_len()).to_vec();
                 (key, iv)
             }
         }

@@ -34,7 +34,7 @@ use crate::limits::{
     MAX_BAG_NESTING, MAX_INPUT_BYTES, MAX_KDF_ITERATIONS, MAX_PASSWORD_CHARS, MAX_SAFE_BAGS, MAX_WRITE_ITERATIONS,
     MIN_WRITE_ITERATIONS,
 };
-use crate::password::{Password, PasswordEncoding};
+use crate::password::{Derivation, Derived, Password, PasswordEncoding};
 use crate::pbe::{self, Hash, KdfPurpose, PbeError, PbeScheme};
 
 mod oid {
@@ -426,15 +426,93 @@ pub fn build<R: CryptoRng + ?Sized>(
     options: &BuildOptions,
     rng: &mut R,
 ) -> Result<BuiltPkcs12, Pkcs12Error> {
-    check_password(password)?;
-    let iterations = options.iterations.unwrap_or(options.profile.default_iterations());
-    if !(MIN_WRITE_ITERATIONS..=MAX_WRITE_ITERATIONS).contains(&iterations) {
-        return Err(Pkcs12Error::InvalidIterations {
-            value: iterations,
-            min: MIN_WRITE_ITERATIONS,
-            max: MAX_WRITE_ITERATIONS,
-        });
+    let plan = BuildPlan::new(options, rng)?;
+    build_planned(key, leaf, chain, password, options, &plan)
+}
+
+/// The salts, IVs and iteration counts of a `.p12` about to be built, chosen before any key
+/// is derived so that the derivations can run elsewhere (WebCrypto) while the PKCS#12 MAC key
+/// is derived here.
+#[derive(Clone, Debug)]
+pub struct BuildPlan {
+    cert_scheme: PbeScheme,
+    key_scheme: PbeScheme,
+    mac_hash: Hash,
+    mac_salt: Vec<u8>,
+    iterations: u32,
+}
+
+impl BuildPlan {
+    /// Draws the salts and IVs for `options`' profile and checks its iteration count.
+    pub fn new<R: CryptoRng + ?Sized>(options: &BuildOptions, rng: &mut R) -> Result<Self, Pkcs12Error> {
+        let iterations = options.iterations.unwrap_or(options.profile.default_iterations());
+        if !(MIN_WRITE_ITERATIONS..=MAX_WRITE_ITERATIONS).contains(&iterations) {
+            return Err(Pkcs12Error::InvalidIterations {
+                value: iterations,
+                min: MIN_WRITE_ITERATIONS,
+                max: MAX_WRITE_ITERATIONS,
+            });
+        }
+        Ok(match options.profile {
+            Pkcs12Profile::Modern => {
+                let mut s = [[0u8; 16]; 5];
+                for x in &mut s {
+                    rng.fill_bytes(x);
+                }
+                BuildPlan {
+                    cert_scheme: PbeScheme::pbes2_aes256(s[0], s[1], iterations),
+                    key_scheme: PbeScheme::pbes2_aes256(s[2], s[3], iterations),
+                    mac_hash: Hash::Sha256,
+                    mac_salt: s[4].to_vec(),
+                    iterations,
+                }
+            }
+            Pkcs12Profile::Legacy => {
+                let mut s = [[0u8; 8]; 3];
+                for x in &mut s {
+                    rng.fill_bytes(x);
+                }
+                BuildPlan {
+                    cert_scheme: PbeScheme::pkcs12_3des(s[0], iterations),
+                    key_scheme: PbeScheme::pkcs12_3des(s[1], iterations),
+                    mac_hash: Hash::Sha1,
+                    mac_salt: s[2].to_vec(),
+                    iterations,
+                }
+            }
+        })
     }
+
+    /// The PBKDF2 derivations the build will need (none for the legacy profile).
+    pub fn pbkdf2_derivations(&self) -> Vec<Derivation> {
+        [&self.cert_scheme, &self.key_scheme].into_iter().filter_map(PbeScheme::pbkdf2_derivation).collect()
+    }
+
+    /// The MAC key derivation (PKCS#12 KDF over the password's BMPString).
+    pub fn mac_derivation(&self, password: &Password) -> Derivation {
+        Derivation::Pkcs12 {
+            hash: self.mac_hash,
+            encoded: password.bmp(),
+            salt: self.mac_salt.clone(),
+            purpose: KdfPurpose::Mac,
+            iterations: self.iterations,
+            len: self.mac_hash.output_len(),
+        }
+    }
+}
+
+/// [`build`] with the salts, IVs and iterations already drawn.
+pub fn build_planned(
+    key: &PrivateKey,
+    leaf: &Certificate,
+    chain: &[Certificate],
+    password: &Password,
+    options: &BuildOptions,
+    plan: &BuildPlan,
+) -> Result<BuiltPkcs12, Pkcs12Error> {
+    check_password(password)?;
+    let BuildPlan { cert_scheme, key_scheme, mac_hash, mac_salt, iterations } = plan;
+    let (mac_hash, iterations) = (*mac_hash, *iterations);
     if crate::x509::public_key(leaf).as_ref() != Some(&key.public_key()) {
         return Err(Pkcs12Error::KeyCertificateMismatch);
     }
@@ -468,32 +546,6 @@ pub fn build<R: CryptoRng + ?Sized>(
     let cert_safe_contents = asn1::tlv(tag::SEQUENCE, &cert_bags.concat());
 
     let bmp = password.bmp();
-    let (cert_scheme, key_scheme, mac_hash, mac_salt) = match options.profile {
-        Pkcs12Profile::Modern => {
-            let mut s = [[0u8; 16]; 5];
-            for x in &mut s {
-                rng.fill_bytes(x);
-            }
-            (
-                PbeScheme::pbes2_aes256(s[0], s[1], iterations),
-                PbeScheme::pbes2_aes256(s[2], s[3], iterations),
-                Hash::Sha256,
-                s[4].to_vec(),
-            )
-        }
-        Pkcs12Profile::Legacy => {
-            let mut s = [[0u8; 8]; 3];
-            for x in &mut s {
-                rng.fill_bytes(x);
-            }
-            (
-                PbeScheme::pkcs12_3des(s[0], iterations),
-                PbeScheme::pkcs12_3des(s[1], iterations),
-                Hash::Sha1,
-                s[2].to_vec(),
-            )
-        }
-    };
 
     let encrypted_certs = cert_scheme.encrypt(password, &bmp, &cert_safe_contents);
     let encrypted_data = asn1::sequence(&[
@@ -510,19 +562,19 @@ pub fn build<R: CryptoRng + ?Sized>(
     ]);
 
     let pkcs8 = key.to_pkcs8_der()?;
-    let epki = crate::keys::encrypt_pkcs8(&key_scheme, &pkcs8, password, &bmp);
+    let epki = crate::keys::encrypt_pkcs8(key_scheme, &pkcs8, password, &bmp);
     let key_bag = safe_bag(oid::SHROUDED_KEY_BAG, &epki, Some(&attrs));
     let key_ci = data_content_info(&asn1::tlv(tag::SEQUENCE, &key_bag));
 
     let auth_safe = asn1::sequence(&[&certs_ci, &key_ci]);
-    let mac_key = mac_hash.pkcs12_kdf(&bmp, &mac_salt, KdfPurpose::Mac, iterations, mac_hash.output_len());
+    let mac_key = password.pkcs12_kdf(mac_hash, &bmp, mac_salt, KdfPurpose::Mac, iterations, mac_hash.output_len());
     let mac = mac_hash.hmac(&mac_key, &auth_safe);
     let mac_data = asn1::sequence(&[
         &asn1::sequence(&[
             &asn1::sequence(&[&asn1::oid(mac_hash.digest_oid().as_bytes()), &asn1::tlv(tag::NULL, &[])]),
             &asn1::octet_string(&mac),
         ]),
-        &asn1::octet_string(&mac_salt),
+        &asn1::octet_string(mac_salt),
         &asn1::uint(u64::from(iterations)),
     ]);
     let der = asn1::sequence(&[&asn1::uint(3), &data_content_info(&auth_safe), &mac_data]);
@@ -756,11 +808,110 @@ struct OpenState<'p> {
     legacy: bool,
     ignored_bags: usize,
     mac_verified: bool,
+    /// The MAC key's derivation, once verified (for [`check_mac`]).
+    mac_derived: Option<Derived>,
+}
+
+impl<'p> OpenState<'p> {
+    fn new(password: &'p Password) -> Self {
+        OpenState {
+            password,
+            bmp: password.bmp(),
+            encoding: PasswordEncoding::Bmp,
+            bags: Vec::new(),
+            cert_scheme: None,
+            key_scheme: None,
+            key_iterations: None,
+            cert_iterations: None,
+            legacy: false,
+            ignored_bags: 0,
+            mac_verified: false,
+            mac_derived: None,
+        }
+    }
 }
 
 /// Opens a `.p12` with a password.
 pub fn open(input: &[u8], password: &Password) -> Result<OpenedPkcs12, Pkcs12Error> {
     check_password(password)?;
+    with_pfx(input, |auth_safe, mac_data| open_pfx(auth_safe, mac_data, password))
+}
+
+/// Checks `password` against the MAC only, without decrypting anything: a wrong password
+/// fails here. Returns the MAC key's derivation and output, so that a following [`open`] with
+/// [`Password::with_derived`] does not derive it again. `None` when the file has no MAC.
+pub fn check_mac(input: &[u8], password: &Password) -> Result<Option<Derived>, Pkcs12Error> {
+    check_password(password)?;
+    with_pfx(input, |auth_safe, mac_data| {
+        let Some(mac_data) = mac_data else { return Ok(None) };
+        let mut state = OpenState::new(password);
+        verify_mac(mac_data, auth_safe, &mut state)?;
+        Ok(state.mac_derived.take())
+    })
+}
+
+/// The PBKDF2 derivations opening `input` will need that can be read without the password:
+/// PBMAC1's, each encrypted safe's and each shrouded key bag's in a plain safe (bags inside an
+/// encrypted safe are out of sight until it is decrypted). Empty for the PKCS#12 schemes and
+/// for anything unreadable: [`open`] reports the errors.
+pub fn pbkdf2_derivations(input: &[u8]) -> Vec<Derivation> {
+    let mut out = Vec::new();
+    let _ = with_pfx(input, |auth_safe, mac_data| {
+        if let Some(d) = mac_data.and_then(pbmac1_derivation) {
+            out.push(d);
+        }
+        let auth_der = asn1::ber_to_der(auth_safe)?;
+        let mut cis = DerReader::new(&auth_der).sequence()?;
+        while !cis.is_empty() {
+            let mut ci = cis.sequence()?;
+            let ct = ci.oid()?;
+            let content = ci.expect(tag::CONTEXT_0_CONSTRUCTED)?.value;
+            if is(ct, oid::ENCRYPTED_DATA) {
+                let mut ed = DerReader::new(content).sequence()?;
+                ed.uint()?;
+                let mut eci = ed.sequence()?;
+                eci.oid()?;
+                out.extend(PbeScheme::parse(&mut eci.sequence()?)?.pbkdf2_derivation());
+            } else if is(ct, oid::DATA) {
+                let safe = asn1::ber_to_der(DerReader::new(content).octet_string()?)?;
+                let mut bags = DerReader::new(&safe).sequence()?;
+                while !bags.is_empty() {
+                    let mut bag = bags.sequence()?;
+                    if is(bag.oid()?, oid::SHROUDED_KEY_BAG) {
+                        let epki =
+                            DerReader::new(bag.expect(tag::CONTEXT_0_CONSTRUCTED)?.value).expect(tag::SEQUENCE)?;
+                        let scheme = PbeScheme::parse(&mut DerReader::new(epki.value).sequence()?)?;
+                        out.extend(scheme.pbkdf2_derivation());
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    out.dedup();
+    out
+}
+
+fn pbmac1_derivation(mac_data: &[u8]) -> Option<Derivation> {
+    let mut m = DerReader::new(mac_data);
+    let mut alg = m.sequence().ok()?.sequence().ok()?;
+    if !is(alg.oid().ok()?, pbe::oid::PBMAC1) {
+        return None;
+    }
+    let mut params = alg.sequence().ok()?;
+    let mut kdf = params.sequence().ok()?;
+    if !is(kdf.oid().ok()?, pbe::oid::PBKDF2) {
+        return None;
+    }
+    let (prf, salt, iterations, key_len) = pbe::parse_pbkdf2_params(&mut kdf.sequence().ok()?).ok()?;
+    let hmac = Hash::from_hmac_oid(params.sequence().ok()?.oid().ok()?).ok()?;
+    let len = usize::try_from(key_len.unwrap_or(hmac.output_len() as u64)).ok()?;
+    Some(Derivation::Pbkdf2 { prf, salt, iterations, len })
+}
+
+/// Unwraps the PFX around `f`: size limits, PEM armour, BER, version and content type.
+/// `f` gets the authenticated safe's bytes and the MacData's content.
+fn with_pfx<T>(input: &[u8], f: impl FnOnce(&[u8], Option<&[u8]>) -> Result<T, Pkcs12Error>) -> Result<T, Pkcs12Error> {
     if input.is_empty() {
         return Err(Pkcs12Error::EmptyInput);
     }
@@ -806,24 +957,14 @@ pub fn open(input: &[u8], password: &Password) -> Result<OpenedPkcs12, Pkcs12Err
     let auth_safe = DerReader::new(auth_ci.expect(tag::CONTEXT_0_CONSTRUCTED)?.value).octet_string()?;
     let mac_data = pfx.optional(tag::SEQUENCE)?;
     pfx.finish()?;
+    f(auth_safe, mac_data.map(|m| m.value))
+}
 
+fn open_pfx(auth_safe: &[u8], mac_data: Option<&[u8]>, password: &Password) -> Result<OpenedPkcs12, Pkcs12Error> {
     let mut findings = Vec::new();
-    let mut state = OpenState {
-        password,
-        bmp: password.bmp(),
-        encoding: PasswordEncoding::Bmp,
-        bags: Vec::new(),
-        cert_scheme: None,
-        key_scheme: None,
-        key_iterations: None,
-        cert_iterations: None,
-        legacy: false,
-        ignored_bags: 0,
-        mac_verified: false,
-    };
-
+    let mut state = OpenState::new(password);
     let (mac_name, mac_iterations) = match mac_data {
-        Some(m) => verify_mac(m.value, auth_safe, &mut state)?,
+        Some(m) => verify_mac(m, auth_safe, &mut state)?,
         None => {
             findings.push(Finding::new(
                 "no_mac",
@@ -905,12 +1046,13 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
             .ok()
             .filter(|&l| (1..=64).contains(&l))
             .ok_or(Pkcs12Error::Corrupt { detail: "pbmac1 key length" })?;
-        let mut key = Zeroizing::new(vec![0u8; key_len]);
-        prf.pbkdf2(state.password.utf8(), &kdf_salt, kdf_iter, &mut key);
+        let derivation = Derivation::Pbkdf2 { prf, salt: kdf_salt, iterations: kdf_iter, len: key_len };
+        let key = state.password.derive(&derivation);
         if !constant_time_eq(&hmac.hmac(&key, auth_safe), expected) {
             return Err(Pkcs12Error::WrongPassword);
         }
         state.mac_verified = true;
+        state.mac_derived = Some((derivation, key));
         return Ok((format!("pbmac1-hmac-{}", hmac.name()), kdf_iter));
     }
 
@@ -918,8 +1060,17 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
     let mut candidates = vec![(PasswordEncoding::Bmp, state.password.bmp())];
     candidates.extend(state.password.bmp_alternatives());
     for (encoding, bmp) in candidates {
-        let key = hash.pkcs12_kdf(&bmp, salt, KdfPurpose::Mac, iterations, hash.output_len());
+        let derivation = Derivation::Pkcs12 {
+            hash,
+            encoded: bmp.clone(),
+            salt: salt.to_vec(),
+            purpose: KdfPurpose::Mac,
+            iterations,
+            len: hash.output_len(),
+        };
+        let key = state.password.derive(&derivation);
         if constant_time_eq(&hash.hmac(&key, auth_safe), expected) {
+            state.mac_derived = Some((derivation, key));
             state.bmp = bmp;
             state.encoding = encoding;
             state.mac_verified = true;
@@ -1277,30 +1428,51 @@ pub fn repack<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<BuiltPkcs12, Pkcs12Error> {
     let opened = open(input, old_password)?;
-    let key = opened.key.as_ref().ok_or(Pkcs12Error::Missing { what: "key" })?;
-    if !opened.other_keys.is_empty() {
-        return Err(Pkcs12Error::RepackWouldLoseContent {
-            what: format!("{} other private key(s)", opened.other_keys.len()),
-        });
+    let parts = RepackParts::of(&opened, options)?;
+    build(&parts.key, &parts.leaf, &parts.chain, new_password, &parts.options, rng)
+}
+
+/// What a repack writes: an opened file's key, leaf and chain, checked to lose nothing.
+#[derive(Debug)]
+pub struct RepackParts {
+    /// The private key.
+    pub key: PrivateKey,
+    /// The key's certificate.
+    pub leaf: Certificate,
+    /// The rest of the chain.
+    pub chain: Vec<Certificate>,
+    /// The build options, with the old friendly name kept when none is given.
+    pub options: BuildOptions,
+}
+
+impl RepackParts {
+    /// Takes what a repack of `opened` writes, or says what it would lose.
+    pub fn of(opened: &OpenedPkcs12, options: &BuildOptions) -> Result<Self, Pkcs12Error> {
+        let key = opened.key.as_ref().ok_or(Pkcs12Error::Missing { what: "key" })?;
+        if !opened.other_keys.is_empty() {
+            return Err(Pkcs12Error::RepackWouldLoseContent {
+                what: format!("{} other private key(s)", opened.other_keys.len()),
+            });
+        }
+        if opened.ignored_bags > 0 {
+            return Err(Pkcs12Error::RepackWouldLoseContent { what: format!("{} other item(s)", opened.ignored_bags) });
+        }
+        if opened.certificates.iter().any(|c| c.role == Role::Other) {
+            return Err(Pkcs12Error::RepackWouldLoseContent { what: "certificates outside the key's chain".into() });
+        }
+        if !opened.key_matches_certificate() {
+            return Err(Pkcs12Error::KeyCertificateMismatch);
+        }
+        let leaf = opened.leaf().ok_or(Pkcs12Error::Missing { what: "certificate" })?;
+        let chain: Vec<Certificate> =
+            opened.certificates.iter().filter(|c| c.role != Role::Leaf).map(|c| c.certificate.clone()).collect();
+        let mut options = options.clone();
+        if options.friendly_name.is_none() {
+            options.friendly_name =
+                opened.key_attributes.friendly_name.clone().or_else(|| leaf.attributes.friendly_name.clone());
+        }
+        Ok(RepackParts { key: key.clone(), leaf: leaf.certificate.clone(), chain, options })
     }
-    if opened.ignored_bags > 0 {
-        return Err(Pkcs12Error::RepackWouldLoseContent { what: format!("{} other item(s)", opened.ignored_bags) });
-    }
-    if opened.certificates.iter().any(|c| c.role == Role::Other) {
-        return Err(Pkcs12Error::RepackWouldLoseContent { what: "certificates outside the key's chain".into() });
-    }
-    if !opened.key_matches_certificate() {
-        return Err(Pkcs12Error::KeyCertificateMismatch);
-    }
-    let leaf = opened.leaf().ok_or(Pkcs12Error::Missing { what: "certificate" })?;
-    let chain: Vec<Certificate> =
-        opened.certificates.iter().filter(|c| c.role != Role::Leaf).map(|c| c.certificate.clone()).collect();
-    let mut options = options.clone();
-    if options.friendly_name.is_none() {
-        options.friendly_name =
-            opened.key_attributes.friendly_name.clone().or_else(|| leaf.attributes.friendly_name.clone());
-    }
-    build(key, &leaf.certificate, &chain, new_password, &options, rng)
 }
 
 #[cfg(test)]
@@ -1399,6 +1571,58 @@ mod tests {
         assert_eq!(opened.encryption.key, "pbe-sha1-3des");
         assert_eq!(opened.key_attributes.friendly_name.as_deref(), Some("Mine"));
         assert_eq!(opened.key.expect("key").public_key(), key.public_key());
+    }
+
+    #[test]
+    fn derivations_made_elsewhere_are_used_and_give_the_same_file() {
+        // The browser binding derives PBKDF2 in WebCrypto and the MAC key here; this is the
+        // sans-I/O half of it: the plan names the derivations, the password carries outputs.
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let pw = Password::new("秘密-pin");
+        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
+        let plan = BuildPlan::new(&opts, &mut rng()).expect("plan");
+        let pbkdf2 = plan.pbkdf2_derivations();
+        assert_eq!(pbkdf2.len(), 2, "certificate safe and key bag");
+        let mut carried = pw.clone();
+        for d in pbkdf2.iter().chain([&plan.mac_derivation(&pw)]) {
+            carried = carried.with_derived(d.clone(), d.compute(&pw));
+        }
+        let built = build_planned(&key, &leaf, &chain, &carried, &opts, &plan).expect("build");
+        assert_eq!(open(&built.der, &pw).expect("plain open").key.expect("key").public_key(), key.public_key());
+
+        // Opening: the file names the same PBKDF2 derivations, and check_mac the MAC's.
+        let wanted = pbkdf2_derivations(&built.der);
+        assert_eq!(wanted.len(), 2);
+        assert!(wanted.iter().all(|d| pbkdf2.contains(d)), "{wanted:?}");
+        let (mac, mac_key) = check_mac(&built.der, &pw).expect("mac").expect("has a mac");
+        assert_eq!(mac, plan.mac_derivation(&pw));
+        let mut carried = pw.clone().with_derived(mac, mac_key);
+        for d in &wanted {
+            carried = carried.with_derived(d.clone(), d.compute(&pw));
+        }
+        assert!(open(&built.der, &carried).expect("open").key_matches_certificate());
+
+        // The outputs really are used: a wrong one breaks decryption after the MAC passed.
+        let mut wrong = pw.clone();
+        for d in &wanted {
+            wrong = wrong.with_derived(d.clone(), Zeroizing::new(vec![0u8; 32]));
+        }
+        assert!(matches!(open(&built.der, &wrong), Err(Pkcs12Error::Corrupt { .. })));
+        assert!(open(&built.der, &wrong.without_derived()).is_ok());
+
+        assert!(matches!(check_mac(&built.der, &Password::new("wrong")), Err(Pkcs12Error::WrongPassword)));
+    }
+
+    #[test]
+    fn legacy_files_need_no_pbkdf2_and_junk_names_none() {
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let opts = BuildOptions { profile: Pkcs12Profile::Legacy, iterations: Some(1000), friendly_name: None };
+        let built = build(&key, &leaf, &chain, &Password::new("pw"), &opts, &mut rng()).expect("build");
+        assert!(pbkdf2_derivations(&built.der).is_empty());
+        assert!(BuildPlan::new(&opts, &mut rng()).expect("plan").pbkdf2_derivations().is_empty());
+        for junk in [&b""[..], b"\x30\x03\x02\x01\x03", b"not a p12", &built.der[..built.der.len() / 2]] {
+            assert!(pbkdf2_derivations(junk).is_empty());
+        }
     }
 
     #[test]
