@@ -190,6 +190,24 @@ pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValu
     opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
 }
 
+/// Whether `password` opens a `.p12`, checked on the MAC alone (one KDF, nothing decrypted);
+/// files without a MAC are opened in full. `false` only for a wrong password: a damaged file
+/// throws, because no candidate will ever open it.
+#[wasm_bindgen(js_name = checkPkcs12Password)]
+pub fn check_pkcs12_password(bytes: &[u8], password: String) -> Result<bool, JsValue> {
+    use crate::pkcs12::Pkcs12Error;
+    let password = Password::new(password);
+    let result = match crate::pkcs12::check_mac(bytes, &password) {
+        Ok(None) => crate::pkcs12::open(bytes, &password).map(|_| ()),
+        other => other.map(|_| ()),
+    };
+    match result {
+        Ok(()) => Ok(true),
+        Err(Pkcs12Error::WrongPassword) => Ok(false),
+        Err(e) => Err(js_err(e)),
+    }
+}
+
 /// Re-packs a `.p12` with a new password and/or profile; the chain comes out leaf first.
 #[wasm_bindgen(js_name = repackPkcs12)]
 pub fn repack_pkcs12(

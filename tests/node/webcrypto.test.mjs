@@ -138,3 +138,11 @@ test('generateAsync makes RSA keys with WebCrypto, EC keys in wasm, and falls ba
   await assert.rejects(inkan.Key.generateAsync('rsa1024'), (e) => e.code === 'unsupported_algorithm');
   for (const k of [rsa, ec, fallback]) k.free();
 });
+
+test('checkPkcs12Password checks the MAC alone: true, false, or a specific error for damage', () => {
+  const built = key.buildPkcs12(chain, PIN, { profile: 'modern', iterations: 2048 });
+  assert.equal(inkan.checkPkcs12Password(built.bytes, PIN), true);
+  assert.equal(inkan.checkPkcs12Password(built.bytes, 'wrong'), false);
+  assert.throws(() => inkan.checkPkcs12Password(built.bytes.slice(0, 100), PIN), (e) => e.code === 'truncated');
+  assert.throws(() => inkan.checkPkcs12Password(new TextEncoder().encode('hello'), PIN), (e) => e.code === 'not_pkcs12');
+});
