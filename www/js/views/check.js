@@ -94,8 +94,9 @@ class InkanCheck extends View {
           h('p', { class: 'hint', id: 'ck-cands-hint', 'data-i18n': 'ck.cands.hint' }),
           h('textarea', { id: 'ck-cands', rows: '5', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'ck-cands-hint' })),
         h('button', { type: 'button', id: 'ck-try', class: 'secondary', 'data-i18n': 'ck.try' }),
-        h('progress', { id: 'ck-try-progress', hidden: true, max: '1', value: '0', 'aria-labelledby': 'ck-try-status' }),
-        h('p', { id: 'ck-try-status', role: 'status' })),
+        h('progress', { id: 'ck-try-progress', hidden: true, max: '1', value: '0', 'aria-labelledby': 'ck-try-status' })),
+      // Outside the form, which hides once the file is open: "line 3 opened it" must stay.
+      h('p', { id: 'ck-try-status', role: 'status' }),
       h('p', { id: 'ck-busy', role: 'status' }),
       h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true }),
       h('section', { id: 'ck-report', 'aria-live': 'polite' }),
