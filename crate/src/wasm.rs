@@ -48,6 +48,19 @@ fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str)
     serde_wasm_bindgen::from_value(value).map_err(|e| invalid(name, e.to_string()))
 }
 
+/// A key backup's PIN (required) and iteration count (default [`crate::keys::BACKUP_ITERATIONS`]).
+fn backup_pin(pin: String, iterations: Option<u32>) -> Result<(Password, u32), JsValue> {
+    let pin = Password::new(pin);
+    if pin.is_empty() {
+        return Err(invalid("pin", "a PIN is required to protect the key"));
+    }
+    let iterations = iterations.unwrap_or(crate::keys::BACKUP_ITERATIONS);
+    if !(crate::limits::MIN_WRITE_ITERATIONS..=crate::limits::MAX_WRITE_ITERATIONS).contains(&iterations) {
+        return Err(invalid("iterations", "out of range"));
+    }
+    Ok((pin, iterations))
+}
+
 /// A private key living in wasm memory. Call `free()` when done: it zeroizes the key.
 #[wasm_bindgen(js_name = Key)]
 pub struct WasmKey {
@@ -117,14 +130,7 @@ impl WasmKey {
     /// backup file and the IndexedDB copy.
     #[wasm_bindgen(js_name = toEncryptedPem)]
     pub fn to_encrypted_pem(&self, pin: String, iterations: Option<u32>) -> Result<String, JsValue> {
-        let pin = Password::new(pin);
-        if pin.is_empty() {
-            return Err(invalid("pin", "a PIN is required to protect the key"));
-        }
-        let iterations = iterations.unwrap_or(crate::keys::BACKUP_ITERATIONS);
-        if !(crate::limits::MIN_WRITE_ITERATIONS..=crate::limits::MAX_WRITE_ITERATIONS).contains(&iterations) {
-            return Err(invalid("iterations", "out of range"));
-        }
+        let (pin, iterations) = backup_pin(pin, iterations)?;
         self.inner.to_encrypted_pkcs8_pem(&pin, iterations, &mut crate::os_rng()).map_err(js_err)
     }
 
@@ -578,14 +584,7 @@ impl WasmKey {
     /// [`Key.toEncryptedPem`](WasmKey::to_encrypted_pem) with PBKDF2 delegated to WebCrypto.
     #[wasm_bindgen(js_name = toEncryptedPemAsync)]
     pub fn to_encrypted_pem_async(&self, pin: String, iterations: Option<u32>) -> Result<Promise, JsValue> {
-        let pin = Password::new(pin);
-        if pin.is_empty() {
-            return Err(invalid("pin", "a PIN is required to protect the key"));
-        }
-        let iterations = iterations.unwrap_or(crate::keys::BACKUP_ITERATIONS);
-        if !(crate::limits::MIN_WRITE_ITERATIONS..=crate::limits::MAX_WRITE_ITERATIONS).contains(&iterations) {
-            return Err(invalid("iterations", "out of range"));
-        }
+        let (pin, iterations) = backup_pin(pin, iterations)?;
         let scheme = crate::keys::backup_scheme(iterations, &mut crate::os_rng());
         // The future outlives this borrow of the key: it works on its own copy, zeroized on drop.
         let key = self.inner.clone();
