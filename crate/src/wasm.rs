@@ -629,3 +629,68 @@ pub async fn repack_pkcs12_async(
     .await?;
     built_to_js(build_delegated(parts, Password::new(new_password)).await?)
 }
+
+/// In a real browser (wasm-bindgen-test runs these in headless Chromium): WebCrypto's PBKDF2
+/// agrees with ours, and the delegated exports agree with the wasm-only ones.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+    use crate::test_support::{rng, self_signed};
+
+    fn p12(password: &str) -> Vec<u8> {
+        let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("ca key");
+        let ca = self_signed(&ca_key, "Inkan Test Root CA", None);
+        let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("key");
+        let leaf = self_signed(&key, "山田 太郎", Some((&ca_key, &ca)));
+        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(20_000), friendly_name: None };
+        crate::pkcs12::build(&key, &leaf, &[ca], &Password::new(password), &opts, &mut rng()).expect("build").der
+    }
+
+    fn json(v: &JsValue) -> String {
+        js_sys::JSON::stringify(v).expect("stringify").as_string().expect("string")
+    }
+
+    #[wasm_bindgen_test]
+    async fn webcrypto_pbkdf2_agrees_with_ours() {
+        for pw in ["秘密-PIN", "ascii pin"] {
+            let der = p12(pw);
+            let password = Password::new(pw);
+            let derivations = crate::pkcs12::pbkdf2_derivations(&der);
+            let pending = webcrypto::start_pbkdf2(&password, &derivations).await;
+            assert_eq!(pending.len(), 2, "the browser takes both derivations");
+            for (d, p) in pending {
+                let out = JsFuture::from(p).await.expect("derived");
+                assert_eq!(*webcrypto::take_bytes(&out), *d.compute(&password));
+            }
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn delegated_exports_agree_with_the_wasm_ones() {
+        for pw in ["秘密-PIN", ""] {
+            let der = p12(pw);
+            let delegated = open_pkcs12_async(der.clone(), pw.into()).await.expect("async open");
+            assert_eq!(json(&delegated), json(&open_pkcs12(&der, pw.into()).expect("open")));
+            let wrong = open_pkcs12_async(der, "wrong".into()).await.expect_err("wrong password");
+            assert_eq!(
+                Reflect::get(&wrong, &"code".into()).expect("code").as_string().as_deref(),
+                Some("wrong_password")
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn webcrypto_rsa_keys_import_and_sign() {
+        let key = WasmKey::generate_async(Some("rsa2048".into())).await.expect("generate");
+        assert_eq!(key.algorithm(), "rsa2048");
+        let csr = key.create_csr(
+            js_sys::JSON::parse(r#"{"commonName": "Taro", "email": "taro@example.jp"}"#).expect("subject"),
+            JsValue::UNDEFINED,
+        );
+        assert!(csr.is_ok(), "a CSR signed with the imported key verifies");
+    }
+}
