@@ -91,7 +91,11 @@ test('advisor → apply → approve → receive → .p12 opened by OpenSSL; no k
   assert.equal(left, undefined, 'the pending key is gone from IndexedDB');
 
   const stats = assertNoSecrets(requests, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin] });
-  assert.ok(requests.some((r) => r.url.endsWith('/api/applications') && r.method === 'POST'), 'the application was posted');
+  const post = requests.find((r) => r.url.endsWith('/api/applications') && r.method === 'POST');
+  assert.ok(post, 'the application was posted');
+  // The download password stays here: the page sends a PBKDF2 verifier (600,000 iterations) instead.
+  assert.equal(JSON.parse(post.body.toString('utf8')).download_password_verifier?.iterations, 600000);
+  assert.ok(requests.every((r) => !r.body.toString('utf8').includes(downloadPassword)), 'the download password is never sent');
   assert.ok(stats.windows > 100);
   assert.deepEqual(errors, []);
   await page.close();

@@ -5,6 +5,7 @@ process wrapper for the native server."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -60,6 +61,34 @@ def openssl_csr(email: str | None = "taro@example.jp", key: str = "ec:P-256", di
             cmd.append(f"-{digest}")
         cmd += extra or []
         return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def quick_csrs(count: int, key: str = "rsa2048", start: int = 0, prefix: str = "load") -> list[str]:
+    """`count` distinct CSRs for `<prefix><i>@example.jp` (i from `start`), signed by a few keys
+    (`rsa2048` or `p256`): generating a key per CSR would dominate the set-up time of load runs
+    and changes nothing for the server."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import NameOID
+
+    if key == "rsa2048":
+        keys = [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(8)]
+    else:
+        keys = [ec.generate_private_key(ec.SECP256R1()) for _ in range(8)]
+    out = []
+    for i in range(start, start + count):
+        email = f"{prefix}{i}@example.jp"
+        csr = (
+            x509.CertificateSigningRequestBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+                                     x509.NameAttribute(NameOID.COMMON_NAME, "Yamada Taro"),
+                                     x509.NameAttribute(NameOID.EMAIL_ADDRESS, email)]))
+            .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+            .sign(keys[i % len(keys)], hashes.SHA256())
+        )
+        out.append(csr.public_bytes(serialization.Encoding.PEM).decode())
+    return out
 
 
 def _is_probable_prime(n: int, rounds: int = 24) -> bool:
@@ -176,9 +205,31 @@ def tamper(pem: str) -> str:
     return "-----BEGIN CERTIFICATE REQUEST-----\n" + "\n".join(lines) + "\n-----END CERTIFICATE REQUEST-----\n"
 
 
-def application(csr: str, product: str = "sign123", email: str = "taro@example.jp", password: str = PASSWORD) -> dict:
-    return {"product": product, "csr": csr, "download_password": password,
+def application(csr: str, product: str = "sign123", email: str = "taro@example.jp", password: str = PASSWORD,
+                verifier: dict | None = None) -> dict:
+    """An intake body: with the password itself (legacy; the server hashes it), or with the
+    client verifier the site sends (`verifier`, see `client_verifier`)."""
+    secret = {"download_password_verifier": verifier} if verifier else {"download_password": password}
+    return {"product": product, "csr": csr, **secret,
             "applicant": {"name": "山田 太郎", "email": email, "organisation": "山田法律事務所"}}
+
+
+VERIFIER_ITERATIONS = 600_000
+
+
+@functools.lru_cache(maxsize=None)
+def derive(password: str, salt_b64: str, iterations: int = VERIFIER_ITERATIONS) -> str:
+    """PBKDF2-HMAC-SHA256(password, salt, iterations), base64: what the page derives with WebCrypto."""
+    raw = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt_b64), iterations, 32)
+    return base64.b64encode(raw).decode()
+
+
+def client_verifier(password: str = PASSWORD, salt: bytes | None = None,
+                    iterations: int = VERIFIER_ITERATIONS) -> dict:
+    """The intake's `download_password_verifier`, as the page builds it."""
+    salt_b64 = base64.b64encode(salt if salt is not None else os.urandom(16)).decode()
+    return {"salt": salt_b64, "iterations": iterations, "hash": "SHA-256",
+            "derived": derive(password, salt_b64, iterations)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,8 +280,15 @@ class Api:
     def download(self, app_id: str, password: str = PASSWORD) -> requests.Response:
         return self.post(f"/api/applications/{app_id}/certificate", json={"download_password": password})
 
-    def issued_application(self, product: str = "sign123", email: str = "taro@example.jp") -> str:
-        r = self.submit(openssl_csr(email=email), product=product, email=email)
+    def download_with_verifier(self, app_id: str, password: str = PASSWORD) -> requests.Response:
+        """The site's download: the salt and count from the status view, the derived value in the body."""
+        kdf = self.get(f"/api/applications/{app_id}").json()["download_password_kdf"]
+        derived = derive(password, kdf["salt"], kdf["iterations"])
+        return self.post(f"/api/applications/{app_id}/certificate", json={"download_password_verifier": derived})
+
+    def issued_application(self, product: str = "sign123", email: str = "taro@example.jp",
+                           verifier: dict | None = None) -> str:
+        r = self.submit(openssl_csr(email=email), product=product, email=email, verifier=verifier)
         assert r.status_code == 201, r.text
         app_id = r.json()["id"]
         r = self.admin(f"/api/admin/applications/{app_id}/approve")

@@ -3,36 +3,150 @@
 running worker (or one started here), then requests/s and p50/p99 latency, beside
 `openssl speed -seconds 3 rsa2048` for scale.
 
-    python3 tests/worker/load.py [--url URL] [-n 100] [-c 4]
+    python3 tests/worker/load.py [--url URL] [-n 100] [-c 4] [--path site|password|both] [--key rsa2048|p256]
 
-Every intake runs PBKDF2-HMAC-SHA256 with 600,000 iterations on the download password, so
-the intake rate is bounded by that hash by design (roughly cores / hash time)."""
+The first `intake:` line measures what the site sends: RSA 2048 CSRs (the page's default key)
+with a `download_password_verifier`, the PBKDF2-HMAC-SHA256 (600,000 iterations) that the
+browser derives with WebCrypto. That derivation runs on the applicant's machine, so it is done
+here before the clock starts (a few distinct verifiers, reused: the server's work does not
+depend on their value). `--path password` (and `both`, the default, after the site path)
+measures the legacy body with the plain `download_password`, where the server runs the
+600,000 iterations itself; that path is bounded by the hash (about cores / 180 ms).
+
+The client is plain `http.client` on keep-alive connections with the bodies encoded in
+advance, so it costs the shared cores as little as Python can. When the worker is started
+here, its CPU time per request is printed too (from /proc), which is the server's real cost
+independent of the load generator."""
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import http.client
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
-
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import helpers  # noqa: E402
+
+ITERATIONS = 600_000
+VERIFIERS = 4  # distinct client-side derivations, reused round-robin
+
+
+def client_verifier(password: str) -> tuple[dict, float]:
+    """What the page sends: salt, count, PRF and the derived key (base64), and the seconds the
+    derivation took here."""
+    salt = os.urandom(16)
+    start = time.perf_counter()
+    derived = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, ITERATIONS, 32)
+    took = time.perf_counter() - start
+    return ({"salt": base64.b64encode(salt).decode(), "iterations": ITERATIONS, "hash": "SHA-256",
+             "derived": base64.b64encode(derived).decode()}, took)
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def run(url: str, bodies: list[bytes], c: int, pid: int | None) -> dict:
+    parsed = urllib.parse.urlsplit(url)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(c + 1)
+
+    def worker(index: int):
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+        conn.request("GET", "/api/health")  # open the keep-alive connection before the clock
+        conn.getresponse().read()
+        barrier.wait()
+        mine, failed = [], []
+        for i in range(index, len(bodies), c):
+            start = time.perf_counter()
+            conn.request("POST", "/api/applications", bodies[i], {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            answer = response.read()
+            elapsed = time.perf_counter() - start
+            if response.status in (200, 201):
+                mine.append(elapsed)
+            else:
+                failed.append(f"{response.status} {answer[:200]!r}")
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(c)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    cpu_before, client_before = server_cpu_seconds(pid), resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    cpu_after, client_after = server_cpu_seconds(pid), resource.getrusage(resource.RUSAGE_SELF)
+    latencies.sort()
+    client_cpu = (client_after.ru_utime + client_after.ru_stime) - (client_before.ru_utime + client_before.ru_stime)
+    return {
+        "ok": len(latencies), "errors": errors, "wall": wall, "latencies": latencies,
+        "server_cpu": None if cpu_before is None or cpu_after is None else cpu_after - cpu_before,
+        "client_cpu": client_cpu,
+    }
+
+
+def report(label: str, result: dict, n: int, c: int, primary: bool) -> None:
+    """Prints the result; the primary run's lines start `intake:` (bench/run.mjs reads the first
+    `intake: X requests/s, p50 Y ms, p99 Z ms`)."""
+    lat = result["latencies"]
+    if not lat:
+        print(f"{label}: no successful submissions; first errors: {result['errors'][:3]}")
+        return
+    p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
+    prefix = "intake" if primary else f"intake ({label})"
+    print(f"{prefix}: {result['ok']} ok, {len(result['errors'])} errors, {n} submissions over {c} connections "
+          f"in {result['wall']:.2f} s")
+    print(f"{prefix}: {result['ok'] / result['wall']:.1f} requests/s, p50 {p(0.50):.0f} ms, p99 {p(0.99):.0f} ms, "
+          f"mean {statistics.mean(lat) * 1000:.1f} ms, max {lat[-1] * 1000:.0f} ms")
+    cpu = result["server_cpu"]
+    if cpu is not None:
+        print(f"{prefix}: server CPU {cpu * 1e6 / n:.0f} µs per request ({cpu / result['wall'] * 100:.0f} % of one core); "
+              f"load client CPU {result['client_cpu'] * 1e6 / n:.0f} µs per request")
+    if result["errors"]:
+        print(f"{prefix}: first errors: {result['errors'][:3]}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running worker; default: start a native one here")
-    parser.add_argument("-n", type=int, default=100, help="submissions (at most 1000)")
-    parser.add_argument("-c", type=int, default=4, help="connections (at most 16)")
+    parser.add_argument("-n", type=int, default=100, help="submissions on the site path (at most 5000)")
+    parser.add_argument("-c", type=int, default=4, help="connections (at most 64)")
+    parser.add_argument("--path", choices=["site", "password", "both"], default="both",
+                        help="site: download_password_verifier (what the page sends); password: the legacy "
+                             "download_password (server-side PBKDF2); both: site, then password")
+    parser.add_argument("--password-n", type=int, default=40,
+                        help="submissions on the legacy password path (at most 1000; default 40)")
+    parser.add_argument("--key", choices=["rsa2048", "p256"], default="rsa2048", help="CSR key (the page's default: rsa2048)")
     args = parser.parse_args()
-    n, c = min(args.n, 1000), min(args.c, 16)
+    c = min(args.c, 64)
+    site_n = min(args.n, 5000) if args.path in ("site", "both") else 0
+    password_n = {"site": 0, "password": min(args.n, 1000), "both": min(args.password_n, 1000)}[args.path]
 
     server = None
     url = args.url
@@ -43,46 +157,40 @@ def main() -> int:
         server = helpers.NativeServer(os.path.join(tmp.name, "data")).start()
         url = server.url
     assert url.startswith("http://127.") or url.startswith("http://localhost"), "load only against this machine"
+    pid = server.process.pid if server and server.process else None
 
-    print(f"making {n} CSRs with openssl ...", flush=True)
-    csrs = [helpers.openssl_csr(email=f"load{i}@example.jp") for i in range(n)]
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-
-    def worker(index: int):
-        nonlocal errors
-        session = requests.Session()
-        for i in range(index, n, c):
-            body = helpers.application(csrs[i], email=f"load{i}@example.jp")
-            start = time.perf_counter()
-            r = session.post(url + "/api/applications", json=body, timeout=120)
-            elapsed = time.perf_counter() - start
-            with lock:
-                if r.status_code in (200, 201):
-                    latencies.append(elapsed)
-                else:
-                    errors += 1
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(c)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
-    if server:
-        server.stop()
-    latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    print(f"intake: {len(latencies)} ok, {errors} errors, {n} submissions over {c} connections in {wall:.1f} s")
-    print(f"intake: {len(latencies) / wall:.1f} requests/s, p50 {p(0.50):.0f} ms, p99 {p(0.99):.0f} ms, "
-          f"mean {statistics.mean(latencies) * 1000:.0f} ms")
+    print(f"making {site_n + password_n} {args.key} CSRs ...", flush=True)
+    csrs = helpers.quick_csrs(site_n + password_n, args.key)
+    code = 0
+    try:
+        if site_n:
+            verifiers = [client_verifier(helpers.PASSWORD) for _ in range(VERIFIERS)]
+            took = statistics.mean(t for _, t in verifiers)
+            print(f"client-side PBKDF2-HMAC-SHA256, {ITERATIONS} iterations: {took * 1000:.0f} ms each here "
+                  f"(the browser's WebCrypto pays this on the applicant's machine; not timed below)")
+            bodies = []
+            for i in range(site_n):
+                body = helpers.application(csrs[i], email=f"load{i}@example.jp")
+                del body["download_password"]
+                body["download_password_verifier"] = verifiers[i % VERIFIERS][0]
+                bodies.append(json.dumps(body).encode())
+            result = run(url, bodies, c, pid)
+            report("site", result, site_n, c, primary=True)
+            code |= bool(result["errors"])
+        if password_n:
+            bodies = [json.dumps(helpers.application(csrs[i], email=f"load{i}@example.jp")).encode()
+                      for i in range(site_n, site_n + password_n)]
+            result = run(url, bodies, c, pid)
+            report("legacy download_password", result, password_n, c, primary=not site_n)
+            code |= bool(result["errors"])
+    finally:
+        if server:
+            server.stop()
     speed = subprocess.run(["openssl", "speed", "-seconds", "3", "rsa2048"], capture_output=True, text=True)
     for line in speed.stdout.splitlines():
         if line.strip().startswith(("rsa", "sign")) or "2048" in line:
             print("openssl speed:", line)
-    return 0 if errors == 0 else 1
+    return code
 
 
 if __name__ == "__main__":

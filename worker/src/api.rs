@@ -8,7 +8,7 @@
 //! | `GET /api/health` | anyone |
 //! | `POST /api/applications` | applicant (intake) |
 //! | `GET /api/applications/{id}` | applicant (status) |
-//! | `POST /api/applications/{id}/certificate` | applicant (download, password in the body) |
+//! | `POST /api/applications/{id}/certificate` | applicant (download, password or client verifier in the body) |
 //! | `POST /api/admin/applications/{id}/{approve,reject,cancel}` | admin (bearer token) |
 //! | `POST /api/admin/applications/{id}/certificate` | webhook issuer's callback (bearer token) |
 //! | `GET /api/admin/reminders` | admin |
@@ -23,6 +23,7 @@ use crate::UnixTime;
 use crate::application::{Application, Relay, Status};
 use crate::config::Settings;
 use crate::http::{ApiRequest, ApiResponse, HttpClient, Outbound};
+use crate::intake::DownloadSecret;
 use crate::issuer::{AnyIssuer, IssueOutcome, IssueRequest, Issuer as _};
 use crate::lockout::Attempts;
 use crate::password::Pbkdf2;
@@ -207,7 +208,18 @@ pub struct Service<S, C, P> {
 
 #[derive(Deserialize)]
 struct DownloadBody {
-    download_password: String,
+    #[serde(default)]
+    download_password: Option<String>,
+    /// PBKDF2-HMAC-SHA256(password, salt, iterations) derived by the client with the salt and
+    /// count from the status view, base64.
+    #[serde(default)]
+    download_password_verifier: Option<String>,
+}
+
+/// What a download brings: the password, or the value the client derived from it.
+enum DownloadProof {
+    Password(zeroize::Zeroizing<String>),
+    Derived(zeroize::Zeroizing<Vec<u8>>),
 }
 
 #[derive(Deserialize)]
@@ -370,15 +382,25 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
             tracing::info!(code = e.code(), "application refused at intake");
             ApiResponse::from_error(e.status(), &e)
         })?;
-        // A resubmission of the same CSR is the same application: answer before the slow hash.
-        if let Some(existing) =
-            self.store.application_by_fingerprint(&intake.fingerprint).await.map_err(|e| store_failure(&e))?
-        {
-            return Ok(ok_json(200, serde_json::json!({"id": existing.id, "status": existing.status.as_str()})));
-        }
-        let password_hash = crate::password::hash_password(&self.kdf, &intake.download_password, rng)
-            .await
-            .map_err(|e| ApiResponse::from_error(500, &e))?;
+        let password_hash = match &intake.download_secret {
+            // The browser derived the slow hash: storing its SHA-256 is cheap, so a resubmission
+            // needs no early answer; the insert settles idempotency in one statement.
+            DownloadSecret::Verifier(verifier) => verifier.to_stored(),
+            DownloadSecret::Password(password) => {
+                // A resubmission of the same CSR is the same application: answer before the slow hash.
+                if let Some(existing) =
+                    self.store.application_by_fingerprint(&intake.fingerprint).await.map_err(|e| store_failure(&e))?
+                {
+                    return Ok(ok_json(
+                        200,
+                        serde_json::json!({"id": existing.id, "status": existing.status.as_str()}),
+                    ));
+                }
+                crate::password::hash_password(&self.kdf, password, rng)
+                    .await
+                    .map_err(|e| ApiResponse::from_error(500, &e))?
+            }
+        };
         let app = Application {
             id: crate::ids::new_id(rng),
             product: intake.product.id.to_owned(),
@@ -422,7 +444,25 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         }
         let body: DownloadBody = serde_json::from_slice(&request.body)
             .map_err(|e| refuse(&ApiError::BadRequest { detail: e.to_string() }))?;
-        let password = zeroize::Zeroizing::new(body.download_password);
+        let proof = match (body.download_password, body.download_password_verifier) {
+            (Some(password), None) => DownloadProof::Password(zeroize::Zeroizing::new(password)),
+            (None, Some(derived)) => {
+                let derived = zeroize::Zeroizing::new(derived);
+                match crate::password::decode_base64(&derived) {
+                    Some(bytes) if bytes.len() == crate::password::HASH_BYTES => {
+                        DownloadProof::Derived(zeroize::Zeroizing::new(bytes))
+                    }
+                    _ => {
+                        let e = crate::password::PasswordError::InvalidVerifier { field: "download_password_verifier" };
+                        return Err(ApiResponse::from_error(e.status(), &e));
+                    }
+                }
+            }
+            _ => {
+                let detail = "give `download_password` or `download_password_verifier`".into();
+                return Err(refuse(&ApiError::BadRequest { detail }));
+            }
+        };
         let mut app = self.load(id).await?;
         let client = Self::client_key(request);
         let mut client_attempts = self.store.client_attempts(&client).await.map_err(|e| store_failure(&e))?;
@@ -450,9 +490,11 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         let (Some(hash), Some(chain)) = (app.password_hash.clone(), app.certificate_pem.clone()) else {
             return Err(refuse(&ApiError::WindowClosed));
         };
-        let right = crate::password::verify_password(&self.kdf, &password, &hash)
-            .await
-            .map_err(|e| ApiResponse::from_error(500, &e))?;
+        let right = match &proof {
+            DownloadProof::Password(password) => crate::password::verify_password(&self.kdf, password, &hash).await,
+            DownloadProof::Derived(derived) => crate::password::verify_derived(derived, &hash),
+        }
+        .map_err(|e| ApiResponse::from_error(e.status(), &e))?;
         if !right {
             client_attempts.record_failure(now, &self.settings.client_lockout());
             self.store.save_client_attempts(&client, &client_attempts, now).await.map_err(|e| store_failure(&e))?;

@@ -96,7 +96,8 @@ pub struct Application {
     pub csr_pem: Option<String>,
     /// The applicant.
     pub applicant: Applicant,
-    /// PHC string of the download password; removed when the window closes.
+    /// PHC string of the download password (server-side hash or client verifier, see
+    /// [`crate::password`]); removed when the window closes.
     pub password_hash: Option<String>,
     /// The PEM chain (leaf first) during the window.
     pub certificate_pem: Option<String>,
@@ -305,6 +306,16 @@ impl Application {
             }
             if let Some(t) = self.downloaded_at {
                 map.insert("downloaded_at".into(), t.into());
+            }
+            // The public half of a client verifier: what the browser needs to derive again at
+            // download. Salt and count are not secret; the stored hash never leaves.
+            if let Some((salt, iterations)) = self.password_hash.as_deref().and_then(crate::password::client_kdf_params)
+            {
+                map.insert(
+                    "download_password_kdf".into(),
+                    serde_json::json!({"algorithm": "PBKDF2", "hash": "SHA-256",
+                                       "salt": crate::password::encode_base64(&salt), "iterations": iterations}),
+                );
             }
             if self.status == Status::Approved {
                 map.insert(

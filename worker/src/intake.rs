@@ -4,7 +4,8 @@
 //! Order (cheap before expensive, so junk costs little): body size, JSON shape, product, the
 //! applicant's fields, the download password's length, then the CSR: size, PEM/DER, signature
 //! (verified by [`inkan::csr::parse_csr`]), signature algorithm allowlist, key checks
-//! ([`crate::keycheck`]) and the e-mail match. The slow password hash comes last, in the API.
+//! ([`crate::keycheck`]) and the e-mail match. The slow password hash comes last, in the API
+//! (and only when the password itself was sent; a client verifier is checked here, cheaply).
 
 use serde::Deserialize;
 use sha2::Digest as _;
@@ -12,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::application::Applicant;
 use crate::keycheck::KeyCheckError;
-use crate::password::PasswordError;
+use crate::password::{ClientVerifier, PasswordError, VerifierBody};
 use inkan::catalog::{CatalogError, Product};
 use inkan::csr::CsrError;
 use inkan::i18n::{Localized, Message};
@@ -159,7 +160,19 @@ struct IntakeBody {
     product: String,
     csr: String,
     applicant: ApplicantBody,
-    download_password: String,
+    #[serde(default)]
+    download_password: Option<String>,
+    #[serde(default)]
+    download_password_verifier: Option<VerifierBody>,
+}
+
+/// What the applicant sent to guard the download: the password itself (the server runs the slow
+/// hash) or a verifier the browser derived (the server stores its SHA-256).
+pub enum DownloadSecret {
+    /// The download password (wiped on drop).
+    Password(Zeroizing<String>),
+    /// A checked client verifier.
+    Verifier(ClientVerifier),
 }
 
 /// An application that passed every check.
@@ -174,8 +187,8 @@ pub struct ValidIntake {
     pub spki_sha256: String,
     /// The applicant.
     pub applicant: Applicant,
-    /// The download password (wiped on drop).
-    pub download_password: Zeroizing<String>,
+    /// The download password or its client verifier.
+    pub download_secret: DownloadSecret,
 }
 
 /// Whether two addresses are the same mailbox: the local part exactly (RFC 5321 2.4 leaves its
@@ -224,7 +237,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         // serde_json's message names the field and position, never the value.
         detail: e.to_string(),
     })?;
-    let download_password = Zeroizing::new(parsed.download_password);
+    let download_password = parsed.download_password.map(Zeroizing::new);
     let product = inkan::catalog::product(parsed.product.trim()).map_err(IntakeError::Product)?;
     let name = text_field("name", &parsed.applicant.name, true)?.unwrap_or_default();
     let organisation = match &parsed.applicant.organisation {
@@ -232,7 +245,25 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         None => None,
     };
     let email = inkan::csr::check_email(&parsed.applicant.email).map_err(IntakeError::Csr)?;
-    crate::password::check_password(&download_password).map_err(IntakeError::Password)?;
+    let download_secret = match (download_password, &parsed.download_password_verifier) {
+        (Some(password), None) => {
+            crate::password::check_password(&password).map_err(IntakeError::Password)?;
+            DownloadSecret::Password(password)
+        }
+        (None, Some(verifier)) => {
+            DownloadSecret::Verifier(ClientVerifier::check(verifier).map_err(IntakeError::Password)?)
+        }
+        (None, None) => {
+            return Err(IntakeError::InvalidRequest {
+                detail: "missing field `download_password` (or `download_password_verifier`)".into(),
+            });
+        }
+        (Some(_), Some(_)) => {
+            return Err(IntakeError::InvalidRequest {
+                detail: "give `download_password` or `download_password_verifier`, not both".into(),
+            });
+        }
+    };
 
     let csr = inkan::csr::parse_csr(parsed.csr.as_bytes()).map_err(|e| match e {
         CsrError::UnsupportedAlgorithm { algorithm } => match unsupported_key(parsed.csr.as_bytes()) {
@@ -266,7 +297,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         fingerprint: crate::reminders::hex(&sha2::Sha256::digest(&csr.der)),
         spki_sha256: crate::reminders::hex(&sha2::Sha256::digest(&csr.spki_der)),
         applicant: Applicant { name, email, organisation },
-        download_password,
+        download_secret,
     })
 }
 
@@ -317,6 +348,27 @@ pub(crate) mod tests {
             assert_eq!((err.code(), err.status()), (code, status), "{err:?}");
             assert!(!err.message().ja.is_empty() && !err.message().en.is_empty());
         }
+    }
+
+    #[test]
+    fn a_client_verifier_replaces_the_password_and_one_of_them_is_required() {
+        let csr = csr_for("taro@example.jp");
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&body("sign123", &csr, "taro@example.jp")).expect("json");
+        let verifier = serde_json::json!({"salt": "AAAAAAAAAAAAAAAAAAAAAA==", "iterations": 600_000, "hash": "SHA-256",
+                                          "derived": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="});
+        value["download_password_verifier"] = verifier;
+        let both = check(&serde_json::to_vec(&value).expect("json")).err().expect("both refused");
+        assert_eq!(both.code(), "invalid_request");
+        value.as_object_mut().expect("object").remove("download_password");
+        let ok = check(&serde_json::to_vec(&value).expect("json")).expect("verifier accepted");
+        assert!(matches!(ok.download_secret, DownloadSecret::Verifier(_)));
+        value["download_password_verifier"]["iterations"] = 100_000.into();
+        let weak = check(&serde_json::to_vec(&value).expect("json")).err().expect("weak");
+        assert_eq!((weak.code(), weak.status()), ("weak_password_verifier", 400));
+        value.as_object_mut().expect("object").remove("download_password_verifier");
+        let none = check(&serde_json::to_vec(&value).expect("json")).err().expect("none");
+        assert_eq!((none.code(), none.status()), ("invalid_request", 400));
     }
 
     #[test]

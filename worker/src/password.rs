@@ -9,9 +9,21 @@
 //! a blocking thread, and on Workers WebCrypto where the runtime allows the iteration count
 //! (workerd refuses more than 100,000 today, cloudflare/workerd#1346, so the Workers adapter
 //! falls back to this module's software PBKDF2 in wasm; both give identical bytes).
+//!
+//! **Client verifier ("server relief").** The site derives the slow hash itself, with WebCrypto
+//! on the applicant's machine, and sends `{salt, iterations, hash: "SHA-256", derived}` instead
+//! of the password. The server checks the parameters (16–64-byte salt, 600,000 to 10,000,000
+//! iterations, 32-byte result) and stores `$pbkdf2-sha256-client$i=<n>$<salt>$<SHA-256(derived)>`.
+//! A stolen database costs an attacker the same 600,000 PBKDF2 iterations per guess as the
+//! server-side hash, and the stored SHA-256 is not the derived value, so it cannot be replayed
+//! as a verifier. At download the client sends either the password (the server derives with the
+//! stored salt and count, then hashes) or the derived value (the server only hashes); both are
+//! compared in constant time. The server never sees the password on this path, so it cannot
+//! check its length: the page generates it (100 bits).
 
 use base64ct::{Base64Unpadded, Encoding as _};
 use inkan::i18n::{Localized, Message};
+use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
@@ -30,6 +42,14 @@ pub const HASH_BYTES: usize = 32;
 pub const MIN_PASSWORD_CHARS: usize = 16;
 /// Longest accepted download password.
 pub const MAX_PASSWORD_CHARS: usize = 256;
+/// Shortest salt a client verifier may bring.
+pub const MIN_CLIENT_SALT_BYTES: usize = 16;
+/// Longest salt a client verifier may bring.
+pub const MAX_CLIENT_SALT_BYTES: usize = 64;
+/// PHC identifier of the server-side hash.
+const SERVER_SCHEME: &str = "pbkdf2-sha256";
+/// PHC identifier of a client verifier: PBKDF2-HMAC-SHA256 in the browser, SHA-256 here.
+const CLIENT_SCHEME: &str = "pbkdf2-sha256-client";
 
 /// Password errors.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +67,20 @@ pub enum PasswordError {
         /// What failed.
         detail: String,
     },
+    /// A client verifier is malformed (bad base64, salt or result length, hash other than SHA-256).
+    InvalidVerifier {
+        /// Which field.
+        field: &'static str,
+    },
+    /// A client verifier was derived with fewer iterations than [`MIN_ITERATIONS`] (or more
+    /// than [`MAX_ITERATIONS`]).
+    VerifierIterations {
+        /// The count given.
+        iterations: u64,
+    },
+    /// A derived value was sent for an application whose hash was made on the server: send the
+    /// password instead.
+    VerifierNotAccepted,
 }
 
 impl core::fmt::Display for PasswordError {
@@ -63,6 +97,9 @@ impl Localized for PasswordError {
             PasswordError::BadLength { .. } => "weak_download_password",
             PasswordError::MalformedHash => "internal_error",
             PasswordError::Backend { .. } => "internal_error",
+            PasswordError::InvalidVerifier { .. } => "invalid_password_verifier",
+            PasswordError::VerifierIterations { .. } => "weak_password_verifier",
+            PasswordError::VerifierNotAccepted => "password_verifier_not_accepted",
         }
     }
     fn message(&self) -> Message {
@@ -75,10 +112,38 @@ impl Localized for PasswordError {
                     "The download password has {chars} characters; {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} are required. Use the password the page generated."
                 ),
             ),
+            PasswordError::InvalidVerifier { field } => Message::new(
+                format!(
+                    "ダウンロードパスワードの検証値({field})の形式が正しくありません。ページを再読み込みしてやり直してください。"
+                ),
+                format!("The download password verifier ({field}) is malformed. Reload the page and try again."),
+            ),
+            PasswordError::VerifierIterations { iterations } => Message::new(
+                format!(
+                    "ダウンロードパスワードの検証値の反復回数({iterations})が範囲外です。{MIN_ITERATIONS}〜{MAX_ITERATIONS} 回が必要です。"
+                ),
+                format!(
+                    "The download password verifier uses {iterations} iterations; {MIN_ITERATIONS} to {MAX_ITERATIONS} are required."
+                ),
+            ),
+            PasswordError::VerifierNotAccepted => Message::new(
+                "この申請ではダウンロードパスワードそのものを送ってください。",
+                "For this application, send the download password itself.",
+            ),
             PasswordError::MalformedHash | PasswordError::Backend { .. } => Message::new(
                 "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
                 "An internal error occurred. Please try again later.",
             ),
+        }
+    }
+}
+
+impl PasswordError {
+    /// The HTTP status for this refusal (request errors 400, server errors 500).
+    pub fn status(&self) -> u16 {
+        match self {
+            PasswordError::MalformedHash | PasswordError::Backend { .. } => 500,
+            _ => 400,
         }
     }
 }
@@ -137,31 +202,144 @@ pub async fn hash_password<P: Pbkdf2, R: rand_core::CryptoRng + ?Sized>(
     rng.fill_bytes(&mut salt);
     let hash = kdf.derive(password.as_bytes(), &salt, ITERATIONS).await?;
     Ok(format!(
-        "$pbkdf2-sha256$i={ITERATIONS}${}${}",
+        "${SERVER_SCHEME}$i={ITERATIONS}${}${}",
         Base64Unpadded::encode_string(&salt),
         Base64Unpadded::encode_string(hash.as_ref())
     ))
 }
 
-/// Whether `password` matches the stored PHC string (constant-time comparison).
-pub async fn verify_password<P: Pbkdf2>(kdf: &P, password: &str, stored: &str) -> Result<bool, PasswordError> {
+/// A stored hash, parsed.
+struct Stored {
+    client: bool,
+    iterations: u32,
+    salt: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+fn parse_stored(stored: &str) -> Result<Stored, PasswordError> {
     let mut parts = stored.split('$');
-    let (Some(""), Some("pbkdf2-sha256"), Some(params), Some(salt), Some(hash), None) =
+    let (Some(""), Some(scheme), Some(params), Some(salt), Some(hash), None) =
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(PasswordError::MalformedHash);
+    };
+    let client = match scheme {
+        SERVER_SCHEME => false,
+        CLIENT_SCHEME => true,
+        _ => return Err(PasswordError::MalformedHash),
     };
     let iterations: u32 = params.strip_prefix("i=").and_then(|i| i.parse().ok()).ok_or(PasswordError::MalformedHash)?;
     if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
         return Err(PasswordError::MalformedHash);
     }
     let salt = Base64Unpadded::decode_vec(salt).map_err(|_| PasswordError::MalformedHash)?;
-    let expected = Base64Unpadded::decode_vec(hash).map_err(|_| PasswordError::MalformedHash)?;
-    if expected.len() != HASH_BYTES {
+    let hash = Base64Unpadded::decode_vec(hash).map_err(|_| PasswordError::MalformedHash)?;
+    if hash.len() != HASH_BYTES {
         return Err(PasswordError::MalformedHash);
     }
-    let derived = kdf.derive(password.as_bytes(), &salt, iterations).await?;
-    Ok(bool::from(derived.as_ref().ct_eq(expected.as_slice())))
+    Ok(Stored { client, iterations, salt, hash })
+}
+
+/// Whether `password` matches the stored PHC string (constant-time comparison). Works for both
+/// the server-side hash and a client verifier (derive with its salt and count, then SHA-256).
+pub async fn verify_password<P: Pbkdf2>(kdf: &P, password: &str, stored: &str) -> Result<bool, PasswordError> {
+    let stored = parse_stored(stored)?;
+    let derived = kdf.derive(password.as_bytes(), &stored.salt, stored.iterations).await?;
+    let candidate: [u8; HASH_BYTES] =
+        if stored.client { sha2::Sha256::digest(derived.as_ref()).into() } else { *derived };
+    Ok(bool::from(candidate.as_slice().ct_eq(stored.hash.as_slice())))
+}
+
+/// Whether a value derived by the client matches a stored client verifier (SHA-256, then a
+/// constant-time comparison; no slow hash here). A server-side hash refuses this route: its
+/// stored value *is* the derived value, so accepting it would let a stolen row open the download.
+pub fn verify_derived(derived: &[u8], stored: &str) -> Result<bool, PasswordError> {
+    let stored = parse_stored(stored)?;
+    if !stored.client {
+        return Err(PasswordError::VerifierNotAccepted);
+    }
+    if derived.len() != HASH_BYTES {
+        return Err(PasswordError::InvalidVerifier { field: "download_password_verifier" });
+    }
+    let candidate: [u8; HASH_BYTES] = sha2::Sha256::digest(derived).into();
+    Ok(bool::from(candidate.as_slice().ct_eq(stored.hash.as_slice())))
+}
+
+/// The public KDF parameters of a client verifier, `(salt, iterations)`, for the status view
+/// (the browser needs them to derive at download). `None` for a server-side hash.
+pub fn client_kdf_params(stored: &str) -> Option<(Vec<u8>, u32)> {
+    parse_stored(stored).ok().filter(|s| s.client).map(|s| (s.salt, s.iterations))
+}
+
+/// Base64 as browsers and tools write it: standard or URL alphabet, padded or not.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64ct::{Base64, Base64Url, Base64UrlUnpadded};
+    let text = text.trim();
+    Base64::decode_vec(text)
+        .or_else(|_| Base64Unpadded::decode_vec(text))
+        .or_else(|_| Base64Url::decode_vec(text))
+        .or_else(|_| Base64UrlUnpadded::decode_vec(text))
+        .ok()
+}
+
+/// Standard padded base64 (what `atob` reads).
+pub fn encode_base64(bytes: &[u8]) -> String {
+    base64ct::Base64::encode_string(bytes)
+}
+
+/// A client verifier as sent at intake (`download_password_verifier`).
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifierBody {
+    /// The salt the browser chose, base64.
+    pub salt: String,
+    /// PBKDF2 iterations the browser ran.
+    pub iterations: u64,
+    /// The PRF hash: `SHA-256`.
+    pub hash: String,
+    /// PBKDF2-HMAC-SHA256(password, salt, iterations), 32 bytes, base64.
+    pub derived: String,
+}
+
+/// A checked client verifier.
+pub struct ClientVerifier {
+    salt: Vec<u8>,
+    iterations: u32,
+    derived: Zeroizing<Vec<u8>>,
+}
+
+impl ClientVerifier {
+    /// Checks the parameters: SHA-256, 600,000 to 10,000,000 iterations, a 16–64-byte salt and a
+    /// 32-byte result.
+    pub fn check(body: &VerifierBody) -> Result<Self, PasswordError> {
+        let invalid = |field| PasswordError::InvalidVerifier { field };
+        if !body.hash.eq_ignore_ascii_case("SHA-256") {
+            return Err(invalid("hash"));
+        }
+        let iterations = u32::try_from(body.iterations)
+            .ok()
+            .filter(|i| (MIN_ITERATIONS..=MAX_ITERATIONS).contains(i))
+            .ok_or(PasswordError::VerifierIterations { iterations: body.iterations })?;
+        let salt = decode_base64(&body.salt)
+            .filter(|s| (MIN_CLIENT_SALT_BYTES..=MAX_CLIENT_SALT_BYTES).contains(&s.len()))
+            .ok_or(invalid("salt"))?;
+        let derived = Zeroizing::new(decode_base64(&body.derived).ok_or(invalid("derived"))?);
+        if derived.len() != HASH_BYTES {
+            return Err(invalid("derived"));
+        }
+        Ok(ClientVerifier { salt, iterations, derived })
+    }
+
+    /// The PHC string to store: the parameters and SHA-256 of the derived value.
+    pub fn to_stored(&self) -> String {
+        let hash = sha2::Sha256::digest(self.derived.as_slice());
+        format!(
+            "${CLIENT_SCHEME}$i={}${}${}",
+            self.iterations,
+            Base64Unpadded::encode_string(&self.salt),
+            Base64Unpadded::encode_string(&hash)
+        )
+    }
 }
 
 #[cfg(test)]
@@ -202,6 +380,66 @@ pub(crate) mod tests {
         let cheap = "$pbkdf2-sha256$i=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", cheap)), Err(PasswordError::MalformedHash));
         assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", "plain")), Err(PasswordError::MalformedHash));
+    }
+
+    fn verifier_body(password: &str, iterations: u32) -> VerifierBody {
+        let salt = [7u8; 16];
+        let derived = derive_in_software(password.as_bytes(), &salt, iterations);
+        VerifierBody {
+            salt: encode_base64(&salt),
+            iterations: u64::from(iterations),
+            hash: "SHA-256".into(),
+            derived: encode_base64(derived.as_ref()),
+        }
+    }
+
+    #[test]
+    fn a_client_verifier_stores_only_a_hash_of_the_derived_value_and_verifies_both_ways() {
+        let password = "ABCDE-FGHJK-LMNPQ-RSTUV";
+        let body = verifier_body(password, ITERATIONS);
+        let stored = ClientVerifier::check(&body).expect("valid").to_stored();
+        assert!(stored.starts_with("$pbkdf2-sha256-client$i=600000$"));
+        let derived = decode_base64(&body.derived).expect("b64");
+        assert!(!stored.contains(&Base64Unpadded::encode_string(&derived)), "the derived value is not stored");
+        assert_eq!(client_kdf_params(&stored), Some((vec![7u8; 16], ITERATIONS)));
+        // The derived value (fast) and the password (slow, server derives) both open it.
+        assert_eq!(verify_derived(&derived, &stored), Ok(true));
+        assert_eq!(verify_derived(&[0u8; 32], &stored), Ok(false));
+        assert!(block_on(verify_password(&SoftwarePbkdf2, password, &stored)).expect("verify"));
+        assert!(!block_on(verify_password(&SoftwarePbkdf2, "ABCDE-FGHJK-LMNPQ-RSTUW", &stored)).expect("verify"));
+    }
+
+    #[test]
+    fn a_server_hash_refuses_a_derived_value_so_a_stolen_row_cannot_be_replayed() {
+        let stored =
+            block_on(hash_password(&SoftwarePbkdf2, "ABCDE-FGHJK-LMNPQ-RSTUV", &mut inkan::os_rng())).expect("hash");
+        let hash = Base64Unpadded::decode_vec(stored.rsplit('$').next().expect("hash")).expect("b64");
+        assert_eq!(verify_derived(&hash, &stored), Err(PasswordError::VerifierNotAccepted));
+        assert_eq!(client_kdf_params(&stored), None);
+    }
+
+    #[test]
+    fn client_verifiers_with_weak_or_odd_parameters_are_refused() {
+        let good = verifier_body("ABCDE-FGHJK-LMNPQ-RSTUV", 1);
+        let with = |f: &dyn Fn(&mut VerifierBody)| {
+            let mut body = good.clone();
+            body.iterations = u64::from(ITERATIONS);
+            f(&mut body);
+            ClientVerifier::check(&body).map(|_| ())
+        };
+        assert_eq!(with(&|_| {}), Ok(()));
+        let few = with(&|b| b.iterations = 599_999).expect_err("too few");
+        assert_eq!((few.code(), few.status()), ("weak_password_verifier", 400));
+        assert!(with(&|b| b.iterations = 10_000_001).is_err());
+        assert!(with(&|b| b.iterations = u64::MAX).is_err());
+        assert_eq!(with(&|b| b.hash = "SHA-1".into()), Err(PasswordError::InvalidVerifier { field: "hash" }));
+        assert_eq!(with(&|b| b.salt = encode_base64(&[1; 8])), Err(PasswordError::InvalidVerifier { field: "salt" }));
+        assert_eq!(with(&|b| b.salt = "not base64!".into()), Err(PasswordError::InvalidVerifier { field: "salt" }));
+        let short = with(&|b| b.derived = encode_base64(&[1; 31])).expect_err("short");
+        assert_eq!((short.code(), short.status()), ("invalid_password_verifier", 400));
+        // URL-safe and unpadded base64 are read too.
+        assert_eq!(decode_base64("-_8"), Some(vec![0xfb, 0xff]));
+        assert_eq!(decode_base64("+/8="), Some(vec![0xfb, 0xff]));
     }
 
     #[test]

@@ -1,6 +1,10 @@
 // The worker's HTTP API. Same origin on the site; another origin (CORS) in the widget.
-// Only the CSR, the applicant's details and the download password are ever sent.
+// Only the CSR, the applicant's details and a verifier of the download password are ever sent:
+// the password's slow hash (PBKDF2-HMAC-SHA256, 600,000 iterations) is derived here with
+// WebCrypto and the worker keeps a SHA-256 of it. Without WebCrypto (an insecure context) the
+// password itself is sent and the worker hashes it, as before.
 import { InkanError } from './client.js';
+import { canDeriveVerifier, deriveVerifier, newVerifier } from './password.js';
 
 const OFFLINE = {
   code: 'offline',
@@ -49,7 +53,10 @@ export function defaultEndpoint() {
 }
 
 export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword }) {
-  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, download_password: downloadPassword } });
+  const secret = canDeriveVerifier()
+    ? { download_password_verifier: await newVerifier(downloadPassword) }
+    : { download_password: downloadPassword };
+  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, ...secret } });
   return res.json();
 }
 
@@ -58,8 +65,15 @@ export async function applicationStatus(endpoint, id) {
   return res.json();
 }
 
-/** The PEM chain (leaf first), as text. */
+/** The PEM chain (leaf first), as text. An application submitted with a verifier shows its salt
+ * and count in the status view: derive again here and send the result; otherwise (older
+ * applications, no WebCrypto) send the password. */
 export async function fetchCertificate(endpoint, id, downloadPassword) {
-  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/certificate`, { method: 'POST', body: { download_password: downloadPassword } });
+  let body = { download_password: downloadPassword };
+  const kdf = canDeriveVerifier() ? (await applicationStatus(endpoint, id)).download_password_kdf : undefined;
+  if (kdf?.algorithm === 'PBKDF2' && kdf.hash === 'SHA-256') {
+    body = { download_password_verifier: await deriveVerifier(downloadPassword, kdf.salt, kdf.iterations) };
+  }
+  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/certificate`, { method: 'POST', body });
   return res.text();
 }

@@ -23,3 +23,31 @@ export function normaliseDownloadPassword(typed) {
   }
   return typed.trim();
 }
+
+// The client verifier ("server relief"): the slow hash of the download password runs here, with
+// WebCrypto (native code), and the worker stores only a SHA-256 of its result. The password
+// itself never leaves the browser. 600,000 iterations of PBKDF2-HMAC-SHA256 (OWASP 2023) is
+// the worker's floor; it refuses fewer.
+export const VERIFIER_ITERATIONS = 600_000;
+export const VERIFIER_SALT_BYTES = 16;
+
+const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/** Whether this browser can derive the verifier (WebCrypto needs a secure context). */
+export function canDeriveVerifier() {
+  return typeof crypto !== 'undefined' && Boolean(crypto.subtle);
+}
+
+/** PBKDF2-HMAC-SHA256(password, salt, iterations) → 32 bytes, base64. */
+export async function deriveVerifier(password, saltB64, iterations = VERIFIER_ITERATIONS) {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: fromBase64(saltB64), iterations }, key, 256);
+  return toBase64(new Uint8Array(bits));
+}
+
+/** The intake's `download_password_verifier`: a fresh salt, the count, the PRF and the derived key. */
+export async function newVerifier(password, random = (n) => crypto.getRandomValues(new Uint8Array(n))) {
+  const salt = toBase64(random(VERIFIER_SALT_BYTES));
+  return { salt, iterations: VERIFIER_ITERATIONS, hash: 'SHA-256', derived: await deriveVerifier(password, salt) };
+}
