@@ -13,6 +13,7 @@ const CACHE = 'inkan-shell-v1';
 const PRECACHE = [
   "css/app.css",
   "css/components.css",
+  "data/advisor.json",
   "icons/apple-touch-icon.png",
   "icons/icon-192.png",
   "icons/icon-512.png",
@@ -22,6 +23,7 @@ const PRECACHE = [
   "js/api.js",
   "js/app.js",
   "js/client.js",
+  "js/data.js",
   "js/i18n.js",
   "js/idimage.js",
   "js/inkan.worker.js",

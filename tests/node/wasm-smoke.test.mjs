@@ -45,3 +45,11 @@ test('errors reach JS as Error objects with a stable code and both languages', (
   assert.equal(inkan.Key.generate('p256').algorithm, 'p256');
   void opensslAll;
 });
+
+test('the site\'s static advisor data (www/data/advisor.json) is exactly what this wasm returns', () => {
+  // Views paint from the JSON without the wasm; it must never drift from the module's data.
+  const data = JSON.parse(readFileSync(join(ROOT, 'www/data/advisor.json'), 'utf8'));
+  assert.equal(data.version, inkan.version());
+  assert.deepEqual(data.questions, inkan.advisorQuestions());
+  assert.deepEqual(data.products, inkan.products());
+});

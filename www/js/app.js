@@ -21,7 +21,8 @@ register({
 
 const ROUTES = {
   home: { load: () => import('./views/home.js'), tag: 'inkan-home' },
-  advisor: { load: () => import('./views/advisor.js'), tag: 'inkan-advisor' },
+  // `data`: a file the view reads before it paints (js/data.js); fetched with the view's module.
+  advisor: { load: () => import('./views/advisor.js'), tag: 'inkan-advisor', data: 'data/advisor.json' },
   apply: { load: () => import('./views/apply.js'), tag: 'inkan-apply' },
   receive: { load: () => import('./views/receive.js'), tag: 'inkan-collect' },
   check: { load: () => import('./views/check.js'), tag: 'inkan-check' },
@@ -38,9 +39,16 @@ function routeName() {
   return ROUTES[name] ? name : 'home';
 }
 
+/** Starts fetching `href` now; the view's own fetch() takes this response (same mode). */
+function preloadData(href) {
+  if (document.querySelector(`link[rel="preload"][href="${href}"]`)) return;
+  document.head.append(Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', href, crossOrigin: 'anonymous' }));
+}
+
 async function show(first) {
   const name = routeName();
   const route = ROUTES[name];
+  if (route.data) preloadData(route.data);
   try {
     await route.load();
   } catch {
@@ -93,7 +101,8 @@ window.addEventListener('online', updateOnline);
 window.addEventListener('offline', updateOnline);
 applyLang(currentLang());
 updateOnline();
-show(true);
+// The footer shows once the first view is in <main> (app.css), or once showing it failed.
+show(true).finally(() => document.documentElement.classList.add('app-ready'));
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {
   navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => { /* the site still works online */ });

@@ -1,6 +1,9 @@
 // <inkan-advisor>: "Which certificate?" — the questions come from the wasm advisor (data, in
 // both languages), so the rules live in one place (crate/src/advisor.rs, citing the seeds).
-import { call } from '../client.js';
+// The build writes the questions and the catalog to data/advisor.json (scripts/site-data.mjs),
+// so the view paints at once; the wasm is needed only for the advice itself.
+import { call, products, warmUp } from '../client.js';
+import { siteData } from '../data.js';
 import { register } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';
 import { View, fill, h, loc } from '../view.js';
@@ -31,10 +34,16 @@ register({
   'adv.print': { ja: 'チェックリストを印刷', en: 'Print the checklist' },
 });
 
+// Waiting here (top-level await) lets the router show the view with its questions in one
+// paint, instead of a loading line that the form then pushes down. Without the file (an
+// unbuilt checkout, a failed fetch) the view asks the wasm, as #load() does.
+const initial = await siteData().catch(() => null);
+
 class InkanAdvisor extends View {
   #questions = null;
   #advice = null;
   #products = [];
+  #renderedLang = null;
 
   setup() {
     this.root.append(
@@ -42,7 +51,7 @@ class InkanAdvisor extends View {
         h('h1', { id: 'adv-title', 'data-i18n': 'adv.title', tabindex: '-1' }),
         h('p', { 'data-i18n': 'adv.intro' }),
         h('form', { id: 'adv-form', class: 'card', novalidate: true },
-          h('p', { id: 'adv-loading', class: 'busy', 'data-i18n': 'adv.loading', role: 'status' }),
+          initial ? null : h('p', { id: 'adv-loading', class: 'busy', 'data-i18n': 'adv.loading', role: 'status' }),
           h('div', { id: 'adv-questions' }),
           h('div', { class: 'actions' },
             h('button', { type: 'submit', id: 'adv-submit', 'data-i18n': 'adv.submit' }),
@@ -51,30 +60,44 @@ class InkanAdvisor extends View {
         h('div', { id: 'adv-results', 'aria-live': 'polite' })));
     this.q('#adv-form').addEventListener('submit', (e) => { e.preventDefault(); this.#advise(true); });
     this.q('#adv-form').addEventListener('change', () => saveDraft('advisor', this.#answers()));
-    this.q('#adv-reset').addEventListener('click', () => { saveDraft('advisor', {}); this.#renderQuestions(); this.#advice = null; fill(this.q('#adv-results'), ); });
-    this.#load();
+    this.q('#adv-reset').addEventListener('click', () => { saveDraft('advisor', {}); this.#renderQuestions(); this.#advice = null; fill(this.q('#adv-results')); });
+    // Start the wasm (for the advice) once the user begins to answer, not at page load.
+    for (const type of ['focusin', 'change']) this.q('#adv-form').addEventListener(type, () => warmUp(), { once: true });
+    if (initial) {
+      this.#questions = initial.questions;
+      this.#products = initial.products;
+      this.#renderQuestions();
+      this.#adviseSaved();
+    } else {
+      this.#load();
+    }
   }
 
   async #load() {
     try {
-      [this.#questions, this.#products] = await Promise.all([call('advisorQuestions'), call('products')]);
+      [this.#questions, this.#products] = await Promise.all([call('advisorQuestions'), products()]);
       this.q('#adv-loading').remove();
       this.#renderQuestions();
-      const saved = loadDraft('advisor');
-      if (Object.keys(saved).length) this.#advise(false);
+      this.#adviseSaved();
     } catch (e) {
       this.q('#adv-loading')?.remove();
       this.showError(e);
     }
   }
 
+  /** Answers saved from an earlier visit: show their advice again. */
+  #adviseSaved() {
+    if (Object.keys(loadDraft('advisor')).length) this.#advise(false);
+  }
+
   onLang() {
-    if (this.#questions) this.#renderQuestions();
+    if (this.#questions && this.#renderedLang !== this.lang) this.#renderQuestions();
     if (this.#advice) this.#renderAdvice();
   }
 
   #renderQuestions() {
     const lang = this.lang;
+    this.#renderedLang = lang;
     const saved = loadDraft('advisor');
     const box = this.q('#adv-questions');
     fill(box, ...this.#questions.map((question) => {
@@ -136,7 +159,7 @@ class InkanAdvisor extends View {
     if (days) {
       time = days.max == null ? this.t('adv.daysmin', days) : days.max === days.min ? this.t('adv.daysexact', days) : this.t('adv.days', days);
     }
-    fill(this.q('#adv-results'), 
+    fill(this.q('#adv-results'),
       h('h2', { tabindex: '-1', text: this.t('adv.results') }),
       ...fitting.map(card),
       notFitting.length ? h('details', { class: 'card' }, h('summary', { text: this.t('adv.notfit', { n: notFitting.length }) }), ...notFitting.map(card)) : null,
