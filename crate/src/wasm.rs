@@ -4,14 +4,24 @@
 //! is English and which carries `code` (stable), `ja` and `en`. No function panics on user
 //! input, because a panic in wasm kills the module for the rest of the page's life.
 //! Time comes from JS (`Date.now()`): `SystemTime` traps on wasm32-unknown-unknown.
+//!
+//! The exports are split by cargo feature so the site ships two modules (scripts/build-wasm.sh):
+//! `pki` (the `Key` class, PKCS#12, certificates, CSRs, `inspect`) and `knowledge` (`products`,
+//! `expiryPlan`, `expiryIcs`, `advise`, `advisorQuestions`); `version` is in both. A page that
+//! only plans or advises never downloads the cryptography.
 
-use js_sys::{Object, Reflect, Uint8Array};
+#[cfg(feature = "pki")]
+use js_sys::Uint8Array;
+use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "pki")]
 use crate::csr::{CsrOptions, Subject};
 use crate::i18n::{Localized, Message};
+#[cfg(feature = "pki")]
 use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+#[cfg(feature = "pki")]
 use crate::{KeyAlgorithm, Password, PrivateKey};
 
 fn error(code: &str, message: &Message) -> JsValue {
@@ -45,11 +55,13 @@ fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str)
 }
 
 /// A private key living in wasm memory. Call `free()` when done: it zeroizes the key.
+#[cfg(feature = "pki")]
 #[wasm_bindgen(js_name = Key)]
 pub struct WasmKey {
     inner: PrivateKey,
 }
 
+#[cfg(feature = "pki")]
 #[derive(serde::Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct Pkcs12Options {
@@ -58,6 +70,7 @@ struct Pkcs12Options {
     friendly_name: Option<String>,
 }
 
+#[cfg(feature = "pki")]
 impl Pkcs12Options {
     fn build_options(self) -> Result<BuildOptions, JsValue> {
         let profile = match self.profile.as_deref() {
@@ -68,17 +81,20 @@ impl Pkcs12Options {
     }
 }
 
+#[cfg(feature = "pki")]
 #[derive(Serialize)]
 struct BuiltFile<'a> {
     findings: &'a [crate::findings::Finding],
 }
 
+#[cfg(feature = "pki")]
 fn built_to_js(built: crate::pkcs12::BuiltPkcs12) -> Result<JsValue, JsValue> {
     let out = to_js(&BuiltFile { findings: &built.findings })?;
     let _ = Reflect::set(&out, &"bytes".into(), &Uint8Array::from(built.der.as_slice()));
     Ok(out)
 }
 
+#[cfg(feature = "pki")]
 #[wasm_bindgen(js_class = Key)]
 impl WasmKey {
     /// Generates a key: `rsa2048` (default), `rsa3072`, `rsa4096`, `p256` or `p384`.
@@ -167,6 +183,7 @@ impl WasmKey {
     }
 }
 
+#[cfg(feature = "pki")]
 /// Opens a `.p12`: returns the report (same shape as `inkan p12 open --json`).
 #[wasm_bindgen(js_name = openPkcs12)]
 pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
@@ -174,6 +191,7 @@ pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
     to_js(&opened.report())
 }
 
+#[cfg(feature = "pki")]
 /// Opens a `.p12` and returns its key as a [`WasmKey`] (to re-use a key the user already has).
 #[wasm_bindgen(js_name = keyFromPkcs12)]
 pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValue> {
@@ -181,6 +199,7 @@ pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValu
     opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
 }
 
+#[cfg(feature = "pki")]
 /// Re-packs a `.p12` with a new password and/or profile; the chain comes out leaf first.
 #[wasm_bindgen(js_name = repackPkcs12)]
 pub fn repack_pkcs12(
@@ -201,6 +220,7 @@ pub fn repack_pkcs12(
     built_to_js(built)
 }
 
+#[cfg(feature = "pki")]
 /// Reads certificates (PEM bundle or DER) into plain facts, in input order.
 #[wasm_bindgen(js_name = parseCertificates)]
 pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
@@ -209,6 +229,7 @@ pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&facts)
 }
 
+#[cfg(feature = "pki")]
 /// Reads and verifies a CSR.
 #[wasm_bindgen(js_name = parseCsr)]
 pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
@@ -221,6 +242,7 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+#[cfg(any(feature = "pki", feature = "knowledge"))]
 fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
     crate::date::Date::parse(s).map_err(|e| {
         let _ = name;
@@ -228,12 +250,17 @@ fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
     })
 }
 
+#[cfg(feature = "pki")]
 /// Today's date (UTC) from the JS clock: `SystemTime` traps on wasm32.
 fn today() -> Result<crate::date::Date, JsValue> {
     let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
     crate::date::Date::from_days_since_epoch(days).map_err(js_err)
 }
 
+// In the PKI module, not the knowledge one: inspecting needs the whole read side of the PKI
+// core (PKCS#12 opening with every cipher and KDF, certificate/CSR signature checks, key
+// parsing), and the page that inspects also opens and re-packs `.p12` files.
+#[cfg(feature = "pki")]
 /// Inspects a `.p12` (with `password`), certificates or a CSR as of `at` (`YYYY-MM-DD`,
 /// default today): same shape as `inkan inspect --json`.
 #[wasm_bindgen]
@@ -247,6 +274,7 @@ pub fn inspect(bytes: &[u8], password: Option<String>, at: Option<String>) -> Re
     to_js(&report)
 }
 
+#[cfg(feature = "knowledge")]
 /// The expiry plan of a product's certificate: same shape as `inkan expiry --json`.
 #[wasm_bindgen(js_name = expiryPlan)]
 pub fn expiry_plan(
@@ -261,6 +289,7 @@ pub fn expiry_plan(
     to_js(&plan)
 }
 
+#[cfg(feature = "knowledge")]
 /// The expiry plan as an iCalendar file (RFC 5545 text).
 #[wasm_bindgen(js_name = expiryIcs)]
 pub fn expiry_ics(
@@ -286,6 +315,7 @@ pub fn expiry_ics(
     crate::expiry::to_ics(&plan, p, &stamp, downloaded).map_err(js_err)
 }
 
+#[cfg(feature = "knowledge")]
 /// Recommendations for the advisor's answers (an object with any of the answer keys).
 #[wasm_bindgen]
 pub fn advise(answers: JsValue) -> Result<JsValue, JsValue> {
@@ -293,12 +323,14 @@ pub fn advise(answers: JsValue) -> Result<JsValue, JsValue> {
     to_js(&crate::advisor::advise(&answers))
 }
 
+#[cfg(feature = "knowledge")]
 /// The advisor's questions, as data for the page to render.
 #[wasm_bindgen(js_name = advisorQuestions)]
 pub fn advisor_questions() -> Result<JsValue, JsValue> {
     to_js(&crate::advisor::questions())
 }
 
+#[cfg(feature = "knowledge")]
 /// The product catalog, with seed citations.
 #[wasm_bindgen]
 pub fn products() -> Result<JsValue, JsValue> {
