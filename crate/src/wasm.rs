@@ -16,11 +16,100 @@ use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "pki")]
-use crate::csr::{CsrOptions, Subject};
 use crate::i18n::{Localized, Message};
 #[cfg(feature = "pki")]
 use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+// The PKI exports read their option objects by hand rather than with serde: serde's
+// deserialisation errors format floats, and core's float formatting alone is 14 KB of the
+// module. Same rules as the serde derive with `#[serde(default)]`: `undefined`/`null` (or a
+// missing field) means the default, unknown fields are ignored, a wrong type is an error.
+#[cfg(feature = "pki")]
+mod read {
+    use js_sys::{Array, Reflect};
+    use wasm_bindgen::JsValue;
+
+    use super::invalid;
+    use crate::csr::{CsrOptions, Purpose, Subject};
+
+    /// The object, or `None` for `undefined`/`null`.
+    pub fn object(value: &JsValue, name: &str) -> Result<Option<JsValue>, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            Ok(None)
+        } else if value.is_object() && !Array::is_array(value) {
+            Ok(Some(value.clone()))
+        } else {
+            Err(invalid(name, "expected an object"))
+        }
+    }
+
+    fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+        let v = Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() || v.is_null() { None } else { Some(v) }
+    }
+
+    pub fn string(obj: &JsValue, name: &str, key: &str) -> Result<Option<String>, JsValue> {
+        field(obj, key)
+            .map(|v| v.as_string().ok_or_else(|| invalid(name, format!("{key}: expected a string"))))
+            .transpose()
+    }
+
+    pub fn boolean(obj: &JsValue, name: &str, key: &str) -> Result<Option<bool>, JsValue> {
+        field(obj, key)
+            .map(|v| v.as_bool().ok_or_else(|| invalid(name, format!("{key}: expected true or false"))))
+            .transpose()
+    }
+
+    pub fn uint(obj: &JsValue, name: &str, key: &str) -> Result<Option<u32>, JsValue> {
+        field(obj, key)
+            .map(|v| match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+                _ => Err(invalid(name, format!("{key}: expected a whole number from 0 to 4294967295"))),
+            })
+            .transpose()
+    }
+
+    pub fn subject(value: &JsValue) -> Result<Subject, JsValue> {
+        let Some(o) = object(value, "subject")? else { return Ok(Subject::default()) };
+        let s = |key| string(&o, "subject", key);
+        Ok(Subject {
+            common_name: s("commonName")?.unwrap_or_default(),
+            organization: s("organization")?,
+            organizational_unit: s("organizationalUnit")?,
+            country: s("country")?,
+            email: s("email")?,
+        })
+    }
+
+    pub fn csr_options(value: &JsValue) -> Result<CsrOptions, JsValue> {
+        let mut out = CsrOptions::default();
+        let Some(o) = object(value, "options")? else { return Ok(out) };
+        if let Some(b) = boolean(&o, "options", "emailInSubject")? {
+            out.email_in_subject = b;
+        }
+        if let Some(b) = boolean(&o, "options", "keyUsage")? {
+            out.key_usage = b;
+        }
+        if let Some(list) = field(&o, "extendedKeyUsage") {
+            if !Array::is_array(&list) {
+                return Err(invalid("options", "extendedKeyUsage: expected an array"));
+            }
+            for item in Array::from(&list).iter() {
+                out.extended_key_usage.push(match item.as_string().as_deref() {
+                    Some("emailProtection") => Purpose::EmailProtection,
+                    Some("clientAuth") => Purpose::ClientAuth,
+                    _ => {
+                        return Err(invalid(
+                            "options",
+                            "extendedKeyUsage: expected \"emailProtection\" or \"clientAuth\"",
+                        ));
+                    }
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(feature = "pki")]
 use crate::{KeyAlgorithm, Password, PrivateKey};
 
@@ -47,6 +136,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| invalid("result", e.to_string()))
 }
 
+#[cfg(feature = "knowledge")]
 fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str) -> Result<T, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
@@ -62,8 +152,7 @@ pub struct WasmKey {
 }
 
 #[cfg(feature = "pki")]
-#[derive(serde::Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Default)]
 struct Pkcs12Options {
     profile: Option<String>,
     iterations: Option<u32>,
@@ -72,6 +161,16 @@ struct Pkcs12Options {
 
 #[cfg(feature = "pki")]
 impl Pkcs12Options {
+    /// `{profile?, iterations?, friendlyName?}`.
+    fn from_js(value: &JsValue) -> Result<Self, JsValue> {
+        let Some(o) = read::object(value, "options")? else { return Ok(Self::default()) };
+        Ok(Self {
+            profile: read::string(&o, "options", "profile")?,
+            iterations: read::uint(&o, "options", "iterations")?,
+            friendly_name: read::string(&o, "options", "friendlyName")?,
+        })
+    }
+
     fn build_options(self) -> Result<BuildOptions, JsValue> {
         let profile = match self.profile.as_deref() {
             None => Pkcs12Profile::Modern,
@@ -145,8 +244,8 @@ impl WasmKey {
     /// ["emailProtection","clientAuth"]}`. Returns `{pem, der: Uint8Array, parsed}`.
     #[wasm_bindgen(js_name = createCsr)]
     pub fn create_csr(&self, subject: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let subject: Subject = from_js(subject, "subject")?;
-        let options: CsrOptions = from_js(options, "options")?;
+        let subject = read::subject(&subject)?;
+        let options = read::csr_options(&options)?;
         let csr = crate::csr::build_csr(&self.inner, &subject, &options).map_err(js_err)?;
         let parsed = crate::csr::parse_csr(&csr.der).map_err(js_err)?;
         let out = Object::new();
@@ -169,7 +268,7 @@ impl WasmKey {
     #[wasm_bindgen(js_name = buildPkcs12)]
     pub fn build_pkcs12(&self, certificates: &[u8], password: String, options: JsValue) -> Result<JsValue, JsValue> {
         let password = Password::new(password);
-        let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
+        let options = Pkcs12Options::from_js(&options)?.build_options()?;
         let mut certs = crate::x509::parse_certificates(certificates).map_err(js_err)?;
         // The leaf is the certificate of this key, wherever it stands in the paste.
         let public = self.inner.public_key();
@@ -208,7 +307,7 @@ pub fn repack_pkcs12(
     new_password: String,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
+    let options = Pkcs12Options::from_js(&options)?.build_options()?;
     let built = crate::pkcs12::repack(
         bytes,
         &Password::new(old_password),
