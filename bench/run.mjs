@@ -165,12 +165,15 @@ log('sizes');
 const sizes = [];
 {
   const dist = join(ROOT, 'dist/www');
-  const wasm = readFileSync(join(ROOT, 'www/pkg/inkan_bg.wasm'));
-  const glue = readFileSync(join(ROOT, 'www/pkg/inkan.js'));
   const gz = (b) => gzipSync(b, { level: 9 }).length;
   const br = (b) => brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  sizes.push(['inkan_bg.wasm', wasm.length, gz(wasm), br(wasm)]);
-  sizes.push(['inkan.js (wasm-bindgen glue)', glue.length, gz(glue), br(glue)]);
+  // Two modules (wasm-pack.toml [modules]): the PKI one first — the size target is judged on it,
+  // the biggest a page loads.
+  for (const [file, what] of [['inkan_bg.wasm', 'PKI module: keys, CSR, PKCS#12, inspect'], ['inkan.js', 'its wasm-bindgen glue'],
+    ['inkan_knowledge_bg.wasm', 'knowledge module: catalog, expiry, advisor'], ['inkan_knowledge.js', 'its wasm-bindgen glue']]) {
+    const bytes = readFileSync(join(ROOT, 'www/pkg', file));
+    sizes.push([`${file} (${what})`, bytes.length, gz(bytes), br(bytes)]);
+  }
   if (existsSync(dist)) {
     const siteServer = await serve(dist);
     const p = await context.newPage();
@@ -269,7 +272,7 @@ lines.push(`| RSA-2048 keygen ≤ 1.0× WebCrypto | ${(rk / wk).toFixed(2)}× | 
 lines.push(`| RSA-2048 keygen ≥ 5× faster than node-forge | ${(fk / rk).toFixed(1)}× | ${fk / rk >= 5 ? 'yes' : 'no'} |`);
 lines.push(`| open 600k-iteration .p12 ≤ 2.0× OpenSSL native | ${(o6 / n6).toFixed(2)}× | ${o6 / n6 <= 2 ? 'yes' : 'no'} |`);
 lines.push(`| PBKDF2 delegated to WebCrypto beats the wasm (600k .p12 open) | ${fmt(dOpen)} vs ${fmt(wOpen)} ms | ${dOpen < wOpen ? 'yes: the site delegates, wasm is the fallback' : 'no'} |`);
-lines.push(`| .wasm ≤ 180 KB brotli | ${(wasmBr / 1000).toFixed(0)} KB | ${wasmBr <= 180_000 ? 'yes' : 'no'} |`);
+lines.push(`| .wasm ≤ 180 KB brotli (largest module, PKI) | ${(wasmBr / 1000).toFixed(0)} KB (knowledge module ${(sizes[2][3] / 1000).toFixed(0)} KB) | ${wasmBr <= 180_000 ? 'yes' : 'no'} |`);
 if (lighthouse.length) lines.push(`| Lighthouse 100 in all four categories on every view | ${lighthouse.map((l) => `${l.view}: ${Object.values(l.scores).join('/')}`).join('; ')} | ${lighthouse.every((l) => Object.values(l.scores).every((s) => s === 100)) ? 'yes' : 'no'} |`);
 if (intake && verifyPerSec) lines.push(`| intake ≥ 25% of openssl verify/s, p99 ≤ 20 ms | ${(100 * intake.requests_per_second / verifyPerSec).toPrecision(2)} %, p99 ${intake.p99_ms} ms | ${intake.requests_per_second >= 0.25 * verifyPerSec && intake.p99_ms <= 20 ? 'yes' : 'no'} |`);
 if (notes.length) lines.push('', '## Notes', '', ...notes.map((n) => `- ${n}`));

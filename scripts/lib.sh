@@ -24,6 +24,18 @@ print(" ".join(v) if isinstance(v, list) else (json.dumps(v) if isinstance(v, bo
 PY
 }
 
+# The keys of a wasm-pack.toml section, one a line, in file order: toml_keys section
+toml_keys() {
+  python3 - "$ROOT/wasm-pack.toml" "$1" <<'PY'
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    data = tomllib.load(f)
+if sys.argv[2] not in data:
+    sys.exit(f"wasm-pack.toml: [{sys.argv[2]}] is missing")
+print("\n".join(data[sys.argv[2]]))
+PY
+}
+
 # The exact wasm-bindgen version the crate pins (=X.Y.Z in Cargo.toml).
 wasm_bindgen_version() {
   sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' "$ROOT/Cargo.toml"

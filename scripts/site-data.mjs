@@ -13,8 +13,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = resolve(process.argv[2] ?? join(ROOT, 'www/pkg'));
 const out = resolve(process.argv[3] ?? join(ROOT, 'www/data/advisor.json'));
 
-const inkan = await import(pathToFileURL(join(pkg, 'inkan.js')).href);
-inkan.initSync({ module: readFileSync(join(pkg, 'inkan_bg.wasm')) });
+// The knowledge module (catalog, expiry, advisor) holds these exports.
+const inkan = await import(pathToFileURL(join(pkg, 'inkan_knowledge.js')).href);
+inkan.initSync({ module: readFileSync(join(pkg, 'inkan_knowledge_bg.wasm')) });
 
 const data = { version: inkan.version(), questions: inkan.advisorQuestions(), products: inkan.products() };
 const text = `${JSON.stringify(data)}\n`;

@@ -41,7 +41,9 @@ const PRECACHE = [
   "js/views/workbench.js",
   "manifest.webmanifest",
   "pkg/inkan.js",
-  "pkg/inkan_bg.wasm"
+  "pkg/inkan_bg.wasm",
+  "pkg/inkan_knowledge.js",
+  "pkg/inkan_knowledge_bg.wasm"
 ];
 // PRECACHE-END
 

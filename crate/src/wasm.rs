@@ -4,18 +4,120 @@
 //! is English and which carries `code` (stable), `ja` and `en`. No function panics on user
 //! input, because a panic in wasm kills the module for the rest of the page's life.
 //! Time comes from JS (`Date.now()`): `SystemTime` traps on wasm32-unknown-unknown.
+//!
+//! The exports are split by cargo feature so the site ships two modules (scripts/build-wasm.sh):
+//! `pki` (the `Key` class, PKCS#12, certificates, CSRs, `inspect`) and `knowledge` (`products`,
+//! `expiryPlan`, `expiryIcs`, `advise`, `advisorQuestions`); `version` is in both. A page that
+//! only plans or advises never downloads the cryptography.
 
-use js_sys::{Object, Reflect, Uint8Array};
+#[cfg(feature = "pki")]
+use js_sys::Uint8Array;
+use js_sys::{Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "pki")]
 use js_sys::Promise;
+#[cfg(feature = "pki")]
 use wasm_bindgen_futures::future_to_promise;
+#[cfg(feature = "pki")]
 use x509_cert::Certificate;
 
-use crate::csr::{CsrOptions, Subject};
 use crate::i18n::{Localized, Message};
+#[cfg(feature = "pki")]
 use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+// The PKI exports read their option objects by hand rather than with serde: serde's
+// deserialisation errors format floats, and core's float formatting alone is 14 KB of the
+// module. Same rules as the serde derive with `#[serde(default)]`: `undefined`/`null` (or a
+// missing field) means the default, unknown fields are ignored, a wrong type is an error.
+#[cfg(feature = "pki")]
+mod read {
+    use js_sys::{Array, Reflect};
+    use wasm_bindgen::JsValue;
+
+    use super::invalid;
+    use crate::csr::{CsrOptions, Purpose, Subject};
+
+    /// The object, or `None` for `undefined`/`null`.
+    pub fn object(value: &JsValue, name: &str) -> Result<Option<JsValue>, JsValue> {
+        if value.is_undefined() || value.is_null() {
+            Ok(None)
+        } else if value.is_object() && !Array::is_array(value) {
+            Ok(Some(value.clone()))
+        } else {
+            Err(invalid(name, "expected an object"))
+        }
+    }
+
+    fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+        let v = Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() || v.is_null() { None } else { Some(v) }
+    }
+
+    pub fn string(obj: &JsValue, name: &str, key: &str) -> Result<Option<String>, JsValue> {
+        field(obj, key)
+            .map(|v| v.as_string().ok_or_else(|| invalid(name, format!("{key}: expected a string"))))
+            .transpose()
+    }
+
+    pub fn boolean(obj: &JsValue, name: &str, key: &str) -> Result<Option<bool>, JsValue> {
+        field(obj, key)
+            .map(|v| v.as_bool().ok_or_else(|| invalid(name, format!("{key}: expected true or false"))))
+            .transpose()
+    }
+
+    pub fn uint(obj: &JsValue, name: &str, key: &str) -> Result<Option<u32>, JsValue> {
+        field(obj, key)
+            .map(|v| match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+                _ => Err(invalid(name, format!("{key}: expected a whole number from 0 to 4294967295"))),
+            })
+            .transpose()
+    }
+
+    pub fn subject(value: &JsValue) -> Result<Subject, JsValue> {
+        let Some(o) = object(value, "subject")? else { return Ok(Subject::default()) };
+        let s = |key| string(&o, "subject", key);
+        Ok(Subject {
+            common_name: s("commonName")?.unwrap_or_default(),
+            organization: s("organization")?,
+            organizational_unit: s("organizationalUnit")?,
+            country: s("country")?,
+            email: s("email")?,
+        })
+    }
+
+    pub fn csr_options(value: &JsValue) -> Result<CsrOptions, JsValue> {
+        let mut out = CsrOptions::default();
+        let Some(o) = object(value, "options")? else { return Ok(out) };
+        if let Some(b) = boolean(&o, "options", "emailInSubject")? {
+            out.email_in_subject = b;
+        }
+        if let Some(b) = boolean(&o, "options", "keyUsage")? {
+            out.key_usage = b;
+        }
+        if let Some(list) = field(&o, "extendedKeyUsage") {
+            if !Array::is_array(&list) {
+                return Err(invalid("options", "extendedKeyUsage: expected an array"));
+            }
+            for item in Array::from(&list).iter() {
+                out.extended_key_usage.push(match item.as_string().as_deref() {
+                    Some("emailProtection") => Purpose::EmailProtection,
+                    Some("clientAuth") => Purpose::ClientAuth,
+                    _ => {
+                        return Err(invalid(
+                            "options",
+                            "extendedKeyUsage: expected \"emailProtection\" or \"clientAuth\"",
+                        ));
+                    }
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(feature = "pki")]
 use crate::{KeyAlgorithm, Password, PrivateKey};
 
 fn error(code: &str, message: &Message) -> JsValue {
@@ -41,6 +143,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| invalid("result", e.to_string()))
 }
 
+#[cfg(feature = "knowledge")]
 fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str) -> Result<T, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
@@ -48,6 +151,7 @@ fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str)
     serde_wasm_bindgen::from_value(value).map_err(|e| invalid(name, e.to_string()))
 }
 
+#[cfg(feature = "pki")]
 /// A key backup's PIN (required) and iteration count (default [`crate::keys::BACKUP_ITERATIONS`]).
 fn backup_pin(pin: String, iterations: Option<u32>) -> Result<(Password, u32), JsValue> {
     let pin = Password::new(pin);
@@ -62,20 +166,32 @@ fn backup_pin(pin: String, iterations: Option<u32>) -> Result<(Password, u32), J
 }
 
 /// A private key living in wasm memory. Call `free()` when done: it zeroizes the key.
+#[cfg(feature = "pki")]
 #[wasm_bindgen(js_name = Key)]
 pub struct WasmKey {
     inner: PrivateKey,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
+#[cfg(feature = "pki")]
+#[derive(Default)]
 struct Pkcs12Options {
     profile: Option<String>,
     iterations: Option<u32>,
     friendly_name: Option<String>,
 }
 
+#[cfg(feature = "pki")]
 impl Pkcs12Options {
+    /// `{profile?, iterations?, friendlyName?}`.
+    fn from_js(value: &JsValue) -> Result<Self, JsValue> {
+        let Some(o) = read::object(value, "options")? else { return Ok(Self::default()) };
+        Ok(Self {
+            profile: read::string(&o, "options", "profile")?,
+            iterations: read::uint(&o, "options", "iterations")?,
+            friendly_name: read::string(&o, "options", "friendlyName")?,
+        })
+    }
+
     fn build_options(self) -> Result<BuildOptions, JsValue> {
         let profile = match self.profile.as_deref() {
             None => Pkcs12Profile::Modern,
@@ -85,17 +201,20 @@ impl Pkcs12Options {
     }
 }
 
+#[cfg(feature = "pki")]
 #[derive(Serialize)]
 struct BuiltFile<'a> {
     findings: &'a [crate::findings::Finding],
 }
 
+#[cfg(feature = "pki")]
 fn built_to_js(built: crate::pkcs12::BuiltPkcs12) -> Result<JsValue, JsValue> {
     let out = to_js(&BuiltFile { findings: &built.findings })?;
     let _ = Reflect::set(&out, &"bytes".into(), &Uint8Array::from(built.der.as_slice()));
     Ok(out)
 }
 
+#[cfg(feature = "pki")]
 #[wasm_bindgen(js_class = Key)]
 impl WasmKey {
     /// Generates a key: `rsa2048` (default), `rsa3072`, `rsa4096`, `p256` or `p384`.
@@ -139,8 +258,8 @@ impl WasmKey {
     /// ["emailProtection","clientAuth"]}`. Returns `{pem, der: Uint8Array, parsed}`.
     #[wasm_bindgen(js_name = createCsr)]
     pub fn create_csr(&self, subject: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let subject: Subject = from_js(subject, "subject")?;
-        let options: CsrOptions = from_js(options, "options")?;
+        let subject = read::subject(&subject)?;
+        let options = read::csr_options(&options)?;
         let csr = crate::csr::build_csr(&self.inner, &subject, &options).map_err(js_err)?;
         let parsed = crate::csr::parse_csr(&csr.der).map_err(js_err)?;
         let out = Object::new();
@@ -163,7 +282,7 @@ impl WasmKey {
     #[wasm_bindgen(js_name = buildPkcs12)]
     pub fn build_pkcs12(&self, certificates: &[u8], password: String, options: JsValue) -> Result<JsValue, JsValue> {
         let password = Password::new(password);
-        let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
+        let options = Pkcs12Options::from_js(&options)?.build_options()?;
         let (leaf, chain) = self.leaf_and_chain(certificates)?;
         let built = crate::pkcs12::build(&self.inner, &leaf, &chain, &password, &options, &mut crate::os_rng())
             .map_err(js_err)?;
@@ -182,6 +301,7 @@ impl WasmKey {
     }
 }
 
+#[cfg(feature = "pki")]
 /// Opens a `.p12`: returns the report (same shape as `inkan p12 open --json`).
 #[wasm_bindgen(js_name = openPkcs12)]
 pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
@@ -189,6 +309,7 @@ pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
     to_js(&opened.report())
 }
 
+#[cfg(feature = "pki")]
 /// Opens a `.p12` and returns its key as a [`WasmKey`] (to re-use a key the user already has).
 #[wasm_bindgen(js_name = keyFromPkcs12)]
 pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValue> {
@@ -196,6 +317,7 @@ pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValu
     opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
 }
 
+#[cfg(feature = "pki")]
 /// Whether `password` opens a `.p12`, checked on the MAC alone (one KDF, nothing decrypted);
 /// files without a MAC are opened in full. `false` only for a wrong password: a damaged file
 /// throws, because no candidate will ever open it.
@@ -214,6 +336,7 @@ pub fn check_pkcs12_password(bytes: &[u8], password: String) -> Result<bool, JsV
     }
 }
 
+#[cfg(feature = "pki")]
 /// Re-packs a `.p12` with a new password and/or profile; the chain comes out leaf first.
 #[wasm_bindgen(js_name = repackPkcs12)]
 pub fn repack_pkcs12(
@@ -222,7 +345,7 @@ pub fn repack_pkcs12(
     new_password: String,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
+    let options = Pkcs12Options::from_js(&options)?.build_options()?;
     let built = crate::pkcs12::repack(
         bytes,
         &Password::new(old_password),
@@ -234,6 +357,7 @@ pub fn repack_pkcs12(
     built_to_js(built)
 }
 
+#[cfg(feature = "pki")]
 /// Reads certificates (PEM bundle or DER) into plain facts, in input order.
 #[wasm_bindgen(js_name = parseCertificates)]
 pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
@@ -242,6 +366,7 @@ pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&facts)
 }
 
+#[cfg(feature = "pki")]
 /// Reads and verifies a CSR.
 #[wasm_bindgen(js_name = parseCsr)]
 pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
@@ -254,6 +379,7 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+#[cfg(any(feature = "pki", feature = "knowledge"))]
 fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
     crate::date::Date::parse(s).map_err(|e| {
         let _ = name;
@@ -261,12 +387,17 @@ fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
     })
 }
 
+#[cfg(feature = "pki")]
 /// Today's date (UTC) from the JS clock: `SystemTime` traps on wasm32.
 fn today() -> Result<crate::date::Date, JsValue> {
     let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
     crate::date::Date::from_days_since_epoch(days).map_err(js_err)
 }
 
+// In the PKI module, not the knowledge one: inspecting needs the whole read side of the PKI
+// core (PKCS#12 opening with every cipher and KDF, certificate/CSR signature checks, key
+// parsing), and the page that inspects also opens and re-packs `.p12` files.
+#[cfg(feature = "pki")]
 /// Inspects a `.p12` (with `password`), certificates or a CSR as of `at` (`YYYY-MM-DD`,
 /// default today): same shape as `inkan inspect --json`.
 #[wasm_bindgen]
@@ -280,6 +411,7 @@ pub fn inspect(bytes: &[u8], password: Option<String>, at: Option<String>) -> Re
     to_js(&report)
 }
 
+#[cfg(feature = "knowledge")]
 /// The expiry plan of a product's certificate: same shape as `inkan expiry --json`.
 #[wasm_bindgen(js_name = expiryPlan)]
 pub fn expiry_plan(
@@ -294,6 +426,7 @@ pub fn expiry_plan(
     to_js(&plan)
 }
 
+#[cfg(feature = "knowledge")]
 /// The expiry plan as an iCalendar file (RFC 5545 text).
 #[wasm_bindgen(js_name = expiryIcs)]
 pub fn expiry_ics(
@@ -319,6 +452,7 @@ pub fn expiry_ics(
     crate::expiry::to_ics(&plan, p, &stamp, downloaded).map_err(js_err)
 }
 
+#[cfg(feature = "knowledge")]
 /// Recommendations for the advisor's answers (an object with any of the answer keys).
 #[wasm_bindgen]
 pub fn advise(answers: JsValue) -> Result<JsValue, JsValue> {
@@ -326,12 +460,14 @@ pub fn advise(answers: JsValue) -> Result<JsValue, JsValue> {
     to_js(&crate::advisor::advise(&answers))
 }
 
+#[cfg(feature = "knowledge")]
 /// The advisor's questions, as data for the page to render.
 #[wasm_bindgen(js_name = advisorQuestions)]
 pub fn advisor_questions() -> Result<JsValue, JsValue> {
     to_js(&crate::advisor::questions())
 }
 
+#[cfg(feature = "knowledge")]
 /// The product catalog, with seed citations.
 #[wasm_bindgen]
 pub fn products() -> Result<JsValue, JsValue> {
@@ -347,350 +483,368 @@ pub fn products() -> Result<JsValue, JsValue> {
 // refuses (e.g. an empty PBKDF2 password in some engines). The key material WebCrypto returns
 // is copied into wasm memory and the JS copy is overwritten with zeros.
 
-mod webcrypto {
-    use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
-    use wasm_bindgen::{JsCast, JsValue};
-    use wasm_bindgen_futures::JsFuture;
-    use web_sys::{CryptoKey, SubtleCrypto};
-    use zeroize::Zeroizing;
+#[cfg(feature = "pki")]
+pub use delegated::*;
 
-    use crate::password::{Derivation, Password};
-    use crate::pbe::Hash;
+/// The `*Async` exports (PKI module).
+#[cfg(feature = "pki")]
+mod delegated {
+    use super::*;
 
-    pub(super) fn subtle() -> Option<SubtleCrypto> {
-        let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok().filter(|c| c.is_object())?;
-        let subtle = Reflect::get(&crypto, &"subtle".into()).ok().filter(|s| s.is_object())?;
-        Some(subtle.unchecked_into())
-    }
+    mod webcrypto {
+        use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+        use wasm_bindgen::{JsCast, JsValue};
+        use wasm_bindgen_futures::JsFuture;
+        use web_sys::{CryptoKey, SubtleCrypto};
+        use zeroize::Zeroizing;
 
-    fn hash_name(h: Hash) -> &'static str {
-        match h {
-            Hash::Sha1 => "SHA-1",
-            Hash::Sha256 => "SHA-256",
-            Hash::Sha384 => "SHA-384",
-            Hash::Sha512 => "SHA-512",
+        use crate::password::{Derivation, Password};
+        use crate::pbe::Hash;
+
+        pub(super) fn subtle() -> Option<SubtleCrypto> {
+            let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok().filter(|c| c.is_object())?;
+            let subtle = Reflect::get(&crypto, &"subtle".into()).ok().filter(|s| s.is_object())?;
+            Some(subtle.unchecked_into())
         }
-    }
 
-    fn object(pairs: &[(&str, JsValue)]) -> Object {
-        let o = Object::new();
-        for (k, v) in pairs {
-            let _ = Reflect::set(&o, &(*k).into(), v);
+        fn hash_name(h: Hash) -> &'static str {
+            match h {
+                Hash::Sha1 => "SHA-1",
+                Hash::Sha256 => "SHA-256",
+                Hash::Sha384 => "SHA-384",
+                Hash::Sha512 => "SHA-512",
+            }
         }
-        o
-    }
 
-    /// Copies an ArrayBuffer of key material into zeroizing memory and wipes the JS copy.
-    pub(super) fn take_bytes(buffer: &JsValue) -> Zeroizing<Vec<u8>> {
-        let view = Uint8Array::new(buffer);
-        let out = Zeroizing::new(view.to_vec());
-        view.fill(0, 0, view.length());
-        out
-    }
-
-    /// Starts every PBKDF2 derivation in `derivations` in WebCrypto and returns at once with
-    /// the pending promises: the browser derives on its own threads while the caller goes on.
-    /// Derivations that cannot be started are left out (the wasm computes them).
-    pub(super) async fn start_pbkdf2(password: &Password, derivations: &[Derivation]) -> Vec<(Derivation, Promise)> {
-        let mut out = Vec::new();
-        if derivations.is_empty() {
-            return out;
+        fn object(pairs: &[(&str, JsValue)]) -> Object {
+            let o = Object::new();
+            for (k, v) in pairs {
+                let _ = Reflect::set(&o, &(*k).into(), v);
+            }
+            o
         }
-        let Some(subtle) = subtle() else { return out };
-        let raw = Uint8Array::from(password.as_str().as_bytes());
-        let usages = Array::of1(&"deriveBits".into());
-        let imported = subtle.import_key_with_str("raw", &raw, "PBKDF2", false, &usages);
-        let key = match imported {
-            Ok(p) => JsFuture::from(p).await,
-            Err(e) => Err(e),
-        };
-        raw.fill(0, 0, raw.length());
-        let Ok(key) = key else { return out };
-        let key: CryptoKey = key.unchecked_into();
-        for d in derivations {
-            let Derivation::Pbkdf2 { prf, salt, iterations, len } = d else { continue };
+
+        /// Copies an ArrayBuffer of key material into zeroizing memory and wipes the JS copy.
+        pub(super) fn take_bytes(buffer: &JsValue) -> Zeroizing<Vec<u8>> {
+            let view = Uint8Array::new(buffer);
+            let out = Zeroizing::new(view.to_vec());
+            view.fill(0, 0, view.length());
+            out
+        }
+
+        /// Starts every PBKDF2 derivation in `derivations` in WebCrypto and returns at once with
+        /// the pending promises: the browser derives on its own threads while the caller goes on.
+        /// Derivations that cannot be started are left out (the wasm computes them).
+        pub(super) async fn start_pbkdf2(
+            password: &Password,
+            derivations: &[Derivation],
+        ) -> Vec<(Derivation, Promise)> {
+            let mut out = Vec::new();
+            if derivations.is_empty() {
+                return out;
+            }
+            let Some(subtle) = subtle() else { return out };
+            let raw = Uint8Array::from(password.as_str().as_bytes());
+            let usages = Array::of1(&"deriveBits".into());
+            let imported = subtle.import_key_with_str("raw", &raw, "PBKDF2", false, &usages);
+            let key = match imported {
+                Ok(p) => JsFuture::from(p).await,
+                Err(e) => Err(e),
+            };
+            raw.fill(0, 0, raw.length());
+            let Ok(key) = key else { return out };
+            let key: CryptoKey = key.unchecked_into();
+            for d in derivations {
+                let Derivation::Pbkdf2 { prf, salt, iterations, len } = d else { continue };
+                let algorithm = object(&[
+                    ("name", "PBKDF2".into()),
+                    ("hash", hash_name(*prf).into()),
+                    ("salt", Uint8Array::from(salt.as_slice()).into()),
+                    ("iterations", (*iterations).into()),
+                ]);
+                let Ok(bits) = u32::try_from(len * 8) else { continue };
+                if let Ok(p) = subtle.derive_bits_with_object(&algorithm, &key, bits) {
+                    out.push((d.clone(), p));
+                }
+            }
+            out
+        }
+
+        /// Waits for the derivations started by [`start_pbkdf2`] and hands their outputs to the
+        /// password; a refused one is simply computed in wasm later.
+        pub(super) async fn finish_pbkdf2(mut password: Password, pending: Vec<(Derivation, Promise)>) -> Password {
+            for (d, p) in pending {
+                if let Ok(buffer) = JsFuture::from(p).await {
+                    password = password.with_derived(d, take_bytes(&buffer));
+                }
+            }
+            password
+        }
+
+        /// An RSA private key generated by WebCrypto, as PKCS#8 DER. `None` when WebCrypto is
+        /// missing or refuses.
+        pub(super) async fn generate_rsa(bits: u32) -> Option<Zeroizing<Vec<u8>>> {
+            let subtle = subtle()?;
             let algorithm = object(&[
-                ("name", "PBKDF2".into()),
-                ("hash", hash_name(*prf).into()),
-                ("salt", Uint8Array::from(salt.as_slice()).into()),
-                ("iterations", (*iterations).into()),
+                ("name", "RSASSA-PKCS1-v1_5".into()),
+                ("modulusLength", bits.into()),
+                ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
+                ("hash", "SHA-256".into()),
             ]);
-            let Ok(bits) = u32::try_from(len * 8) else { continue };
-            if let Ok(p) = subtle.derive_bits_with_object(&algorithm, &key, bits) {
-                out.push((d.clone(), p));
+            let usages = Array::of1(&"sign".into());
+            let pair = JsFuture::from(subtle.generate_key_with_object(&algorithm, true, &usages).ok()?).await.ok()?;
+            let private: CryptoKey = Reflect::get(&pair, &"privateKey".into()).ok()?.dyn_into().ok()?;
+            let pkcs8 = JsFuture::from(subtle.export_key("pkcs8", &private).ok()?).await.ok()?;
+            Some(take_bytes(&pkcs8))
+        }
+    }
+
+    /// `password` with the PBKDF2 derivations that opening `bytes` needs computed by WebCrypto,
+    /// and the PKCS#12 MAC key computed here in the meantime. A wrong password fails here, before
+    /// waiting for WebCrypto.
+    async fn delegated_open_password(bytes: &[u8], password: Password) -> Result<Password, crate::pkcs12::Pkcs12Error> {
+        let derivations = crate::pkcs12::pbkdf2_derivations(bytes);
+        let pending = webcrypto::start_pbkdf2(&password, &derivations).await;
+        let mac = crate::pkcs12::check_mac(bytes, &password)?;
+        let password = match mac {
+            Some((d, out)) => password.with_derived(d, out),
+            None => password,
+        };
+        Ok(webcrypto::finish_pbkdf2(password, pending).await)
+    }
+
+    /// Runs `f` with the delegated password, and once more with wasm-only derivations if that
+    /// fails: a wrong derivation from the browser must not look like a damaged file.
+    async fn with_delegated_password<T>(
+        bytes: &[u8],
+        password: String,
+        f: impl Fn(&Password) -> Result<T, JsValue>,
+    ) -> Result<T, JsValue> {
+        let plain = Password::new(password);
+        let delegated = delegated_open_password(bytes, plain.clone()).await.map_err(js_err)?;
+        f(&delegated).or_else(|_| f(&plain))
+    }
+
+    /// [`openPkcs12`](open_pkcs12) with PBKDF2 delegated to WebCrypto (faster; same result).
+    #[wasm_bindgen(js_name = openPkcs12Async)]
+    pub async fn open_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<JsValue, JsValue> {
+        with_delegated_password(&bytes, password, |p| {
+            let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
+            to_js(&opened.report())
+        })
+        .await
+    }
+
+    /// [`keyFromPkcs12`](key_from_pkcs12) with PBKDF2 delegated to WebCrypto.
+    #[wasm_bindgen(js_name = keyFromPkcs12Async)]
+    pub async fn key_from_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<WasmKey, JsValue> {
+        with_delegated_password(&bytes, password, |p| {
+            let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
+            opened
+                .key
+                .map(|inner| WasmKey { inner })
+                .ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
+        })
+        .await
+    }
+
+    /// [`inspect`] with the `.p12`'s PBKDF2 delegated to WebCrypto.
+    #[wasm_bindgen(js_name = inspectAsync)]
+    pub async fn inspect_async(
+        bytes: Vec<u8>,
+        password: Option<String>,
+        at: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let at = match at {
+            Some(s) => parse_date(&s, "at")?,
+            None => today()?,
+        };
+        let run = |p: Option<&Password>| {
+            let report = crate::inspect::inspect(&bytes, p, at).map_err(js_err)?;
+            to_js(&report)
+        };
+        match password {
+            // Errors (a wrong password, or not a .p12 at all) come from the plain path, so that
+            // they read exactly as `inspect` would put them.
+            Some(pw) => match delegated_open_password(&bytes, Password::new(pw.clone())).await {
+                Ok(delegated) => run(Some(&delegated)).or_else(|_| run(Some(&Password::new(pw)))),
+                Err(e @ crate::pkcs12::Pkcs12Error::WrongPassword) => {
+                    Err(js_err(crate::inspect::InspectError::Pkcs12(e)))
+                }
+                Err(_) => run(Some(&Password::new(pw))),
+            },
+            None => run(None),
+        }
+    }
+
+    /// Builds a `.p12` with its PBKDF2 derivations delegated to WebCrypto while the MAC key (the
+    /// PKCS#12 KDF, which WebCrypto lacks) is derived here.
+    async fn build_delegated(
+        parts: crate::pkcs12::RepackParts,
+        password: Password,
+    ) -> Result<crate::pkcs12::BuiltPkcs12, JsValue> {
+        let plan = crate::pkcs12::BuildPlan::new(&parts.options, &mut crate::os_rng()).map_err(js_err)?;
+        let pending = webcrypto::start_pbkdf2(&password, &plan.pbkdf2_derivations()).await;
+        let mac = plan.mac_derivation(&password);
+        let mac_key = mac.compute(&password);
+        let password = webcrypto::finish_pbkdf2(password.with_derived(mac, mac_key), pending).await;
+        crate::pkcs12::build_planned(&parts.key, &parts.leaf, &parts.chain, &password, &parts.options, &plan)
+            .map_err(js_err)
+    }
+
+    fn rsa_bits(alg: KeyAlgorithm) -> Option<u32> {
+        match alg {
+            KeyAlgorithm::Rsa2048 => Some(2048),
+            KeyAlgorithm::Rsa3072 => Some(3072),
+            KeyAlgorithm::Rsa4096 => Some(4096),
+            _ => None,
+        }
+    }
+
+    #[wasm_bindgen(js_class = Key)]
+    impl WasmKey {
+        /// [`Key.generate`](WasmKey::generate), with RSA keys generated by WebCrypto (native code,
+        /// ~4× faster than RSA in wasm) and imported; EC keys, and RSA where WebCrypto is missing
+        /// or refuses, are generated in wasm.
+        #[wasm_bindgen(js_name = generateAsync)]
+        pub async fn generate_async(algorithm: Option<String>) -> Result<WasmKey, JsValue> {
+            let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
+            // Imported keys are checked like any other: the right size, e = 65537.
+            if let Some(bits) = rsa_bits(alg)
+                && let Some(der) = webcrypto::generate_rsa(bits).await
+                && let Ok(inner) = PrivateKey::from_pkcs8_der(&der)
+                && inner.algorithm() == alg
+                && inner.check_strength().is_ok()
+            {
+                return Ok(WasmKey { inner });
             }
+            let inner = PrivateKey::generate(alg, &mut crate::os_rng()).map_err(js_err)?;
+            Ok(WasmKey { inner })
         }
-        out
-    }
 
-    /// Waits for the derivations started by [`start_pbkdf2`] and hands their outputs to the
-    /// password; a refused one is simply computed in wasm later.
-    pub(super) async fn finish_pbkdf2(mut password: Password, pending: Vec<(Derivation, Promise)>) -> Password {
-        for (d, p) in pending {
-            if let Ok(buffer) = JsFuture::from(p).await {
-                password = password.with_derived(d, take_bytes(&buffer));
-            }
-        }
-        password
-    }
-
-    /// An RSA private key generated by WebCrypto, as PKCS#8 DER. `None` when WebCrypto is
-    /// missing or refuses.
-    pub(super) async fn generate_rsa(bits: u32) -> Option<Zeroizing<Vec<u8>>> {
-        let subtle = subtle()?;
-        let algorithm = object(&[
-            ("name", "RSASSA-PKCS1-v1_5".into()),
-            ("modulusLength", bits.into()),
-            ("publicExponent", Uint8Array::from(&[1u8, 0, 1][..]).into()),
-            ("hash", "SHA-256".into()),
-        ]);
-        let usages = Array::of1(&"sign".into());
-        let pair = JsFuture::from(subtle.generate_key_with_object(&algorithm, true, &usages).ok()?).await.ok()?;
-        let private: CryptoKey = Reflect::get(&pair, &"privateKey".into()).ok()?.dyn_into().ok()?;
-        let pkcs8 = JsFuture::from(subtle.export_key("pkcs8", &private).ok()?).await.ok()?;
-        Some(take_bytes(&pkcs8))
-    }
-}
-
-/// `password` with the PBKDF2 derivations that opening `bytes` needs computed by WebCrypto,
-/// and the PKCS#12 MAC key computed here in the meantime. A wrong password fails here, before
-/// waiting for WebCrypto.
-async fn delegated_open_password(bytes: &[u8], password: Password) -> Result<Password, crate::pkcs12::Pkcs12Error> {
-    let derivations = crate::pkcs12::pbkdf2_derivations(bytes);
-    let pending = webcrypto::start_pbkdf2(&password, &derivations).await;
-    let mac = crate::pkcs12::check_mac(bytes, &password)?;
-    let password = match mac {
-        Some((d, out)) => password.with_derived(d, out),
-        None => password,
-    };
-    Ok(webcrypto::finish_pbkdf2(password, pending).await)
-}
-
-/// Runs `f` with the delegated password, and once more with wasm-only derivations if that
-/// fails: a wrong derivation from the browser must not look like a damaged file.
-async fn with_delegated_password<T>(
-    bytes: &[u8],
-    password: String,
-    f: impl Fn(&Password) -> Result<T, JsValue>,
-) -> Result<T, JsValue> {
-    let plain = Password::new(password);
-    let delegated = delegated_open_password(bytes, plain.clone()).await.map_err(js_err)?;
-    f(&delegated).or_else(|_| f(&plain))
-}
-
-/// [`openPkcs12`](open_pkcs12) with PBKDF2 delegated to WebCrypto (faster; same result).
-#[wasm_bindgen(js_name = openPkcs12Async)]
-pub async fn open_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<JsValue, JsValue> {
-    with_delegated_password(&bytes, password, |p| {
-        let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
-        to_js(&opened.report())
-    })
-    .await
-}
-
-/// [`keyFromPkcs12`](key_from_pkcs12) with PBKDF2 delegated to WebCrypto.
-#[wasm_bindgen(js_name = keyFromPkcs12Async)]
-pub async fn key_from_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<WasmKey, JsValue> {
-    with_delegated_password(&bytes, password, |p| {
-        let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
-        opened
-            .key
-            .map(|inner| WasmKey { inner })
-            .ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
-    })
-    .await
-}
-
-/// [`inspect`] with the `.p12`'s PBKDF2 delegated to WebCrypto.
-#[wasm_bindgen(js_name = inspectAsync)]
-pub async fn inspect_async(bytes: Vec<u8>, password: Option<String>, at: Option<String>) -> Result<JsValue, JsValue> {
-    let at = match at {
-        Some(s) => parse_date(&s, "at")?,
-        None => today()?,
-    };
-    let run = |p: Option<&Password>| {
-        let report = crate::inspect::inspect(&bytes, p, at).map_err(js_err)?;
-        to_js(&report)
-    };
-    match password {
-        // Errors (a wrong password, or not a .p12 at all) come from the plain path, so that
-        // they read exactly as `inspect` would put them.
-        Some(pw) => match delegated_open_password(&bytes, Password::new(pw.clone())).await {
-            Ok(delegated) => run(Some(&delegated)).or_else(|_| run(Some(&Password::new(pw)))),
-            Err(e @ crate::pkcs12::Pkcs12Error::WrongPassword) => Err(js_err(crate::inspect::InspectError::Pkcs12(e))),
-            Err(_) => run(Some(&Password::new(pw))),
-        },
-        None => run(None),
-    }
-}
-
-/// Builds a `.p12` with its PBKDF2 derivations delegated to WebCrypto while the MAC key (the
-/// PKCS#12 KDF, which WebCrypto lacks) is derived here.
-async fn build_delegated(
-    parts: crate::pkcs12::RepackParts,
-    password: Password,
-) -> Result<crate::pkcs12::BuiltPkcs12, JsValue> {
-    let plan = crate::pkcs12::BuildPlan::new(&parts.options, &mut crate::os_rng()).map_err(js_err)?;
-    let pending = webcrypto::start_pbkdf2(&password, &plan.pbkdf2_derivations()).await;
-    let mac = plan.mac_derivation(&password);
-    let mac_key = mac.compute(&password);
-    let password = webcrypto::finish_pbkdf2(password.with_derived(mac, mac_key), pending).await;
-    crate::pkcs12::build_planned(&parts.key, &parts.leaf, &parts.chain, &password, &parts.options, &plan)
-        .map_err(js_err)
-}
-
-fn rsa_bits(alg: KeyAlgorithm) -> Option<u32> {
-    match alg {
-        KeyAlgorithm::Rsa2048 => Some(2048),
-        KeyAlgorithm::Rsa3072 => Some(3072),
-        KeyAlgorithm::Rsa4096 => Some(4096),
-        _ => None,
-    }
-}
-
-#[wasm_bindgen(js_class = Key)]
-impl WasmKey {
-    /// [`Key.generate`](WasmKey::generate), with RSA keys generated by WebCrypto (native code,
-    /// ~4× faster than RSA in wasm) and imported; EC keys, and RSA where WebCrypto is missing
-    /// or refuses, are generated in wasm.
-    #[wasm_bindgen(js_name = generateAsync)]
-    pub async fn generate_async(algorithm: Option<String>) -> Result<WasmKey, JsValue> {
-        let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
-        // Imported keys are checked like any other: the right size, e = 65537.
-        if let Some(bits) = rsa_bits(alg)
-            && let Some(der) = webcrypto::generate_rsa(bits).await
-            && let Ok(inner) = PrivateKey::from_pkcs8_der(&der)
-            && inner.algorithm() == alg
-            && inner.check_strength().is_ok()
-        {
-            return Ok(WasmKey { inner });
-        }
-        let inner = PrivateKey::generate(alg, &mut crate::os_rng()).map_err(js_err)?;
-        Ok(WasmKey { inner })
-    }
-
-    /// [`Key.fromBytes`](WasmKey::from_bytes) with an encrypted key's PBKDF2 delegated to
-    /// WebCrypto.
-    #[wasm_bindgen(js_name = fromBytesAsync)]
-    pub async fn from_bytes_async(bytes: Vec<u8>, pin: Option<String>) -> Result<WasmKey, JsValue> {
-        let Some(pin) = pin.map(Password::new) else { return Self::from_bytes(&bytes, None) };
-        let derivations: Vec<_> = crate::keys::encrypted_key_derivation(&bytes).into_iter().collect();
-        let pending = webcrypto::start_pbkdf2(&pin, &derivations).await;
-        let pin = webcrypto::finish_pbkdf2(pin, pending).await;
-        let inner = PrivateKey::from_pem_or_der(&bytes, Some(&pin)).map_err(js_err)?;
-        Ok(WasmKey { inner })
-    }
-
-    /// [`Key.toEncryptedPem`](WasmKey::to_encrypted_pem) with PBKDF2 delegated to WebCrypto.
-    #[wasm_bindgen(js_name = toEncryptedPemAsync)]
-    pub fn to_encrypted_pem_async(&self, pin: String, iterations: Option<u32>) -> Result<Promise, JsValue> {
-        let (pin, iterations) = backup_pin(pin, iterations)?;
-        let scheme = crate::keys::backup_scheme(iterations, &mut crate::os_rng());
-        // The future outlives this borrow of the key: it works on its own copy, zeroized on drop.
-        let key = self.inner.clone();
-        Ok(future_to_promise(async move {
-            let derivations: Vec<_> = scheme.pbkdf2_derivation().into_iter().collect();
+        /// [`Key.fromBytes`](WasmKey::from_bytes) with an encrypted key's PBKDF2 delegated to
+        /// WebCrypto.
+        #[wasm_bindgen(js_name = fromBytesAsync)]
+        pub async fn from_bytes_async(bytes: Vec<u8>, pin: Option<String>) -> Result<WasmKey, JsValue> {
+            let Some(pin) = pin.map(Password::new) else { return Self::from_bytes(&bytes, None) };
+            let derivations: Vec<_> = crate::keys::encrypted_key_derivation(&bytes).into_iter().collect();
             let pending = webcrypto::start_pbkdf2(&pin, &derivations).await;
             let pin = webcrypto::finish_pbkdf2(pin, pending).await;
-            let der = key.to_encrypted_pkcs8_der_with(&scheme, &pin).map_err(js_err)?;
-            Ok(crate::pem::encode("ENCRYPTED PRIVATE KEY", &der).into())
-        }))
+            let inner = PrivateKey::from_pem_or_der(&bytes, Some(&pin)).map_err(js_err)?;
+            Ok(WasmKey { inner })
+        }
+
+        /// [`Key.toEncryptedPem`](WasmKey::to_encrypted_pem) with PBKDF2 delegated to WebCrypto.
+        #[wasm_bindgen(js_name = toEncryptedPemAsync)]
+        pub fn to_encrypted_pem_async(&self, pin: String, iterations: Option<u32>) -> Result<Promise, JsValue> {
+            let (pin, iterations) = backup_pin(pin, iterations)?;
+            let scheme = crate::keys::backup_scheme(iterations, &mut crate::os_rng());
+            // The future outlives this borrow of the key: it works on its own copy, zeroized on drop.
+            let key = self.inner.clone();
+            Ok(future_to_promise(async move {
+                let derivations: Vec<_> = scheme.pbkdf2_derivation().into_iter().collect();
+                let pending = webcrypto::start_pbkdf2(&pin, &derivations).await;
+                let pin = webcrypto::finish_pbkdf2(pin, pending).await;
+                let der = key.to_encrypted_pkcs8_der_with(&scheme, &pin).map_err(js_err)?;
+                Ok(crate::pem::encode("ENCRYPTED PRIVATE KEY", &der).into())
+            }))
+        }
+
+        /// [`Key.buildPkcs12`](WasmKey::build_pkcs12) with PBKDF2 delegated to WebCrypto while the
+        /// MAC key is derived here: about the time of one PKCS#12 KDF instead of three.
+        #[wasm_bindgen(js_name = buildPkcs12Async)]
+        pub fn build_pkcs12_async(
+            &self,
+            certificates: &[u8],
+            password: String,
+            options: JsValue,
+        ) -> Result<Promise, JsValue> {
+            let options = Pkcs12Options::from_js(&options)?.build_options()?;
+            let (leaf, chain) = self.leaf_and_chain(certificates)?;
+            let parts = crate::pkcs12::RepackParts { key: self.inner.clone(), leaf, chain, options };
+            Ok(future_to_promise(async move { built_to_js(build_delegated(parts, Password::new(password)).await?) }))
+        }
     }
 
-    /// [`Key.buildPkcs12`](WasmKey::build_pkcs12) with PBKDF2 delegated to WebCrypto while the
-    /// MAC key is derived here: about the time of one PKCS#12 KDF instead of three.
-    #[wasm_bindgen(js_name = buildPkcs12Async)]
-    pub fn build_pkcs12_async(
-        &self,
-        certificates: &[u8],
-        password: String,
+    /// [`repackPkcs12`](repack_pkcs12) with both the opening and the building delegated.
+    #[wasm_bindgen(js_name = repackPkcs12Async)]
+    pub async fn repack_pkcs12_async(
+        bytes: Vec<u8>,
+        old_password: String,
+        new_password: String,
         options: JsValue,
-    ) -> Result<Promise, JsValue> {
-        let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
-        let (leaf, chain) = self.leaf_and_chain(certificates)?;
-        let parts = crate::pkcs12::RepackParts { key: self.inner.clone(), leaf, chain, options };
-        Ok(future_to_promise(async move { built_to_js(build_delegated(parts, Password::new(password)).await?) }))
-    }
-}
-
-/// [`repackPkcs12`](repack_pkcs12) with both the opening and the building delegated.
-#[wasm_bindgen(js_name = repackPkcs12Async)]
-pub async fn repack_pkcs12_async(
-    bytes: Vec<u8>,
-    old_password: String,
-    new_password: String,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let options = from_js::<Pkcs12Options>(options, "options")?.build_options()?;
-    let parts = with_delegated_password(&bytes, old_password, |p| {
-        let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
-        crate::pkcs12::RepackParts::of(&opened, &options).map_err(js_err)
-    })
-    .await?;
-    built_to_js(build_delegated(parts, Password::new(new_password)).await?)
-}
-
-/// In a real browser (wasm-bindgen-test runs these in headless Chromium): WebCrypto's PBKDF2
-/// agrees with ours, and the delegated exports agree with the wasm-only ones.
-#[cfg(all(test, target_arch = "wasm32"))]
-mod tests {
-    use wasm_bindgen_futures::JsFuture;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    use super::*;
-    use crate::pkcs12::{BuildOptions, Pkcs12Profile};
-    use crate::test_support::{rng, self_signed};
-
-    fn p12(password: &str) -> Vec<u8> {
-        let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("ca key");
-        let ca = self_signed(&ca_key, "Inkan Test Root CA", None);
-        let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("key");
-        let leaf = self_signed(&key, "山田 太郎", Some((&ca_key, &ca)));
-        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(20_000), friendly_name: None };
-        crate::pkcs12::build(&key, &leaf, &[ca], &Password::new(password), &opts, &mut rng()).expect("build").der
+    ) -> Result<JsValue, JsValue> {
+        let options = Pkcs12Options::from_js(&options)?.build_options()?;
+        let parts = with_delegated_password(&bytes, old_password, |p| {
+            let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
+            crate::pkcs12::RepackParts::of(&opened, &options).map_err(js_err)
+        })
+        .await?;
+        built_to_js(build_delegated(parts, Password::new(new_password)).await?)
     }
 
-    fn json(v: &JsValue) -> String {
-        js_sys::JSON::stringify(v).expect("stringify").as_string().expect("string")
-    }
+    /// In a real browser (wasm-bindgen-test runs these in headless Chromium): WebCrypto's PBKDF2
+    /// agrees with ours, and the delegated exports agree with the wasm-only ones.
+    #[cfg(all(test, target_arch = "wasm32"))]
+    mod tests {
+        use wasm_bindgen_futures::JsFuture;
+        use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
-    async fn webcrypto_pbkdf2_agrees_with_ours() {
-        for pw in ["秘密-PIN", "ascii pin"] {
-            let der = p12(pw);
-            let password = Password::new(pw);
-            let derivations = crate::pkcs12::pbkdf2_derivations(&der);
-            let pending = webcrypto::start_pbkdf2(&password, &derivations).await;
-            assert_eq!(pending.len(), 2, "the browser takes both derivations");
-            for (d, p) in pending {
-                let out = JsFuture::from(p).await.expect("derived");
-                assert_eq!(*webcrypto::take_bytes(&out), *d.compute(&password));
+        use super::*;
+        use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+        use crate::test_support::{rng, self_signed};
+
+        fn p12(password: &str) -> Vec<u8> {
+            let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("ca key");
+            let ca = self_signed(&ca_key, "Inkan Test Root CA", None);
+            let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("key");
+            let leaf = self_signed(&key, "山田 太郎", Some((&ca_key, &ca)));
+            let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(20_000), friendly_name: None };
+            crate::pkcs12::build(&key, &leaf, &[ca], &Password::new(password), &opts, &mut rng()).expect("build").der
+        }
+
+        fn json(v: &JsValue) -> String {
+            js_sys::JSON::stringify(v).expect("stringify").as_string().expect("string")
+        }
+
+        #[wasm_bindgen_test]
+        async fn webcrypto_pbkdf2_agrees_with_ours() {
+            for pw in ["秘密-PIN", "ascii pin"] {
+                let der = p12(pw);
+                let password = Password::new(pw);
+                let derivations = crate::pkcs12::pbkdf2_derivations(&der);
+                let pending = webcrypto::start_pbkdf2(&password, &derivations).await;
+                assert_eq!(pending.len(), 2, "the browser takes both derivations");
+                for (d, p) in pending {
+                    let out = JsFuture::from(p).await.expect("derived");
+                    assert_eq!(*webcrypto::take_bytes(&out), *d.compute(&password));
+                }
             }
         }
-    }
 
-    #[wasm_bindgen_test]
-    async fn delegated_exports_agree_with_the_wasm_ones() {
-        for pw in ["秘密-PIN", ""] {
-            let der = p12(pw);
-            let delegated = open_pkcs12_async(der.clone(), pw.into()).await.expect("async open");
-            assert_eq!(json(&delegated), json(&open_pkcs12(&der, pw.into()).expect("open")));
-            let wrong = open_pkcs12_async(der, "wrong".into()).await.expect_err("wrong password");
-            assert_eq!(
-                Reflect::get(&wrong, &"code".into()).expect("code").as_string().as_deref(),
-                Some("wrong_password")
-            );
+        #[wasm_bindgen_test]
+        async fn delegated_exports_agree_with_the_wasm_ones() {
+            for pw in ["秘密-PIN", ""] {
+                let der = p12(pw);
+                let delegated = open_pkcs12_async(der.clone(), pw.into()).await.expect("async open");
+                assert_eq!(json(&delegated), json(&open_pkcs12(&der, pw.into()).expect("open")));
+                let wrong = open_pkcs12_async(der, "wrong".into()).await.expect_err("wrong password");
+                assert_eq!(
+                    Reflect::get(&wrong, &"code".into()).expect("code").as_string().as_deref(),
+                    Some("wrong_password")
+                );
+            }
         }
-    }
 
-    #[wasm_bindgen_test]
-    async fn webcrypto_rsa_keys_import_and_sign() {
-        let key = WasmKey::generate_async(Some("rsa2048".into())).await.expect("generate");
-        assert_eq!(key.algorithm(), "rsa2048");
-        let csr = key.create_csr(
-            js_sys::JSON::parse(r#"{"commonName": "Taro", "email": "taro@example.jp"}"#).expect("subject"),
-            JsValue::UNDEFINED,
-        );
-        assert!(csr.is_ok(), "a CSR signed with the imported key verifies");
+        #[wasm_bindgen_test]
+        async fn webcrypto_rsa_keys_import_and_sign() {
+            let key = WasmKey::generate_async(Some("rsa2048".into())).await.expect("generate");
+            assert_eq!(key.algorithm(), "rsa2048");
+            let csr = key.create_csr(
+                js_sys::JSON::parse(r#"{"commonName": "Taro", "email": "taro@example.jp"}"#).expect("subject"),
+                JsValue::UNDEFINED,
+            );
+            assert!(csr.is_ok(), "a CSR signed with the imported key verifies");
+        }
     }
 }

@@ -11,6 +11,8 @@ import { ROOT, tmp, openssl, opensslAll, testCa } from '../browser/harness.mjs';
 const pkg = process.env.INKAN_PKG ?? join(ROOT, 'www/pkg');
 const inkan = await import(pathToFileURL(join(pkg, 'inkan.js')).href);
 inkan.initSync({ module: readFileSync(join(pkg, 'inkan_bg.wasm')) });
+const knowledge = await import(pathToFileURL(join(pkg, 'inkan_knowledge.js')).href);
+knowledge.initSync({ module: readFileSync(join(pkg, 'inkan_knowledge_bg.wasm')) });
 
 test(`wasm package ${readFileSync(join(pkg, '.route'), 'utf8').trim()} route: key, CSR and .p12 interoperate with OpenSSL`, () => {
   const dir = tmp();
@@ -49,7 +51,16 @@ test('errors reach JS as Error objects with a stable code and both languages', (
 test('the site\'s static advisor data (www/data/advisor.json) is exactly what this wasm returns', () => {
   // Views paint from the JSON without the wasm; it must never drift from the module's data.
   const data = JSON.parse(readFileSync(join(ROOT, 'www/data/advisor.json'), 'utf8'));
-  assert.equal(data.version, inkan.version());
-  assert.deepEqual(data.questions, inkan.advisorQuestions());
-  assert.deepEqual(data.products, inkan.products());
+  assert.equal(data.version, knowledge.version());
+  assert.deepEqual(data.questions, knowledge.advisorQuestions());
+  assert.deepEqual(data.products, knowledge.products());
+});
+
+test('two modules: the PKI one has no catalog code, the knowledge one no cryptography', () => {
+  // The split is what keeps the advisor and planner from downloading the PKI code.
+  assert.equal(inkan.version(), knowledge.version());
+  for (const name of ['products', 'advise', 'advisorQuestions', 'expiryPlan', 'expiryIcs']) assert.equal(inkan[name], undefined, name);
+  for (const name of ['Key', 'openPkcs12', 'openPkcs12Async', 'inspect', 'parseCsr']) assert.equal(knowledge[name], undefined, name);
+  const plan = knowledge.expiryPlan('jcan-mcci', '2025-03-31', 1);
+  assert.ok(plan && typeof plan === 'object');
 });

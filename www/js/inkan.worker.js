@@ -3,13 +3,21 @@
 // Keys never leave this worker as plain bytes: the page holds only numeric handles. RSA key
 // generation and every PBKDF2 (600,000 iterations) run here so the page never freezes.
 // The wasm is fetched on the first message, not at page load: no view needs it to paint.
+// There are two modules: pkg/inkan (keys, CSRs, PKCS#12, inspect) and pkg/inkan_knowledge
+// (catalog, expiry, advisor); each is fetched only when an operation needs it, so the advisor
+// and planner never download the cryptography.
 //
 // When the widget runs on another origin, this module is imported by a same-origin blob
 // bootstrap (see client.js); `import.meta.url` is still this file's real URL, so the wasm is
 // fetched from the widget's own origin (with CORS).
-import init, * as inkan from '../pkg/inkan.js';
+import initPki, * as inkan from '../pkg/inkan.js';
+import initKnowledge, * as knowledge from '../pkg/inkan_knowledge.js';
 
-let ready;
+const MODULES = {
+  pki: { init: initPki, wasm: new URL('../pkg/inkan_bg.wasm', import.meta.url), ready: undefined },
+  knowledge: { init: initKnowledge, wasm: new URL('../pkg/inkan_knowledge_bg.wasm', import.meta.url), ready: undefined },
+};
+const KNOWLEDGE_OPS = new Set(['expiryPlan', 'expiryIcs', 'advise', 'advisorQuestions', 'products']);
 const keys = new Map();
 let nextHandle = 1;
 
@@ -59,11 +67,11 @@ const ops = {
   parseCsr: ({ bytes }) => inkan.parseCsr(bytes),
   inspect: ({ bytes, password, at }) => inkan.inspectAsync(bytes, password ?? undefined, at ?? undefined),
   tryPasswords,
-  expiryPlan: ({ product, downloaded, years, issued }) => inkan.expiryPlan(product, downloaded, years ?? undefined, issued ?? undefined),
-  expiryIcs: ({ product, downloaded, years, issued }) => inkan.expiryIcs(product, downloaded, years ?? undefined, issued ?? undefined),
-  advise: ({ answers }) => inkan.advise(answers),
-  advisorQuestions: () => inkan.advisorQuestions(),
-  products: () => inkan.products(),
+  expiryPlan: ({ product, downloaded, years, issued }) => knowledge.expiryPlan(product, downloaded, years ?? undefined, issued ?? undefined),
+  expiryIcs: ({ product, downloaded, years, issued }) => knowledge.expiryIcs(product, downloaded, years ?? undefined, issued ?? undefined),
+  advise: ({ answers }) => knowledge.advise(answers),
+  advisorQuestions: () => knowledge.advisorQuestions(),
+  products: () => knowledge.products(),
 };
 
 function reply(id, e, fallback) {
@@ -75,11 +83,12 @@ function reply(id, e, fallback) {
 
 self.onmessage = async (event) => {
   const { id, op, args } = event.data;
+  const module = MODULES[KNOWLEDGE_OPS.has(op) ? 'knowledge' : 'pki'];
   try {
-    ready ??= init({ module_or_path: new URL('../pkg/inkan_bg.wasm', import.meta.url) });
-    await ready;
+    module.ready ??= module.init({ module_or_path: module.wasm });
+    await module.ready;
   } catch (e) {
-    ready = undefined; // the next call tries to load the wasm again
+    module.ready = undefined; // the next call tries to load the wasm again
     return reply(id, undefined, {
       code: 'wasm_load_failed',
       ja: '計算用のプログラム(wasm)を読み込めませんでした。インターネット接続を確かめて、ページを再読み込みしてください。',
