@@ -15,8 +15,7 @@ use std::time::Instant;
 
 use inkan::csr::{CsrOptions, Subject, build_csr};
 use inkan::keys::{KeyAlgorithm, PrivateKey};
-use inkan_worker::application::{Applicant, Application, Relay, Status};
-use inkan_worker::lockout::Attempts;
+use inkan_worker::application::Application;
 use inkan_worker::native::sqlite::SqliteStore;
 use inkan_worker::password::{ClientVerifier, VerifierBody};
 use inkan_worker::store::Store as _;
@@ -126,25 +125,9 @@ fn main() {
         let apps: Vec<Application> = checked
             .into_iter()
             .enumerate()
-            .map(|(i, c)| Application {
-                id: format!("profile-{i:06}-{:?}", algorithm),
-                product: c.product.id.to_owned(),
-                status: Status::Submitted,
-                fingerprint: c.fingerprint,
-                spki_sha256: c.spki_sha256,
-                csr_pem: Some(c.csr_pem),
-                applicant: Applicant { ..c.applicant },
-                password_hash: Some(ClientVerifier::check(&verifier).expect("ok").to_stored()),
-                certificate_pem: None,
-                created_at: 0,
-                approved_at: None,
-                issued_at: None,
-                window_closes_at: None,
-                downloaded_at: None,
-                closed_at: None,
-                relay: Relay::default(),
-                attempts: Attempts::default(),
-                version: 0,
+            .map(|(i, c)| {
+                let hash = ClientVerifier::check(&verifier).expect("ok").to_stored();
+                c.into_application(format!("profile-{i:06}-{:?}", algorithm), hash, 0)
             })
             .collect();
         per_request("application -> JSON (stored body)", n, |i| {

@@ -20,12 +20,11 @@ use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 
 use crate::UnixTime;
-use crate::application::{Application, Relay, Status};
+use crate::application::{Application, Status};
 use crate::config::Settings;
 use crate::http::{ApiRequest, ApiResponse, HttpClient, Outbound};
 use crate::intake::DownloadSecret;
 use crate::issuer::{AnyIssuer, IssueOutcome, IssueRequest, Issuer as _};
-use crate::lockout::Attempts;
 use crate::password::Pbkdf2;
 use crate::reminders::{Reminder, ReminderState};
 use crate::store::{Inserted, Store, StoreError};
@@ -401,26 +400,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
                     .map_err(|e| ApiResponse::from_error(500, &e))?
             }
         };
-        let app = Application {
-            id: crate::ids::new_id(rng),
-            product: intake.product.id.to_owned(),
-            status: Status::Submitted,
-            fingerprint: intake.fingerprint,
-            spki_sha256: intake.spki_sha256,
-            csr_pem: Some(intake.csr_pem),
-            applicant: intake.applicant,
-            password_hash: Some(password_hash),
-            certificate_pem: None,
-            created_at: now,
-            approved_at: None,
-            issued_at: None,
-            window_closes_at: None,
-            downloaded_at: None,
-            closed_at: None,
-            relay: Relay::default(),
-            attempts: Attempts::default(),
-            version: 0,
-        };
+        let app = intake.into_application(crate::ids::new_id(rng), password_hash, now);
         match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
             Inserted::New => {
                 tracing::info!(application = %app.id, product = %app.product, "application received");

@@ -191,6 +191,39 @@ pub struct ValidIntake {
     pub download_secret: DownloadSecret,
 }
 
+impl ValidIntake {
+    /// The application intake stores: `Submitted` at `now`, with `id` and the stored form of the
+    /// download password (`password_hash`, see [`crate::password`]).
+    pub fn into_application(
+        self,
+        id: String,
+        password_hash: String,
+        now: crate::UnixTime,
+    ) -> crate::application::Application {
+        use crate::application::{Application, Relay, Status};
+        Application {
+            id,
+            product: self.product.id.to_owned(),
+            status: Status::Submitted,
+            fingerprint: self.fingerprint,
+            spki_sha256: self.spki_sha256,
+            csr_pem: Some(self.csr_pem),
+            applicant: self.applicant,
+            password_hash: Some(password_hash),
+            certificate_pem: None,
+            created_at: now,
+            approved_at: None,
+            issued_at: None,
+            window_closes_at: None,
+            downloaded_at: None,
+            closed_at: None,
+            relay: Relay::default(),
+            attempts: crate::lockout::Attempts::default(),
+            version: 0,
+        }
+    }
+}
+
 /// Whether two addresses are the same mailbox: the local part exactly (RFC 5321 2.4 leaves its
 /// case to the receiving host), the domain case-insensitively (domains are).
 pub fn same_mailbox(a: &str, b: &str) -> bool {
