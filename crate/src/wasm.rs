@@ -613,39 +613,29 @@ mod delegated {
         Ok(webcrypto::finish_pbkdf2(password, pending).await)
     }
 
-    /// Runs `f` with the delegated password, and once more with wasm-only derivations if that
-    /// fails: a wrong derivation from the browser must not look like a damaged file.
-    async fn with_delegated_password<T>(
-        bytes: &[u8],
-        password: String,
-        f: impl Fn(&Password) -> Result<T, JsValue>,
-    ) -> Result<T, JsValue> {
+    /// Opens with PBKDF2 delegated, and once more all in wasm if that open fails: a wrong
+    /// derivation from the browser must not look like a damaged file. Only the open is retried;
+    /// what callers then refuse (no key, a repack that would lose content) is final.
+    async fn open_delegated(bytes: &[u8], password: String) -> Result<crate::pkcs12::OpenedPkcs12, JsValue> {
         let plain = Password::new(password);
         let delegated = delegated_open_password(bytes, plain.clone()).await.map_err(js_err)?;
-        f(&delegated).or_else(|_| f(&plain))
+        crate::pkcs12::open(bytes, &delegated).or_else(|_| crate::pkcs12::open(bytes, &plain)).map_err(js_err)
     }
 
     /// [`openPkcs12`](open_pkcs12) with PBKDF2 delegated to WebCrypto (faster; same result).
     #[wasm_bindgen(js_name = openPkcs12Async)]
     pub async fn open_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<JsValue, JsValue> {
-        with_delegated_password(&bytes, password, |p| {
-            let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
-            to_js(&opened.report())
-        })
-        .await
+        to_js(&open_delegated(&bytes, password).await?.report())
     }
 
     /// [`keyFromPkcs12`](key_from_pkcs12) with PBKDF2 delegated to WebCrypto.
     #[wasm_bindgen(js_name = keyFromPkcs12Async)]
     pub async fn key_from_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<WasmKey, JsValue> {
-        with_delegated_password(&bytes, password, |p| {
-            let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
-            opened
-                .key
-                .map(|inner| WasmKey { inner })
-                .ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
-        })
-        .await
+        let opened = open_delegated(&bytes, password).await?;
+        opened
+            .key
+            .map(|inner| WasmKey { inner })
+            .ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
     }
 
     /// [`inspect`] with the `.p12`'s PBKDF2 delegated to WebCrypto.
@@ -775,11 +765,8 @@ mod delegated {
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let options = Pkcs12Options::from_js(&options)?.build_options()?;
-        let parts = with_delegated_password(&bytes, old_password, |p| {
-            let opened = crate::pkcs12::open(&bytes, p).map_err(js_err)?;
-            crate::pkcs12::RepackParts::of(&opened, &options).map_err(js_err)
-        })
-        .await?;
+        let opened = open_delegated(&bytes, old_password).await?;
+        let parts = crate::pkcs12::RepackParts::of(&opened, &options).map_err(js_err)?;
         built_to_js(build_delegated(parts, Password::new(new_password)).await?)
     }
 
