@@ -400,17 +400,25 @@ pub struct ParsedCsr {
     /// DER of the whole request.
     #[serde(skip)]
     pub der: Vec<u8>,
+    /// The request's public key, parsed once (its signature was checked with it).
+    #[serde(skip)]
+    pub public_key: PublicKey,
 }
 
-impl ParsedCsr {
-    /// The request's public key.
-    pub fn public_key(&self) -> Result<PublicKey, crate::keys::KeyError> {
-        PublicKey::from_spki_der(&self.spki_der)
-    }
-}
+/// Checks a request's signature: the request's public key, the signature algorithm, the signed
+/// bytes (the CertificationRequestInfo DER) and the signature. [`parse_csr`] uses
+/// [`PublicKey::verify`]; a server may hand the check to a faster native library.
+pub type SignatureCheck<'a> =
+    &'a dyn Fn(&PublicKey, &const_oid::ObjectIdentifier, &[u8], &[u8]) -> Result<(), crate::keys::SignatureError>;
 
 /// Reads a PEM or DER request and verifies its signature.
 pub fn parse_csr(input: &[u8]) -> Result<ParsedCsr, CsrError> {
+    parse_csr_with(input, &|key, algorithm, signed, signature| key.verify(algorithm, signed, signature))
+}
+
+/// [`parse_csr`] with the signature checked by `check`, which must give the same verdict as
+/// [`PublicKey::verify`].
+pub fn parse_csr_with(input: &[u8], check: SignatureCheck<'_>) -> Result<ParsedCsr, CsrError> {
     if input.is_empty() {
         return Err(CsrError::EmptyInput);
     }
@@ -430,7 +438,7 @@ pub fn parse_csr(input: &[u8]) -> Result<ParsedCsr, CsrError> {
     let key = PublicKey::from_spki_der(&spki_der)?;
     let tbs = req.info.to_der().map_err(|_| CsrError::NotACsr)?;
     let sig = req.signature.as_bytes().ok_or(CsrError::SignatureInvalid)?;
-    key.verify(&req.algorithm.oid, &tbs, sig).map_err(|e| match e {
+    check(&key, &req.algorithm.oid, &tbs, sig).map_err(|e| match e {
         crate::keys::SignatureError::Unsupported { algorithm } => CsrError::UnsupportedAlgorithm { algorithm },
         _ => CsrError::SignatureInvalid,
     })?;
@@ -477,6 +485,7 @@ pub fn parse_csr(input: &[u8]) -> Result<ParsedCsr, CsrError> {
         extended_key_usage,
         spki_der,
         der,
+        public_key: key,
     })
 }
 

@@ -78,17 +78,21 @@ fn main() {
             .map(|b| serde_json::from_slice::<serde_json::Value>(b).expect("json")["csr"].as_str().expect("csr").into())
             .collect();
 
+        let spkis: Vec<Vec<u8>> =
+            csrs.iter().map(|c| inkan::csr::parse_csr(c.as_bytes()).expect("csr").spki_der).collect();
         per_request("JSON body -> serde_json::Value", n, |i| {
             std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&bodies[i]).expect("json"));
         });
-        per_request("parse_csr (PEM, DER, signature verify)", n, |i| {
+        per_request("parse_csr, core verify (rsa/p256 crates)", n, |i| {
             std::hint::black_box(inkan::csr::parse_csr(csrs[i].as_bytes()).expect("csr"));
         });
-        let parsed: Vec<_> = csrs.iter().map(|c| inkan::csr::parse_csr(c.as_bytes()).expect("csr")).collect();
-        per_request("ParsedCsr::public_key (SPKI again)", n, |i| {
-            std::hint::black_box(parsed[i].public_key().expect("key"));
+        per_request("parse_csr, intake's verify (ring first)", n, |i| {
+            std::hint::black_box(inkan_worker::signature::parse_csr(csrs[i].as_bytes()).expect("csr"));
         });
-        let keys: Vec<_> = parsed.iter().map(|c| c.public_key().expect("key")).collect();
+        per_request("PublicKey::from_spki_der", n, |i| {
+            std::hint::black_box(inkan::keys::PublicKey::from_spki_der(&spkis[i]).expect("key"));
+        });
+        let keys: Vec<_> = spkis.iter().map(|d| inkan::keys::PublicKey::from_spki_der(d).expect("key")).collect();
         per_request("keycheck::check_public_key", n, |i| {
             inkan_worker::keycheck::check_public_key(&keys[i]).expect("sound key");
         });

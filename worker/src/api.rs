@@ -813,13 +813,12 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         }
         let der = crate::issuer::est::decode_base64_body(&request.body)
             .ok_or_else(|| refuse(&ApiError::BadRequest { detail: "body is not base64".into() }))?;
-        let csr = inkan::csr::parse_csr(&der).map_err(|e| ApiResponse::from_error(400, &e))?;
+        let csr = crate::signature::parse_csr(&der).map_err(|e| ApiResponse::from_error(400, &e))?;
         if !crate::intake::SIGNATURE_ALLOWLIST.contains(&csr.signature_algorithm.as_str()) {
             let e = crate::intake::IntakeError::WeakSignatureAlgorithm { algorithm: csr.signature_algorithm.clone() };
             return Err(ApiResponse::from_error(400, &e));
         }
-        let key = csr.public_key().map_err(|e| ApiResponse::from_error(400, &e))?;
-        crate::keycheck::check_public_key(&key).map_err(|e| ApiResponse::from_error(400, &e))?;
+        crate::keycheck::check_public_key(&csr.public_key).map_err(|e| ApiResponse::from_error(400, &e))?;
         let mut serial = [0u8; 16];
         rng.fill_bytes(&mut serial);
         let leaf =

@@ -298,7 +298,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         }
     };
 
-    let csr = inkan::csr::parse_csr(parsed.csr.as_bytes()).map_err(|e| match e {
+    let csr = crate::signature::parse_csr(parsed.csr.as_bytes()).map_err(|e| match e {
         CsrError::UnsupportedAlgorithm { algorithm } => match unsupported_key(parsed.csr.as_bytes()) {
             // A key the verifier does not know (P-521, Ed25519, DSA) surfaces as an unsupported
             // algorithm; name the key instead, which is what the applicant has to change.
@@ -316,8 +316,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     if !SIGNATURE_ALLOWLIST.contains(&csr.signature_algorithm.as_str()) {
         return Err(IntakeError::WeakSignatureAlgorithm { algorithm: csr.signature_algorithm.clone() });
     }
-    let key = csr.public_key().map_err(|e| IntakeError::Csr(CsrError::Key(e)))?;
-    crate::keycheck::check_public_key(&key).map_err(IntakeError::Key)?;
+    crate::keycheck::check_public_key(&csr.public_key).map_err(IntakeError::Key)?;
     if csr.emails.is_empty() {
         return Err(IntakeError::CsrEmailMissing);
     }

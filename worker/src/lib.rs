@@ -21,6 +21,7 @@ pub mod lockout;
 pub mod password;
 pub mod pkcs7;
 pub mod reminders;
+pub mod signature;
 pub mod store;
 pub mod window;
 

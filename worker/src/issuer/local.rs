@@ -149,7 +149,7 @@ impl LocalCa {
         serial: [u8; 16],
     ) -> Result<Certificate, IssuerError> {
         let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
-        let key = parsed.public_key().map_err(local_err)?;
+        let key = &parsed.public_key;
         let request =
             x509_cert::request::CertReq::from_der(&parsed.der).map_err(|_| IssuerError::Local { code: "not_a_csr" })?;
         let day = jst_date(now).map_err(|_| IssuerError::Local { code: "invalid_validity" })?;
@@ -159,7 +159,7 @@ impl LocalCa {
         ca::issue(
             ca::IssueRequest {
                 subject: request.info.subject,
-                subject_key: &key,
+                subject_key: key,
                 not_before: unix(now - BACKDATE_SECONDS),
                 not_after: unix(not_after),
                 serial,
