@@ -360,10 +360,25 @@ def build_native() -> Path:
     workspace's fat LTO, which costs minutes on two cores and nothing a test can see."""
     if os.environ.get("INKAN_WORKER_BINARY"):
         return native_binary()
-    env = {**os.environ, "CARGO_PROFILE_RELEASE_LTO": "false", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
-    subprocess.run(["cargo", "build", "--release", "-p", "inkan-worker", "--bin", "inkan-worker"], cwd=REPO,
-                   check=True, env=env)
+    _cargo_release("--bin", "inkan-worker")
     return native_binary()
+
+
+def _cargo_release(*what: str) -> None:
+    env = {**os.environ, "CARGO_PROFILE_RELEASE_LTO": "false", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS": "16"}
+    subprocess.run(["cargo", "build", "--release", "-p", "inkan-worker", *what], cwd=REPO, check=True, env=env)
+
+
+def load_client() -> Path:
+    """The load client (`worker/examples/load.rs`), built once per process (release)."""
+    global _LOAD_CLIENT
+    if _LOAD_CLIENT is None:
+        _cargo_release("--example", "load")
+        _LOAD_CLIENT = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "examples" / "load"
+    return _LOAD_CLIENT
+
+
+_LOAD_CLIENT: Path | None = None
 
 
 class NativeServer:
