@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -78,6 +79,24 @@ def workers_built() -> None:
     subprocess.run(["bash", str(WORKER_DIR / "build-workers.sh")], check=True)
 
 
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the process's whole group; SIGKILL to whatever of it is left."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    time.sleep(0.5)  # npx is gone; its children get the same moment
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=5)
+
+
 def start_wrangler(tmp: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, Path]:
     port = helpers.free_port()
     state = tmp / "wrangler-state"
@@ -86,14 +105,16 @@ def start_wrangler(tmp: Path, env: dict[str, str]) -> tuple[subprocess.Popen, st
     for k, v in env.items():
         args += ["--var", f"{k}:{v}"]
     log = tmp / f"wrangler-{port}.log"
+    # Its own process group: npx starts node, which starts workerd; stopping only npx left
+    # node and workerd running after the suite (seen: two workerd still serving afterwards).
     process = subprocess.Popen(args, cwd=WORKER_DIR, stdout=open(log, "ab"), stderr=subprocess.STDOUT,
                                env={**os.environ, "WRANGLER_SEND_METRICS": "false", "CI": "1",
-                                    "NO_D1_WARNING": "true"})
+                                    "NO_D1_WARNING": "true"}, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         helpers.wait_healthy(url, timeout=120)
     except RuntimeError:
-        process.terminate()
+        stop_group(process)
         raise RuntimeError(f"wrangler dev did not start; log:\n{log.read_text(errors='replace')[-4000:]}")
     return process, url, log
 
@@ -119,11 +140,7 @@ def target(request, tmp_path_factory):
         request.getfixturevalue("workers_built")
         process, url, log = start_wrangler(tmp, env)
         yield Target("wrangler", url, receiver, process, str(tmp / "wrangler-state"))
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_group(process)
     else:
         raise ValueError(f"unknown target {name}")
     receiver.close()
