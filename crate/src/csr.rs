@@ -460,7 +460,7 @@ pub fn parse_csr_with(input: &[u8], check: SignatureCheck<'_>) -> Result<ParsedC
                     }
                 } else if e.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE {
                     if let Ok(ku) = KeyUsage::from_der(bytes) {
-                        key_usage = ku.0.into_iter().map(|f| format!("{f:?}")).collect();
+                        key_usage = ku.0.into_iter().map(|f| crate::x509::key_usage_name(f).to_owned()).collect();
                     }
                 } else if e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE
                     && let Ok(eku) = ExtendedKeyUsage::from_der(bytes)

@@ -7,7 +7,7 @@ use der::{Decode as _, Encode as _};
 use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
+use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
 
 use crate::i18n::{Localized, Message};
 use crate::keys::{PublicKey, key_algorithm_name};
@@ -314,7 +314,7 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
         emails.push(e);
     }
     let key_usage = match tbs.get_extension::<KeyUsage>() {
-        Ok(Some((_, ku))) => ku.0.into_iter().map(|f| format!("{f:?}")).map(|s| lower_camel(&s)).collect(),
+        Ok(Some((_, ku))) => ku.0.into_iter().map(|f| lower_camel(key_usage_name(f))).collect(),
         _ => Vec::new(),
     };
     let extended_key_usage = match tbs.get_extension::<ExtendedKeyUsage>() {
@@ -341,6 +341,22 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
         extended_key_usage,
         is_ca,
         self_issued: tbs.subject() == tbs.issuer(),
+    }
+}
+
+/// A keyUsage bit's name as x509-cert spells the variant (what its `Debug` printed before):
+/// spelled out so no output depends on `Debug`, which a size build may compile out.
+pub(crate) fn key_usage_name(f: KeyUsages) -> &'static str {
+    match f {
+        KeyUsages::DigitalSignature => "DigitalSignature",
+        KeyUsages::NonRepudiation => "NonRepudiation",
+        KeyUsages::KeyEncipherment => "KeyEncipherment",
+        KeyUsages::DataEncipherment => "DataEncipherment",
+        KeyUsages::KeyAgreement => "KeyAgreement",
+        KeyUsages::KeyCertSign => "KeyCertSign",
+        KeyUsages::CRLSign => "CRLSign",
+        KeyUsages::EncipherOnly => "EncipherOnly",
+        KeyUsages::DecipherOnly => "DecipherOnly",
     }
 }
 
@@ -384,6 +400,14 @@ pub fn is_signed_by(cert: &Certificate, issuer: &Certificate) -> bool {
 mod tests {
     use super::*;
     use crate::test_support::test;
+
+    #[test]
+    fn key_usage_names_are_what_debug_printed() {
+        use der::flagset::FlagSet;
+        for f in FlagSet::<KeyUsages>::full() {
+            assert_eq!(key_usage_name(f), format!("{f:?}"));
+        }
+    }
 
     #[test]
     fn civil_dates_are_exact() {
