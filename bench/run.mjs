@@ -227,8 +227,10 @@ if (!process.argv.includes('--no-lighthouse')) {
     execFileSync('npm', ['install', '--prefix', lhPrefix, '--no-audit', '--no-fund', '--loglevel=error', 'lighthouse@12.8.2'], { stdio: ['ignore', process.stderr, process.stderr] });
   }
   const siteServer = await serve(join(ROOT, 'dist/www'));
+  // Every view by default (the target is "on every view"); INKAN_BENCH_VIEWS=#/apply,... for a subset.
+  const everyView = ['', '#/advisor', '#/apply', '#/receive', '#/check', '#/plan', '#/tools'];
   const views = (process.env.INKAN_BENCH_VIEWS ?? '').split(',').filter(Boolean);
-  for (const view of views.length ? views : ['']) {
+  for (const view of views.length ? views : everyView) {
     const out = join(work, `lh-${lighthouse.length}.json`);
     const r = spawnSync(lhBin, [siteServer.url + view, '--quiet', '--output=json', `--output-path=${out}`,
       '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync',
