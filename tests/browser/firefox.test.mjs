@@ -13,7 +13,8 @@ before(async () => {
   worker = await startWorker();
   const home = tmp('inkan-ff-home-');
   browser = await puppeteer.launch({
-    browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: tmp('inkan-ff-profile-'),
+    // A fresh profile's first start took over puppeteer's default 30 s on a loaded host.
+    browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: tmp('inkan-ff-profile-'), timeout: 120_000,
     env: { ...process.env, HOME: home, TMPDIR: home, XDG_CONFIG_HOME: home },
   });
 });
