@@ -2,10 +2,22 @@
 // way the site runs them (off the main thread). `mode` picks the path:
 //   "site" — the *Async exports the site uses (PBKDF2 and RSA keygen delegated to WebCrypto,
 //            wasm as fallback);
-//   "wasm" — the synchronous exports, everything computed in the wasm.
+//   "wasm" — the synchronous exports, everything computed in the wasm (RSA keys by the
+//            inkan_rsa_keygen module, the site's fallback, imported into the PKI module).
 import init, * as inkan from './pkg/inkan.js';
+import initRsaKeygen, * as rsaKeygen from './pkg/inkan_rsa_keygen.js';
 
-const ready = init({ module_or_path: new URL('./pkg/inkan_bg.wasm', import.meta.url) });
+const ready = Promise.all([
+  init({ module_or_path: new URL('./pkg/inkan_bg.wasm', import.meta.url) }),
+  initRsaKeygen({ module_or_path: new URL('./pkg/inkan_rsa_keygen_bg.wasm', import.meta.url) }),
+]);
+
+/** The wasm-only key, as www/js/inkan.worker.js makes it where WebCrypto refuses. */
+function generateInWasm(algorithm) {
+  if (!algorithm.startsWith('rsa')) return inkan.Key.generate(algorithm);
+  const der = rsaKeygen.generateRsaPkcs8(algorithm);
+  try { return inkan.Key.fromBytes(der); } finally { der.fill(0); }
+}
 
 async function time(fn) {
   const t0 = performance.now();
@@ -28,7 +40,7 @@ const ops = {
   keygen: ({ algorithm, runs, batch = 1, mode = 'site' }) => timeRuns(runs, batch, async () => {
     // The public key is derived too: an EC "keygen" that stops at the random scalar would not
     // be comparable with WebCrypto, which returns a key pair.
-    const k = mode === 'site' ? await inkan.Key.generateAsync(algorithm) : inkan.Key.generate(algorithm);
+    const k = mode === 'site' ? await inkan.Key.generateAsync(algorithm) : generateInWasm(algorithm);
     k.publicKeyDer();
     k.free();
   }),

@@ -25,7 +25,11 @@ stage() {
 rust_lint() {
   cargo fmt --all -- --check &&
   cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings &&
-  cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings
+  cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings &&
+  # Each shipped wasm module's feature set (wasm-pack.toml [modules]) on its own, as built.
+  for features in pki knowledge rsa-keygen; do
+    cargo clippy -p inkan --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings || return 1
+  done
 }
 rust_unit() {
   cargo test --workspace --features inkan/cli

@@ -43,7 +43,9 @@ const PRECACHE = [
   "pkg/inkan.js",
   "pkg/inkan_bg.wasm",
   "pkg/inkan_knowledge.js",
-  "pkg/inkan_knowledge_bg.wasm"
+  "pkg/inkan_knowledge_bg.wasm",
+  "pkg/inkan_rsa_keygen.js",
+  "pkg/inkan_rsa_keygen_bg.wasm"
 ];
 // PRECACHE-END
 

@@ -93,6 +93,12 @@ pub enum KeyError {
     },
     /// The random number generator or the key generator failed.
     GenerationFailed,
+    /// This build leaves RSA key generation out (the browser's PKI module, where WebCrypto
+    /// makes RSA keys): the caller loads the `inkan_rsa_keygen` module instead.
+    RsaKeygenNotBuiltIn {
+        /// The modulus size asked for.
+        bits: u32,
+    },
     /// Iterations or salt beyond our limits.
     LimitExceeded {
         /// What was too large.
@@ -146,6 +152,7 @@ impl Localized for KeyError {
             KeyError::WrongPassword => "wrong_password",
             KeyError::WeakKey { .. } => "weak_key",
             KeyError::GenerationFailed => "key_generation_failed",
+            KeyError::RsaKeygenNotBuiltIn { .. } => "rsa_keygen_not_built_in",
             KeyError::LimitExceeded { .. } => "limit_exceeded",
         }
     }
@@ -186,6 +193,14 @@ impl Localized for KeyError {
             KeyError::GenerationFailed => Message::new(
                 "鍵の生成に失敗しました。ページを再読み込みしてもう一度お試しください。",
                 "Key generation failed. Reload the page and try again.",
+            ),
+            KeyError::RsaKeygenNotBuiltIn { bits } => Message::new(
+                format!(
+                    "この環境では RSA-{bits} 鍵を生成できません(ブラウザの WebCrypto が使えず、予備の生成モジュールも読み込めませんでした)。ページを再読み込みするか、ECDSA(P-256)を選んでください。"
+                ),
+                format!(
+                    "RSA-{bits} keys cannot be generated here (the browser's WebCrypto is unavailable and the fallback generator module is not loaded). Reload the page, or choose ECDSA (P-256)."
+                ),
             ),
             KeyError::LimitExceeded { what, value, limit } => Message::new(
                 format!("ファイルの値が上限を超えています({what}: {value}、上限 {limit})。"),
@@ -235,6 +250,19 @@ impl core::fmt::Debug for PrivateKey {
     }
 }
 
+#[cfg(feature = "rsa-keygen")]
+fn generate_rsa<R: CryptoRng + ?Sized>(bits: usize, rng: &mut R) -> Result<rsa::RsaPrivateKey, KeyError> {
+    // `new` uses e = 65537 and validates the result.
+    rsa::RsaPrivateKey::new(rng, bits).map_err(|_| KeyError::GenerationFailed)
+}
+
+// Prime generation is ~40 KB of the browser's PKI module (crypto-primes' sieve tables and
+// Miller-Rabin/Lucas code) for a path WebCrypto covers natively: see the `rsa-keygen` feature.
+#[cfg(not(feature = "rsa-keygen"))]
+fn generate_rsa<R: CryptoRng + ?Sized>(bits: usize, _rng: &mut R) -> Result<rsa::RsaPrivateKey, KeyError> {
+    Err(KeyError::RsaKeygenNotBuiltIn { bits: u32::try_from(bits).unwrap_or(u32::MAX) })
+}
+
 impl PrivateKey {
     /// Generates a new key pair with randomness from `rng`.
     pub fn generate<R: CryptoRng + ?Sized>(algorithm: KeyAlgorithm, rng: &mut R) -> Result<Self, KeyError> {
@@ -245,9 +273,7 @@ impl PrivateKey {
                     KeyAlgorithm::Rsa4096 => 4096,
                     _ => 2048,
                 };
-                // `new` uses e = 65537 and validates the result.
-                let key = rsa::RsaPrivateKey::new(rng, bits).map_err(|_| KeyError::GenerationFailed)?;
-                Secret::Rsa(Box::new(key))
+                Secret::Rsa(Box::new(generate_rsa(bits, rng)?))
             }
             KeyAlgorithm::P256 => {
                 Secret::P256(<p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(rng))
@@ -764,6 +790,7 @@ mod tests {
             KeyError::WrongPassword,
             KeyError::WeakKey { reason: "r".into() },
             KeyError::GenerationFailed,
+            KeyError::RsaKeygenNotBuiltIn { bits: 2048 },
             KeyError::LimitExceeded { what: "w", value: 1, limit: 0 },
         ];
         for e in errors {

@@ -8,11 +8,15 @@
 //! The exports are split by cargo feature so the site ships two modules (scripts/build-wasm.sh):
 //! `pki` (the `Key` class, PKCS#12, certificates, CSRs, `inspect`) and `knowledge` (`products`,
 //! `expiryPlan`, `expiryIcs`, `advise`, `advisorQuestions`); `version` is in both. A page that
-//! only plans or advises never downloads the cryptography.
+//! only plans or advises never downloads the cryptography. A third, `rsa-keygen`, is RSA key
+//! generation alone (`generateRsaPkcs8`): the PKI module's `Key.generateAsync` has WebCrypto
+//! make RSA keys, so the prime-generation code is fetched only where WebCrypto is missing or
+//! refuses (`www/js/inkan.worker.js` loads it on `rsa_keygen_not_built_in`).
 
-#[cfg(feature = "pki")]
+#[cfg(any(feature = "pki", feature = "rsa-keygen"))]
 use js_sys::Uint8Array;
 use js_sys::{Object, Reflect};
+#[cfg(any(feature = "pki", feature = "knowledge"))]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -118,7 +122,9 @@ mod read {
 }
 
 #[cfg(feature = "pki")]
-use crate::{KeyAlgorithm, Password, PrivateKey};
+use crate::Password;
+#[cfg(any(feature = "pki", feature = "rsa-keygen"))]
+use crate::{KeyAlgorithm, PrivateKey};
 
 fn error(code: &str, message: &Message) -> JsValue {
     let e = js_sys::Error::new(&message.en);
@@ -135,10 +141,12 @@ fn js_err<E: Localized>(e: E) -> JsValue {
     error(e.code(), &e.message())
 }
 
+#[cfg(any(feature = "pki", feature = "knowledge"))]
 fn invalid(name: &str, reason: impl Into<String>) -> JsValue {
     js_err(crate::Error::InvalidArgument { name: name.to_owned(), reason: reason.into() })
 }
 
+#[cfg(any(feature = "pki", feature = "knowledge"))]
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| invalid("result", e.to_string()))
 }
@@ -371,6 +379,21 @@ pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = parseCsr)]
 pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&crate::csr::parse_csr(bytes).map_err(js_err)?)
+}
+
+/// Generates an RSA key (`rsa2048`, `rsa3072` or `rsa4096`) in wasm and returns it as
+/// unencrypted PKCS#8 DER, for `Key.fromBytes` in the PKI module. The caller overwrites the
+/// returned bytes with zeros once imported; the wasm-side copy is zeroized before returning.
+#[cfg(feature = "rsa-keygen")]
+#[wasm_bindgen(js_name = generateRsaPkcs8)]
+pub fn generate_rsa_pkcs8(algorithm: Option<String>) -> Result<Uint8Array, JsValue> {
+    let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
+    if !matches!(alg, KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 | KeyAlgorithm::Rsa4096) {
+        return Err(js_err(crate::keys::KeyError::UnsupportedAlgorithm { algorithm: alg.name().to_owned() }));
+    }
+    let key = PrivateKey::generate(alg, &mut crate::os_rng()).map_err(js_err)?;
+    let der = key.to_pkcs8_der().map_err(js_err)?;
+    Ok(Uint8Array::from(der.as_slice()))
 }
 
 /// The library version.

@@ -28,13 +28,14 @@ export async function serve(dir = SITE_DIR, { cors = false, csp, port = 0 } = {}
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function launchChromium() {
+export async function launchChromium(options = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'inkan-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     headless: true,
     acceptDownloads: true,
+    ...options,
   });
   return context;
 }

@@ -66,6 +66,57 @@ for (const [algorithm, profile, pin] of [['p256', 'modern', 'correct horse'], ['
   });
 }
 
+test('workbench: RSA keys come from WebCrypto; where it refuses, the fallback module makes them', async () => {
+  // A context of its own without the service worker, so that every fetch the page's Web Worker
+  // makes reaches the network (and this test), and the worker script can be rewritten.
+  const own = await launchChromium({ serviceWorkers: 'block' });
+  try {
+    const generate = async (page) => {
+      const requests = recordRequests(page);
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e));
+      await page.goto(`${server.url}#/tools`);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.selectOption('#wb-alg', 'rsa2048');
+      await page.click('#wb-generate');
+      await page.waitForSelector('inkan-workbench[data-key-ready="true"]', { timeout: 90_000 });
+      await page.fill('#wb-cn', 'Taro');
+      await page.fill('#wb-email', 'taro@example.jp');
+      await page.click('#wb-csr-btn');
+      await page.waitForFunction(() => document.querySelector('#wb-csr').value.includes('END CERTIFICATE REQUEST'));
+      const csr = join(tmp(), 'page.csr');
+      writeFileSync(csr, await page.inputValue('#wb-csr'));
+      const verified = opensslAll(['req', '-in', csr, '-verify', '-noout', '-text']);
+      assert.match(verified, /verify OK/);
+      assert.match(verified, /Public-Key: \(2048 bit\)/);
+      assert.match(verified, /Exponent: 65537/);
+      assert.deepEqual(errors, []);
+      const fetched = (name) => requests.some((r) => r.url.endsWith(`/pkg/${name}`));
+      assert.ok(fetched('inkan_bg.wasm'), 'the PKI module was not seen: the request log does not work');
+      return fetched;
+    };
+
+    const normal = await generate(await own.newPage());
+    assert.ok(!normal('inkan_rsa_keygen_bg.wasm'), 'the RSA fallback module was fetched although WebCrypto works');
+
+    // The page's Web Worker gets a WebCrypto that refuses generateKey, as some engines and
+    // locked-down profiles do; the rest of the worker is the real file.
+    const page = await own.newPage();
+    let rewritten = 0;
+    await page.route('**/js/inkan.worker.js', async (route) => {
+      const real = await route.fetch();
+      const refuse = "crypto.subtle.generateKey = () => Promise.reject(new DOMException('refused for the test', 'NotSupportedError'));\n";
+      rewritten++;
+      await route.fulfill({ response: real, body: refuse + (await real.text()) });
+    });
+    const refused = await generate(page);
+    assert.equal(rewritten, 1);
+    assert.ok(refused('inkan_rsa_keygen_bg.wasm'), 'the fallback module was not fetched');
+  } finally {
+    await own.close();
+  }
+});
+
 test('workbench: a certificate for another key is refused with a clear error', async () => {
   const dir = tmp();
   const ca = testCa(dir);

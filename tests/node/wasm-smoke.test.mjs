@@ -13,6 +13,8 @@ const inkan = await import(pathToFileURL(join(pkg, 'inkan.js')).href);
 inkan.initSync({ module: readFileSync(join(pkg, 'inkan_bg.wasm')) });
 const knowledge = await import(pathToFileURL(join(pkg, 'inkan_knowledge.js')).href);
 knowledge.initSync({ module: readFileSync(join(pkg, 'inkan_knowledge_bg.wasm')) });
+const rsaKeygen = await import(pathToFileURL(join(pkg, 'inkan_rsa_keygen.js')).href);
+rsaKeygen.initSync({ module: readFileSync(join(pkg, 'inkan_rsa_keygen_bg.wasm')) });
 
 test(`wasm package ${readFileSync(join(pkg, '.route'), 'utf8').trim()} route: key, CSR and .p12 interoperate with OpenSSL`, () => {
   const dir = tmp();
@@ -56,11 +58,33 @@ test('the site\'s static advisor data (www/data/advisor.json) is exactly what th
   assert.deepEqual(data.products, knowledge.products());
 });
 
-test('two modules: the PKI one has no catalog code, the knowledge one no cryptography', () => {
-  // The split is what keeps the advisor and planner from downloading the PKI code.
+test('three modules: the PKI one has no catalog code or prime generator, the knowledge one no cryptography', () => {
+  // The split is what keeps the advisor and planner from downloading the PKI code, and the
+  // PKI module from carrying RSA prime generation that WebCrypto does natively.
   assert.equal(inkan.version(), knowledge.version());
-  for (const name of ['products', 'advise', 'advisorQuestions', 'expiryPlan', 'expiryIcs']) assert.equal(inkan[name], undefined, name);
-  for (const name of ['Key', 'openPkcs12', 'openPkcs12Async', 'inspect', 'parseCsr']) assert.equal(knowledge[name], undefined, name);
+  assert.equal(rsaKeygen.version(), inkan.version());
+  for (const name of ['products', 'advise', 'advisorQuestions', 'expiryPlan', 'expiryIcs', 'generateRsaPkcs8']) assert.equal(inkan[name], undefined, name);
+  for (const name of ['Key', 'openPkcs12', 'openPkcs12Async', 'inspect', 'parseCsr', 'generateRsaPkcs8']) assert.equal(knowledge[name], undefined, name);
+  for (const name of ['Key', 'openPkcs12', 'products', 'expiryPlan']) assert.equal(rsaKeygen[name], undefined, name);
+  assert.throws(() => inkan.Key.generate('rsa3072'), (e) => e.code === 'rsa_keygen_not_built_in' && /RSA-3072/.test(e.en));
   const plan = knowledge.expiryPlan('jcan-mcci', '2025-03-31', 1);
   assert.ok(plan && typeof plan === 'object');
+});
+
+test('the RSA module makes keys OpenSSL checks, and refuses what is not RSA', () => {
+  const dir = tmp();
+  for (const [name, bits] of [['rsa2048', 2048], ['rsa3072', 3072]]) {
+    const der = rsaKeygen.generateRsaPkcs8(name);
+    writeFileSync(join(dir, `${name}.der`), der);
+    const check = opensslAll(['pkey', '-inform', 'DER', '-in', join(dir, `${name}.der`), '-check', '-noout', '-text']);
+    assert.match(check, /Key is valid/);
+    assert.match(check, new RegExp(`Private-Key: \\(${bits} bit, 2 primes\\)`));
+    assert.match(check, /publicExponent: 65537/);
+    const key = inkan.Key.fromBytes(der);
+    assert.equal(key.algorithm, name);
+    key.free();
+  }
+  assert.throws(() => rsaKeygen.generateRsaPkcs8('p256'), (e) => e.code === 'unsupported_algorithm');
+  assert.throws(() => rsaKeygen.generateRsaPkcs8('rsa1024'), (e) => e.code === 'unsupported_algorithm');
+  assert.equal(typeof rsaKeygen.generateRsaPkcs8('rsa2048').length, 'number'); // still alive after errors
 });

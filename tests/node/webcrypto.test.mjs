@@ -12,6 +12,8 @@ import { ROOT, tmp, openssl, opensslAll, testCa } from '../browser/harness.mjs';
 const pkg = process.env.INKAN_PKG ?? join(ROOT, 'www/pkg');
 const inkan = await import(pathToFileURL(join(pkg, 'inkan.js')).href);
 inkan.initSync({ module: readFileSync(join(pkg, 'inkan_bg.wasm')) });
+const rsaKeygen = await import(pathToFileURL(join(pkg, 'inkan_rsa_keygen.js')).href);
+rsaKeygen.initSync({ module: readFileSync(join(pkg, 'inkan_rsa_keygen_bg.wasm')) });
 
 const subtle = globalThis.crypto.subtle;
 const calls = { deriveBits: [], generateKey: 0 };
@@ -120,7 +122,7 @@ test('key backup: toEncryptedPemAsync and fromBytesAsync delegate PBKDF2 and agr
   await assert.rejects(inkan.Key.fromBytesAsync(new TextEncoder().encode(pem), 'wrong'), (e) => e.code === 'wrong_password');
 });
 
-test('generateAsync makes RSA keys with WebCrypto, EC keys in wasm, and falls back when refused', async () => {
+test('generateAsync makes RSA keys with WebCrypto, EC keys in wasm, and says so when refused', async () => {
   reset();
   const rsa = await inkan.Key.generateAsync('rsa2048');
   assert.equal(rsa.algorithm, 'rsa2048');
@@ -133,8 +135,20 @@ test('generateAsync makes RSA keys with WebCrypto, EC keys in wasm, and falls ba
   const ec = await inkan.Key.generateAsync('p384');
   assert.equal(ec.algorithm, 'p384');
   assert.equal(calls.generateKey, 1);
-  const fallback = await refusing('generateKey', () => inkan.Key.generateAsync('rsa2048'));
+  // The PKI module has no prime generator: a refusal is a specific error the worker acts on
+  // (www/js/inkan.worker.js) by loading the RSA module, as here.
+  await assert.rejects(refusing('generateKey', () => inkan.Key.generateAsync('rsa2048')), (e) => {
+    assert.equal(e.code, 'rsa_keygen_not_built_in');
+    assert.match(e.ja, /RSA-2048/);
+    return true;
+  });
+  const der = await refusing('generateKey', () => rsaKeygen.generateRsaPkcs8('rsa2048'));
+  const fallback = inkan.Key.fromBytes(der);
+  der.fill(0);
   assert.equal(fallback.algorithm, 'rsa2048');
+  const fcsr = fallback.createCsr({ commonName: 'Taro', email: 'taro@example.jp' }, {});
+  writeFileSync(join(dir, 'f.csr'), fcsr.pem);
+  assert.match(opensslAll(['req', '-in', join(dir, 'f.csr'), '-verify', '-noout']), /verify OK/);
   await assert.rejects(inkan.Key.generateAsync('rsa1024'), (e) => e.code === 'unsupported_algorithm');
   for (const k of [rsa, ec, fallback]) k.free();
 });

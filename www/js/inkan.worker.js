@@ -3,19 +3,22 @@
 // Keys never leave this worker as plain bytes: the page holds only numeric handles. RSA key
 // generation and every PBKDF2 (600,000 iterations) run here so the page never freezes.
 // The wasm is fetched on the first message, not at page load: no view needs it to paint.
-// There are two modules: pkg/inkan (keys, CSRs, PKCS#12, inspect) and pkg/inkan_knowledge
-// (catalog, expiry, advisor); each is fetched only when an operation needs it, so the advisor
-// and planner never download the cryptography.
+// There are three modules: pkg/inkan (keys, CSRs, PKCS#12, inspect), pkg/inkan_knowledge
+// (catalog, expiry, advisor) and pkg/inkan_rsa_keygen (RSA key generation in wasm); each is
+// fetched only when an operation needs it, so the advisor and planner never download the
+// cryptography, and the prime generator is downloaded only where WebCrypto cannot make RSA keys.
 //
 // When the widget runs on another origin, this module is imported by a same-origin blob
 // bootstrap (see client.js); `import.meta.url` is still this file's real URL, so the wasm is
 // fetched from the widget's own origin (with CORS).
 import initPki, * as inkan from '../pkg/inkan.js';
 import initKnowledge, * as knowledge from '../pkg/inkan_knowledge.js';
+import initRsaKeygen, * as rsaKeygen from '../pkg/inkan_rsa_keygen.js';
 
 const MODULES = {
   pki: { init: initPki, wasm: new URL('../pkg/inkan_bg.wasm', import.meta.url), ready: undefined },
   knowledge: { init: initKnowledge, wasm: new URL('../pkg/inkan_knowledge_bg.wasm', import.meta.url), ready: undefined },
+  rsaKeygen: { init: initRsaKeygen, wasm: new URL('../pkg/inkan_rsa_keygen_bg.wasm', import.meta.url), ready: undefined },
 };
 const KNOWLEDGE_OPS = new Set(['expiryPlan', 'expiryIcs', 'advise', 'advisorQuestions', 'products']);
 const keys = new Map();
@@ -29,6 +32,41 @@ function keyFor(handle) {
   const key = keys.get(handle);
   if (!key) throw fail('key_handle_lost', '鍵が見つかりません。最初からやり直してください。', 'Key not found. Please start again.');
   return key;
+}
+
+/** Loads a module once; a failed load is retried on the next call. */
+async function load(module) {
+  try {
+    module.ready ??= module.init({ module_or_path: module.wasm });
+    await module.ready;
+  } catch (e) {
+    module.ready = undefined;
+    throw fail(
+      'wasm_load_failed',
+      '計算用のプログラム(wasm)を読み込めませんでした。インターネット接続を確かめて、ページを再読み込みしてください。',
+      `Could not load the calculation module (wasm): ${e?.message ?? e}. Check the connection and reload the page.`,
+    );
+  }
+}
+
+/**
+ * Key.generateAsync has WebCrypto make RSA keys; where WebCrypto is missing or refuses, the PKI
+ * module (built without a prime generator) says `rsa_keygen_not_built_in` and the key is made
+ * by the small RSA module instead, imported, and its PKCS#8 copy in JS overwritten.
+ */
+async function generateKey({ algorithm }) {
+  try {
+    return remember(await inkan.Key.generateAsync(algorithm));
+  } catch (e) {
+    if (e?.code !== 'rsa_keygen_not_built_in') throw e;
+  }
+  await load(MODULES.rsaKeygen);
+  const der = rsaKeygen.generateRsaPkcs8(algorithm);
+  try {
+    return remember(inkan.Key.fromBytes(der));
+  } finally {
+    der.fill(0);
+  }
 }
 
 function remember(key) {
@@ -52,7 +90,7 @@ const ops = {
   version: () => inkan.version(),
   // The *Async exports hand PBKDF2 and RSA key generation to WebCrypto (native, ~3-4x
   // faster than wasm) and fall back to the wasm by themselves.
-  generateKey: async ({ algorithm }) => remember(await inkan.Key.generateAsync(algorithm)),
+  generateKey,
   importKey: async ({ bytes, pin }) => remember(await inkan.Key.fromBytesAsync(bytes, pin ?? undefined)),
   keyFromPkcs12: async ({ bytes, password }) => remember(await inkan.keyFromPkcs12Async(bytes, password)),
   dropKey: ({ handle }) => { const k = keys.get(handle); if (k) { k.free(); keys.delete(handle); } return true; },
@@ -85,15 +123,9 @@ self.onmessage = async (event) => {
   const { id, op, args } = event.data;
   const module = MODULES[KNOWLEDGE_OPS.has(op) ? 'knowledge' : 'pki'];
   try {
-    module.ready ??= module.init({ module_or_path: module.wasm });
-    await module.ready;
+    await load(module);
   } catch (e) {
-    module.ready = undefined; // the next call tries to load the wasm again
-    return reply(id, undefined, {
-      code: 'wasm_load_failed',
-      ja: '計算用のプログラム(wasm)を読み込めませんでした。インターネット接続を確かめて、ページを再読み込みしてください。',
-      en: `Could not load the calculation module (wasm): ${e?.message ?? e}. Check the connection and reload the page.`,
-    });
+    return reply(id, e, e);
   }
   try {
     const fn = ops[op];
