@@ -44,6 +44,33 @@ const ops = {
     k.publicKeyDer();
     k.free();
   }),
+  // The keygen anchor, in the same Web Worker as Inkan's path (the page's WebCrypto might be
+  // scheduled differently): what the site's path would cost if it did nothing but generateKey.
+  webcryptoRsa: async ({ bits, runs }) => {
+    const out = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+      out.push(performance.now() - t0);
+    }
+    return out;
+  },
+  // The delegation's own cost: a WebCrypto key (made untimed) exported as PKCS#8, imported and
+  // checked (size, e = 65537, consistency) in wasm, as Key.generateAsync does after generateKey.
+  rsaImport: async ({ bits, runs }) => {
+    const out = [];
+    for (let i = 0; i < runs; i++) {
+      const pair = await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+      const t0 = performance.now();
+      const der = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+      const k = inkan.Key.fromBytes(der);
+      k.publicKeyDer();
+      out.push(performance.now() - t0);
+      k.free();
+      der.fill(0);
+    }
+    return out;
+  },
   csr: ({ runs, batch = 1 }) => timeRuns(runs, batch, async () => {
     const k = await inkan.Key.generateAsync('p256');
     k.createCsr({ commonName: '山田 太郎', email: 'taro@example.jp', country: 'JP' }, { keyUsage: true });

@@ -8,15 +8,17 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROUTE="${INKAN_WASM_ROUTE:-auto}"
-MODE="${INKAN_BOOTSTRAP:-full}"
+MODE="${INKAN_BOOTSTRAP:-full}"   # minimal (./x run, build), full (./x test), bench (full + perf)
 mkdir -p "$CACHE" "$TOOLS/bin"
 
 apt_packages=(brotli python3-venv)
-if [ "$MODE" = full ]; then
+if [ "$MODE" = full ] || [ "$MODE" = bench ]; then
   # Browsers for the tests (TOOLCHAIN.md), interop tools (NSS pk12util, Java keytool).
   apt_packages+=(chromium chromium-driver firefox-esr webkit2gtk-driver xvfb libnss3-tools openssl
                  default-jre-headless sqlite3 fonts-noto-cjk wrk hyperfine)
 fi
+# The worker intake profile in BENCHMARKS.md (tests/worker/load.py --profile).
+[ "$MODE" = bench ] && apt_packages+=(linux-perf)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -81,7 +83,7 @@ if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.json" "$stamp"; then
 fi
 
 # --- Python venv for the interop, knowledge and worker test suites ---------------------------
-if [ "$MODE" = full ]; then
+if [ "$MODE" = full ] || [ "$MODE" = bench ]; then
   reqs="$ROOT/tests/requirements.txt"
   if [ ! -x "$VENV/bin/python" ]; then
     log "python: creating venv at $VENV"

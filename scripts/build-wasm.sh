@@ -5,6 +5,8 @@
 #
 #   INKAN_WASM_ROUTE=auto|rustup|debian   force a route (auto: rustup when its target exists)
 #   INKAN_WASM_OUT=DIR                    override [build] out_dir
+#   INKAN_WASM_NAMED_DIR=DIR              also write each module with its name section kept
+#                                         (wasm-opt -g) to DIR, for bench/wasm-profile.mjs
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 crate="$(toml_get build crate)"
@@ -63,6 +65,14 @@ for out_name in "${modules[@]}"; do
     command -v wasm-opt >/dev/null || die "wasm-opt missing: run scripts/bootstrap.sh"
     # shellcheck disable=SC2086
     wasm-opt $opt_args "$bg" -o "$bg.opt" && mv "$bg.opt" "$bg"
+  fi
+  if [ -n "${INKAN_WASM_NAMED_DIR:-}" ]; then
+    # The same module, optimised the same way, with function names: what the bytes are made of.
+    mkdir -p "$INKAN_WASM_NAMED_DIR"
+    wasm-bindgen --keep-debug --no-typescript --target "$target" --out-dir "$INKAN_WASM_NAMED_DIR" --out-name "$out_name" "$wasm"
+    named="$INKAN_WASM_NAMED_DIR/${out_name}_bg.wasm"
+    # shellcheck disable=SC2086
+    [ "$opt_enabled" = true ] && wasm-opt $opt_args -g "$named" -o "$named.opt" && mv "$named.opt" "$named"
   fi
   raw=$(stat -c %s "$bg"); gz=$(gzip -9 -c "$bg" | wc -c); br=$(brotli -c -q 11 "$bg" | wc -c)
   log "wasm: $bg raw $raw B, gzip -9 $gz B, brotli -11 $br B (route $route)"
