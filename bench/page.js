@@ -14,15 +14,6 @@ const forgeWorker = new Worker(new URL('./forge.worker.js', import.meta.url));
 window.bench = {
   inkan: (op, args) => rpc(inkanWorker, op, args),
   forge: (op, args) => rpc(forgeWorker, op, args),
-  async webcryptoRsa(bits, runs) {
-    const out = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
-      out.push(performance.now() - t0);
-    }
-    return out;
-  },
   async webcryptoP256(runs, batch = 1) {
     const out = [];
     for (let i = 0; i < runs; i++) {
