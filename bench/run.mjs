@@ -240,11 +240,14 @@ if (existsSync(loadScript)) {
 } else {
   notes.push('Worker intake not measured: tests/worker/load.py is not in this checkout.');
 }
-const speed = spawnSync('openssl', ['speed', '-seconds', quick ? '1' : '3', 'rsa2048'], { encoding: 'utf8' });
-// The same on both cores (openssl speed -multi 2): what "the same cores" can verify at most.
-const speedMulti = spawnSync('openssl', ['speed', '-multi', String(cpus().length), '-seconds', quick ? '1' : '3', 'rsa2048'], { encoding: 'utf8' });
-const verifyPerSecAllCores = Number(/rsa 2048 bits\s+[\d.]+s\s+[\d.]+s\s+[\d.]+\s+([\d.]+)/.exec(speedMulti.stdout)?.[1] ?? NaN);
-const verifyPerSec = Number(/rsa 2048 bits\s+[\d.]+s\s+[\d.]+s\s+[\d.]+\s+([\d.]+)/.exec(speed.stdout)?.[1] ?? NaN);
+/** `openssl speed rsa2048` verifications per second, on one core or (`-multi`) on all. */
+function opensslVerifyRate(extra = []) {
+  const speed = spawnSync('openssl', ['speed', ...extra, '-seconds', quick ? '1' : '3', 'rsa2048'], { encoding: 'utf8' });
+  return Number(/rsa 2048 bits\s+[\d.]+s\s+[\d.]+s\s+[\d.]+\s+([\d.]+)/.exec(speed.stdout)?.[1] ?? NaN);
+}
+const verifyPerSec = opensslVerifyRate();
+// The same on every core: what "the same cores" can verify at most.
+const verifyPerSecAllCores = opensslVerifyRate(['-multi', String(cpus().length)]);
 
 // ---- Lighthouse -------------------------------------------------------------------------
 let lighthouse = [];

@@ -27,7 +27,9 @@ rust_lint() {
   cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings &&
   cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings &&
   # Each shipped wasm module's feature set (wasm-pack.toml [modules]) on its own, as built.
-  for features in pki knowledge rsa-keygen; do
+  local module features
+  for module in $(toml_keys modules); do
+    features="$(toml_get modules "$module" | tr ' ' ',')"
     cargo clippy -p inkan --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings || return 1
   done
 }

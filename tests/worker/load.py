@@ -83,7 +83,8 @@ def perf_report(data: str, top: int) -> list[str]:
             rows.append((share, dso, sym.removeprefix("[k] ").removeprefix("[.] ")))
     groups: dict[str, float] = {}
     for share, dso, sym in rows:
-        groups[profile_group(dso, sym)] = groups.get(profile_group(dso, sym), 0.0) + share
+        group = profile_group(dso, sym)
+        groups[group] = groups.get(group, 0.0) + share
     lines = [f"profile: {share:5.1f} % {dso} {sym[:110]}" for share, dso, sym in rows[:top]]
     lines += [f"profile group: {share:5.1f} % {name}" for name, share in sorted(groups.items(), key=lambda kv: -kv[1])]
     return lines
