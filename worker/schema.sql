@@ -9,12 +9,29 @@ CREATE TABLE IF NOT EXISTS applications (
     body          TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS applications_next_event ON applications (next_event_at) WHERE next_event_at IS NOT NULL;
--- Wrong-password counters per client; the key is a hash of the address, not the address.
-CREATE TABLE IF NOT EXISTS client_attempts (
-    client       TEXT PRIMARY KEY,
+CREATE INDEX IF NOT EXISTS applications_status ON applications (status);
+-- Attempt counters, charged atomically before a proof is checked: `app:<id>` (download
+-- passwords), `confirm:<id>` (mailbox codes), `client:<HMAC of the address>` (any of them).
+-- The key never holds an address.
+CREATE TABLE IF NOT EXISTS attempts (
+    key          TEXT PRIMARY KEY,
     failures     INTEGER NOT NULL,
     locked_until INTEGER,
     updated_at   INTEGER NOT NULL
+);
+-- Fixed-window rate limits (`intake:<HMAC of the address>`).
+CREATE TABLE IF NOT EXISTS rate_windows (
+    key          TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count        INTEGER NOT NULL
+);
+-- Workers without a mail relay: messages wait here (natively mail goes to SMTP or .eml files).
+CREATE TABLE IF NOT EXISTS outbox (
+    key        TEXT PRIMARY KEY,
+    recipient  TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
 );
 -- Reminders: one row per application and kind, never two.
 CREATE TABLE IF NOT EXISTS reminders (

@@ -127,6 +127,15 @@ impl BuilderProfile for Profile {
                 exts.push((false, &ski).to_extension(subject, &exts)?);
                 if self.kind == CertificateProfile::Intermediate {
                     exts.push((false, &aki).to_extension(subject, &exts)?);
+                    // S/MIME BR 7.1.2.2(g): a subordinate CA issuing S/MIME certificates carries
+                    // emailProtection and must not carry serverAuth; clientAuth is what the
+                    // personal certificates are also sold for. A leaked issuing key then cannot
+                    // mint TLS server certificates that EKU-chaining clients accept.
+                    let eku = ExtendedKeyUsage(vec![
+                        crate::x509::oid::EKU_EMAIL_PROTECTION,
+                        crate::x509::oid::EKU_CLIENT_AUTH,
+                    ]);
+                    exts.push((false, &eku).to_extension(subject, &exts)?);
                 }
             }
             CertificateProfile::Personal { emails } => {

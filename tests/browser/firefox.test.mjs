@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { startWorker, tmp, approve, keyFromP12, assertNoSecrets } from './harness.mjs';
+import { startWorker, tmp, approve, keyFromP12, assertNoSecrets, mailedCode } from './harness.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 let worker, browser;
@@ -65,6 +65,11 @@ test('Firefox ESR: apply → approve → receive → legacy .p12 opened by OpenS
   await page.waitForSelector('#ap-letter:not([hidden]) #ap-letter-id', { timeout: 30_000 });
   const id = await page.$eval('#ap-letter-id', (e) => e.textContent.trim());
   const pw = await page.$eval('#ap-letter-pw', (e) => e.textContent.trim());
+  // The mailbox step, typed like a person would.
+  await page.waitForSelector('#ap-mailbox:not([hidden])');
+  await page.type('#ap-code', await mailedCode(worker, id));
+  await page.click('#ap-confirm');
+  await page.waitForSelector('#ap-letter-mailbox');
   await approve(worker.url, id);
 
   await page.goto(`${worker.url}#/receive?id=${id}`);

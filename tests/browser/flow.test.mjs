@@ -6,8 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startWorker, launchChromium, recordRequests, tmp, openssl, approve, assertNoSecrets, keyFromP12 } from './harness.mjs';
-import { applyUntilKey, saveBackup, submit, fetchCertificate, buildP12, PERSON } from './flows.mjs';
+import { startWorker, launchChromium, recordRequests, tmp, openssl, approve, assertNoSecrets, keyFromP12, mailedCode } from './harness.mjs';
+import { applyUntilKey, saveBackup, submit, confirmMailbox, fetchCertificate, buildP12, PERSON } from './flows.mjs';
 import { noisePng } from './images.mjs';
 
 let worker, context;
@@ -65,6 +65,7 @@ test('advisor → apply → approve → receive → .p12 opened by OpenSSL; no k
   const csrPem = await page.evaluate(() => JSON.parse(localStorage.getItem('inkan.draft.apply')).csr);
 
   // 3. The issuer approves (the local CA signs at once).
+  await confirmMailbox(page, await mailedCode(worker, id));
   await approve(worker.url, id);
 
   // 4. Receive: typed in lower case with spaces, the password still works.
@@ -114,6 +115,7 @@ test('IndexedDB lost: the backup file + PIN still give the .p12; a wrong PIN say
   await applyUntilKey(page, { pin, algorithm: 'p256' });
   const backup = await saveBackup(page, dir);
   const { id, downloadPassword } = await submit(page);
+  await confirmMailbox(page, await mailedCode(worker, id));
   await approve(worker.url, id);
 
   // The browser loses its data.
@@ -153,6 +155,7 @@ test('errors are shown in the user language with a code: wrong download password
   await applyUntilKey(page, { pin: 'abcdefgh', algorithm: 'p256' });
   await saveBackup(page, dir);
   const { id } = await submit(page);
+  await confirmMailbox(page, await mailedCode(worker, id));
   await page.click('a[data-route="receive"]');
   await page.fill('#rc-id', id);
   await page.fill('#rc-pw', 'AAAAA-BBBBB-CCCCC-DDDDD');

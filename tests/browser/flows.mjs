@@ -39,6 +39,16 @@ export async function submit(page, { scope = '' } = {}) {
   return { id, downloadPassword };
 }
 
+/** Types the mailed confirmation code into the page, as the applicant does; waits until confirmed. */
+export async function confirmMailbox(page, code, { scope = '' } = {}) {
+  const s = (sel) => `${scope} ${sel}`.trim();
+  await page.locator(s('#ap-mailbox')).waitFor({ state: 'visible', timeout: 30_000 });
+  await page.fill(s('#ap-code'), code);
+  await page.click(s('#ap-confirm'));
+  await page.locator(s('#ap-mailbox')).waitFor({ state: 'hidden', timeout: 30_000 });
+  await page.locator(s('#ap-letter-mailbox')).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
 /** Fetches the certificate with id + password; waits for the key step. */
 export async function fetchCertificate(page, { id, downloadPassword, scope = '' }) {
   const s = (sel) => `${scope} ${sel}`.trim();

@@ -2,7 +2,7 @@
 // Chromium through playwright-core, record every request, check that none carries a secret,
 // and sign CSRs with OpenSSL.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
@@ -127,7 +127,41 @@ export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port =
     });
     child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`inkan-worker exited ${c}:\n${log}`)); });
   });
-  return { url, stop: () => child.kill(), log: () => log };
+  return { url, stop: () => child.kill(), log: () => log, dataDir: data };
+}
+
+/** Decodes a MIME body part (base64, quoted-printable or plain) to text. */
+function decodeBody(headers, body) {
+  const cte = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase() ?? '7bit';
+  if (cte === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (cte === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/**
+ * The confirmation code the worker mailed for application `id`: the newest `.eml` file in the
+ * worker's outbox folder (no SMTP server configured), the body line that is only a code.
+ */
+export async function mailedCode(worker, id) {
+  const dir = join(worker.dataDir, 'outbox');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(`${id}.mailbox_code.`) && f.endsWith('.eml')) : [];
+    if (files.length) {
+      files.sort((a, b) => Number(a.split('.').at(-2)) - Number(b.split('.').at(-2)));
+      const raw = readFileSync(join(dir, files.at(-1)), 'utf8');
+      const split = raw.search(/\r?\n\r?\n/);
+      const text = decodeBody(raw.slice(0, split), raw.slice(split).trim());
+      const codes = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[A-Z0-9-]{6,10}$/.test(l));
+      if (codes.length !== 1) throw new Error(`expected one code line in the mail for ${id}:\n${text}`);
+      return codes[0];
+    }
+    if (Date.now() > deadline) throw new Error(`no confirmation mail for ${id} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The admin approves an application (the local issuer signs at once). */

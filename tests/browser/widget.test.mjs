@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, startWorker, launchChromium, recordRequests, tmp, approve, assertNoSecrets, keyFromP12, freePort, SITE_DIR } from './harness.mjs';
-import { applyUntilKey, saveBackup, submit, fetchCertificate, buildP12 } from './flows.mjs';
+import { serve, startWorker, launchChromium, recordRequests, tmp, approve, assertNoSecrets, keyFromP12, freePort, SITE_DIR, mailedCode } from './harness.mjs';
+import { applyUntilKey, saveBackup, submit, confirmMailbox, fetchCertificate, buildP12 } from './flows.mjs';
 
 let widgetServer, hostServer, worker, context, hostUrl;
 before(async () => {
@@ -63,6 +63,7 @@ test('widget on another origin: enroll → approve → receive → .p12, events,
   await applyUntilKey(page, { pin, scope: 'inkan-enroll' });
   await saveBackup(page, dir, { scope: 'inkan-enroll' });
   const { id, downloadPassword } = await submit(page, { scope: 'inkan-enroll' });
+  await confirmMailbox(page, await mailedCode(worker, id), { scope: 'inkan-enroll' });
   await approve(worker.url, id);
 
   await page.fill('inkan-receive #rc-id', id);

@@ -33,7 +33,9 @@ class Target:
         self.name, self.url, self.receiver, self.server, self.data_dir = name, url, receiver, server, data_dir
 
     def api(self, client: str | None = None) -> Api:
-        return Api(self.url, client)
+        # Natively the confirmation mail is an .eml file in the data directory; under wrangler
+        # it waits in the D1 outbox table, read through the test mode's admin route.
+        return Api(self.url, client, self.data_dir if self.name == "native" else None)
 
 
 def target_names() -> list[str]:
@@ -52,6 +54,8 @@ def base_env(receiver: Receiver) -> dict[str, str]:
         "INKAN_EST_SERVER_USERNAME": helpers.EST_USER,
         "INKAN_EST_SERVER_PASSWORD": helpers.EST_PASSWORD,
         "INKAN_CLIENT_IP_HEADER": "x-inkan-test-client",
+        "INKAN_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
+        "INKAN_INTAKE_PER_HOUR": "100000",
         "INKAN_ADMIN_TOKEN": helpers.ADMIN_TOKEN,
         "INKAN_TEST_MODE": "1",
     }

@@ -5,6 +5,8 @@ process wrapper for the native server."""
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import functools
 import hashlib
 import hmac
@@ -12,6 +14,7 @@ import json
 import math
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -43,7 +46,7 @@ def free_port() -> int:
 
 
 def openssl_csr(email: str | None = "taro@example.jp", key: str = "ec:P-256", digest: str = "sha256",
-                cn: str = "Yamada Taro", extra: list[str] | None = None) -> str:
+                cn: str = "Yamada Taro", extra: list[str] | None = None, subj: str | None = None) -> str:
     """A CSR made by the openssl CLI. `key`: `ec:<curve>`, `rsa:<bits>`, `ed25519`."""
     with tempfile.TemporaryDirectory() as tmp:
         keyfile = os.path.join(tmp, "key.pem")
@@ -53,7 +56,7 @@ def openssl_csr(email: str | None = "taro@example.jp", key: str = "ec:P-256", di
             newkey = ["-newkey", key]
         else:
             newkey = ["-newkey", key]
-        subj = f"/C=JP/CN={cn}" + (f"/emailAddress={email}" if email else "")
+        subj = subj or f"/C=JP/CN={cn}" + (f"/emailAddress={email}" if email else "")
         cmd = ["openssl", "req", "-new", "-nodes", *newkey, "-keyout", keyfile, "-subj", subj, "-outform", "PEM"]
         if email:
             cmd += ["-addext", f"subjectAltName=email:{email}"]
@@ -206,12 +209,44 @@ def tamper(pem: str) -> str:
 
 
 def application(csr: str, product: str = "sign123", email: str = "taro@example.jp", password: str = PASSWORD,
-                verifier: dict | None = None) -> dict:
+                verifier: dict | None = None, common_name: str = "Yamada Taro",
+                organisation: str | None = "山田法律事務所") -> dict:
     """An intake body: with the password itself (legacy; the server hashes it), or with the
-    client verifier the site sends (`verifier`, see `client_verifier`)."""
+    client verifier the site sends (`verifier`, see `client_verifier`). `common_name` is the
+    name on the certificate (the CSRs made here carry CN=Yamada Taro)."""
     secret = {"download_password_verifier": verifier} if verifier else {"download_password": password}
     return {"product": product, "csr": csr, **secret,
-            "applicant": {"name": "山田 太郎", "email": email, "organisation": "山田法律事務所"}}
+            "applicant": {"name": "山田 太郎", "common_name": common_name, "email": email,
+                          "organisation": organisation}}
+
+
+# ---------------------------------------------------------------------------------------
+# Mail: the mailbox confirmation code
+
+
+CODE_LINE = re.compile(r"^[A-Z0-9-]{6,10}$")
+
+
+def code_from_mail(raw: bytes) -> str:
+    """The confirmation code from an RFC 5322 message: the body line that is only a code."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["To"] and message["Subject"], "a complete message"
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    codes = [line.strip() for line in body.splitlines() if CODE_LINE.match(line.strip())]
+    assert len(codes) == 1, f"one code line expected in {body!r}"
+    return codes[0]
+
+
+def outbox_code(data_dir: str, app_id: str) -> str:
+    """The newest code mailed for an application, from the native outbox folder (.eml files)."""
+    outbox = Path(data_dir) / "outbox"
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        files = sorted(outbox.glob(f"{app_id}.mailbox_code.*.eml"), key=lambda f: int(f.name.split(".")[-2]))
+        if files:
+            return code_from_mail(files[-1].read_bytes())
+        time.sleep(0.05)
+    raise AssertionError(f"no confirmation mail for {app_id} in {outbox}")
 
 
 VERIFIER_ITERATIONS = 600_000
@@ -237,9 +272,12 @@ def client_verifier(password: str = PASSWORD, salt: bytes | None = None,
 
 
 class Api:
-    """The worker's HTTP API, one simulated client address per instance."""
+    """The worker's HTTP API, one simulated client address per instance. `data_dir`: where a
+    native server writes its outbox (else the confirmation code is read through the test mode's
+    `GET /api/admin/outbox`, which the Workers build serves from its outbox table)."""
 
-    def __init__(self, base: str, client: str | None = None):
+    def __init__(self, base: str, client: str | None = None, data_dir: str | None = None):
+        self.data_dir = data_dir
         self.base = base.rstrip("/")
         self.session = requests.Session()
         self.client = client or f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
@@ -263,6 +301,34 @@ class Api:
 
     def submit(self, csr: str, **kw) -> requests.Response:
         return self.post("/api/applications", json=application(csr, **kw))
+
+    def mailed_code(self, app_id: str, email_address: str = "taro@example.jp") -> str:
+        """The confirmation code the worker mailed for `app_id`."""
+        if self.data_dir:
+            return outbox_code(self.data_dir, app_id)
+        r = self.admin(f"/api/admin/outbox?to={requests.utils.quote(email_address)}", method="GET")
+        assert r.status_code == 200, r.text
+        for mail in r.json()["mail"]:
+            if mail["key"].startswith(f"{app_id}:mailbox_code:"):
+                codes = [l.strip() for l in mail["text"].splitlines() if CODE_LINE.match(l.strip())]
+                assert len(codes) == 1, mail["text"]
+                return codes[0]
+        raise AssertionError(f"no confirmation mail for {app_id}")
+
+    def confirm(self, app_id: str, email_address: str = "taro@example.jp") -> requests.Response:
+        """Confirms the mailbox with the mailed code, as the applicant does."""
+        code = self.mailed_code(app_id, email_address)
+        r = self.post(f"/api/applications/{app_id}/confirm", json={"code": code})
+        assert r.status_code == 200, r.text
+        return r
+
+    def submit_confirmed(self, csr: str, **kw) -> str:
+        """Submits and confirms the mailbox; returns the id."""
+        r = self.submit(csr, **kw)
+        assert r.status_code == 201, r.text
+        app_id = r.json()["id"]
+        self.confirm(app_id, kw.get("email", "taro@example.jp"))
+        return app_id
 
     def now(self) -> int:
         return self.get("/api/health").json()["now"]
@@ -288,9 +354,7 @@ class Api:
 
     def issued_application(self, product: str = "sign123", email: str = "taro@example.jp",
                            verifier: dict | None = None) -> str:
-        r = self.submit(openssl_csr(email=email), product=product, email=email, verifier=verifier)
-        assert r.status_code == 201, r.text
-        app_id = r.json()["id"]
+        app_id = self.submit_confirmed(openssl_csr(email=email), product=product, email=email, verifier=verifier)
         r = self.admin(f"/api/admin/applications/{app_id}/approve")
         assert r.status_code == 200, r.text
         assert r.json()["status"] == "issued", r.text
@@ -384,21 +448,30 @@ _LOAD_CLIENT: Path | None = None
 class NativeServer:
     """`inkan-worker` on a free 127.0.0.1 port with its own data directory."""
 
-    def __init__(self, data_dir: str, env: dict[str, str] | None = None, port: int | None = None):
+    def __init__(self, data_dir: str, env: dict[str, str | None] | None = None, port: int | None = None):
         self.data_dir = data_dir
         self.port = port or free_port()
-        self.env = {
+        merged = {
             **os.environ,
             "INKAN_LISTEN": f"127.0.0.1:{self.port}",
             "INKAN_DATA_DIR": data_dir,
             "INKAN_ADMIN_TOKEN": ADMIN_TOKEN,
             "INKAN_TEST_MODE": "1",
+            # The suite simulates many clients from 127.0.0.1: the loopback is the trusted
+            # proxy, and each Api names its client in this header.
             "INKAN_CLIENT_IP_HEADER": "x-inkan-test-client",
+            "INKAN_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
+            "INKAN_INTAKE_PER_HOUR": "100000",
             "INKAN_TICK_INTERVAL_SECONDS": "3600",
             **(env or {}),
         }
+        # A value of None removes a variable (to run with the worker's own default).
+        self.env = {k: v for k, v in merged.items() if v is not None}
         self.process: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{self.port}"
+
+    def api(self, client: str | None = None) -> "Api":
+        return Api(self.url, client, self.data_dir)
         self.log = Path(data_dir).parent / f"server-{self.port}.log"
 
     def start(self) -> "NativeServer":

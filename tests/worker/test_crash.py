@@ -64,11 +64,11 @@ def test_acknowledged_applications_survive_kill_9(target, tmp_path, path):
 
     server = helpers.NativeServer(str(tmp_path / "data"), port=server.port).start()
     try:
-        api = helpers.Api(server.url)
+        api = server.api()
         for i, app_id in sorted(acknowledged.items()):
             r = api.get(f"/api/applications/{app_id}")
             assert r.status_code == 200, f"application {i} ({app_id}) acknowledged but lost"
-            view = r.json()
+            view = api.admin(f"/api/admin/applications/{app_id}", method="GET").json()
             assert view["status"] == "submitted"
             assert view["applicant"]["email"] == f"user{i}@example.jp"
             assert view["product"] == "sign123"

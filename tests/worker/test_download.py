@@ -13,14 +13,14 @@ def split_pem(chain: str) -> list[str]:
     return [p.strip() + "\n-----END CERTIFICATE-----\n" for p in parts if "BEGIN CERTIFICATE" in p]
 
 
-def openssl_verify(chain: str) -> str:
+def openssl_verify(chain: str, root_pem: str) -> str:
     certs = split_pem(chain)
-    assert len(certs) == 3, "leaf, issuing CA, root"
+    assert len(certs) == 2, "leaf and issuing CA; the root is not part of the chain"
     with tempfile.TemporaryDirectory() as tmp:
         leaf, inter, root = (Path(tmp) / n for n in ("leaf.pem", "inter.pem", "root.pem"))
         leaf.write_text(certs[0])
         inter.write_text(certs[1])
-        root.write_text(certs[2])
+        root.write_text(root_pem)
         out = subprocess.run(["openssl", "verify", "-CAfile", root, "-untrusted", inter, "-purpose", "smimesign", leaf],
                              capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
@@ -37,9 +37,17 @@ def test_approve_issues_and_the_right_password_downloads_a_chain_that_verifies(a
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"] == "application/pem-certificate-chain"
     assert r.headers["Cache-Control"] == "no-store"
-    text = openssl_verify(r.text)
+    root = api.get("/api/issuer/root")
+    assert root.status_code == 200 and "BEGIN CERTIFICATE" in root.text
+    text = openssl_verify(r.text, root.text)
     assert "email:taro@example.jp" in text
     assert "E-mail Protection" in text and "TLS Web Client Authentication" in text
+    assert "Subject: O=山田法律事務所, CN=Yamada Taro" in text or "Subject: O = " in text, text
+    # The issuing CA is limited to the same two purposes (no serverAuth).
+    inter = subprocess.run(["openssl", "x509", "-noout", "-ext", "extendedKeyUsage"], input=split_pem(r.text)[1],
+                           capture_output=True, text=True).stdout
+    assert "E-mail Protection" in inter and "TLS Web Client Authentication" in inter
+    assert "TLS Web Server Authentication" not in inter
     assert api.get(f"/api/applications/{app_id}").json()["status"] == "downloaded"
     # A download lost in transit can be repeated within the window.
     assert api.download(app_id).status_code == 200
@@ -56,7 +64,7 @@ def test_approval_needs_the_admin_token(api):
 
 
 def test_not_yet_issued_and_rejected_applications_cannot_be_downloaded(api):
-    app_id = api.submit(helpers.openssl_csr()).json()["id"]
+    app_id = api.submit_confirmed(helpers.openssl_csr())
     r = api.download(app_id)
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_issued_yet"
     assert api.admin(f"/api/admin/applications/{app_id}/reject").json()["status"] == "rejected"

@@ -81,7 +81,7 @@ def test_hsts_and_frame_ancestors_are_configurable(target, tmp_path):
     server = helpers.NativeServer(str(tmp_path / "data"), {
         "INKAN_SITE_DIR": str(site), "INKAN_HSTS": "1", "INKAN_FRAME_ANCESTORS": "https://portal.example.jp"}).start()
     try:
-        r = helpers.Api(server.url).get("/")
+        r = server.api().get("/")
         assert r.headers["Strict-Transport-Security"].startswith("max-age=")
         assert "frame-ancestors https://portal.example.jp" in r.headers["Content-Security-Policy"]
     finally:

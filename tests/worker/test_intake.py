@@ -26,7 +26,10 @@ def test_a_good_application_is_accepted_with_a_long_random_id(api):
     assert status.status_code == 200
     view = status.json()
     assert view["status"] == "submitted" and view["product"] == "sign123"
+    assert view["mailbox"]["confirmed"] is False and view["mailbox"]["code_expires_at"] > view["created_at"]
     assert "password" not in status.text.lower() and "BEGIN" not in status.text
+    # The id is all a status view needs; it shows nothing personal.
+    assert "taro@example.jp" not in status.text and "山田" not in status.text
 
 
 def test_the_same_csr_twice_is_the_same_application(api):
@@ -35,6 +38,15 @@ def test_the_same_csr_twice_is_the_same_application(api):
     second = api.submit(csr)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
+
+
+def test_the_same_csr_with_another_password_is_409_without_the_id(api):
+    csr = openssl_csr()
+    first = api.submit(csr)
+    assert first.status_code == 201
+    other = api.submit(csr, password="OTHER-OTHER-OTHER-OTHER")
+    refused(other, 409, "duplicate_csr")
+    assert first.json()["id"] not in other.text
 
 
 def test_rsa_2048_and_p384_are_accepted(api):
@@ -57,11 +69,13 @@ def test_rsa_2048_and_p384_are_accepted(api):
         (lambda: application("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"), 422,
          "not_a_csr"),
         (lambda: application(openssl_csr(), password="short"), 400, "weak_download_password"),
+        (lambda: application(openssl_csr(cn="Mizuho Bank")), 422, "csr_subject_mismatch"),
+        (lambda: application(openssl_csr(), common_name="Yamada\u202eorat"), 400, "invalid_applicant"),
         (lambda: {"product": "sign123"}, 400, "invalid_request"),
         (lambda: application("x" * (20 * 1024)), 413, "too_large"),
     ],
     ids=["rsa1024", "sha1-ec", "sha1-rsa", "p521", "ed25519", "wrong-email", "no-email", "unknown-product", "tampered",
-         "garbage-csr", "short-password", "missing-fields", "csr-over-16k"],
+         "garbage-csr", "short-password", "foreign-cn", "bidi-override", "missing-fields", "csr-over-16k"],
 )
 def test_intake_refusals(api, make, status, code):
     refused(api.post("/api/applications", json=make()), status, code)

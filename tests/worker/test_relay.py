@@ -52,8 +52,8 @@ def test_an_issuer_outage_queues_the_application_until_the_issuer_is_back(target
     }).start()
     issuer = None
     try:
-        api = helpers.Api(relay.url)
-        app_id = api.submit(helpers.openssl_csr()).json()["id"]
+        api = relay.api()
+        app_id = api.submit_confirmed(helpers.openssl_csr())
         r = api.admin(f"/api/admin/applications/{app_id}/approve")
         assert r.status_code == 200, r.text
         view = r.json()
@@ -76,12 +76,12 @@ def test_an_issuer_outage_queues_the_application_until_the_issuer_is_back(target
         assert view["status"] == "issued", view
         r = api.download(app_id)
         assert r.status_code == 200
-        openssl_verify(r.text)
-        # The chain ends in the EST server's root.
+        # The chain leads to the EST server's root, which is not part of it.
+        openssl_verify(r.text, requests.get(issuer.url + "/api/issuer/root", timeout=10).text)
         cacerts = base64.b64decode(requests.get(issuer.url + "/.well-known/est/cacerts", timeout=10).content)
-        root_der = base64.b64decode("".join(r.text.split("-----BEGIN CERTIFICATE-----")[-1]
-                                            .split("-----END CERTIFICATE-----")[0].split()))
-        assert root_der in cacerts
+        intermediate_der = base64.b64decode("".join(r.text.split("-----BEGIN CERTIFICATE-----")[-1]
+                                                    .split("-----END CERTIFICATE-----")[0].split()))
+        assert intermediate_der in cacerts
         assert "BEGIN CERTIFICATE REQUEST" not in relay.logs() and helpers.PASSWORD not in relay.logs()
     finally:
         relay.stop()
@@ -97,21 +97,29 @@ def test_the_webhook_issuer_hands_over_and_accepts_the_chain_back(target, tmp_pa
         "INKAN_WEBHOOK_SECRET": "webhook-secret-for-tests",
     }).start()
     try:
-        api = helpers.Api(relay.url)
+        api = relay.api()
         csr = helpers.openssl_csr()
-        app_id = api.submit(csr).json()["id"]
+        app_id = api.submit_confirmed(csr)
         view = api.admin(f"/api/admin/applications/{app_id}/approve").json()
         assert view["status"] == "approved" and view["relay"]["state"] == "awaiting_issuer"
         handed = back_office.deliveries[-1]["body"]
         assert handed["application_id"] == app_id and "BEGIN CERTIFICATE REQUEST" in handed["csr"]
+        # What to sign is the reviewed subject, and the callback has its own credential.
+        assert handed["to_be_signed"]["subject"] == "CN=Yamada Taro, O=山田法律事務所"
+        assert handed["callback_path"] == f"/api/issuer/applications/{app_id}/certificate"
+        token = handed["callback_token"]
+        assert len(token) >= 40 and token != helpers.ADMIN_TOKEN
+        callback = lambda body, bearer=token: api.post(  # noqa: E731
+            handed["callback_path"], data=body, headers={"Authorization": f"Bearer {bearer}",
+                                                         "Content-Type": "application/pem-certificate-chain"})
         # A chain for another key is refused.
         other = helpers.NativeServer(str(tmp_path / "ca"), {}).start()
         try:
-            other_api = helpers.Api(other.url)
+            other_api = other.api()
             wrong = other_api.download(other_api.issued_application()).text
         finally:
             other.stop()
-        r = api.admin(f"/api/admin/applications/{app_id}/certificate", data=wrong)
+        r = callback(wrong)
         assert r.status_code == 422 and r.json()["error"]["code"] == "certificate_key_mismatch"
         # The issuer's own chain for this CSR (made here with openssl as a stand-in CA).
         with tempfile.TemporaryDirectory() as tmp:
@@ -123,12 +131,21 @@ def test_the_webhook_issuer_hands_over_and_accepts_the_chain_back(target, tmp_pa
             subprocess.run(["openssl", "x509", "-req", "-in", t / "req.pem", "-CA", t / "ca.pem", "-CAkey", t / "ca.key",
                             "-out", t / "leaf.pem", "-days", "30"], check=True, capture_output=True)
             chain = (t / "leaf.pem").read_text() + (t / "ca.pem").read_text()
-        r = api.admin(f"/api/admin/applications/{app_id}/certificate", data=chain,
-                      headers={"Content-Type": "application/pem-certificate-chain"})
+        # The token opens this callback only: not another application's, not the admin API;
+        # and the admin token is not the issuer's credential.
+        other_id = api.submit_confirmed(helpers.openssl_csr(email="hanako@example.jp"), email="hanako@example.jp")
+        r = api.post(f"/api/issuer/applications/{other_id}/certificate", data=chain,
+                     headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401, r.text
+        assert api.get("/api/admin/reminders", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert callback(chain, helpers.ADMIN_TOKEN).status_code == 401
+        r = callback(chain)
         assert r.status_code == 200, r.text
         assert r.json()["status"] == "issued"
         got = api.download(app_id)
         assert got.status_code == 200 and got.text.count("BEGIN CERTIFICATE") == 2
+        # The token dies with the window: after issuance it opens nothing.
+        assert callback(chain).status_code in (401, 409)
     finally:
         relay.stop()
         back_office.close()

@@ -86,14 +86,14 @@ def test_reminders_are_not_duplicated_after_a_restart(target, tmp_path):
     env = {"INKAN_REMINDER_URL": receiver.url, "INKAN_REMINDER_SECRET": helpers.REMINDER_SECRET}
     server = helpers.NativeServer(str(tmp_path / "data"), env).start()
     try:
-        api = helpers.Api(server.url)
+        api = server.api()
         app_id = api.issued_application(product="jcan-mcci")
         api.advance(15 * 86400 + 1)
         api.tick()
         assert wait_for(lambda: len(receiver.keys()) == 1)
         server.kill()
         server = helpers.NativeServer(str(tmp_path / "data"), env, port=server.port).start()
-        api = helpers.Api(server.url)
+        api = server.api()
         api.tick()
         api.tick()
         assert receiver.keys() == [f"{app_id}:download_reminder_15d"]
@@ -108,7 +108,7 @@ def test_a_failing_receiver_is_retried_with_backoff(target, tmp_path):
     env = {"INKAN_REMINDER_URL": receiver.url, "INKAN_REMINDER_SECRET": helpers.REMINDER_SECRET}
     server = helpers.NativeServer(str(tmp_path / "data"), env).start()
     try:
-        api = helpers.Api(server.url)
+        api = server.api()
         app_id = api.issued_application(product="jcan-mcci")
         api.advance(15 * 86400 + 1)
         api.tick()

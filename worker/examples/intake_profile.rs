@@ -66,7 +66,7 @@ fn main() {
                 let csr = build_csr(&keys[i % keys.len()], &subject, &CsrOptions::default()).expect("csr").pem;
                 serde_json::to_vec(&serde_json::json!({
                     "product": "sign123", "csr": csr,
-                    "applicant": {"name": "山田 太郎", "email": email, "organisation": "山田法律事務所"},
+                    "applicant": {"name": "山田 太郎", "common_name": "Yamada Taro", "email": email, "organisation": "山田法律事務所"},
                     "download_password_verifier": {"salt": "AAECAwQFBgcICQoLDA0ODw==", "iterations": 600_000,
                         "hash": "SHA-256", "derived": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="},
                 }))
@@ -131,7 +131,12 @@ fn main() {
             .enumerate()
             .map(|(i, c)| {
                 let hash = ClientVerifier::check(&verifier).expect("ok").to_stored();
-                c.into_application(format!("profile-{i:06}-{:?}", algorithm), hash, 0)
+                c.into_application(inkan_worker::intake::Admission {
+                    id: format!("profile-{i:06}-{:?}", algorithm),
+                    password_hash: hash,
+                    now: 0,
+                    undecided_until: 90 * 86_400,
+                })
             })
             .collect();
         per_request("application -> JSON (stored body)", n, |i| {

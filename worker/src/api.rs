@@ -9,10 +9,14 @@
 //! | `POST /api/applications` | applicant (intake) |
 //! | `GET /api/applications/{id}` | applicant (status) |
 //! | `POST /api/applications/{id}/certificate` | applicant (download, password or client verifier in the body) |
+//! | `POST /api/applications/{id}/confirm`, `.../confirm/resend` | applicant (mailbox code from the mail) |
+//! | `GET /api/issuer/root` | anyone (the local CA's root, for those who install it by hand) |
+//! | `POST /api/issuer/applications/{id}/certificate` | webhook issuer's callback (per-application token) |
+//! | `GET /api/admin/applications[?status=&limit=&offset=]`, `GET /api/admin/applications/{id}` | admin |
 //! | `POST /api/admin/applications/{id}/{approve,reject,cancel}` | admin (bearer token) |
-//! | `POST /api/admin/applications/{id}/certificate` | webhook issuer's callback (bearer token) |
+//! | `POST /api/admin/applications/{id}/certificate` | admin (uploads a chain by hand) |
 //! | `GET /api/admin/reminders` | admin |
-//! | `POST /api/admin/tick`, `POST /api/admin/clock` | admin, test mode only |
+//! | `POST /api/admin/tick`, `POST /api/admin/clock`, `GET /api/admin/outbox` | admin, test mode only |
 //! | `GET /.well-known/est/cacerts`, `POST /.well-known/est/simpleenroll` | EST clients (local issuer) |
 
 use serde::Deserialize;
@@ -25,6 +29,8 @@ use crate::config::Settings;
 use crate::http::{ApiRequest, ApiResponse, HttpClient, Outbound};
 use crate::intake::DownloadSecret;
 use crate::issuer::{AnyIssuer, IssueOutcome, IssueRequest, Issuer as _};
+use crate::lockout::Charge;
+use crate::mailbox::{ConfirmError, Mailer};
 use crate::password::Pbkdf2;
 use crate::reminders::{Reminder, ReminderState};
 use crate::store::{Inserted, Store, StoreError};
@@ -38,6 +44,10 @@ const CLOCK_OFFSET_KEY: &str = "test_clock_offset";
 const TICK_BATCH: u32 = 200;
 /// How often a write that lost a race is retried.
 const CONFLICT_RETRIES: usize = 5;
+/// The intake rate window.
+const HOUR: i64 = 3_600;
+/// Most applications one admin list page shows.
+const MAX_PAGE: u32 = 200;
 
 /// Refusals of the API itself (intake, password and store errors have their own enums).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,8 +74,22 @@ pub enum ApiError {
     CertificateKeyMismatch,
     /// A returned certificate chain does not parse.
     BadCertificate,
-    /// The origin is not allowed to call the API.
+    /// The origin is not allowed to call the API (CORS preflight, or a state-changing request
+    /// whose `Origin` is neither this site nor a configured one).
     CorsOriginNotAllowed,
+    /// A state-changing applicant route was called without `Content-Type: application/json`
+    /// (what a cross-origin "simple" form or `text/plain` post would send).
+    UnsupportedMediaType,
+    /// The same CSR was sent with a different download password: the key belongs to an
+    /// application whose id is not given out.
+    DuplicateCsr,
+    /// Too many applications from this address.
+    RateLimited {
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The request (headers or body) arrived too slowly.
+    RequestTimeout,
     /// The body is not the expected JSON.
     BadRequest {
         /// What is wrong (for developers).
@@ -96,6 +120,10 @@ impl Localized for ApiError {
             ApiError::CertificateKeyMismatch => "certificate_key_mismatch",
             ApiError::BadCertificate => "bad_certificate",
             ApiError::CorsOriginNotAllowed => "cors_origin_not_allowed",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::DuplicateCsr => "duplicate_csr",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::RequestTimeout => "request_timeout",
             ApiError::BadRequest { .. } => "invalid_request",
             ApiError::Internal => "internal_error",
         }
@@ -145,6 +173,22 @@ impl Localized for ApiError {
             ApiError::CorsOriginNotAllowed => {
                 Message::new("このサイトからの呼び出しは許可されていません。", "Calls from this site are not allowed.")
             }
+            ApiError::UnsupportedMediaType => Message::new(
+                "送信データは JSON(Content-Type: application/json)で送ってください。",
+                "Send the request as JSON (Content-Type: application/json).",
+            ),
+            ApiError::DuplicateCsr => Message::new(
+                "この CSR(鍵)はすでに別のダウンロードパスワードで申請されています。自分の申請なら、申請時の配布状のパスワードで状況を確かめてください。そうでなければ、新しい鍵を作って申請してください。",
+                "This CSR (key) was already submitted with another download password. If it is your application, check its status with the password on your letter; otherwise create a new key and apply again.",
+            ),
+            ApiError::RateLimited { retry_after } => Message::new(
+                format!("このネットワークからの申込みが多すぎます。{retry_after} 秒後にもう一度お試しください。"),
+                format!("Too many applications from this network. Try again in {retry_after} seconds."),
+            ),
+            ApiError::RequestTimeout => Message::new(
+                "送信に時間がかかりすぎたため、接続を閉じました。接続を確かめて、もう一度お試しください。",
+                "The request took too long to arrive and the connection was closed. Check the connection and try again.",
+            ),
             ApiError::BadRequest { detail } => Message::new(
                 format!("リクエストの形式が正しくありません({detail})。"),
                 format!("The request is malformed ({detail})."),
@@ -168,6 +212,10 @@ impl ApiError {
             ApiError::NotIssuedYet { .. } | ApiError::Rejected => 409,
             ApiError::CertificateKeyMismatch | ApiError::BadCertificate => 422,
             ApiError::CorsOriginNotAllowed => 403,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::DuplicateCsr => 409,
+            ApiError::RateLimited { .. } => 429,
+            ApiError::RequestTimeout => 408,
             ApiError::BadRequest { .. } => 400,
             ApiError::Internal => 500,
         }
@@ -177,8 +225,18 @@ impl ApiError {
 /// A refusal on its way out.
 type Refusal = ApiResponse;
 
-fn refuse(error: &ApiError) -> Refusal {
-    ApiResponse::from_error(error.status(), error)
+/// The refusal for an [`ApiError`] (with Retry-After where it has one).
+pub fn refuse(error: &ApiError) -> Refusal {
+    let response = ApiResponse::from_error(error.status(), error);
+    match error {
+        ApiError::RateLimited { retry_after } => response.with_header("retry-after", retry_after.to_string()),
+        _ => response,
+    }
+}
+
+fn locked(error: &crate::lockout::LockoutError) -> Refusal {
+    let crate::lockout::LockoutError::LockedOut { retry_after } = error;
+    ApiResponse::from_error(429, error).with_header("retry-after", retry_after.to_string())
 }
 
 fn store_failure(error: &StoreError) -> Refusal {
@@ -191,8 +249,8 @@ fn ok_json(status: u16, value: serde_json::Value) -> ApiResponse {
     ApiResponse::json(status, &value)
 }
 
-/// The edge worker's logic over its four ports.
-pub struct Service<S, C, P> {
+/// The edge worker's logic over its five ports.
+pub struct Service<S, C, P, M> {
     /// Settings.
     pub settings: Settings,
     /// Storage.
@@ -203,6 +261,10 @@ pub struct Service<S, C, P> {
     pub kdf: P,
     /// HTTP client for reminder webhooks.
     pub http: C,
+    /// The worker's own mail (mailbox confirmation codes).
+    pub mailer: M,
+    /// The key of the HMAC that turns client addresses into counter keys.
+    pub address_key: zeroize::Zeroizing<Vec<u8>>,
 }
 
 #[derive(Deserialize)]
@@ -215,10 +277,23 @@ struct DownloadBody {
     download_password_verifier: Option<String>,
 }
 
+/// What a resubmitted CSR brings to prove it is its applicant's.
+enum Resubmission<'a> {
+    /// The stored form of the new verifier (equal to the stored one for the same verifier).
+    Verifier(&'a str),
+    /// The download password.
+    Password(&'a str),
+}
+
 /// What a download brings: the password, or the value the client derived from it.
 enum DownloadProof {
     Password(zeroize::Zeroizing<String>),
     Derived(zeroize::Zeroizing<Vec<u8>>),
+}
+
+#[derive(Deserialize)]
+struct ConfirmBody {
+    code: String,
 }
 
 #[derive(Deserialize)]
@@ -227,7 +302,7 @@ struct ClockBody {
     advance: Option<i64>,
 }
 
-impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
+impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     /// The configured issuer's kind.
     pub fn issuer_kind(&self) -> &'static str {
         self.issuer.kind()
@@ -255,6 +330,8 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         let is_api = request.path.starts_with("/api/");
         let mut response = if request.method == "OPTIONS" && is_api {
             self.preflight(request)
+        } else if let Err(refusal) = self.hygiene(request) {
+            refusal
         } else {
             self.route(request, now, system_now, rng).await.unwrap_or_else(|refusal| refusal)
         };
@@ -276,6 +353,37 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
                 headers.push(("access-control-allow-origin".into(), origin.to_owned()));
             }
         }
+    }
+
+    /// The applicant's state-changing routes take only JSON (`text/plain`, form and multipart
+    /// bodies are what a cross-origin page can post without a preflight) and, when the browser
+    /// names an `Origin`, only this site's or a configured one. API clients that send no
+    /// `Origin` (curl, the issuer's scripts) are unaffected; the admin routes need a bearer
+    /// token, which no browser sends on its own.
+    fn hygiene(&self, request: &ApiRequest) -> Result<(), Refusal> {
+        let applicant_write = request.method == "POST"
+            && (request.path == "/api/applications" || request.path.starts_with("/api/applications/"));
+        if !applicant_write {
+            return Ok(());
+        }
+        if let Some(origin) = request.header("origin")
+            && !self.same_origin(request, origin)
+            && !self.settings.cors_origins.iter().any(|allowed| allowed == origin)
+        {
+            return Err(refuse(&ApiError::CorsOriginNotAllowed));
+        }
+        let json = request.header("content-type").is_some_and(|value| {
+            value.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        });
+        if json { Ok(()) } else { Err(refuse(&ApiError::UnsupportedMediaType)) }
+    }
+
+    /// Whether `origin` is the site the request was sent to (`Host`), whatever the scheme in
+    /// front of a TLS-terminating proxy.
+    fn same_origin(&self, request: &ApiRequest, origin: &str) -> bool {
+        let host = request.header("host").unwrap_or("");
+        let origin_host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+        !host.is_empty() && origin_host.is_some_and(|h| h.eq_ignore_ascii_case(host))
     }
 
     fn allowed_origin<'r>(&self, request: &'r ApiRequest) -> Option<&'r str> {
@@ -314,7 +422,10 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         match (request.method.as_str(), segments.as_slice()) {
             ("GET" | "HEAD", ["api", "health"]) => Ok(ok_json(
                 200,
-                serde_json::json!({"status": "ok", "issuer": self.issuer.kind(), "test_mode": self.settings.test_mode, "now": now}),
+                serde_json::json!({"status": "ok", "issuer": self.issuer.kind(), "test_mode": self.settings.test_mode,
+                                   "now": now, "mail": self.mailer.kind(),
+                                   "download_password_kdf": {"algorithm": "PBKDF2", "hash": "SHA-256",
+                                                             "iterations": crate::password::ITERATIONS}}),
             )),
             ("POST", ["api", "applications"]) => self.submit(request, now, rng).await,
             ("GET", ["api", "applications", id]) => {
@@ -322,13 +433,40 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
                 Ok(ok_json(200, app.public_view()))
             }
             ("POST", ["api", "applications", id, "certificate"]) => self.download(request, id, now).await,
+            ("POST", ["api", "applications", id, "confirm"]) => self.confirm(request, id, now).await,
+            ("POST", ["api", "applications", id, "confirm", "resend"]) => self.resend(request, id, now, rng).await,
+            ("GET", ["api", "issuer", "root"]) => self.root_certificate(),
+            ("POST", ["api", "issuer", "applications", id, "certificate"]) => {
+                let app = self.load(id).await?;
+                self.authorize_callback(request, &app)?;
+                self.accept_certificate(request, app, now).await
+            }
+            ("GET", ["api", "admin", "applications"]) => {
+                self.authorize(request)?;
+                self.list(request).await
+            }
+            ("GET", ["api", "admin", "applications", id]) => {
+                self.authorize(request)?;
+                let app = self.load(id).await?;
+                Ok(ok_json(200, self.admin_view(&app, now)))
+            }
             ("POST", ["api", "admin", "applications", id, action]) => {
                 self.authorize(request)?;
                 match *action {
                     "approve" | "reject" | "cancel" => self.decide(id, action, now, rng).await,
-                    "certificate" => self.accept_certificate(request, id, now).await,
+                    "certificate" => {
+                        let app = self.load(id).await?;
+                        self.accept_certificate(request, app, now).await
+                    }
                     _ => Err(refuse(&ApiError::NotFound)),
                 }
+            }
+            ("GET", ["api", "admin", "outbox"]) => {
+                self.authorize(request)?;
+                self.test_mode_only()?;
+                let to = query_value(request, "to").unwrap_or_default();
+                let mail = self.mailer.queued(&to).await.map_err(|e| ApiResponse::from_error(503, &e))?;
+                Ok(ok_json(200, serde_json::json!({"mail": mail})))
             }
             ("GET", ["api", "admin", "reminders"]) => {
                 self.authorize(request)?;
@@ -371,12 +509,107 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         self.store.application(id).await.map_err(|e| store_failure(&e))?.ok_or_else(|| refuse(&ApiError::NotFound))
     }
 
+    /// The counter key of the request's client (see [`crate::client`]).
+    fn client_key(&self, request: &ApiRequest) -> String {
+        format!("client:{}", crate::client::counter_key(&self.address_key, request.client))
+    }
+
+    /// Charges one attempt against the client and against `key` (an application's counter),
+    /// before any proof is checked; refuses while either is locked (and gives the client's
+    /// charge back when only the application was locked, so waiting on a lock is no guess).
+    async fn charge(&self, client: &str, key: &str, now: UnixTime) -> Result<(), Refusal> {
+        let settings = &self.settings;
+        // Per-address counts decay: a day without attempts starts the address afresh.
+        let decay = Some(settings.lockout_max_seconds.max(crate::DAY));
+        let charged = self.store.charge_attempt(client, now, &settings.client_lockout(), decay).await;
+        if let Some(e) = charged.map_err(|e| store_failure(&e))?.refusal(now) {
+            return Err(locked(&e));
+        }
+        let charged = self.store.charge_attempt(key, now, &settings.application_lockout(), None).await;
+        match charged.map_err(|e| store_failure(&e))? {
+            Charge::Allowed { .. } => Ok(()),
+            lock @ Charge::Locked { .. } => {
+                self.store.refund_attempt(client).await.map_err(|e| store_failure(&e))?;
+                Err(locked(&lock.refusal(now).unwrap_or(crate::lockout::LockoutError::LockedOut { retry_after: 1 })))
+            }
+        }
+    }
+
+    /// Gives both charges back (the request turned out not to be a guess).
+    async fn refund(&self, client: &str, key: &str) -> Result<(), Refusal> {
+        self.store.refund_attempt(client).await.map_err(|e| store_failure(&e))?;
+        self.store.refund_attempt(key).await.map_err(|e| store_failure(&e))
+    }
+
+    /// A right answer clears both counters.
+    async fn cleared(&self, client: &str, key: &str) -> Result<(), Refusal> {
+        self.store.clear_attempts(client).await.map_err(|e| store_failure(&e))?;
+        self.store.clear_attempts(key).await.map_err(|e| store_failure(&e))
+    }
+
+    /// Whether a resubmission of an existing application's CSR comes from the applicant who made
+    /// it: the same verifier (its stored form), or a password that opens the stored hash. This is
+    /// a password check (whoever holds a CSR, which is public, could otherwise guess through
+    /// intake), so it is charged against the same counters as a download.
+    async fn same_applicant(
+        &self,
+        existing: &Application,
+        proof: Resubmission<'_>,
+        client: &str,
+        now: UnixTime,
+    ) -> Result<bool, Refusal> {
+        let Some(stored) = existing.password_hash.as_deref() else { return Ok(false) };
+        let key = format!("app:{}", existing.id);
+        self.charge(client, &key, now).await?;
+        let same = match proof {
+            Resubmission::Verifier(stored_form) => bool::from(stored_form.as_bytes().ct_eq(stored.as_bytes())),
+            Resubmission::Password(password) => {
+                match crate::password::verify_password(&self.kdf, password, stored).await {
+                    Ok(same) => same,
+                    Err(e) => {
+                        self.refund(client, &key).await?;
+                        return Err(ApiResponse::from_error(e.status(), &e));
+                    }
+                }
+            }
+        };
+        if same {
+            self.cleared(client, &key).await?;
+        }
+        Ok(same)
+    }
+
+    /// The answer to a resubmission: the existing id for its own applicant, else `409` without it.
+    async fn resubmission(
+        &self,
+        existing: &Application,
+        proof: Resubmission<'_>,
+        client: &str,
+        now: UnixTime,
+    ) -> Result<ApiResponse, Refusal> {
+        if self.same_applicant(existing, proof, client, now).await? {
+            tracing::info!(application = %crate::ids::log_ref(&existing.id), "resubmission by its applicant");
+            Ok(ok_json(200, serde_json::json!({"id": existing.id, "status": existing.status.as_str()})))
+        } else {
+            tracing::info!("resubmission of a known CSR with another password refused");
+            Err(refuse(&ApiError::DuplicateCsr))
+        }
+    }
+
     async fn submit<R: rand_core::CryptoRng + ?Sized>(
         &self,
         request: &ApiRequest,
         now: UnixTime,
         rng: &mut R,
     ) -> Result<ApiResponse, Refusal> {
+        let client = self.client_key(request);
+        // Counted before anything else, so a flood of junk costs one counter update each.
+        let counted =
+            self.store.count_event(&format!("intake:{client}"), now, HOUR, self.settings.intake_per_hour).await;
+        if let Err(retry_after) = counted.map_err(|e| store_failure(&e))? {
+            tracing::info!("intake refused: rate limit");
+            return Err(refuse(&ApiError::RateLimited { retry_after }));
+        }
         let intake = crate::intake::check(&request.body).map_err(|e| {
             tracing::info!(code = e.code(), "application refused at intake");
             ApiResponse::from_error(e.status(), &e)
@@ -386,35 +619,144 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
             // needs no early answer; the insert settles idempotency in one statement.
             DownloadSecret::Verifier(verifier) => verifier.to_stored(),
             DownloadSecret::Password(password) => {
-                // A resubmission of the same CSR is the same application: answer before the slow hash.
+                // A resubmission of the same CSR: answer before the slow hash.
                 if let Some(existing) =
                     self.store.application_by_fingerprint(&intake.fingerprint).await.map_err(|e| store_failure(&e))?
                 {
-                    return Ok(ok_json(
-                        200,
-                        serde_json::json!({"id": existing.id, "status": existing.status.as_str()}),
-                    ));
+                    return self.resubmission(&existing, Resubmission::Password(password), &client, now).await;
                 }
                 crate::password::hash_password(&self.kdf, password, rng)
                     .await
-                    .map_err(|e| ApiResponse::from_error(500, &e))?
+                    .map_err(|e| ApiResponse::from_error(e.status(), &e))?
             }
         };
-        let app = intake.into_application(crate::ids::new_id(rng), password_hash, now);
+        let id = crate::ids::new_id(rng);
+        let code = crate::mailbox::new_code(rng);
+        let undecided_until = now + i64::from(self.settings.undecided_days) * crate::DAY;
+        let legacy_password = match &intake.download_secret {
+            DownloadSecret::Verifier(_) => None,
+            DownloadSecret::Password(password) => Some(password.clone()),
+        };
+        let mut app = intake.into_application(crate::intake::Admission { id, password_hash, now, undecided_until });
+        // The code is recorded with the row, so the insert stays one (group-committed) write.
+        app.mailbox.code_sent(&app.id, &code, now, None);
         match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
             Inserted::New => {
-                tracing::info!(application = %app.id, product = %app.product, "application received");
-                Ok(ok_json(201, serde_json::json!({"id": app.id, "status": app.status.as_str()})))
+                tracing::info!(application = %crate::ids::log_ref(&app.id), product = %app.product, "application received");
+                self.send_code(&mut app, &code, now).await;
+                let mailbox = app.mailbox.view();
+                Ok(ok_json(201, serde_json::json!({"id": app.id, "status": app.status.as_str(), "mailbox": mailbox})))
             }
             Inserted::Existing(existing) => {
-                Ok(ok_json(200, serde_json::json!({"id": existing.id, "status": existing.status.as_str()})))
+                let proof = match &legacy_password {
+                    Some(password) => Resubmission::Password(password),
+                    None => Resubmission::Verifier(app.password_hash.as_deref().unwrap_or_default()),
+                };
+                self.resubmission(&existing, proof, &client, now).await
             }
         }
     }
 
-    fn client_key(request: &ApiRequest) -> String {
-        // Counters are keyed by a hash: the store never holds client addresses.
-        crate::reminders::hex(&sha2::Sha256::digest(format!("inkan-client:{}", request.client).as_bytes()))
+    /// Mails the code; a failure is recorded on the application (the applicant can ask again).
+    async fn send_code(&self, app: &mut Application, code: &str, now: UnixTime) {
+        let mail = crate::mailbox::confirmation_mail(&app.applicant.email, &app.id, code, app.mailbox.sends);
+        if let Err(e) = self.mailer.send(&mail).await {
+            tracing::warn!(application = %crate::ids::log_ref(&app.id), code = e.code(), "confirmation mail not sent");
+            app.mailbox.code_sent(&app.id, code, now, Some(e.code().to_owned()));
+            app.mailbox.sends = app.mailbox.sends.saturating_sub(1);
+            if let Err(e) = self.store.save_application(app).await {
+                tracing::warn!(code = e.code(), "could not record the mail failure");
+            }
+        }
+    }
+
+    /// `POST /api/applications/{id}/confirm {"code"}`: the applicant proves the mailbox.
+    async fn confirm(&self, request: &ApiRequest, id: &str, now: UnixTime) -> Result<ApiResponse, Refusal> {
+        if request.body.len() > MAX_BODY_BYTES {
+            return Err(ApiResponse::from_error(
+                413,
+                &crate::intake::IntakeError::TooLarge { size: request.body.len() },
+            ));
+        }
+        let body: ConfirmBody = serde_json::from_slice(&request.body)
+            .map_err(|e| refuse(&ApiError::BadRequest { detail: crate::http::json_problem(&e) }))?;
+        let code = zeroize::Zeroizing::new(body.code);
+        let mut app = self.load(id).await?;
+        if app.mailbox.confirmed() {
+            return Ok(ok_json(200, app.public_view()));
+        }
+        if app.status != Status::Submitted {
+            let e = ConfirmError::NotPending;
+            return Err(ApiResponse::from_error(e.status(), &e));
+        }
+        crate::mailbox::normalise(&code).map_err(|e| ApiResponse::from_error(e.status(), &e))?;
+        let client = self.client_key(request);
+        let key = format!("confirm:{id}");
+        self.charge(&client, &key, now).await?;
+        for _ in 0..CONFLICT_RETRIES {
+            match app.mailbox.confirm(&app.id, &code, now) {
+                Ok(()) => {}
+                Err(e @ ConfirmError::WrongCode) => {
+                    tracing::info!(application = %crate::ids::log_ref(&app.id), "wrong confirmation code");
+                    return Err(ApiResponse::from_error(e.status(), &e));
+                }
+                Err(e) => {
+                    // The right code, too late: not a guess.
+                    self.cleared(&client, &key).await?;
+                    return Err(ApiResponse::from_error(e.status(), &e));
+                }
+            }
+            match self.store.save_application(&mut app).await {
+                Ok(()) => {
+                    self.cleared(&client, &key).await?;
+                    tracing::info!(application = %crate::ids::log_ref(&app.id), "mailbox confirmed");
+                    return Ok(ok_json(200, app.public_view()));
+                }
+                Err(StoreError::Conflict) => app = self.load(id).await?,
+                Err(e) => return Err(store_failure(&e)),
+            }
+        }
+        Err(store_failure(&StoreError::Conflict))
+    }
+
+    /// `POST /api/applications/{id}/confirm/resend`: a new code (spaced and capped per
+    /// application, counted against the address like intake).
+    async fn resend<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        id: &str,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
+        let mut app = self.load(id).await?;
+        if app.status != Status::Submitted {
+            let e = ConfirmError::NotPending;
+            return Err(ApiResponse::from_error(e.status(), &e));
+        }
+        app.mailbox.may_resend(now).map_err(|e| {
+            let response = ApiResponse::from_error(e.status(), &e);
+            match e {
+                ConfirmError::ResendLimit { retry_after } if retry_after > 0 => {
+                    response.with_header("retry-after", retry_after.to_string())
+                }
+                _ => response,
+            }
+        })?;
+        let client = self.client_key(request);
+        let counted =
+            self.store.count_event(&format!("intake:{client}"), now, HOUR, self.settings.intake_per_hour).await;
+        if let Err(retry_after) = counted.map_err(|e| store_failure(&e))? {
+            return Err(refuse(&ApiError::RateLimited { retry_after }));
+        }
+        let code = crate::mailbox::new_code(rng);
+        app.mailbox.code_sent(&app.id, &code, now, None);
+        self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
+        self.send_code(&mut app, &code, now).await;
+        if app.mailbox.last_error.is_some() {
+            return Err(ApiResponse::from_error(503, &crate::mailbox::MailError::Transport { detail: String::new() }));
+        }
+        tracing::info!(application = %crate::ids::log_ref(&app.id), sends = app.mailbox.sends, "confirmation code sent again");
+        Ok(ok_json(200, app.public_view()))
     }
 
     async fn download(&self, request: &ApiRequest, id: &str, now: UnixTime) -> Result<ApiResponse, Refusal> {
@@ -423,7 +765,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
             return Err(ApiResponse::from_error(413, &e));
         }
         let body: DownloadBody = serde_json::from_slice(&request.body)
-            .map_err(|e| refuse(&ApiError::BadRequest { detail: e.to_string() }))?;
+            .map_err(|e| refuse(&ApiError::BadRequest { detail: crate::http::json_problem(&e) }))?;
         let proof = match (body.download_password, body.download_password_verifier) {
             (Some(password), None) => DownloadProof::Password(zeroize::Zeroizing::new(password)),
             (None, Some(derived)) => {
@@ -443,20 +785,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
                 return Err(refuse(&ApiError::BadRequest { detail }));
             }
         };
-        let mut app = self.load(id).await?;
-        let client = Self::client_key(request);
-        let mut client_attempts = self.store.client_attempts(&client).await.map_err(|e| store_failure(&e))?;
-        // Both locks apply; the longer one is the wait.
-        let retry_after = [client_attempts.check(now), app.attempts.check(now)]
-            .into_iter()
-            .filter_map(|check| check.err())
-            .map(|crate::lockout::LockoutError::LockedOut { retry_after }| retry_after)
-            .max();
-        if let Some(retry_after) = retry_after {
-            tracing::info!(application = %app.id, "download refused: locked out");
-            let locked = crate::lockout::LockoutError::LockedOut { retry_after };
-            return Err(ApiResponse::from_error(429, &locked).with_header("retry-after", retry_after.to_string()));
-        }
+        let app = self.load(id).await?;
         if matches!(app.status, Status::Issued | Status::Downloaded) && !app.window_open(now) {
             self.close_window(app, now).await.map_err(|e| store_failure(&e))?;
             return Err(refuse(&ApiError::WindowClosed));
@@ -467,22 +796,38 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
             Status::Rejected => return Err(refuse(&ApiError::Rejected)),
             status @ (Status::Submitted | Status::Approved) => return Err(refuse(&ApiError::NotIssuedYet { status })),
         }
-        let (Some(hash), Some(chain)) = (app.password_hash.clone(), app.certificate_pem.clone()) else {
+        let (Some(hash), Some(_)) = (app.password_hash.clone(), app.certificate_pem.as_ref()) else {
             return Err(refuse(&ApiError::WindowClosed));
         };
+        // The attempt is counted before the proof is checked, in one statement per counter:
+        // parallel guesses cannot slip past the limit (at most `lockout_threshold` wrong proofs
+        // are ever checked per lock period), and while locked even the right password waits.
+        let client = self.client_key(request);
+        let key = format!("app:{id}");
+        self.charge(&client, &key, now).await?;
         let right = match &proof {
             DownloadProof::Password(password) => crate::password::verify_password(&self.kdf, password, &hash).await,
             DownloadProof::Derived(derived) => crate::password::verify_derived(derived, &hash),
-        }
-        .map_err(|e| ApiResponse::from_error(e.status(), &e))?;
+        };
+        let right = match right {
+            Ok(right) => right,
+            Err(e) => {
+                // Not a guess (a derived value for a server-side hash, a busy server): give back.
+                self.refund(&client, &key).await?;
+                return Err(ApiResponse::from_error(e.status(), &e));
+            }
+        };
         if !right {
-            client_attempts.record_failure(now, &self.settings.client_lockout());
-            self.store.save_client_attempts(&client, &client_attempts, now).await.map_err(|e| store_failure(&e))?;
-            self.record_application_failure(app, now).await.map_err(|e| store_failure(&e))?;
+            tracing::info!(application = %crate::ids::log_ref(id), "wrong download password");
             return Err(refuse(&ApiError::WrongPassword));
         }
-        // The password was right: a lost race on the write must not cost the applicant the
-        // download, so re-read and retry.
+        self.cleared(&client, &key).await?;
+        self.record_download(app, now).await
+    }
+
+    /// A right password: mark the download (re-reading on a lost race, which must not cost the
+    /// applicant the download) and answer with the chain.
+    async fn record_download(&self, mut app: Application, now: UnixTime) -> Result<ApiResponse, Refusal> {
         for _ in 0..CONFLICT_RETRIES {
             let first = app.downloaded(now).map_err(|_| refuse(&ApiError::WindowClosed))?;
             if first {
@@ -493,14 +838,15 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
             match self.store.save_application(&mut app).await {
                 Ok(()) => {
                     if first {
-                        tracing::info!(application = %app.id, "certificate downloaded");
+                        tracing::info!(application = %crate::ids::log_ref(&app.id), "certificate downloaded");
                     }
                     break;
                 }
-                Err(StoreError::Conflict) => app = self.load(id).await?,
+                Err(StoreError::Conflict) => app = self.load(&app.id).await?,
                 Err(e) => return Err(store_failure(&e)),
             }
         }
+        let chain = app.certificate_pem.clone().ok_or_else(|| refuse(&ApiError::WindowClosed))?;
         Ok(ApiResponse {
             status: 200,
             headers: vec![
@@ -511,25 +857,60 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         })
     }
 
-    /// Counts a wrong password against the application, re-reading on a lost race so parallel
-    /// guesses cannot slip past the counter.
-    async fn record_application_failure(&self, mut app: Application, now: UnixTime) -> Result<(), StoreError> {
-        let policy = self.settings.application_lockout();
-        for _ in 0..CONFLICT_RETRIES {
-            app.attempts.record_failure(now, &policy);
-            match self.store.save_application(&mut app).await {
-                Ok(()) => {
-                    tracing::info!(application = %app.id, failures = app.attempts.failures, "wrong download password");
-                    return Ok(());
-                }
-                Err(StoreError::Conflict) => match self.store.application(&app.id).await? {
-                    Some(fresh) => app = fresh,
-                    None => return Ok(()),
-                },
-                Err(e) => return Err(e),
-            }
+    /// `GET /api/admin/applications?status=&limit=&offset=`: newest first.
+    async fn list(&self, request: &ApiRequest) -> Result<ApiResponse, Refusal> {
+        let status = query_value(request, "status");
+        if let Some(status) = &status
+            && !["submitted", "approved", "rejected", "issued", "downloaded", "expired", "cancelled"]
+                .contains(&status.as_str())
+        {
+            return Err(refuse(&ApiError::BadRequest { detail: "unknown status".into() }));
         }
-        Err(StoreError::Conflict)
+        let number = |name: &str, default: u32| {
+            query_value(request, name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(default)
+        };
+        let limit = number("limit", 50).clamp(1, MAX_PAGE);
+        let offset = number("offset", 0);
+        let apps = self.store.applications(status.as_deref(), limit, offset).await.map_err(|e| store_failure(&e))?;
+        let list: Vec<_> = apps.iter().map(Application::admin_summary).collect();
+        Ok(ok_json(200, serde_json::json!({"applications": list, "limit": limit, "offset": offset})))
+    }
+
+    /// Everything the reviewer needs about one application, and exactly what will be signed.
+    fn admin_view(&self, app: &Application, now: UnixTime) -> serde_json::Value {
+        let validity = match (&self.issuer, inkan::catalog::product(&app.product)) {
+            (AnyIssuer::Local(_), Ok(product)) => crate::issuer::local::LocalCa::validity(product, now).ok(),
+            _ => None,
+        };
+        let mut view = app.admin_view();
+        if let Some(map) = view.as_object_mut() {
+            map.insert("to_be_signed".into(), crate::signing::to_be_signed(app, validity));
+            map.insert("issuer".into(), self.issuer.kind().into());
+        }
+        view
+    }
+
+    /// The webhook issuer's credential for one application's callback.
+    fn authorize_callback(&self, request: &ApiRequest, app: &Application) -> Result<(), Refusal> {
+        let given = request.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
+        let given_sha256 = crate::reminders::hex(&sha2::Sha256::digest(given.as_bytes()));
+        match &app.callback_token_sha256 {
+            Some(stored) if !given.is_empty() && bool::from(given_sha256.as_bytes().ct_eq(stored.as_bytes())) => Ok(()),
+            _ => Err(refuse(&ApiError::Unauthorized).with_header("www-authenticate", "Bearer")),
+        }
+    }
+
+    fn root_certificate(&self) -> Result<ApiResponse, Refusal> {
+        let ca = self.issuer.local().ok_or_else(|| refuse(&ApiError::NotFound))?;
+        let pem = ca.root_pem().map_err(|_| refuse(&ApiError::Internal))?;
+        Ok(ApiResponse {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "application/x-pem-file".into()),
+                ("content-disposition".into(), "attachment; filename=\"inkan-local-root.pem\"".into()),
+            ],
+            body: pem.into_bytes(),
+        })
     }
 
     async fn decide<R: rand_core::CryptoRng + ?Sized>(
@@ -547,7 +928,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         };
         result.map_err(|e| ApiResponse::from_error(409, &e))?;
         self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
-        tracing::info!(application = %app.id, action, "administrator decision");
+        tracing::info!(application = %crate::ids::log_ref(&app.id), action, "administrator decision");
         if app.status == Status::Approved {
             app = self.relay(app, now, rng).await.map_err(|e| store_failure(&e))?;
         }
@@ -571,7 +952,27 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         };
         let mut serial = [0u8; 16];
         rng.fill_bytes(&mut serial);
-        let outcome = self.issuer.issue(&IssueRequest { application: &app, csr_der: &csr_der, now, serial }).await;
+        // A webhook issuer gets a credential for this application's callback alone; its hash is
+        // stored before the hand-over, so a fast callback finds it.
+        let callback_token = match self.issuer {
+            AnyIssuer::Webhook(_) => {
+                let mut token = [0u8; 32];
+                rng.fill_bytes(&mut token);
+                let token = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&token);
+                app.callback_token_sha256 = Some(crate::reminders::hex(&sha2::Sha256::digest(token.as_bytes())));
+                self.store.save_application(&mut app).await?;
+                Some(zeroize::Zeroizing::new(token))
+            }
+            _ => None,
+        };
+        let request = IssueRequest {
+            application: &app,
+            csr_der: &csr_der,
+            now,
+            serial,
+            callback_token: callback_token.as_deref().map(String::as_str),
+        };
+        let outcome = self.issuer.issue(&request).await;
         let backoff = |attempts: u32| {
             crate::issuer::backoff(
                 attempts,
@@ -584,21 +985,21 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
             Ok(IssueOutcome::Pending { retry_after }) => {
                 let wait = retry_after.unwrap_or_else(|| backoff(app.relay.attempts + 1));
                 app.relay_failed(now, "issuer_pending", wait);
-                tracing::info!(application = %app.id, retry_in = wait, "issuer asked to come back later");
+                tracing::info!(application = %crate::ids::log_ref(&app.id), retry_in = wait, "issuer asked to come back later");
             }
             Ok(IssueOutcome::HandedOver) => {
                 app.relay_handed_over();
-                tracing::info!(application = %app.id, issuer = self.issuer.kind(), "CSR handed to the issuer");
+                tracing::info!(application = %crate::ids::log_ref(&app.id), issuer = self.issuer.kind(), "CSR handed to the issuer");
             }
             Err(e) if e.is_retryable() => {
                 let wait = backoff(app.relay.attempts + 1);
                 app.relay_failed(now, e.code(), wait);
-                tracing::warn!(application = %app.id, code = e.code(), attempts = app.relay.attempts, retry_in = wait, "relay failed; queued");
+                tracing::warn!(application = %crate::ids::log_ref(&app.id), code = e.code(), attempts = app.relay.attempts, retry_in = wait, "relay failed; queued");
             }
             Err(e) => {
                 app.relay.last_error = Some(e.code().to_owned());
                 let _ = app.reject(now);
-                tracing::warn!(application = %app.id, code = e.code(), "issuer refused the CSR; application rejected");
+                tracing::warn!(application = %crate::ids::log_ref(&app.id), code = e.code(), "issuer refused the CSR; application rejected");
             }
         }
         self.store.save_application(&mut app).await?;
@@ -617,7 +1018,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         app.issue(chain_pem, now, crate::window::closes_at(now, &rule))
             .map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         self.store.save_application(&mut app).await?;
-        tracing::info!(application = %app.id, window_days = rule.days, "certificate issued; download window open");
+        tracing::info!(application = %crate::ids::log_ref(&app.id), window_days = rule.days, "certificate issued; download window open");
         Ok(app)
     }
 
@@ -629,14 +1030,19 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         }
         if app.close_window(now, rule.closing) {
             self.store.save_application(&mut app).await?;
-            tracing::info!(application = %app.id, status = app.status.as_str(), "download window closed; secrets removed");
+            tracing::info!(application = %crate::ids::log_ref(&app.id), status = app.status.as_str(), "download window closed; secrets removed");
         }
         Ok(app)
     }
 
-    /// The webhook issuer's callback with the PEM chain.
-    async fn accept_certificate(&self, request: &ApiRequest, id: &str, now: UnixTime) -> Result<ApiResponse, Refusal> {
-        let app = self.load(id).await?;
+    /// A PEM chain for an approved application: the webhook issuer's callback, or an
+    /// administrator's upload. The leaf must carry the CSR's key.
+    async fn accept_certificate(
+        &self,
+        request: &ApiRequest,
+        app: Application,
+        now: UnixTime,
+    ) -> Result<ApiResponse, Refusal> {
         if app.status != Status::Approved {
             let e = crate::application::TransitionError::NotAllowed { from: app.status, action: "issue" };
             return Err(ApiResponse::from_error(409, &e));
@@ -661,7 +1067,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         system_now: UnixTime,
     ) -> Result<ApiResponse, Refusal> {
         let body: ClockBody = serde_json::from_slice(&request.body)
-            .map_err(|e| refuse(&ApiError::BadRequest { detail: e.to_string() }))?;
+            .map_err(|e| refuse(&ApiError::BadRequest { detail: crate::http::json_problem(&e) }))?;
         let target = match (body.now, body.advance) {
             (Some(at), _) => at,
             (None, Some(seconds)) => now + seconds,
@@ -685,9 +1091,19 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
     ) -> Result<serde_json::Value, StoreError> {
         let budget = self.settings.deliveries_per_pass;
         let (mut delivered, mut failed) = self.deliver_reminders(now, budget).await?;
-        let (mut relayed, mut closed) = (0u32, 0u32);
+        let (mut relayed, mut closed, mut expired) = (0u32, 0u32, 0u32);
         for app in self.store.due_applications(now, TICK_BATCH).await? {
             let result = match app.status {
+                Status::Submitted => {
+                    let mut app = app;
+                    if app.expire_undecided(now) {
+                        expired += 1;
+                        tracing::info!(application = %crate::ids::log_ref(&app.id), "undecided application expired; personal data deleted");
+                        self.store.save_application(&mut app).await.map(|()| app)
+                    } else {
+                        continue;
+                    }
+                }
                 Status::Approved => {
                     relayed += 1;
                     self.relay(app, now, rng).await
@@ -706,9 +1122,12 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         let (d, f) = self.deliver_reminders(now, budget.saturating_sub(delivered + failed)).await?;
         delivered += d;
         failed += f;
+        // Counters nobody touched for a day (or the longest lock) hold nothing worth keeping.
+        let retention = self.settings.lockout_max_seconds.max(crate::DAY);
+        let purged = self.store.purge_counters(now, retention, HOUR).await?;
         Ok(serde_json::json!({
-            "now": now, "relayed": relayed, "windows_closed": closed,
-            "reminders_delivered": delivered, "reminders_failed": failed,
+            "now": now, "relayed": relayed, "windows_closed": closed, "undecided_expired": expired,
+            "reminders_delivered": delivered, "reminders_failed": failed, "counters_purged": purged,
         }))
     }
 
@@ -754,7 +1173,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
                     reminder.delivered_at = Some(now);
                     reminder.last_error = None;
                     delivered += 1;
-                    tracing::info!(application = %app.id, kind = %reminder.kind, "reminder delivered");
+                    tracing::info!(application = %crate::ids::log_ref(&app.id), kind = %reminder.kind, "reminder delivered");
                 }
                 outcome => {
                     let why = match outcome {
@@ -762,7 +1181,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
                         Err(crate::http::TransportError::Unreachable { detail }) => format!("unreachable: {detail}"),
                     };
                     reminder.next_attempt_at = now + crate::reminders::retry_in(reminder.attempts);
-                    tracing::warn!(application = %app.id, kind = %reminder.kind, error = %why, "reminder delivery failed; will retry");
+                    tracing::warn!(application = %crate::ids::log_ref(&app.id), kind = %reminder.kind, error = %why, "reminder delivery failed; will retry");
                     reminder.last_error = Some(why);
                     failed += 1;
                 }
@@ -821,12 +1240,38 @@ impl<S: Store, C: HttpClient, P: Pbkdf2> Service<S, C, P> {
         crate::keycheck::check_public_key(&csr.public_key).map_err(|e| ApiResponse::from_error(400, &e))?;
         let mut serial = [0u8; 16];
         rng.fill_bytes(&mut serial);
-        let leaf =
-            ca.issue_certificate(&der, ca.est_product, now, serial).map_err(|e| ApiResponse::from_error(500, &e))?;
+        let leaf = ca.issue_for_est(&der, now, serial).map_err(|e| ApiResponse::from_error(500, &e))?;
         let leaf_der = der::Encode::to_der(&leaf).map_err(|_| refuse(&ApiError::Internal))?;
         tracing::info!("EST enrolment issued");
         Ok(est_answer("application/pkcs7-mime; smime-type=certs-only", &[leaf_der]))
     }
+}
+
+/// One query parameter's value, percent-decoded (`+` as a space).
+fn query_value(request: &ApiRequest, name: &str) -> Option<String> {
+    let query = request.query.as_deref()?;
+    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| {
+        let bytes = v.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                        Ok(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    })
 }
 
 fn est_answer(content_type: &str, certificates: &[Vec<u8>]) -> ApiResponse {

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::UnixTime;
-use crate::lockout::Attempts;
+use crate::mailbox::Mailbox;
 use crate::window::Closing;
 use inkan::i18n::{Localized, Message};
 
@@ -57,8 +57,12 @@ impl Status {
 /// The applicant, as sent at intake.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {
-    /// Name.
+    /// Name as the applicant writes it (e.g. `山田 太郎 (Taro Yamada)`).
     pub name: String,
+    /// The name on the certificate (CN), in Latin letters as the site asks for it; the name
+    /// itself when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_name: Option<String>,
     /// E-mail address (matches the CSR).
     pub email: String,
     /// Organisation, if any.
@@ -115,8 +119,15 @@ pub struct Application {
     pub closed_at: Option<UnixTime>,
     /// Relay state.
     pub relay: Relay,
-    /// Wrong passwords against this application.
-    pub attempts: Attempts,
+    /// The mailbox confirmation.
+    #[serde(default)]
+    pub mailbox: Mailbox,
+    /// An undecided application expires at this moment (its personal data and CSR deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undecided_until: Option<UnixTime>,
+    /// SHA-256 (hex) of the webhook issuer's per-application callback token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_token_sha256: Option<String>,
     /// Optimistic-concurrency version, bumped by every store write.
     pub version: i64,
 }
@@ -132,6 +143,8 @@ pub enum TransitionError {
         /// What was asked.
         action: &'static str,
     },
+    /// Approval needs the applicant's mailbox confirmed first.
+    MailboxNotConfirmed,
 }
 
 impl core::fmt::Display for TransitionError {
@@ -146,6 +159,7 @@ impl Localized for TransitionError {
     fn code(&self) -> &'static str {
         match self {
             TransitionError::NotAllowed { .. } => "invalid_state",
+            TransitionError::MailboxNotConfirmed => "mailbox_not_confirmed",
         }
     }
     fn message(&self) -> Message {
@@ -153,6 +167,10 @@ impl Localized for TransitionError {
             TransitionError::NotAllowed { from, action } => Message::new(
                 format!("現在の状態({})では「{action}」はできません。", from.as_str()),
                 format!("Cannot {action} an application that is {}.", from.as_str()),
+            ),
+            TransitionError::MailboxNotConfirmed => Message::new(
+                "申請者がまだメールアドレスを確認していないため、承認できません。",
+                "The applicant has not confirmed the e-mail address yet, so the application cannot be approved.",
             ),
         }
     }
@@ -168,6 +186,9 @@ impl Application {
         if self.status != Status::Submitted {
             return Err(self.not_allowed("approve"));
         }
+        if !self.mailbox.confirmed() {
+            return Err(TransitionError::MailboxNotConfirmed);
+        }
         self.status = Status::Approved;
         self.approved_at = Some(now);
         self.relay.next_attempt_at = Some(now);
@@ -182,6 +203,19 @@ impl Application {
         self.status = Status::Rejected;
         self.close(now);
         Ok(())
+    }
+
+    /// Nobody decided in time: the application expires and what the applicant sent (name,
+    /// address, organisation, CSR) is deleted. Returns whether anything changed.
+    pub fn expire_undecided(&mut self, now: UnixTime) -> bool {
+        if self.status != Status::Submitted || self.undecided_until.is_none_or(|until| now < until) {
+            return false;
+        }
+        self.status = Status::Expired;
+        self.applicant = Applicant { name: String::new(), common_name: None, email: String::new(), organisation: None };
+        self.mailbox = Mailbox::default();
+        self.close(now);
+        true
     }
 
     /// An administrator cancelled it.
@@ -241,7 +275,6 @@ impl Application {
             self.status = Status::Downloaded;
             self.downloaded_at = Some(now);
         }
-        self.attempts.record_success();
         Ok(first)
     }
 
@@ -273,11 +306,13 @@ impl Application {
         self.certificate_pem = None;
         self.csr_pem = None;
         self.relay.next_attempt_at = None;
+        self.callback_token_sha256 = None;
     }
 
     /// When a background pass must look at this application next (indexed by the store).
     pub fn next_event_at(&self) -> Option<UnixTime> {
         match self.status {
+            Status::Submitted => self.undecided_until,
             Status::Approved if !self.relay.awaiting_callback => self.relay.next_attempt_at,
             Status::Issued => self.window_closes_at,
             Status::Downloaded if self.password_hash.is_some() || self.certificate_pem.is_some() => {
@@ -287,15 +322,56 @@ impl Application {
         }
     }
 
-    /// What the applicant may see: no personal data beyond what they sent, no secrets.
+    /// The name on the certificate.
+    pub fn common_name(&self) -> &str {
+        self.applicant.common_name.as_deref().unwrap_or(&self.applicant.name)
+    }
+
+    /// One row of the reviewer's queue.
+    pub fn admin_summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "status": self.status.as_str(),
+            "product": self.product,
+            "created_at": self.created_at,
+            "applicant": {"name": self.applicant.name, "email": self.applicant.email,
+                          "organisation": self.applicant.organisation},
+            "mailbox_confirmed": self.mailbox.confirmed(),
+        })
+    }
+
+    /// Everything a reviewer sees of one application (never the password hash or the code).
+    pub fn admin_view(&self) -> serde_json::Value {
+        let mut view = self.public_view();
+        if let Some(map) = view.as_object_mut() {
+            map.insert(
+                "applicant".into(),
+                serde_json::json!({"name": self.applicant.name, "common_name": self.common_name(),
+                                   "email": self.applicant.email, "organisation": self.applicant.organisation}),
+            );
+            map.insert("csr".into(), self.csr_pem.clone().into());
+            for (name, value) in [
+                ("approved_at", self.approved_at),
+                ("closed_at", self.closed_at),
+                ("undecided_until", self.undecided_until),
+            ] {
+                if let Some(t) = value {
+                    map.insert(name.into(), t.into());
+                }
+            }
+        }
+        view
+    }
+
+    /// What anyone holding the id may see: the state of the application and nothing personal
+    /// (an id can travel in a URL, a screenshot, a host page's script), and no secrets.
     pub fn public_view(&self) -> serde_json::Value {
         let mut view = serde_json::json!({
             "id": self.id,
             "status": self.status.as_str(),
             "product": self.product,
             "created_at": self.created_at,
-            "applicant": {"name": self.applicant.name, "email": self.applicant.email,
-                           "organisation": self.applicant.organisation},
+            "mailbox": self.mailbox.view(),
         });
         if let Some(map) = view.as_object_mut() {
             if let Some(t) = self.issued_at {
@@ -345,7 +421,12 @@ pub(crate) mod tests {
             fingerprint: format!("fp-{id}"),
             spki_sha256: "00".into(),
             csr_pem: Some("-----BEGIN CERTIFICATE REQUEST-----".into()),
-            applicant: Applicant { name: "山田 太郎".into(), email: "taro@example.jp".into(), organisation: None },
+            applicant: Applicant {
+                name: "山田 太郎".into(),
+                common_name: Some("Taro Yamada".into()),
+                email: "taro@example.jp".into(),
+                organisation: None,
+            },
             password_hash: Some("$pbkdf2-sha256$i=600000$x$y".into()),
             certificate_pem: None,
             created_at: 100,
@@ -355,7 +436,9 @@ pub(crate) mod tests {
             downloaded_at: None,
             closed_at: None,
             relay: Relay::default(),
-            attempts: Attempts::default(),
+            mailbox: Mailbox { confirmed_at: Some(50), ..Mailbox::default() },
+            undecided_until: Some(100 + 90 * 86_400),
+            callback_token_sha256: None,
             version: 0,
         }
     }
@@ -421,5 +504,36 @@ pub(crate) mod tests {
         let view = app.public_view();
         assert_eq!(view["relay"]["state"], "awaiting_issuer");
         assert!(view.get("password_hash").is_none());
+    }
+
+    #[test]
+    fn the_public_view_holds_nothing_personal() {
+        let view = sample("f").public_view().to_string();
+        for personal in ["山田", "Taro", "taro@example.jp", "fp-f", "pbkdf2", "CERTIFICATE REQUEST"] {
+            assert!(!view.contains(personal), "{personal} in {view}");
+        }
+    }
+
+    #[test]
+    fn approval_needs_a_confirmed_mailbox() {
+        let mut app = sample("g");
+        app.mailbox = Mailbox::default();
+        assert_eq!(app.approve(1), Err(TransitionError::MailboxNotConfirmed));
+        assert_eq!(TransitionError::MailboxNotConfirmed.code(), "mailbox_not_confirmed");
+        app.mailbox.confirmed_at = Some(1);
+        app.approve(2).expect("approve");
+    }
+
+    #[test]
+    fn undecided_applications_expire_and_forget_the_applicant() {
+        let mut app = sample("h");
+        let until = app.undecided_until.expect("set");
+        assert_eq!(app.next_event_at(), Some(until));
+        assert!(!app.expire_undecided(until - 1));
+        assert!(app.expire_undecided(until));
+        assert_eq!(app.status, Status::Expired);
+        assert_eq!((app.applicant.name.as_str(), app.applicant.email.as_str()), ("", ""));
+        assert_eq!((app.csr_pem.as_deref(), app.password_hash.as_deref()), (None, None));
+        assert_eq!(app.next_event_at(), None);
     }
 }

@@ -18,8 +18,21 @@ pub enum IssuerKind {
     Webhook,
 }
 
-/// All settings.
-#[derive(Clone, Debug, Deserialize)]
+/// How the SMTP connection is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// STARTTLS on the submission port (587), required.
+    Starttls,
+    /// TLS from the first byte (465).
+    Tls,
+    /// No TLS: only for a mail relay on the same host (and the tests' local sink).
+    None,
+}
+
+/// All settings. `Debug` prints every secret as `[redacted]` (settings are logged at start-up
+/// and show up in panics).
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Address to listen on (native).
@@ -83,9 +96,85 @@ pub struct Settings {
     pub est_server_product: String,
     /// Log format: `json` or `text`.
     pub log_format: String,
-    /// Header naming the client address (behind a reverse proxy, e.g. `x-forwarded-for`; its
-    /// first value is used). None: the socket peer natively, `cf-connecting-ip` on Workers.
+    /// Header naming the client address behind a reverse proxy (e.g. `x-forwarded-for`). It is
+    /// honoured only on requests whose peer is one of `trusted_proxies`, and its right-most
+    /// address that is not a trusted proxy is the client. None: the socket peer natively,
+    /// `cf-connecting-ip` (set by Cloudflare's edge) on Workers.
     pub client_ip_header: Option<String>,
+    /// The reverse proxies whose forwarding header is believed, as CIDRs (`10.0.0.0/8`,
+    /// `::1/128`). Empty: no header is believed natively.
+    pub trusted_proxies: Vec<String>,
+    /// The key of the HMAC that turns client addresses into counter keys (at least 32
+    /// characters). None: a random key made on first start (natively the file `address.key` in
+    /// the data directory, mode 0600; on Workers a row of the settings table).
+    pub address_key: Option<String>,
+    /// Applications accepted per client address per hour (429 with Retry-After beyond).
+    pub intake_per_hour: u32,
+    /// Days an application may wait undecided (submitted, mailbox unconfirmed or unreviewed)
+    /// before it expires and its personal data and CSR are deleted.
+    pub undecided_days: u16,
+    /// SMTP server for the worker's own mail (the mailbox confirmation code, decisions). None:
+    /// natively each message is written to `<data_dir>/outbox/` as an `.eml` file; on Workers
+    /// it goes to `mail_url`, or to the `outbox` table when that is unset too.
+    pub smtp_host: Option<String>,
+    /// SMTP port (587 for STARTTLS, 465 for TLS).
+    pub smtp_port: u16,
+    /// SMTP security.
+    pub smtp_tls: SmtpTls,
+    /// SMTP user.
+    pub smtp_username: Option<String>,
+    /// SMTP password.
+    pub smtp_password: Option<String>,
+    /// The From address of the worker's mail.
+    pub mail_from: String,
+    /// Workers: a mail relay that takes `{"to","subject","text"}` in an HMAC-signed POST (the
+    /// platform's mail route: an Email Worker or the seller's mail API).
+    pub mail_url: Option<String>,
+    /// HMAC key for `mail_url`.
+    pub mail_secret: Option<String>,
+    /// Seconds a client may take to send a request's headers (native); also the idle limit of
+    /// a kept-alive connection.
+    pub header_timeout_seconds: u64,
+    /// Seconds a client may take to send a request's body (native).
+    pub body_timeout_seconds: u64,
+    /// Connections served at once (native); further connections wait in the kernel's backlog.
+    pub max_connections: usize,
+    /// Server-side PBKDF2 derivations at once (native; the legacy `download_password` body);
+    /// 0: one per CPU core.
+    pub max_concurrent_kdf: usize,
+}
+
+impl core::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let secret = |value: &Option<String>| if value.is_some() { "Some([redacted])" } else { "None" };
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("site_dir", &self.site_dir)
+            .field("admin_token", &secret(&self.admin_token))
+            .field("issuer", &self.issuer)
+            .field("est_url", &self.est_url)
+            .field("est_username", &self.est_username)
+            .field("est_password", &secret(&self.est_password))
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_secret", &secret(&self.webhook_secret))
+            .field("reminder_url", &self.reminder_url)
+            .field("reminder_secret", &secret(&self.reminder_secret))
+            .field("cors_origins", &self.cors_origins)
+            .field("frame_ancestors", &self.frame_ancestors)
+            .field("test_mode", &self.test_mode)
+            .field("est_server_password", &secret(&self.est_server_password))
+            .field("client_ip_header", &self.client_ip_header)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("address_key", &secret(&self.address_key))
+            .field("intake_per_hour", &self.intake_per_hour)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &secret(&self.smtp_password))
+            .field("mail_url", &self.mail_url)
+            .field("mail_secret", &secret(&self.mail_secret))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Settings {
@@ -122,6 +211,22 @@ impl Default for Settings {
             est_server_product: "sign123".into(),
             log_format: "json".into(),
             client_ip_header: None,
+            trusted_proxies: Vec::new(),
+            address_key: None,
+            intake_per_hour: 20,
+            undecided_days: 90,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            mail_from: "Inkan <no-reply@inkan.invalid>".into(),
+            mail_url: None,
+            mail_secret: None,
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 20,
+            max_connections: 512,
+            max_concurrent_kdf: 0,
         }
     }
 }
@@ -213,7 +318,7 @@ impl Settings {
                 other => return Err(invalid("issuer", format!("`{other}` is not local, est or webhook"))),
             };
         }
-        let strings: [(&str, &mut Option<String>); 8] = [
+        let strings: [(&str, &mut Option<String>); 14] = [
             ("INKAN_EST_URL", &mut self.est_url),
             ("INKAN_EST_USERNAME", &mut self.est_username),
             ("INKAN_EST_PASSWORD", &mut self.est_password),
@@ -222,6 +327,12 @@ impl Settings {
             ("INKAN_REMINDER_URL", &mut self.reminder_url),
             ("INKAN_REMINDER_SECRET", &mut self.reminder_secret),
             ("INKAN_EST_SERVER_PASSWORD", &mut self.est_server_password),
+            ("INKAN_ADDRESS_KEY", &mut self.address_key),
+            ("INKAN_SMTP_HOST", &mut self.smtp_host),
+            ("INKAN_SMTP_USERNAME", &mut self.smtp_username),
+            ("INKAN_SMTP_PASSWORD", &mut self.smtp_password),
+            ("INKAN_MAIL_URL", &mut self.mail_url),
+            ("INKAN_MAIL_SECRET", &mut self.mail_secret),
         ];
         for (name, slot) in strings {
             if let Some(v) = get(name) {
@@ -276,6 +387,41 @@ impl Settings {
         if let Some(v) = get("INKAN_LOG_FORMAT") {
             self.log_format = v;
         }
+        if let Some(v) = get("INKAN_TRUSTED_PROXIES") {
+            self.trusted_proxies = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        }
+        if let Some(v) = get("INKAN_INTAKE_PER_HOUR") {
+            self.intake_per_hour = parse("intake_per_hour", &v)?;
+        }
+        if let Some(v) = get("INKAN_UNDECIDED_DAYS") {
+            self.undecided_days = parse("undecided_days", &v)?;
+        }
+        if let Some(v) = get("INKAN_SMTP_PORT") {
+            self.smtp_port = parse("smtp_port", &v)?;
+        }
+        if let Some(v) = get("INKAN_SMTP_TLS") {
+            self.smtp_tls = match v.trim() {
+                "starttls" => SmtpTls::Starttls,
+                "tls" => SmtpTls::Tls,
+                "none" => SmtpTls::None,
+                _ => return Err(invalid("smtp_tls", "starttls, tls or none")),
+            };
+        }
+        if let Some(v) = get("INKAN_MAIL_FROM") {
+            self.mail_from = v;
+        }
+        if let Some(v) = get("INKAN_HEADER_TIMEOUT_SECONDS") {
+            self.header_timeout_seconds = parse("header_timeout_seconds", &v)?;
+        }
+        if let Some(v) = get("INKAN_BODY_TIMEOUT_SECONDS") {
+            self.body_timeout_seconds = parse("body_timeout_seconds", &v)?;
+        }
+        if let Some(v) = get("INKAN_MAX_CONNECTIONS") {
+            self.max_connections = parse("max_connections", &v)?;
+        }
+        if let Some(v) = get("INKAN_MAX_CONCURRENT_KDF") {
+            self.max_concurrent_kdf = parse("max_concurrent_kdf", &v)?;
+        }
         Ok(())
     }
 
@@ -320,6 +466,26 @@ impl Settings {
         if self.log_format != "json" && self.log_format != "text" {
             return Err(invalid("log_format", "json or text"));
         }
+        for proxy in &self.trusted_proxies {
+            if crate::client::Cidr::parse(proxy).is_none() {
+                return Err(invalid("trusted_proxies", format!("`{proxy}` is not a CIDR like 10.0.0.0/8 or ::1/128")));
+            }
+        }
+        if self.address_key.as_ref().is_some_and(|key| key.len() < 32) {
+            return Err(invalid("address_key", "use at least 32 characters"));
+        }
+        if self.intake_per_hour == 0 || self.undecided_days == 0 {
+            return Err(invalid("intake_per_hour", "intake_per_hour and undecided_days must be at least 1"));
+        }
+        if self.mail_url.is_some() && self.mail_secret.is_none() {
+            return Err(invalid("mail_secret", "required with mail_url"));
+        }
+        if self.header_timeout_seconds == 0 || self.body_timeout_seconds == 0 || self.max_connections == 0 {
+            return Err(invalid("header_timeout_seconds", "timeouts and max_connections must be at least 1"));
+        }
+        if self.mail_from.chars().any(char::is_control) || !self.mail_from.contains('@') {
+            return Err(invalid("mail_from", "an address like `Inkan <no-reply@example.jp>`"));
+        }
         Ok(())
     }
 
@@ -335,6 +501,11 @@ impl Settings {
     /// The per-client lockout policy.
     pub fn client_lockout(&self) -> LockoutPolicy {
         LockoutPolicy { threshold: self.client_lockout_threshold, ..self.application_lockout() }
+    }
+
+    /// The trusted proxies, parsed (validated at start, so nothing is dropped here).
+    pub fn trusted_proxy_ranges(&self) -> Vec<crate::client::Cidr> {
+        self.trusted_proxies.iter().filter_map(|p| crate::client::Cidr::parse(p)).collect()
     }
 }
 
@@ -363,5 +534,28 @@ mod tests {
         assert!(s.apply_env(|k| (k == "INKAN_ISSUER").then(|| "nope".to_owned())).is_err());
         s.admin_token = Some("short".into());
         assert!(s.validate().is_err());
+    }
+
+    #[test]
+    fn debug_never_prints_a_secret() {
+        let mut s = Settings::default();
+        s.admin_token = Some("admin-token-that-must-not-leak".into());
+        s.webhook_secret = Some("webhook-secret-that-must-not-leak".into());
+        s.smtp_password = Some("smtp-password-that-must-not-leak".into());
+        s.est_server_password = Some("est-password-that-must-not-leak".into());
+        s.address_key = Some("address-key-that-must-not-leak-0123456789".into());
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("must-not-leak"), "{printed}");
+        assert!(printed.contains("[redacted]"));
+    }
+
+    #[test]
+    fn trusted_proxies_must_be_cidrs() {
+        let mut s = Settings::default();
+        s.apply_env(|k| (k == "INKAN_TRUSTED_PROXIES").then(|| "10.0.0.0/8, ::1/128".to_owned())).expect("env");
+        s.validate().expect("valid");
+        assert_eq!(s.trusted_proxy_ranges().len(), 2);
+        s.trusted_proxies.push("example.jp".into());
+        assert_eq!(s.validate().expect_err("not a CIDR").code(), "config_invalid");
     }
 }

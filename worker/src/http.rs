@@ -10,12 +10,15 @@ pub struct ApiRequest {
     pub method: String,
     /// Path without the query string.
     pub path: String,
+    /// The query string (after `?`), if any.
+    pub query: Option<String>,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     /// The body bytes (at most [`crate::api::MAX_BODY_BYTES`] + 1: the adapter stops reading there).
     pub body: Vec<u8>,
-    /// The client's address as the adapter sees it (the socket peer, or the platform's header).
-    pub client: String,
+    /// The client's address as the adapter resolved it (the socket peer, or the right-most
+    /// untrusted hop behind trusted proxies, see [`crate::client`]); `None` when unknown.
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl ApiRequest {
@@ -25,14 +28,24 @@ impl ApiRequest {
     }
 }
 
-/// The first address in a forwarding header (`X-Forwarded-For: client, proxy1, ...`).
-pub fn first_forwarded(headers: &[(String, String)], name: &str) -> Option<String> {
-    headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .and_then(|(_, v)| v.split(',').next())
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+/// What is wrong with a JSON body, for a refusal, without what serde_json's own message would
+/// quote from it (`invalid type: integer 1234…`): the position, and the name of a missing field
+/// (our names, never the sender's).
+pub fn json_problem(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("line {}, column {}", error.line(), error.column());
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON ({at})"),
+        Category::Data => {
+            let text = error.to_string();
+            match text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+                Some(field) if field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+                    format!("missing field `{field}`")
+                }
+                _ => format!("a field has the wrong type or value ({at})"),
+            }
+        }
+    }
 }
 
 /// A response to send.
@@ -106,6 +119,31 @@ impl Inbound {
     /// The first value of a header.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why an outbound request got no answer.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_problems_never_quote_the_body() {
+        let problem = |body: &str| {
+            let error = serde_json::from_str::<std::collections::BTreeMap<String, String>>(body).expect_err("bad");
+            super::json_problem(&error)
+        };
+        let echoed = problem(r#"{"name": 1234567890123}"#);
+        assert!(!echoed.contains("1234567890123"), "{echoed}");
+        assert!(echoed.contains("wrong type"), "{echoed}");
+        assert!(!problem("{\"secret-value").contains("secret-value"));
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Body {
+            product: String,
+        }
+        let missing = serde_json::from_str::<Body>("{}").expect_err("missing");
+        assert_eq!(super::json_problem(&missing), "missing field `product`");
+        let variant = serde_json::from_str::<Body>(r#"{"product": ["my-secret"]}"#).expect_err("type");
+        assert!(!super::json_problem(&variant).contains("my-secret"));
     }
 }
 

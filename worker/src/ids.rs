@@ -14,6 +14,16 @@ pub fn new_id<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> String {
     Base64UrlUnpadded::encode_string(&bytes)
 }
 
+/// A short, stable reference to an id for logs: the first 12 hex digits of a SHA-256 over it.
+/// An id is the applicant's capability (anyone holding it sees the status and may try
+/// passwords), so info-level logs never carry it; an operator who has the id can compute the
+/// reference to find its lines.
+pub fn log_ref(id: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest([b"inkan-log:".as_slice(), id.as_bytes()].concat());
+    crate::reminders::hex(&digest[..6])
+}
+
 /// Whether a path segment has the shape of an id (checked before any store look-up).
 pub fn is_valid_id(text: &str) -> bool {
     text.len() == 24 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -31,5 +41,7 @@ mod tests {
         assert_ne!(a, b);
         assert!(!is_valid_id("../../etc/passwd"));
         assert!(!is_valid_id("short"));
+        assert_eq!(log_ref(&a).len(), 12);
+        assert!(!a.contains(&log_ref(&a)));
     }
 }

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::application::Applicant;
 use crate::keycheck::KeyCheckError;
 use crate::password::{ClientVerifier, PasswordError, VerifierBody};
+use crate::signing::SubjectError;
 use inkan::catalog::{CatalogError, Product};
 use inkan::csr::CsrError;
 use inkan::i18n::{Localized, Message};
@@ -71,6 +72,8 @@ pub enum IntakeError {
     EmailMismatch,
     /// The download password is refused.
     Password(PasswordError),
+    /// The CSR's subject disagrees with the applicant's fields.
+    Subject(SubjectError),
 }
 
 impl core::fmt::Display for IntakeError {
@@ -94,6 +97,7 @@ impl Localized for IntakeError {
             IntakeError::CsrEmailMissing => "csr_email_missing",
             IntakeError::EmailMismatch => "email_mismatch",
             IntakeError::Password(e) => e.code(),
+            IntakeError::Subject(e) => e.code(),
         }
     }
 
@@ -108,8 +112,12 @@ impl Localized for IntakeError {
                 format!("The application data is malformed ({detail}). Reload the page and try again."),
             ),
             IntakeError::InvalidApplicant { field } => Message::new(
-                format!("申請者情報の「{field}」が空か長すぎます({MAX_NAME_CHARS} 文字まで)。"),
-                format!("The applicant's {field} is empty or too long (at most {MAX_NAME_CHARS} characters)."),
+                format!(
+                    "申請者情報の「{field}」が空か、長すぎるか({MAX_NAME_CHARS} 文字まで)、使えない文字(制御文字、< >、書字方向の制御文字)を含んでいます。"
+                ),
+                format!(
+                    "The applicant's {field} is empty, too long (at most {MAX_NAME_CHARS} characters) or holds characters a name cannot have (control characters, < >, direction overrides)."
+                ),
             ),
             IntakeError::Product(e) => e.message(),
             IntakeError::Csr(e) => e.message(),
@@ -131,6 +139,7 @@ impl Localized for IntakeError {
                 "The CSR's e-mail address does not match the applicant's. Create it again with the same address.",
             ),
             IntakeError::Password(e) => e.message(),
+            IntakeError::Subject(e) => e.message(),
         }
     }
 }
@@ -150,6 +159,8 @@ impl IntakeError {
 #[derive(Deserialize)]
 struct ApplicantBody {
     name: String,
+    #[serde(default)]
+    common_name: Option<String>,
     email: String,
     #[serde(default)]
     organisation: Option<String>,
@@ -191,16 +202,23 @@ pub struct ValidIntake {
     pub download_secret: DownloadSecret,
 }
 
+/// What intake adds to a valid application when it stores it.
+pub struct Admission {
+    /// The new id.
+    pub id: String,
+    /// The stored form of the download password (see [`crate::password`]).
+    pub password_hash: String,
+    /// Now.
+    pub now: crate::UnixTime,
+    /// When it expires if nobody decides.
+    pub undecided_until: crate::UnixTime,
+}
+
 impl ValidIntake {
-    /// The application intake stores: `Submitted` at `now`, with `id` and the stored form of the
-    /// download password (`password_hash`, see [`crate::password`]).
-    pub fn into_application(
-        self,
-        id: String,
-        password_hash: String,
-        now: crate::UnixTime,
-    ) -> crate::application::Application {
+    /// The application intake stores: `Submitted`, mailbox unconfirmed.
+    pub fn into_application(self, admission: Admission) -> crate::application::Application {
         use crate::application::{Application, Relay, Status};
+        let Admission { id, password_hash, now, undecided_until } = admission;
         Application {
             id,
             product: self.product.id.to_owned(),
@@ -218,7 +236,9 @@ impl ValidIntake {
             downloaded_at: None,
             closed_at: None,
             relay: Relay::default(),
-            attempts: crate::lockout::Attempts::default(),
+            mailbox: crate::mailbox::Mailbox::default(),
+            undecided_until: Some(undecided_until),
+            callback_token_sha256: None,
             version: 0,
         }
     }
@@ -238,7 +258,12 @@ fn text_field(field: &'static str, value: &str, required: bool) -> Result<Option
     if v.is_empty() {
         return if required { Err(IntakeError::InvalidApplicant { field }) } else { Ok(None) };
     }
-    if v.chars().count() > MAX_NAME_CHARS || v.chars().any(char::is_control) {
+    // No control characters; no < > (never part of a name, and the reviewer's screen must not
+    // be the first place markup is caught); no bidirectional overrides, which make a name read
+    // differently from what it is (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C).
+    let bidi =
+        |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+    if v.chars().count() > MAX_NAME_CHARS || v.chars().any(|c| c.is_control() || c == '<' || c == '>' || bidi(c)) {
         return Err(IntakeError::InvalidApplicant { field });
     }
     Ok(Some(v.to_owned()))
@@ -266,13 +291,15 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     if body.len() > MAX_BODY_BYTES {
         return Err(IntakeError::TooLarge { size: body.len() });
     }
-    let parsed: IntakeBody = serde_json::from_slice(body).map_err(|e| IntakeError::InvalidRequest {
-        // serde_json's message names the field and position, never the value.
-        detail: e.to_string(),
-    })?;
+    let parsed: IntakeBody = serde_json::from_slice(body)
+        .map_err(|e| IntakeError::InvalidRequest { detail: crate::http::json_problem(&e) })?;
     let download_password = parsed.download_password.map(Zeroizing::new);
     let product = inkan::catalog::product(parsed.product.trim()).map_err(IntakeError::Product)?;
     let name = text_field("name", &parsed.applicant.name, true)?.unwrap_or_default();
+    let common_name = match &parsed.applicant.common_name {
+        Some(cn) => text_field("common_name", cn, false)?,
+        None => None,
+    };
     let organisation = match &parsed.applicant.organisation {
         Some(o) => text_field("organisation", o, false)?,
         None => None,
@@ -323,12 +350,16 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     if !csr.emails.iter().all(|e| same_mailbox(e, &email)) {
         return Err(IntakeError::EmailMismatch);
     }
+    let applicant = Applicant { name, common_name, email, organisation };
+    let request = <x509_cert::request::CertReq as der::Decode>::from_der(&csr.der)
+        .map_err(|_| IntakeError::Csr(CsrError::NotACsr))?;
+    crate::signing::check_csr_subject(&request.info.subject, &applicant).map_err(IntakeError::Subject)?;
     Ok(ValidIntake {
         product,
         csr_pem: inkan::pem::encode("CERTIFICATE REQUEST", &csr.der),
         fingerprint: crate::reminders::hex(&sha2::Sha256::digest(&csr.der)),
         spki_sha256: crate::reminders::hex(&sha2::Sha256::digest(&csr.spki_der)),
-        applicant: Applicant { name, email, organisation },
+        applicant,
         download_secret,
     })
 }
@@ -341,14 +372,14 @@ pub(crate) mod tests {
 
     pub(crate) fn csr_for(email: &str) -> String {
         let key = PrivateKey::generate(KeyAlgorithm::P256, &mut inkan::os_rng()).expect("key");
-        let subject = Subject { common_name: "山田 太郎".into(), email: Some(email.into()), ..Subject::default() };
+        let subject = Subject { common_name: "Taro Yamada".into(), email: Some(email.into()), ..Subject::default() };
         build_csr(&key, &subject, &CsrOptions::default()).expect("csr").pem
     }
 
     pub(crate) fn body(product: &str, csr: &str, email: &str) -> Vec<u8> {
         serde_json::to_vec(&serde_json::json!({
             "product": product, "csr": csr,
-            "applicant": {"name": "山田 太郎", "email": email, "organisation": "山田法律事務所"},
+            "applicant": {"name": "山田 太郎", "common_name": "Taro Yamada", "email": email, "organisation": "山田法律事務所"},
             "download_password": "ABCDE-FGHJK-LMNPQ-RSTUV",
         }))
         .expect("json")

@@ -3,7 +3,7 @@
 //!
 //! The core is sans-I/O: every module below [`api`] takes time (unix seconds) and randomness
 //! from its caller and reaches storage, the issuer and the network only through the [`store::Store`],
-//! [`issuer::Issuer`], [`password::Pbkdf2`] and [`http::HttpClient`] traits. Two thin adapters
+//! [`issuer::Issuer`], [`password::Pbkdf2`], [`mailbox::Mailer`] and [`http::HttpClient`] traits. Two thin adapters
 //! bind it: [`native`] (axum + tokio + SQLite, the embedded default) and `workers` (Cloudflare
 //! Workers + D1, compiled for wasm32 only).
 #![forbid(unsafe_code)]
@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod application;
+pub mod client;
 pub mod config;
 pub mod http;
 pub mod ids;
@@ -18,10 +19,12 @@ pub mod intake;
 pub mod issuer;
 pub mod keycheck;
 pub mod lockout;
+pub mod mailbox;
 pub mod password;
 pub mod pkcs7;
 pub mod reminders;
 pub mod signature;
+pub mod signing;
 pub mod store;
 pub mod window;
 

@@ -22,13 +22,49 @@ pub struct LockoutPolicy {
     pub max_seconds: i64,
 }
 
-/// Failed attempts so far and the current lock.
+/// A counter row: attempts charged so far and the current lock.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempts {
-    /// Consecutive failures.
+    /// Attempts charged and not cleared by a success.
     pub failures: u32,
     /// Locked until this moment, if locked.
     pub locked_until: Option<UnixTime>,
+    /// The last charge.
+    pub updated_at: UnixTime,
+}
+
+/// The outcome of charging an attempt before its proof is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charge {
+    /// Counted; the proof may be checked. `failures` includes this attempt.
+    Allowed {
+        /// Attempts counted so far.
+        failures: u32,
+    },
+    /// Locked: nothing was counted and the proof must not be checked.
+    Locked {
+        /// Until when.
+        until: UnixTime,
+    },
+}
+
+impl Charge {
+    /// The refusal for a lock, with the seconds to wait (at least 1).
+    pub fn refusal(self, now: UnixTime) -> Option<LockoutError> {
+        match self {
+            Charge::Allowed { .. } => None,
+            Charge::Locked { until } => Some(LockoutError::LockedOut { retry_after: (until - now).max(1) }),
+        }
+    }
+}
+
+/// How long the counter of `failures` locks: nothing below the threshold, then
+/// `base · 2^(failures - threshold)`, at most `max`.
+pub fn lock_seconds(failures: u32, policy: &LockoutPolicy) -> Option<i64> {
+    (failures >= policy.threshold).then(|| {
+        let doublings = (failures - policy.threshold).min(40);
+        policy.base_seconds.saturating_mul(1i64 << doublings).min(policy.max_seconds).max(1)
+    })
 }
 
 /// Too many wrong passwords.
@@ -71,27 +107,18 @@ impl Localized for LockoutError {
 }
 
 impl Attempts {
-    /// Refuses while locked.
-    pub fn check(&self, now: UnixTime) -> Result<(), LockoutError> {
-        match self.locked_until {
-            Some(until) if now < until => Err(LockoutError::LockedOut { retry_after: until - now }),
-            _ => Ok(()),
+    /// Charges one attempt, as the stores do it in one statement: refused while locked;
+    /// otherwise counted (from zero again when the last charge is older than `decay` seconds),
+    /// and the lock for the new count set. The in-memory twin of the SQL in the stores, used by
+    /// the unit tests' store and checked against it by the API suite.
+    pub fn charge(&mut self, now: UnixTime, policy: &LockoutPolicy, decay: Option<i64>) -> Charge {
+        if let Some(until) = self.locked_until.filter(|until| now < *until) {
+            return Charge::Locked { until };
         }
-    }
-
-    /// Counts a wrong password and locks when the policy says so.
-    pub fn record_failure(&mut self, now: UnixTime, policy: &LockoutPolicy) {
-        self.failures = self.failures.saturating_add(1);
-        if self.failures >= policy.threshold {
-            let doublings = (self.failures - policy.threshold).min(40);
-            let seconds = policy.base_seconds.saturating_mul(1i64 << doublings).min(policy.max_seconds);
-            self.locked_until = Some(now + seconds.max(1));
-        }
-    }
-
-    /// A right password clears the count.
-    pub fn record_success(&mut self) {
-        *self = Attempts::default();
+        let stale = decay.is_some_and(|d| self.updated_at < now - d);
+        let failures = if stale { 0 } else { self.failures }.saturating_add(1);
+        *self = Attempts { failures, locked_until: lock_seconds(failures, policy).map(|s| now + s), updated_at: now };
+        Charge::Allowed { failures }
     }
 }
 
@@ -102,31 +129,32 @@ mod tests {
     const POLICY: LockoutPolicy = LockoutPolicy { threshold: 3, base_seconds: 60, max_seconds: 600 };
 
     #[test]
-    fn locks_after_the_threshold_with_growing_and_capped_waits() {
+    fn the_threshold_th_attempt_is_checked_and_locks_with_growing_capped_waits() {
         let mut a = Attempts::default();
         let now = 1_000;
-        a.record_failure(now, &POLICY);
-        a.record_failure(now, &POLICY);
-        assert!(a.check(now).is_ok(), "two failures are free");
-        a.record_failure(now, &POLICY);
-        assert_eq!(a.check(now), Err(LockoutError::LockedOut { retry_after: 60 }));
-        assert!(a.check(now + 60).is_ok(), "the lock ends");
-        a.record_failure(now + 60, &POLICY);
-        assert_eq!(a.check(now + 60), Err(LockoutError::LockedOut { retry_after: 120 }));
-        a.record_failure(now + 200, &POLICY);
-        a.record_failure(now + 500, &POLICY);
-        a.record_failure(now + 1_000, &POLICY);
-        assert_eq!(a.check(now + 1_000), Err(LockoutError::LockedOut { retry_after: 600 }), "capped");
+        assert_eq!(a.charge(now, &POLICY, None), Charge::Allowed { failures: 1 });
+        assert_eq!(a.charge(now, &POLICY, None), Charge::Allowed { failures: 2 });
+        assert_eq!(a.charge(now, &POLICY, None), Charge::Allowed { failures: 3 }, "the third is checked");
+        assert_eq!(a.charge(now, &POLICY, None), Charge::Locked { until: now + 60 }, "and locks");
+        assert_eq!(
+            a.charge(now + 59, &POLICY, None).refusal(now + 59),
+            Some(LockoutError::LockedOut { retry_after: 1 })
+        );
+        assert_eq!(a.charge(now + 60, &POLICY, None), Charge::Allowed { failures: 4 }, "one more after the lock");
+        assert_eq!(a.locked_until, Some(now + 60 + 120), "doubled");
+        for t in [1_000, 2_000, 3_000, 4_000] {
+            a.charge(now + t, &POLICY, None);
+        }
+        assert_eq!(a.locked_until, Some(now + 4_000 + 600), "capped");
         assert_eq!(LockoutError::LockedOut { retry_after: 1 }.code(), "locked_out");
     }
 
     #[test]
-    fn success_clears_the_count() {
+    fn counts_decay_when_asked() {
         let mut a = Attempts::default();
-        a.record_failure(0, &POLICY);
-        a.record_failure(0, &POLICY);
-        a.record_success();
-        a.record_failure(0, &POLICY);
-        assert!(a.check(0).is_ok());
+        a.charge(0, &POLICY, Some(100));
+        a.charge(0, &POLICY, Some(100));
+        assert_eq!(a.charge(500, &POLICY, Some(100)), Charge::Allowed { failures: 1 }, "decayed");
+        assert_eq!(a.charge(500, &POLICY, None), Charge::Allowed { failures: 2 });
     }
 }

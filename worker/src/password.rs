@@ -29,10 +29,13 @@ use zeroize::Zeroizing;
 
 /// PBKDF2 iterations for new hashes.
 pub const ITERATIONS: u32 = 600_000;
-/// The fewest iterations a stored hash may claim (a tampered row cannot make checks cheap).
-pub const MIN_ITERATIONS: u32 = 600_000;
-/// The most iterations a stored hash may claim (a tampered row cannot make checks hang).
-pub const MAX_ITERATIONS: u32 = 10_000_000;
+/// The only count a client verifier may use and a stored hash may claim: the server never
+/// derives more than its own count (a client-chosen 10,000,000 would cost ~25 s of server CPU
+/// per wrong download password), and a tampered row cannot make checks cheap either. The
+/// status view and `/api/health` publish it.
+pub const MIN_ITERATIONS: u32 = ITERATIONS;
+/// See [`MIN_ITERATIONS`].
+pub const MAX_ITERATIONS: u32 = ITERATIONS;
 /// Salt length in bytes.
 pub const SALT_BYTES: usize = 16;
 /// Derived key length in bytes.
@@ -62,6 +65,8 @@ pub enum PasswordError {
     },
     /// A stored hash is not in the expected format.
     MalformedHash,
+    /// Every derivation slot stayed busy for too long: try again shortly.
+    Busy,
     /// The deriving backend failed.
     Backend {
         /// What failed.
@@ -72,12 +77,11 @@ pub enum PasswordError {
         /// Which field.
         field: &'static str,
     },
-    /// A client verifier was derived with fewer iterations than [`MIN_ITERATIONS`] (or more
-    /// than [`MAX_ITERATIONS`]).
-    VerifierIterations {
-        /// The count given.
-        iterations: u64,
-    },
+    /// A client verifier was derived with fewer iterations than the server's [`ITERATIONS`].
+    VerifierIterations,
+    /// A client verifier was derived with more iterations than the server's [`ITERATIONS`]:
+    /// the server only ever derives its own count.
+    VerifierIterationsUnsupported,
     /// A derived value was sent for an application whose hash was made on the server: send the
     /// password instead.
     VerifierNotAccepted,
@@ -97,19 +101,21 @@ impl Localized for PasswordError {
             PasswordError::BadLength { .. } => "weak_download_password",
             PasswordError::MalformedHash => "internal_error",
             PasswordError::Backend { .. } => "internal_error",
+            PasswordError::Busy => "server_busy",
             PasswordError::InvalidVerifier { .. } => "invalid_password_verifier",
-            PasswordError::VerifierIterations { .. } => "weak_password_verifier",
+            PasswordError::VerifierIterations => "weak_password_verifier",
+            PasswordError::VerifierIterationsUnsupported => "unsupported_verifier_iterations",
             PasswordError::VerifierNotAccepted => "password_verifier_not_accepted",
         }
     }
     fn message(&self) -> Message {
         match self {
-            PasswordError::BadLength { chars } => Message::new(
+            PasswordError::BadLength { .. } => Message::new(
                 format!(
-                    "ダウンロードパスワードの長さ({chars} 文字)が正しくありません。{MIN_PASSWORD_CHARS}〜{MAX_PASSWORD_CHARS} 文字が必要です。ページが自動で作ったパスワードを使ってください。"
+                    "ダウンロードパスワードの長さが正しくありません。{MIN_PASSWORD_CHARS}〜{MAX_PASSWORD_CHARS} 文字が必要です。ページが自動で作ったパスワードを使ってください。"
                 ),
                 format!(
-                    "The download password has {chars} characters; {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} are required. Use the password the page generated."
+                    "The download password has the wrong length; {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters are required. Use the password the page generated."
                 ),
             ),
             PasswordError::InvalidVerifier { field } => Message::new(
@@ -118,17 +124,29 @@ impl Localized for PasswordError {
                 ),
                 format!("The download password verifier ({field}) is malformed. Reload the page and try again."),
             ),
-            PasswordError::VerifierIterations { iterations } => Message::new(
+            PasswordError::VerifierIterations => Message::new(
                 format!(
-                    "ダウンロードパスワードの検証値の反復回数({iterations})が範囲外です。{MIN_ITERATIONS}〜{MAX_ITERATIONS} 回が必要です。"
+                    "ダウンロードパスワードの検証値の反復回数が少なすぎます。{ITERATIONS} 回で計算してください。ページを再読み込みしてやり直してください。"
                 ),
                 format!(
-                    "The download password verifier uses {iterations} iterations; {MIN_ITERATIONS} to {MAX_ITERATIONS} are required."
+                    "The download password verifier uses too few iterations; derive it with {ITERATIONS}. Reload the page and try again."
+                ),
+            ),
+            PasswordError::VerifierIterationsUnsupported => Message::new(
+                format!(
+                    "ダウンロードパスワードの検証値の反復回数はサーバーの値({ITERATIONS} 回)と同じにしてください。ページを再読み込みしてやり直してください。"
+                ),
+                format!(
+                    "Derive the download password verifier with exactly the server's {ITERATIONS} iterations. Reload the page and try again."
                 ),
             ),
             PasswordError::VerifierNotAccepted => Message::new(
                 "この申請ではダウンロードパスワードそのものを送ってください。",
                 "For this application, send the download password itself.",
+            ),
+            PasswordError::Busy => Message::new(
+                "サーバーが混み合っています。少し待ってから、もう一度お試しください。",
+                "The server is busy. Wait a moment and try again.",
             ),
             PasswordError::MalformedHash | PasswordError::Backend { .. } => Message::new(
                 "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
@@ -143,6 +161,7 @@ impl PasswordError {
     pub fn status(&self) -> u16 {
         match self {
             PasswordError::MalformedHash | PasswordError::Backend { .. } => 500,
+            PasswordError::Busy => 503,
             _ => 400,
         }
     }
@@ -309,17 +328,18 @@ pub struct ClientVerifier {
 }
 
 impl ClientVerifier {
-    /// Checks the parameters: SHA-256, 600,000 to 10,000,000 iterations, a 16–64-byte salt and a
-    /// 32-byte result.
+    /// Checks the parameters: SHA-256, exactly [`ITERATIONS`], a 16–64-byte salt and a 32-byte
+    /// result.
     pub fn check(body: &VerifierBody) -> Result<Self, PasswordError> {
         let invalid = |field| PasswordError::InvalidVerifier { field };
         if !body.hash.eq_ignore_ascii_case("SHA-256") {
             return Err(invalid("hash"));
         }
-        let iterations = u32::try_from(body.iterations)
-            .ok()
-            .filter(|i| (MIN_ITERATIONS..=MAX_ITERATIONS).contains(i))
-            .ok_or(PasswordError::VerifierIterations { iterations: body.iterations })?;
+        let iterations = match body.iterations {
+            n if n < u64::from(ITERATIONS) => return Err(PasswordError::VerifierIterations),
+            n if n > u64::from(ITERATIONS) => return Err(PasswordError::VerifierIterationsUnsupported),
+            _ => ITERATIONS,
+        };
         let salt = decode_base64(&body.salt)
             .filter(|s| (MIN_CLIENT_SALT_BYTES..=MAX_CLIENT_SALT_BYTES).contains(&s.len()))
             .ok_or(invalid("salt"))?;
@@ -379,6 +399,9 @@ pub(crate) mod tests {
     fn a_tampered_iteration_count_is_refused() {
         let cheap = "$pbkdf2-sha256$i=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", cheap)), Err(PasswordError::MalformedHash));
+        let costly =
+            "$pbkdf2-sha256-client$i=10000000$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", costly)), Err(PasswordError::MalformedHash));
         assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", "plain")), Err(PasswordError::MalformedHash));
     }
 
@@ -430,7 +453,9 @@ pub(crate) mod tests {
         assert_eq!(with(&|_| {}), Ok(()));
         let few = with(&|b| b.iterations = 599_999).expect_err("too few");
         assert_eq!((few.code(), few.status()), ("weak_password_verifier", 400));
-        assert!(with(&|b| b.iterations = 10_000_001).is_err());
+        let many = with(&|b| b.iterations = 10_000_000).expect_err("the server's count only");
+        assert_eq!((many.code(), many.status()), ("unsupported_verifier_iterations", 400));
+        assert!(with(&|b| b.iterations = 600_001).is_err());
         assert!(with(&|b| b.iterations = u64::MAX).is_err());
         assert_eq!(with(&|b| b.hash = "SHA-1".into()), Err(PasswordError::InvalidVerifier { field: "hash" }));
         assert_eq!(with(&|b| b.salt = encode_base64(&[1; 8])), Err(PasswordError::InvalidVerifier { field: "salt" }));

@@ -6,11 +6,54 @@ use inkan::i18n::{Localized, Message};
 
 use crate::UnixTime;
 use crate::application::Application;
-use crate::lockout::Attempts;
+use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::Reminder;
 
 /// The schema, shared by SQLite and D1 (idempotent: safe to run at every start).
 pub const SCHEMA: &str = include_str!("../schema.sql");
+
+/// Charges one attempt (see [`crate::lockout::Attempts::charge`], its in-memory twin): `?1` key, `?2` now,
+/// `?3` threshold, `?4` base seconds, `?5` max seconds, `?6` decay seconds (a huge number for
+/// none). One statement, so SQLite and D1 apply it atomically; no row comes back while locked.
+pub const CHARGE_SQL: &str = "INSERT INTO attempts (key, failures, locked_until, updated_at)
+ VALUES (?1, 1, CASE WHEN 1 >= ?3 THEN ?2 + max(1, min(?5, ?4)) ELSE NULL END, ?2)
+ ON CONFLICT(key) DO UPDATE SET
+   failures = (CASE WHEN attempts.updated_at < ?2 - ?6 THEN 0 ELSE attempts.failures END) + 1,
+   locked_until = CASE
+     WHEN (CASE WHEN attempts.updated_at < ?2 - ?6 THEN 0 ELSE attempts.failures END) + 1 >= ?3
+     THEN ?2 + max(1, min(?5, ?4 * (1 << min((CASE WHEN attempts.updated_at < ?2 - ?6 THEN 0
+          ELSE attempts.failures END) + 1 - ?3, 40))))
+     ELSE NULL END,
+   updated_at = ?2
+ WHERE attempts.locked_until IS NULL OR attempts.locked_until <= ?2
+ RETURNING failures, locked_until";
+/// The lock that refused a charge: `?1` key.
+pub const LOCKED_UNTIL_SQL: &str = "SELECT locked_until FROM attempts WHERE key = ?1";
+/// Gives one charge back: `?1` key.
+pub const REFUND_SQL: &str = "UPDATE attempts SET failures = max(failures - 1, 0) WHERE key = ?1";
+/// Clears a counter: `?1` key.
+pub const CLEAR_SQL: &str = "DELETE FROM attempts WHERE key = ?1";
+/// Counts one event in a fixed window: `?1` key, `?2` now, `?3` window seconds.
+pub const COUNT_EVENT_SQL: &str = "INSERT INTO rate_windows (key, window_start, count) VALUES (?1, ?2, 1)
+ ON CONFLICT(key) DO UPDATE SET
+   count = CASE WHEN rate_windows.window_start <= ?2 - ?3 THEN 1 ELSE rate_windows.count + 1 END,
+   window_start = CASE WHEN rate_windows.window_start <= ?2 - ?3 THEN ?2 ELSE rate_windows.window_start END
+ RETURNING count, window_start";
+/// Deletes unlocked counters untouched since `?1`, at `?2` now.
+pub const PURGE_ATTEMPTS_SQL: &str =
+    "DELETE FROM attempts WHERE updated_at < ?1 AND (locked_until IS NULL OR locked_until <= ?2)";
+/// Deletes rate windows that started at or before `?1`.
+pub const PURGE_WINDOWS_SQL: &str = "DELETE FROM rate_windows WHERE window_start <= ?1";
+/// Applications in a state (`?1`, NULL for any), newest first (rowid order is insertion order).
+pub const LIST_SQL: &str = "SELECT id, body, version FROM applications WHERE (?1 IS NULL OR status = ?1)
+ ORDER BY rowid DESC LIMIT ?2 OFFSET ?3";
+/// "No decay" for [`CHARGE_SQL`]'s `?6`.
+pub const NO_DECAY: i64 = 1 << 50;
+
+/// The outcome of a count in [`Store::count_event`], from the statement's answer.
+pub fn event_outcome(count: i64, window_start: UnixTime, now: UnixTime, window: i64, limit: u32) -> Result<(), i64> {
+    if count > i64::from(limit) { Err((window_start + window - now).max(1)) } else { Ok(()) }
+}
 
 /// The schema as single statements without comments (D1 runs them one by one in a batch).
 pub fn schema_statements() -> Vec<String> {
@@ -89,10 +132,37 @@ pub trait Store {
     async fn save_application(&self, app: &mut Application) -> Result<(), StoreError>;
     /// Applications whose next event is due.
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError>;
-    /// Failed attempts from a client (key: a hash of its address).
-    async fn client_attempts(&self, client: &str) -> Result<Attempts, StoreError>;
-    /// Stores failed attempts from a client.
-    async fn save_client_attempts(&self, client: &str, attempts: &Attempts, now: UnixTime) -> Result<(), StoreError>;
+    /// Applications in a state (any state: `None`), newest first, `limit` from `offset`.
+    async fn applications(&self, status: Option<&str>, limit: u32, offset: u32)
+    -> Result<Vec<Application>, StoreError>;
+    /// Charges one attempt against a counter **in one atomic statement**, before the proof is
+    /// checked (see [`crate::lockout::Attempts::charge`] for the rule): under any concurrency, at most the
+    /// policy's threshold of attempts is ever let through per lock period. Keys:
+    /// `app:<id>`, `confirm:<id>`, `client:<keyed hash of the address>`.
+    async fn charge_attempt(
+        &self,
+        key: &str,
+        now: UnixTime,
+        policy: &LockoutPolicy,
+        decay: Option<i64>,
+    ) -> Result<Charge, StoreError>;
+    /// Gives back one charge that turned out not to be a guess (the request was refused for
+    /// another reason before its proof was checked).
+    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError>;
+    /// Clears a counter (a right answer).
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError>;
+    /// Counts one event in a fixed window of `window` seconds, atomically; `Err(retry_after)`
+    /// when `limit` events were already counted in the current window.
+    async fn count_event(
+        &self,
+        key: &str,
+        now: UnixTime,
+        window: i64,
+        limit: u32,
+    ) -> Result<Result<(), i64>, StoreError>;
+    /// Deletes counters and windows that no longer hold anything: unlocked counters not
+    /// touched for `retention` seconds, and rate windows that ended.
+    async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError>;
     /// Inserts a reminder unless its key exists; returns whether it was new.
     async fn insert_reminder(&self, reminder: &Reminder) -> Result<bool, StoreError>;
     /// Pending reminders whose next attempt is due.
@@ -110,10 +180,10 @@ pub trait Store {
 #[cfg(test)]
 mod schema_tests {
     #[test]
-    fn the_schema_splits_into_four_tables_and_two_indexes() {
+    fn the_schema_splits_into_six_tables_and_three_indexes() {
         let statements = super::schema_statements();
-        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 4);
-        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE INDEX")).count(), 2);
+        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 6);
+        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE INDEX")).count(), 3);
         assert!(statements.iter().all(|s| !s.contains("--")));
     }
 }
@@ -123,7 +193,8 @@ mod schema_tests {
 #[derive(Default)]
 pub struct MemoryStore {
     apps: std::sync::Mutex<std::collections::BTreeMap<String, Application>>,
-    clients: std::sync::Mutex<std::collections::BTreeMap<String, Attempts>>,
+    counters: std::sync::Mutex<std::collections::BTreeMap<String, crate::lockout::Attempts>>,
+    windows: std::sync::Mutex<std::collections::BTreeMap<String, (UnixTime, u32)>>,
     reminders: std::sync::Mutex<std::collections::BTreeMap<String, Reminder>>,
     values: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
 }
@@ -163,12 +234,60 @@ impl Store for MemoryStore {
             .cloned()
             .collect())
     }
-    async fn client_attempts(&self, client: &str) -> Result<Attempts, StoreError> {
-        Ok(self.clients.lock().expect("lock").get(client).copied().unwrap_or_default())
+    async fn applications(
+        &self,
+        status: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Application>, StoreError> {
+        let apps = self.apps.lock().expect("lock");
+        let mut list: Vec<_> =
+            apps.values().filter(|a| status.is_none_or(|s| a.status.as_str() == s)).cloned().collect();
+        list.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id.clone())));
+        Ok(list.into_iter().skip(offset as usize).take(limit as usize).collect())
     }
-    async fn save_client_attempts(&self, client: &str, attempts: &Attempts, _now: UnixTime) -> Result<(), StoreError> {
-        self.clients.lock().expect("lock").insert(client.to_owned(), *attempts);
+    async fn charge_attempt(
+        &self,
+        key: &str,
+        now: UnixTime,
+        policy: &LockoutPolicy,
+        decay: Option<i64>,
+    ) -> Result<Charge, StoreError> {
+        Ok(self.counters.lock().expect("lock").entry(key.to_owned()).or_default().charge(now, policy, decay))
+    }
+    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
+        if let Some(row) = self.counters.lock().expect("lock").get_mut(key) {
+            row.failures = row.failures.saturating_sub(1);
+        }
         Ok(())
+    }
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
+        self.counters.lock().expect("lock").remove(key);
+        Ok(())
+    }
+    async fn count_event(
+        &self,
+        key: &str,
+        now: UnixTime,
+        window: i64,
+        limit: u32,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let mut windows = self.windows.lock().expect("lock");
+        let slot = windows.entry(key.to_owned()).or_insert((now, 0));
+        if slot.0 <= now - window {
+            *slot = (now, 0);
+        }
+        slot.1 += 1;
+        Ok(if slot.1 > limit { Err((slot.0 + window - now).max(1)) } else { Ok(()) })
+    }
+    async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
+        let mut counters = self.counters.lock().expect("lock");
+        let before = counters.len();
+        counters.retain(|_, row| row.updated_at >= now - retention || row.locked_until.is_some_and(|t| t > now));
+        let mut windows = self.windows.lock().expect("lock");
+        let before_windows = windows.len();
+        windows.retain(|_, (start, _)| *start > now - window);
+        Ok((before - counters.len() + before_windows - windows.len()) as u32)
     }
     async fn insert_reminder(&self, reminder: &Reminder) -> Result<bool, StoreError> {
         let mut map = self.reminders.lock().expect("lock");

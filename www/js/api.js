@@ -52,11 +52,30 @@ export function defaultEndpoint() {
   return location.origin;
 }
 
+// One verifier per download password for the page's life: a retry after a lost answer must send
+// the same verifier, or the worker (which answers a known CSR only to the verifier that made
+// it) refuses it as someone else's.
+const verifiers = new Map();
+
 export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword }) {
-  const secret = canDeriveVerifier()
-    ? { download_password_verifier: await newVerifier(downloadPassword) }
-    : { download_password: downloadPassword };
+  let secret = { download_password: downloadPassword };
+  if (canDeriveVerifier()) {
+    if (!verifiers.has(downloadPassword)) verifiers.set(downloadPassword, await newVerifier(downloadPassword));
+    secret = { download_password_verifier: verifiers.get(downloadPassword) };
+  }
   const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, ...secret } });
+  return res.json();
+}
+
+/** Confirms the applicant's mailbox with the code the worker mailed; resolves to the status view. */
+export async function confirmMailbox(endpoint, id, code) {
+  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/confirm`, { method: 'POST', body: { code } });
+  return res.json();
+}
+
+/** Asks the worker to mail a new confirmation code. */
+export async function resendCode(endpoint, id) {
+  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/confirm/resend`, { method: 'POST', body: {} });
   return res.json();
 }
 

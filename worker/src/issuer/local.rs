@@ -3,8 +3,11 @@
 //! deployment would use the `est` or `webhook` issuer instead).
 //!
 //! Certificates follow the catalog: the S/MIME-BR personal profile of [`inkan::ca`] (rfc822Name
-//! SAN, emailProtection + clientAuth), the CSR's subject as reviewed, and the product's validity
-//! rule from [`inkan::expiry`]. The seeds count a certificate's life from the download day
+//! SAN, emailProtection + clientAuth), the subject built from the reviewed fields
+//! ([`crate::signing`], never the CSR's), and the product's validity rule from
+//! [`inkan::expiry`]. The issuing CA is limited to the same two EKUs, so a leak of its key
+//! cannot mint server certificates; the root is not part of the chain the applicant receives
+//! (clients that trust it have it; it is offered on its own at `GET /api/issuer/root`). The seeds count a certificate's life from the download day
 //! (seed: 000_83bab2e9cbe37489.txt "ダウンロード日から"; seed: 004_d25a5a965b92ed0f.txt "取得した日");
 //! a CA signs before the download, so the local CA counts from the issue day, the earliest the
 //! download can be: the certificate never outlives the seller's rule. It ends at 23:59:59 JST on
@@ -140,30 +143,35 @@ impl LocalCa {
         to_pem(&self.root)
     }
 
-    /// Issues a personal certificate for a verified CSR under `product`'s validity rule.
+    /// The validity a leaf signed at `now` gets under `product`'s rule: from five minutes ago to
+    /// 23:59:59 JST on the expiry day.
+    pub fn validity(product: &Product, now: UnixTime) -> Result<(UnixTime, UnixTime), IssuerError> {
+        let day = jst_date(now).map_err(|_| IssuerError::Local { code: "invalid_validity" })?;
+        let (expires, _) = inkan::expiry::expiry_date(product, day, None).map_err(local_err)?;
+        Ok((now - BACKDATE_SECONDS, (expires.days_since_epoch() + 1) * DAY - JST_OFFSET - 1))
+    }
+
+    /// Issues a personal certificate for a verified CSR's key under `product`'s validity rule,
+    /// with the given subject and mailboxes (the reviewed fields, not the CSR's).
     pub fn issue_certificate(
         &self,
         csr_der: &[u8],
+        subject: x509_cert::name::Name,
+        emails: Vec<String>,
         product: &Product,
         now: UnixTime,
         serial: [u8; 16],
     ) -> Result<Certificate, IssuerError> {
         let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
-        let key = &parsed.public_key;
-        let request =
-            x509_cert::request::CertReq::from_der(&parsed.der).map_err(|_| IssuerError::Local { code: "not_a_csr" })?;
-        let day = jst_date(now).map_err(|_| IssuerError::Local { code: "invalid_validity" })?;
-        let (expires, _) = inkan::expiry::expiry_date(product, day, None).map_err(local_err)?;
-        // 23:59:59 JST on the expiry day.
-        let not_after = (expires.days_since_epoch() + 1) * DAY - JST_OFFSET - 1;
+        let (not_before, not_after) = Self::validity(product, now)?;
         ca::issue(
             ca::IssueRequest {
-                subject: request.info.subject,
-                subject_key: key,
-                not_before: unix(now - BACKDATE_SECONDS),
+                subject,
+                subject_key: &parsed.public_key,
+                not_before: unix(not_before),
                 not_after: unix(not_after),
                 serial,
-                profile: CertificateProfile::Personal { emails: parsed.emails.clone() },
+                profile: CertificateProfile::Personal { emails },
             },
             &self.issuing_key,
             Some(&self.issuing),
@@ -171,13 +179,22 @@ impl LocalCa {
         .map_err(local_err)
     }
 
-    /// The relay step for the local issuer: issue at once.
+    /// Issues for an EST client, which is trusted (Basic auth) to name its own subject.
+    pub fn issue_for_est(&self, csr_der: &[u8], now: UnixTime, serial: [u8; 16]) -> Result<Certificate, IssuerError> {
+        let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
+        let request =
+            x509_cert::request::CertReq::from_der(&parsed.der).map_err(|_| IssuerError::Local { code: "not_a_csr" })?;
+        self.issue_certificate(csr_der, request.info.subject, parsed.emails, self.est_product, now, serial)
+    }
+
+    /// The relay step for the local issuer: issue at once, for exactly what was reviewed.
     pub fn issue_for(&self, request: &IssueRequest<'_>) -> Result<IssueOutcome, IssuerError> {
-        let product = inkan::catalog::product(&request.application.product).map_err(local_err)?;
-        let leaf = self.issue_certificate(request.csr_der, product, request.now, request.serial)?;
-        let mut chain = vec![leaf];
-        chain.extend(self.ca_certificates());
-        Ok(IssueOutcome::Issued { chain_pem: super::chain_to_pem(&chain)? })
+        let app = request.application;
+        let product = inkan::catalog::product(&app.product).map_err(local_err)?;
+        let subject = crate::signing::subject_name(&app.applicant).map_err(local_err)?;
+        let emails = vec![app.applicant.email.clone()];
+        let leaf = self.issue_certificate(request.csr_der, subject, emails, product, request.now, request.serial)?;
+        Ok(IssueOutcome::Issued { chain_pem: super::chain_to_pem(&[leaf, self.issuing.clone()])? })
     }
 }
 
@@ -200,9 +217,13 @@ mod tests {
             ..Subject::default()
         };
         let csr = build_csr(&key, &subject, &CsrOptions::default()).expect("csr");
-        let leaf = again.issue_certificate(&csr.der, product, now, [7; 16]).expect("issue");
+        let subject = inkan::ca::name(&[("CN", "Taro Yamada")]).expect("name");
+        let leaf = again
+            .issue_certificate(&csr.der, subject, vec!["taro@example.jp".into()], product, now, [7; 16])
+            .expect("issue");
         let facts = inkan::x509::facts(&leaf);
         assert!(facts.emails.contains(&"taro@example.jp".to_string()), "{facts:?}");
+        assert_eq!(inkan::x509::name_to_string(leaf.tbs_certificate().subject()), "CN=Taro Yamada");
         // seed: 000_83bab2e9cbe37489.txt: 1-2-3 expires on the same day one year later.
         let not_after = facts.not_after_unix as i64;
         assert_eq!(jst_date(not_after).expect("date").to_string(), "2027-01-01");

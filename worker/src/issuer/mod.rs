@@ -47,6 +47,9 @@ pub struct IssueRequest<'a> {
     pub now: UnixTime,
     /// Random serial number bytes (for the local CA).
     pub serial: [u8; 16],
+    /// The webhook issuer's credential for posting the certificate back for this application
+    /// alone (its SHA-256 is stored before the hand-over).
+    pub callback_token: Option<&'a str>,
 }
 
 /// Why a relay attempt failed.
@@ -174,8 +177,21 @@ pub fn backoff(attempts: u32, base: i64, max: i64) -> i64 {
 }
 
 /// Orders a set of certificates into a chain from `leaf` by issuer/subject names; certificates
-/// that do not chain are appended in their given order.
+/// that do not chain are appended in their given order. Self-signed certificates (roots) are
+/// left out: the chain goes into the applicant's `.p12`, where a root adds nothing a relying
+/// party may use (it must already trust it) and teaches people to install roots from files.
 pub fn order_chain(leaf: x509_cert::Certificate, others: Vec<x509_cert::Certificate>) -> Vec<x509_cert::Certificate> {
+    let self_signed = |c: &x509_cert::Certificate| c.tbs_certificate().subject() == c.tbs_certificate().issuer();
+    let mut chain = order_with_roots(leaf, others);
+    let mut index = 0;
+    chain.retain(|c| {
+        index += 1;
+        index == 1 || !self_signed(c)
+    });
+    chain
+}
+
+fn order_with_roots(leaf: x509_cert::Certificate, others: Vec<x509_cert::Certificate>) -> Vec<x509_cert::Certificate> {
     let mut chain = vec![leaf];
     let mut rest = others;
     while let Some(last) = chain.last() {

@@ -1,6 +1,9 @@
 //! The webhook issuer: the CSR goes to the issuer's back office in an HMAC-signed POST; the
 //! back office reviews and issues in its own time and posts the PEM chain back to
-//! `POST /api/admin/applications/{id}/certificate` with the admin token.
+//! `POST /api/issuer/applications/{id}/certificate` with the per-application `callback_token`
+//! from the payload as a bearer token (it opens that one callback and nothing else; the admin
+//! token never leaves the worker's operators). The payload says exactly what to sign: the
+//! subject and SAN built from the reviewed fields (`to_be_signed`), not the CSR's subject.
 
 use super::{IssueOutcome, IssueRequest, IssuerError};
 use crate::http::{HttpClient, Outbound};
@@ -25,7 +28,9 @@ impl<C: HttpClient> WebhookIssuer<C> {
             "product": app.product,
             "csr": app.csr_pem,
             "applicant": app.applicant,
-            "callback_path": format!("/api/admin/applications/{}/certificate", app.id),
+            "to_be_signed": crate::signing::to_be_signed(app, None),
+            "callback_path": format!("/api/issuer/applications/{}/certificate", app.id),
+            "callback_token": request.callback_token,
         }))
         .map_err(|_| IssuerError::Protocol { detail: "encoding".into() })?;
         let signature = crate::reminders::signature(self.secret.as_bytes(), request.now, &body);

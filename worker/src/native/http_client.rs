@@ -43,9 +43,25 @@ impl HttpClient for ReqwestClient {
     }
 }
 
-/// PBKDF2 on tokio's blocking pool, so a 600,000-iteration hash does not stall other requests.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct BlockingPbkdf2;
+/// PBKDF2 on tokio's blocking pool, so a 600,000-iteration hash does not stall other requests,
+/// and at most `permits` at once: each costs ~85 ms of a core, so without a bound a burst of
+/// legacy `download_password` requests would queue unbounded CPU work on the blocking pool
+/// (up to 512 threads). A request waits up to [`KDF_WAIT`] for a slot, then gets 503.
+#[derive(Clone, Debug)]
+pub struct BlockingPbkdf2 {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// How long a derivation waits for a free slot.
+pub const KDF_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl BlockingPbkdf2 {
+    /// At most `permits` derivations at once (0: one per core).
+    pub fn new(permits: usize) -> Self {
+        let permits = if permits == 0 { std::thread::available_parallelism().map_or(2, usize::from) } else { permits };
+        BlockingPbkdf2 { permits: std::sync::Arc::new(tokio::sync::Semaphore::new(permits)) }
+    }
+}
 
 impl crate::password::Pbkdf2 for BlockingPbkdf2 {
     async fn derive(
@@ -54,10 +70,17 @@ impl crate::password::Pbkdf2 for BlockingPbkdf2 {
         salt: &[u8],
         iterations: u32,
     ) -> Result<zeroize::Zeroizing<[u8; crate::password::HASH_BYTES]>, crate::password::PasswordError> {
+        let permit = tokio::time::timeout(KDF_WAIT, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| crate::password::PasswordError::Busy)?
+            .map_err(|_| crate::password::PasswordError::Busy)?;
         let password = zeroize::Zeroizing::new(password.to_vec());
         let salt = salt.to_vec();
-        tokio::task::spawn_blocking(move || crate::password::derive_in_software(&password, &salt, iterations))
-            .await
-            .map_err(|e| crate::password::PasswordError::Backend { detail: e.to_string() })
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            crate::password::derive_in_software(&password, &salt, iterations)
+        })
+        .await
+        .map_err(|e| crate::password::PasswordError::Backend { detail: e.to_string() })
     }
 }

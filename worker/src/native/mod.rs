@@ -2,6 +2,7 @@
 //! local CA's key files (mode 0600) beside it, and a timer that runs the background pass.
 
 pub mod http_client;
+pub mod mail;
 pub mod site;
 pub mod sqlite;
 
@@ -21,15 +22,17 @@ use crate::issuer::est::EstIssuer;
 use crate::issuer::local::{CaMaterial, LocalCa};
 use crate::issuer::webhook::WebhookIssuer;
 use http_client::{BlockingPbkdf2, ReqwestClient};
+use mail::NativeMailer;
 use site::Site;
 use sqlite::SqliteStore;
 
 /// The service as the native adapter assembles it.
-pub type NativeService = Service<SqliteStore, ReqwestClient, BlockingPbkdf2>;
+pub type NativeService = Service<SqliteStore, ReqwestClient, BlockingPbkdf2, NativeMailer>;
 
 struct AppState {
     service: NativeService,
     site: Option<Site>,
+    trusted_proxies: Vec<crate::client::Cidr>,
 }
 
 /// Errors starting the server (reported in English to the operator).
@@ -93,6 +96,26 @@ fn load_or_create_ca(data_dir: &Path, est_product: &'static inkan::catalog::Prod
     Ok(ca)
 }
 
+/// The key for client-address HMACs: the setting, or `<data>/address.key` (made on first start,
+/// 32 random bytes, mode 0600).
+fn load_or_create_address_key(settings: &Settings, data_dir: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>, StartError> {
+    if let Some(key) = &settings.address_key {
+        return Ok(zeroize::Zeroizing::new(key.as_bytes().to_vec()));
+    }
+    let path = data_dir.join("address.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(zeroize::Zeroizing::new(text.trim().as_bytes().to_vec())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut bytes = [0u8; 32];
+            rand_core::Rng::fill_bytes(&mut inkan::os_rng(), &mut bytes);
+            let text = zeroize::Zeroizing::new(crate::reminders::hex(&bytes));
+            write_secret(&path, &text)?;
+            Ok(zeroize::Zeroizing::new(text.as_bytes().to_vec()))
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display()).into()),
+    }
+}
+
 /// Assembles the service from settings (opens the store, loads the issuer).
 pub fn build_service(settings: Settings) -> Result<NativeService, StartError> {
     let data_dir = PathBuf::from(&settings.data_dir);
@@ -122,7 +145,10 @@ pub fn build_service(settings: Settings) -> Result<NativeService, StartError> {
             http: http.clone(),
         }),
     };
-    Ok(Service { settings, store, issuer, kdf: BlockingPbkdf2, http })
+    let mailer = NativeMailer::from_settings(&settings).map_err(|e| format!("mail: {e:?}"))?;
+    let address_key = load_or_create_address_key(&settings, &data_dir)?;
+    let kdf = BlockingPbkdf2::new(settings.max_concurrent_kdf);
+    Ok(Service { settings, store, issuer, kdf, http, mailer, address_key })
 }
 
 fn to_response(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Response {
@@ -151,17 +177,29 @@ async fn handle(
             .iter()
             .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
             .collect();
+        let settings = &state.service.settings;
         // Read at most one byte more than the limit: an oversize body reaches the core as
-        // "limit + 1 bytes", which it refuses with 413 `too_large` like any other.
-        let body = match axum::body::to_bytes(body, MAX_BODY_BYTES + 1).await {
-            Ok(bytes) => bytes.to_vec(),
-            Err(_) => vec![0u8; MAX_BODY_BYTES + 1],
+        // "limit + 1 bytes", which it refuses with 413 `too_large` like any other. A body that
+        // trickles in slower than the body timeout is cut off with 408 (and the connection closed).
+        let limit = std::time::Duration::from_secs(settings.body_timeout_seconds);
+        let body = match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_BODY_BYTES + 1)).await {
+            Ok(Ok(bytes)) => bytes.to_vec(),
+            Ok(Err(_)) => vec![0u8; MAX_BODY_BYTES + 1],
+            Err(_) => {
+                tracing::info!("request body too slow; connection closed");
+                let refusal =
+                    crate::api::refuse(&crate::api::ApiError::RequestTimeout).with_header("connection", "close");
+                return to_response(refusal.status, refusal.headers, refusal.body);
+            }
         };
-        let client = match &state.service.settings.client_ip_header {
-            Some(name) => crate::http::first_forwarded(&headers, name).unwrap_or_else(|| peer.ip().to_string()),
-            None => peer.ip().to_string(),
-        };
-        let request = ApiRequest { method, path, headers, body, client };
+        let client = crate::client::client_address(
+            Some(peer.ip()),
+            &headers,
+            settings.client_ip_header.as_deref(),
+            &state.trusted_proxies,
+        );
+        let query = parts.uri.query().map(str::to_owned);
+        let request = ApiRequest { method, path, query, headers, body, client };
         let ApiResponse { status, headers, body } = state.service.handle(&request, now(), &mut inkan::os_rng()).await;
         return to_response(status, headers, body);
     }
@@ -186,14 +224,29 @@ async fn handle(
 }
 
 /// Runs the server until Ctrl-C / SIGTERM.
+///
+/// Connections are served by hyper directly (not `axum::serve`) so that the limits a public
+/// server needs can be set: a client must send a request's headers within
+/// `header_timeout_seconds` (which also ends an idle kept-alive connection), its body within
+/// `body_timeout_seconds` (in [`handle`]), and at most `max_connections` are served at once
+/// (the rest wait in the listen backlog, costing the worker nothing).
 pub async fn run(settings: Settings) -> Result<(), StartError> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower_service::Service as _;
+
     let listen = settings.listen.clone();
     let interval = settings.tick_interval_seconds.max(1);
+    let header_timeout = std::time::Duration::from_secs(settings.header_timeout_seconds);
+    let connections = Arc::new(tokio::sync::Semaphore::new(settings.max_connections));
     let site = match &settings.site_dir {
         Some(dir) => Some(Site::new(Path::new(dir)).map_err(|e| format!("site_dir {dir}: {e}"))?),
         None => None,
     };
-    let state = Arc::new(AppState { service: build_service(settings)?, site });
+    let trusted_proxies = settings.trusted_proxy_ranges();
+    let state = Arc::new(AppState { service: build_service(settings)?, site, trusted_proxies });
+    if let Some(dir) = state.service.mailer.outbox_dir() {
+        tracing::info!(outbox = %dir.display(), "no SMTP server configured: mail is written to the outbox folder");
+    }
     let listener =
         tokio::net::TcpListener::bind(&listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let address = listener.local_addr()?;
@@ -219,19 +272,57 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     });
 
     let router = axum::Router::new().fallback(handle).with_state(state);
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => return std::future::pending().await,
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        })
-        .await?;
+    let mut make_service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => permit?,
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let Ok(tower) = make_service.call(peer).await;
+        let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            tower.clone().call(request.map(axum::body::Body::new))
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    // Requests in flight get a moment to finish; kept-alive idle connections are closed.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
     Ok(())
+}
+
+async fn shutdown_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(signal) => signal,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
 }
 
 /// Structured logs on stderr: JSON lines (default) or key=value text. `RUST_LOG` filters.

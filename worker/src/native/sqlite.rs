@@ -24,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use crate::UnixTime;
 use crate::application::Application;
-use crate::lockout::Attempts;
+use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::{Reminder, ReminderState};
 use crate::store::{Inserted, SCHEMA, Store, StoreError};
 
@@ -39,6 +39,11 @@ const MAX_BATCH: usize = 256;
 pub struct SqliteStore {
     connection: Mutex<Connection>,
     inserts: mpsc::Sender<InsertJob>,
+    /// Rate windows (intake per address per hour) live in memory: one process serves the
+    /// native build, a window needs no durability (a restart forgets at most an hour of
+    /// counts), and a durable write per intake would cost the shared connection an fsync that
+    /// the group commit exists to avoid. Lockout counters, which must survive, are in SQLite.
+    windows: Mutex<std::collections::HashMap<String, (UnixTime, u32)>>,
 }
 
 /// An existing application found by fingerprint: id, body, version.
@@ -177,7 +182,7 @@ impl SqliteStore {
         spawn("inkan-sqlite-writer")
             .spawn(move || writer(writer_connection, jobs, checkpoint))
             .map_err(|e| StoreError::Backend { detail: e.to_string() })?;
-        Ok(SqliteStore { connection: Mutex::new(connection), inserts })
+        Ok(SqliteStore { connection: Mutex::new(connection), inserts, windows: Mutex::default() })
     }
 
     /// Runs a closure on the connection, off the async scheduler's hot path.
@@ -267,27 +272,84 @@ impl Store for SqliteStore {
         rows.into_iter().map(|(id, body, version)| decode(&body, version, &id)).collect()
     }
 
-    async fn client_attempts(&self, client: &str) -> Result<Attempts, StoreError> {
-        let row = self.with(|c| {
-            c.query_row(
-                "SELECT failures, locked_until FROM client_attempts WHERE client = ?1",
-                params![client],
-                |row| Ok(Attempts { failures: row.get(0)?, locked_until: row.get(1)? }),
-            )
-            .optional()
+    async fn applications(
+        &self,
+        status: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Application>, StoreError> {
+        let rows = self.with(|c| {
+            let mut statement = c.prepare_cached(crate::store::LIST_SQL)?;
+            let rows = statement.query_map(params![status, limit, offset], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
         })?;
-        Ok(row.unwrap_or_default())
+        rows.into_iter().map(|(id, body, version)| decode(&body, version, &id)).collect()
     }
 
-    async fn save_client_attempts(&self, client: &str, attempts: &Attempts, now: UnixTime) -> Result<(), StoreError> {
+    async fn charge_attempt(
+        &self,
+        key: &str,
+        now: UnixTime,
+        policy: &LockoutPolicy,
+        decay: Option<i64>,
+    ) -> Result<Charge, StoreError> {
         self.with(|c| {
-            c.execute(
-                "INSERT INTO client_attempts (client, failures, locked_until, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(client) DO UPDATE SET failures = ?2, locked_until = ?3, updated_at = ?4",
-                params![client, attempts.failures, attempts.locked_until, now],
-            )
-        })?;
+            let decay = decay.unwrap_or(crate::store::NO_DECAY);
+            let charged = c
+                .prepare_cached(crate::store::CHARGE_SQL)?
+                .query_row(params![key, now, policy.threshold, policy.base_seconds, policy.max_seconds, decay], |row| {
+                    row.get::<_, u32>(0)
+                })
+                .optional()?;
+            match charged {
+                Some(failures) => Ok(Charge::Allowed { failures }),
+                None => {
+                    let until: Option<i64> = c
+                        .prepare_cached(crate::store::LOCKED_UNTIL_SQL)?
+                        .query_row(params![key], |row| row.get(0))
+                        .optional()?
+                        .flatten();
+                    Ok(Charge::Locked { until: until.unwrap_or(now + 1) })
+                }
+            }
+        })
+    }
+
+    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
+        self.with(|c| c.prepare_cached(crate::store::REFUND_SQL)?.execute(params![key]))?;
         Ok(())
+    }
+
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
+        self.with(|c| c.prepare_cached(crate::store::CLEAR_SQL)?.execute(params![key]))?;
+        Ok(())
+    }
+
+    async fn count_event(
+        &self,
+        key: &str,
+        now: UnixTime,
+        window: i64,
+        limit: u32,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let mut windows = self.windows.lock().map_err(|_| StoreError::Backend { detail: "lock poisoned".into() })?;
+        let slot = windows.entry(key.to_owned()).or_insert((now, 0));
+        if slot.0 <= now - window {
+            *slot = (now, 0);
+        }
+        slot.1 = slot.1.saturating_add(1);
+        Ok(crate::store::event_outcome(i64::from(slot.1), slot.0, now, window, limit))
+    }
+
+    async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
+        let removed =
+            self.with(|c| c.prepare_cached(crate::store::PURGE_ATTEMPTS_SQL)?.execute(params![now - retention, now]))?;
+        let mut windows = self.windows.lock().map_err(|_| StoreError::Backend { detail: "lock poisoned".into() })?;
+        let before = windows.len();
+        windows.retain(|_, (start, _)| *start > now - window);
+        Ok(u32::try_from(removed + before - windows.len()).unwrap_or(u32::MAX))
     }
 
     async fn insert_reminder(&self, r: &Reminder) -> Result<bool, StoreError> {

@@ -9,7 +9,7 @@ use worker::D1Database;
 use crate::UnixTime;
 use crate::application::Application;
 use crate::issuer::local::CaMaterial;
-use crate::lockout::Attempts;
+use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::{Reminder, ReminderState};
 use crate::store::{Inserted, Store, StoreError};
 
@@ -84,9 +84,19 @@ impl From<ReminderRow> for Reminder {
 }
 
 #[derive(Deserialize)]
-struct AttemptsRow {
+struct ChargedRow {
     failures: f64,
+}
+
+#[derive(Deserialize)]
+struct LockedRow {
     locked_until: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct WindowRow {
+    count: f64,
+    window_start: f64,
 }
 
 #[derive(Deserialize)]
@@ -144,6 +154,44 @@ impl D1Store {
             issuing_key_pem: zeroize::Zeroizing::new(issuing_key),
             issuing_cert_pem: issuing_cert,
         }))
+    }
+
+    /// Stores a setting unless it exists (values made once, shared by every isolate).
+    pub async fn put_value_if_absent(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO NOTHING",
+            &[text(key), text(value)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Queues a mail in the `outbox` table (no relay configured).
+    pub async fn queue_mail(&self, mail: &crate::mailbox::OutgoingMail, now: UnixTime) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO outbox (key, recipient, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(key) DO NOTHING",
+            &[text(&mail.key), text(&mail.to), text(&mail.subject), text(&mail.text), number(now)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The queued mail for one recipient, newest first (the test mode's `GET /api/admin/outbox`).
+    pub async fn queued_mail(&self, recipient: &str) -> Result<Vec<serde_json::Value>, StoreError> {
+        #[derive(Deserialize)]
+        struct MailRow {
+            key: String,
+            subject: String,
+            body: String,
+        }
+        let rows = self
+            .all::<MailRow>(
+                "SELECT key, subject, body FROM outbox WHERE recipient = ?1 ORDER BY created_at DESC, key DESC",
+                &[text(recipient)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| serde_json::json!({"key": r.key, "subject": r.subject, "text": r.body})).collect())
     }
 
     /// Stores CA material unless another isolate stored some first.
@@ -236,24 +284,72 @@ impl Store for D1Store {
         rows.into_iter().map(AppRow::decode).collect()
     }
 
-    async fn client_attempts(&self, client: &str) -> Result<Attempts, StoreError> {
-        let row = self
-            .one::<AttemptsRow>("SELECT failures, locked_until FROM client_attempts WHERE client = ?1", &[text(client)])
+    async fn applications(
+        &self,
+        status: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Application>, StoreError> {
+        let rows = self
+            .all::<AppRow>(
+                crate::store::LIST_SQL,
+                &[optional_text(status), number(i64::from(limit)), number(i64::from(offset))],
+            )
             .await?;
-        Ok(row.map_or_else(Attempts::default, |r| Attempts {
-            failures: r.failures as u32,
-            locked_until: r.locked_until.map(|t| t as i64),
-        }))
+        rows.into_iter().map(AppRow::decode).collect()
     }
 
-    async fn save_client_attempts(&self, client: &str, attempts: &Attempts, now: UnixTime) -> Result<(), StoreError> {
-        self.run(
-            "INSERT INTO client_attempts (client, failures, locked_until, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(client) DO UPDATE SET failures = ?2, locked_until = ?3, updated_at = ?4",
-            &[text(client), number(i64::from(attempts.failures)), optional(attempts.locked_until), number(now)],
-        )
-        .await?;
+    async fn charge_attempt(
+        &self,
+        key: &str,
+        now: UnixTime,
+        policy: &LockoutPolicy,
+        decay: Option<i64>,
+    ) -> Result<Charge, StoreError> {
+        let args = [
+            text(key),
+            number(now),
+            number(i64::from(policy.threshold)),
+            number(policy.base_seconds),
+            number(policy.max_seconds),
+            number(decay.unwrap_or(crate::store::NO_DECAY)),
+        ];
+        if let Some(row) = self.one::<ChargedRow>(crate::store::CHARGE_SQL, &args).await? {
+            return Ok(Charge::Allowed { failures: row.failures as u32 });
+        }
+        let until =
+            self.one::<LockedRow>(crate::store::LOCKED_UNTIL_SQL, &[text(key)]).await?.and_then(|r| r.locked_until);
+        Ok(Charge::Locked { until: until.map_or(now + 1, |t| t as i64) })
+    }
+
+    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
+        self.run(crate::store::REFUND_SQL, &[text(key)]).await?;
         Ok(())
+    }
+
+    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
+        self.run(crate::store::CLEAR_SQL, &[text(key)]).await?;
+        Ok(())
+    }
+
+    async fn count_event(
+        &self,
+        key: &str,
+        now: UnixTime,
+        window: i64,
+        limit: u32,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let row = self
+            .one::<WindowRow>(crate::store::COUNT_EVENT_SQL, &[text(key), number(now), number(window)])
+            .await?
+            .ok_or_else(|| StoreError::Backend { detail: "rate window not returned".into() })?;
+        Ok(crate::store::event_outcome(row.count as i64, row.window_start as i64, now, window, limit))
+    }
+
+    async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
+        let attempts = self.run(crate::store::PURGE_ATTEMPTS_SQL, &[number(now - retention), number(now)]).await?;
+        let windows = self.run(crate::store::PURGE_WINDOWS_SQL, &[number(now - window)]).await?;
+        Ok(u32::try_from(attempts + windows).unwrap_or(u32::MAX))
     }
 
     async fn insert_reminder(&self, r: &Reminder) -> Result<bool, StoreError> {

@@ -16,6 +16,7 @@ use crate::issuer::est::EstIssuer;
 use crate::issuer::local::{CaMaterial, LocalCa};
 use crate::issuer::webhook::WebhookIssuer;
 use crate::password::{HASH_BYTES, PasswordError, Pbkdf2};
+use crate::store::Store as _;
 use d1::D1Store;
 
 fn now() -> crate::UnixTime {
@@ -92,7 +93,71 @@ impl Pbkdf2 for WebCryptoPbkdf2 {
     }
 }
 
-type WorkersService = Service<D1Store, FetchClient, WebCryptoPbkdf2>;
+/// The Workers mailer: an HMAC-signed POST to `mail_url` (the platform's mail route: an Email
+/// Worker or the seller's mail API), or, without one, the `outbox` table (local development
+/// and the test suite, which reads it through the test mode's `GET /api/admin/outbox`).
+pub struct WorkersMailer {
+    relay: Option<(String, String)>,
+    store: D1Store,
+}
+
+impl crate::mailbox::Mailer for WorkersMailer {
+    async fn send(&self, mail: &crate::mailbox::OutgoingMail) -> Result<(), crate::mailbox::MailError> {
+        let failed = |detail: String| crate::mailbox::MailError::Transport { detail };
+        match &self.relay {
+            None => self.store.queue_mail(mail, now()).await.map_err(|e| failed(inkan::Localized::code(&e).to_owned())),
+            Some((url, secret)) => {
+                let body = serde_json::to_vec(mail).map_err(|_| failed("encoding".into()))?;
+                let outbound = Outbound {
+                    method: "POST",
+                    url: url.clone(),
+                    headers: vec![
+                        ("content-type".into(), "application/json".into()),
+                        ("inkan-signature".into(), crate::reminders::signature(secret.as_bytes(), now(), &body)),
+                        ("inkan-delivery".into(), mail.key.clone()),
+                    ],
+                    body,
+                };
+                match FetchClient.send(outbound).await {
+                    Ok(answer) if (200..300).contains(&answer.status) => Ok(()),
+                    Ok(answer) => Err(failed(format!("HTTP {}", answer.status))),
+                    Err(e) => Err(failed(inkan::Localized::code(&e).to_owned())),
+                }
+            }
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.relay.is_some() { "relay" } else { "outbox" }
+    }
+
+    async fn queued(&self, recipient: &str) -> Result<Vec<serde_json::Value>, crate::mailbox::MailError> {
+        self.store
+            .queued_mail(recipient)
+            .await
+            .map_err(|e| crate::mailbox::MailError::Transport { detail: inkan::Localized::code(&e).to_owned() })
+    }
+}
+
+type WorkersService = Service<D1Store, FetchClient, WebCryptoPbkdf2, WorkersMailer>;
+
+/// The settings key of the address HMAC key, when no `INKAN_ADDRESS_KEY` secret is set.
+const ADDRESS_KEY: &str = "address_key";
+
+/// The key for client-address HMACs: the secret, or one made on first use and kept in D1.
+async fn address_key(settings: &Settings, store: &D1Store) -> Result<zeroize::Zeroizing<Vec<u8>>, String> {
+    if let Some(key) = &settings.address_key {
+        return Ok(zeroize::Zeroizing::new(key.as_bytes().to_vec()));
+    }
+    if let Some(key) = store.value(ADDRESS_KEY).await.map_err(|e| e.to_string())? {
+        return Ok(zeroize::Zeroizing::new(key.into_bytes()));
+    }
+    let mut bytes = [0u8; 32];
+    rand_core::Rng::fill_bytes(&mut inkan::os_rng(), &mut bytes);
+    store.put_value_if_absent(ADDRESS_KEY, &crate::reminders::hex(&bytes)).await.map_err(|e| e.to_string())?;
+    let key = store.value(ADDRESS_KEY).await.map_err(|e| e.to_string())?.ok_or("address key not stored")?;
+    Ok(zeroize::Zeroizing::new(key.into_bytes()))
+}
 
 fn settings(env: &Env) -> Result<Settings, String> {
     let mut settings = Settings::default();
@@ -101,10 +166,6 @@ fn settings(env: &Env) -> Result<Settings, String> {
             env.secret(name).map(|s| s.to_string()).ok().or_else(|| env.var(name).map(|v| v.to_string()).ok())
         })
         .map_err(|e| e.to_string())?;
-    // Behind Cloudflare the client address is this header, set by the edge.
-    if settings.client_ip_header.is_none() {
-        settings.client_ip_header = Some("cf-connecting-ip".into());
-    }
     settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
 }
@@ -144,7 +205,27 @@ async fn service(env: &Env) -> Result<WorkersService, String> {
             http: FetchClient,
         }),
     };
-    Ok(Service { settings, store, issuer, kdf: WebCryptoPbkdf2, http: FetchClient })
+    let address_key = address_key(&settings, &store).await?;
+    let relay = settings.mail_url.clone().zip(settings.mail_secret.clone());
+    let mailer = WorkersMailer { relay, store: D1Store::new(env.d1("DB").map_err(|e| e.to_string())?) };
+    Ok(Service { settings, store, issuer, kdf: WebCryptoPbkdf2, http: FetchClient, mailer, address_key })
+}
+
+/// Reads a body as a stream, keeping at most `limit + 1` bytes: a chunked body (no
+/// Content-Length) is cut off there instead of being read whole first.
+async fn bounded_body(request: &mut Request, limit: usize) -> Vec<u8> {
+    use futures_util::StreamExt as _;
+    let Ok(mut stream) = request.stream() else { return Vec::new() };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else { break };
+        body.extend_from_slice(&chunk);
+        if body.len() > limit {
+            body.truncate(limit + 1);
+            break;
+        }
+    }
+    body
 }
 
 fn internal_error(detail: &str) -> worker::Result<Response> {
@@ -174,17 +255,27 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let body = if declared > MAX_BODY_BYTES {
         vec![0u8; MAX_BODY_BYTES + 1]
     } else {
-        request.bytes().await.unwrap_or_default()
+        bounded_body(&mut request, MAX_BODY_BYTES).await
     };
-    let client = service
-        .settings
-        .client_ip_header
-        .as_deref()
-        .and_then(|name| crate::http::first_forwarded(&headers, name))
-        .unwrap_or_default();
+    // The peer is Cloudflare's edge, which names the client in `cf-connecting-ip` (a client
+    // cannot set it). A further forwarding header is believed only when that address is a
+    // trusted proxy (the operator's own proxy in front of the Worker, or the test suite).
+    let peer = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("cf-connecting-ip"))
+        .and_then(|(_, v)| v.trim().parse::<std::net::IpAddr>().ok());
+    let forwarded =
+        service.settings.client_ip_header.as_deref().filter(|h| !h.eq_ignore_ascii_case("cf-connecting-ip"));
+    let client = crate::client::client_address(peer, &headers, forwarded, &service.settings.trusted_proxy_ranges());
     let url = request.url()?;
-    let api_request =
-        ApiRequest { method: request.method().to_string(), path: url.path().to_owned(), headers, body, client };
+    let api_request = ApiRequest {
+        method: request.method().to_string(),
+        path: url.path().to_owned(),
+        query: url.query().map(str::to_owned),
+        headers,
+        body,
+        client,
+    };
     let answer = service.handle(&api_request, now(), &mut inkan::os_rng()).await;
     let mut response = Response::from_bytes(answer.body)?.with_status(answer.status);
     for (name, value) in answer.headers {

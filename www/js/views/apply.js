@@ -5,7 +5,7 @@
 import { call, products } from '../client.js';
 import { register } from '../i18n.js';
 import { checkIdImage } from '../idimage.js';
-import { defaultEndpoint, submitApplication } from '../api.js';
+import { confirmMailbox, defaultEndpoint, resendCode, submitApplication } from '../api.js';
 import { downloadPassword, BITS } from '../password.js';
 import { clearDraft, deleteKey, getKey, loadDraft, putKey, saveDraft } from '../store.js';
 import { download } from '../util.js';
@@ -19,6 +19,15 @@ register({
   'ap.s.key': { ja: '鍵の作成', en: 'Key' },
   'ap.s.backup': { ja: '控えの保存', en: 'Backup' },
   'ap.s.submit': { ja: '送信', en: 'Submit' },
+  'ap.s.mailbox': { ja: 'メール確認', en: 'E-mail check' },
+  'ap.mb.title': { ja: 'メールアドレスの確認', en: 'Confirm your e-mail address' },
+  'ap.mb.text': { ja: '{email} に確認コード(8 文字)を送りました。届いたコードを入力してください(24 時間有効)。確認が済むまで、審査は始まりません。', en: 'We sent an 8-character confirmation code to {email}. Enter it here (valid for 24 hours). Review starts once the address is confirmed.' },
+  'ap.mb.code': { ja: '確認コード', en: 'Confirmation code' },
+  'ap.mb.confirm': { ja: '確認する', en: 'Confirm' },
+  'ap.mb.resend': { ja: 'コードを再送する', en: 'Send a new code' },
+  'ap.mb.checking': { ja: '確認しています…', en: 'Checking…' },
+  'ap.mb.sent': { ja: '新しいコードを送りました。前のコードは使えません。', en: 'A new code was sent. The previous code no longer works.' },
+  'ap.mb.done': { ja: 'メールアドレスを確認しました。審査の結果をお待ちください。', en: 'Your e-mail address is confirmed. Please wait for the review.' },
   'ap.s.letter': { ja: '配布状', en: 'Letter' },
   'ap.who': { ja: '申込者', en: 'Applicant' },
   'ap.product': { ja: '証明書の種類', en: 'Certificate' },
@@ -125,7 +134,7 @@ export class ApplyView extends View {
       h('h1', { id: 'ap-title', 'data-i18n': 'ap.title', tabindex: '-1' }),
       h('p', { 'data-i18n': 'ap.intro' }),
       h('ol', { class: 'stepper', id: 'ap-stepper' },
-        ['details', 'key', 'backup', 'submit', 'letter'].map((s) => h('li', { 'data-step': s, 'data-i18n': `ap.s.${s}` }))),
+        ['details', 'key', 'backup', 'submit', 'mailbox', 'letter'].map((s) => h('li', { 'data-step': s, 'data-i18n': `ap.s.${s}` }))),
       h('form', { id: 'ap-form', class: 'card', novalidate: true, part: 'card' },
         h('fieldset', {},
           h('legend', { 'data-i18n': 'ap.who' }),
@@ -184,6 +193,16 @@ export class ApplyView extends View {
         h('p', { id: 'ap-seller-secrets', class: 'muted' }),
         h('button', { type: 'button', id: 'ap-send', 'data-i18n': 'ap.sub.send', part: 'button' }),
         h('p', { id: 'ap-send-status', role: 'status' })),
+      h('section', { id: 'ap-mailbox', class: 'card', hidden: true, 'aria-labelledby': 'ap-mailbox-title', part: 'card' },
+        h('h2', { id: 'ap-mailbox-title', tabindex: '-1', 'data-i18n': 'ap.mb.title' }),
+        h('p', { id: 'ap-mailbox-text' }),
+        h('form', { id: 'ap-mailbox-form', novalidate: true },
+          h('div', { class: 'field' },
+            h('label', { for: 'ap-code', 'data-i18n': 'ap.mb.code' }),
+            h('input', { id: 'ap-code', name: 'code', autocomplete: 'one-time-code', inputmode: 'text', lang: 'en', spellcheck: 'false', maxlength: '12', part: 'field' })),
+          h('button', { type: 'submit', id: 'ap-confirm', 'data-i18n': 'ap.mb.confirm', part: 'button' }), ' ',
+          h('button', { type: 'button', id: 'ap-resend', class: 'secondary', 'data-i18n': 'ap.mb.resend', part: 'button' })),
+        h('p', { id: 'ap-mailbox-status', role: 'status' })),
       h('section', { id: 'ap-letter', class: 'card letter', hidden: true, 'aria-labelledby': 'ap-letter-title', part: 'letter' }),
       h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true, part: 'error' }),
       h('p', { class: 'actions' }, h('button', { type: 'button', id: 'ap-restart', class: 'link', 'data-i18n': 'ap.restart' }))));
@@ -194,6 +213,8 @@ export class ApplyView extends View {
     this.q('#ap-pin').addEventListener('input', (e) => { this.q('#ap-ascii').hidden = /^[\x20-\x7e]*$/.test(e.target.value); });
     this.q('#ap-backup').addEventListener('click', () => this.#saveBackup());
     this.q('#ap-send').addEventListener('click', () => this.#submit());
+    this.q('#ap-mailbox-form').addEventListener('submit', (e) => { e.preventDefault(); this.#confirmMailbox(); });
+    this.q('#ap-resend').addEventListener('click', () => this.#resendCode());
     this.q('#ap-restart').addEventListener('click', () => this.#restart());
     this.q('#ap-id-file').addEventListener('change', (e) => this.#checkImage(e.target.files[0]));
     this.q('#ap-id-save').addEventListener('click', () => {
@@ -253,8 +274,8 @@ export class ApplyView extends View {
   /** Shows the sections that fit the draft's stage. */
   #sync() {
     const d = this.#draft;
-    const stage = d.applicationId ? 'letter' : d.backupSaved ? 'submit' : d.keyId ? 'backup' : 'details';
-    const order = ['details', 'key', 'backup', 'submit', 'letter'];
+    const stage = d.applicationId ? (d.mailboxConfirmed ? 'letter' : 'mailbox') : d.backupSaved ? 'submit' : d.keyId ? 'backup' : 'details';
+    const order = ['details', 'key', 'backup', 'submit', 'mailbox', 'letter'];
     for (const li of this.qa('#ap-stepper li')) {
       const i = order.indexOf(li.dataset.step);
       const at = order.indexOf(stage);
@@ -287,8 +308,33 @@ export class ApplyView extends View {
       this.q('#ap-seller-secrets').textContent = secrets.map((s) => loc(s.text, this.lang)).join(' ');
       this.q('#ap-send').disabled = !d.backupSaved;
     }
+    this.q('#ap-mailbox').hidden = !d.applicationId || !!d.mailboxConfirmed;
+    if (d.applicationId && !d.mailboxConfirmed) this.q('#ap-mailbox-text').textContent = this.t('ap.mb.text', { email: d.email ?? '' });
     this.q('#ap-letter').hidden = !d.applicationId;
     if (d.applicationId) this.#renderLetter();
+  }
+
+  async #confirmMailbox() {
+    const d = this.#draft;
+    const code = this.q('#ap-code').value.trim();
+    const status = this.q('#ap-mailbox-status');
+    const view = await this.busy(this.q('#ap-confirm'), status, this.t('ap.mb.checking'), () => confirmMailbox(this.endpoint, d.applicationId, code));
+    if (!view) return;
+    Object.assign(d, { mailboxConfirmed: true });
+    saveDraft(this.draftName, d);
+    this.q('#ap-code').value = '';
+    status.textContent = '';
+    this.emit('inkan:mailbox-confirmed', { id: d.applicationId });
+    this.#sync();
+    const done = this.q('#ap-letter-mailbox');
+    if (done) done.textContent = this.t('ap.mb.done');
+    this.q('#ap-letter-title')?.focus();
+  }
+
+  async #resendCode() {
+    const status = this.q('#ap-mailbox-status');
+    const view = await this.busy(this.q('#ap-resend'), status, '…', () => resendCode(this.endpoint, this.#draft.applicationId));
+    if (view) status.textContent = this.t('ap.mb.sent');
   }
 
   #validate() {
@@ -414,7 +460,9 @@ export class ApplyView extends View {
     const d = this.#draft;
     if (!d.backupSaved) return this.showError({ code: 'backup_first', ja: this.t('ap.err.backup'), en: this.t('ap.err.backup') });
     const pw = this.#downloadPassword();
-    const applicant = { name: `${d.nameJa.trim()} (${d.romaji.trim()})`.slice(0, 64), email: d.email.trim(), organisation: d.org?.trim() || null };
+    // The certificate's name is the romaji (as in the CSR); the worker builds the subject from
+    // these fields and refuses a CSR that disagrees with them.
+    const applicant = { name: `${d.nameJa.trim()} (${d.romaji.trim()})`.slice(0, 64), common_name: d.romaji.trim(), email: d.email.trim(), organisation: d.org?.trim() || null };
     const result = await this.busy(this.q('#ap-send'), this.q('#ap-send-status'), this.t('ap.sub.sending'),
       () => submitApplication(this.endpoint, { product: d.product, csr: d.csr, applicant, downloadPassword: pw }));
     if (!result) return;
@@ -425,7 +473,7 @@ export class ApplyView extends View {
     saveDraft(this.draftName, d);
     this.emit('inkan:application', { id: result.id, status: result.status, product: d.product });
     this.#sync();
-    this.q('#ap-letter-title')?.focus();
+    this.q('#ap-mailbox-title')?.focus();
   }
 
   #renderLetter() {
@@ -438,6 +486,7 @@ export class ApplyView extends View {
     fill(this.q('#ap-letter'), 
       h('h2', { id: 'ap-letter-title', tabindex: '-1', text: this.t('ap.l.title') }),
       h('p', { class: 'no-print', text: this.t('ap.l.keep') }),
+      d.mailboxConfirmed ? h('p', { class: 'ok-text no-print', id: 'ap-letter-mailbox', role: 'status', text: this.t('ap.mb.done') }) : null,
       h('dl', { class: 'letter-fields' },
         row('ap.l.applicant', `${d.nameJa} (${d.romaji})`),
         row('ap.l.product', product ? loc(product.name.value, lang) : d.product),
