@@ -469,10 +469,10 @@ class NativeServer:
         self.env = {k: v for k, v in merged.items() if v is not None}
         self.process: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(data_dir).parent / f"server-{self.port}.log"
 
     def api(self, client: str | None = None) -> "Api":
         return Api(self.url, client, self.data_dir)
-        self.log = Path(data_dir).parent / f"server-{self.port}.log"
 
     def start(self) -> "NativeServer":
         Path(self.data_dir).mkdir(parents=True, exist_ok=True)

@@ -96,7 +96,7 @@ def test_what_is_signed_is_what_the_reviewer_sees(api):
     out = subprocess.run(["openssl", "x509", "-noout", "-subject", "-enddate", "-nameopt", "RFC2253,-esc_msb"],
                          input=leaf, capture_output=True, text=True, check=True).stdout
     assert "subject=CN=Yamada Taro,O=Yamada Law Office" in out, out
-    listed = api.admin("/api/admin/applications?status=issued&limit=200", method="GET").json()["applications"]
+    listed = api.admin("/api/admin/applications?status=downloaded&limit=200", method="GET").json()["applications"]
     assert any(a["id"] == app_id for a in listed)
     assert api.get(f"/api/admin/applications/{app_id}").status_code == 401
 

@@ -13,7 +13,9 @@ def split_pem(chain: str) -> list[str]:
     return [p.strip() + "\n-----END CERTIFICATE-----\n" for p in parts if "BEGIN CERTIFICATE" in p]
 
 
-def openssl_verify(chain: str, root_pem: str) -> str:
+def openssl_verify(chain: str, root_pem: str, at: int | None = None) -> str:
+    """Verifies leaf + issuing CA up to `root_pem`, at the worker's time `at` (the shared test
+    server's clock may have been moved forward by earlier tests)."""
     certs = split_pem(chain)
     assert len(certs) == 2, "leaf and issuing CA; the root is not part of the chain"
     with tempfile.TemporaryDirectory() as tmp:
@@ -21,8 +23,9 @@ def openssl_verify(chain: str, root_pem: str) -> str:
         leaf.write_text(certs[0])
         inter.write_text(certs[1])
         root.write_text(root_pem)
-        out = subprocess.run(["openssl", "verify", "-CAfile", root, "-untrusted", inter, "-purpose", "smimesign", leaf],
-                             capture_output=True, text=True)
+        attime = ["-attime", str(at)] if at else []
+        out = subprocess.run(["openssl", "verify", *attime, "-CAfile", root, "-untrusted", inter, "-purpose", "smimesign",
+                              leaf], capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
         text = subprocess.run(["openssl", "x509", "-in", leaf, "-noout", "-text"], capture_output=True, text=True).stdout
         return text
@@ -39,7 +42,7 @@ def test_approve_issues_and_the_right_password_downloads_a_chain_that_verifies(a
     assert r.headers["Cache-Control"] == "no-store"
     root = api.get("/api/issuer/root")
     assert root.status_code == 200 and "BEGIN CERTIFICATE" in root.text
-    text = openssl_verify(r.text, root.text)
+    text = openssl_verify(r.text, root.text, api.now())
     assert "email:taro@example.jp" in text
     assert "E-mail Protection" in text and "TLS Web Client Authentication" in text
     assert "Subject: O=山田法律事務所, CN=Yamada Taro" in text or "Subject: O = " in text, text

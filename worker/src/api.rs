@@ -515,30 +515,35 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     }
 
     /// Charges one attempt against the client and against `key` (an application's counter),
-    /// before any proof is checked; refuses while either is locked (and gives the client's
-    /// charge back when only the application was locked, so waiting on a lock is no guess).
+    /// before any proof is checked; refuses while either is locked, with the longer of the two
+    /// waits. The client is charged first, so the application's counter, whose limit must hold
+    /// under any concurrency, is never charged and given back; when the application is locked,
+    /// the client's charge is given back (waiting out a lock is not a guess).
     async fn charge(&self, client: &str, key: &str, now: UnixTime) -> Result<(), Refusal> {
         let settings = &self.settings;
+        let wait = |until: UnixTime| crate::lockout::LockoutError::LockedOut { retry_after: (until - now).max(1) };
         // Per-address counts decay: a day without attempts starts the address afresh.
         let decay = Some(settings.lockout_max_seconds.max(crate::DAY));
         let charged = self.store.charge_attempt(client, now, &settings.client_lockout(), decay).await;
-        if let Some(e) = charged.map_err(|e| store_failure(&e))?.refusal(now) {
-            return Err(locked(&e));
+        if let Charge::Locked { until } = charged.map_err(|e| store_failure(&e))? {
+            let app_until = self.store.locked_until(key).await.map_err(|e| store_failure(&e))?;
+            return Err(locked(&wait(app_until.map_or(until, |t| t.max(until)))));
         }
         let charged = self.store.charge_attempt(key, now, &settings.application_lockout(), None).await;
         match charged.map_err(|e| store_failure(&e))? {
             Charge::Allowed { .. } => Ok(()),
-            lock @ Charge::Locked { .. } => {
-                self.store.refund_attempt(client).await.map_err(|e| store_failure(&e))?;
-                Err(locked(&lock.refusal(now).unwrap_or(crate::lockout::LockoutError::LockedOut { retry_after: 1 })))
+            Charge::Locked { until } => {
+                self.store.refund_attempt(client, &settings.client_lockout()).await.map_err(|e| store_failure(&e))?;
+                Err(locked(&wait(until)))
             }
         }
     }
 
     /// Gives both charges back (the request turned out not to be a guess).
     async fn refund(&self, client: &str, key: &str) -> Result<(), Refusal> {
-        self.store.refund_attempt(client).await.map_err(|e| store_failure(&e))?;
-        self.store.refund_attempt(key).await.map_err(|e| store_failure(&e))
+        let settings = &self.settings;
+        self.store.refund_attempt(client, &settings.client_lockout()).await.map_err(|e| store_failure(&e))?;
+        self.store.refund_attempt(key, &settings.application_lockout()).await.map_err(|e| store_failure(&e))
     }
 
     /// A right answer clears both counters.

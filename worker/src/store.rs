@@ -29,8 +29,11 @@ pub const CHARGE_SQL: &str = "INSERT INTO attempts (key, failures, locked_until,
  RETURNING failures, locked_until";
 /// The lock that refused a charge: `?1` key.
 pub const LOCKED_UNTIL_SQL: &str = "SELECT locked_until FROM attempts WHERE key = ?1";
-/// Gives one charge back: `?1` key.
-pub const REFUND_SQL: &str = "UPDATE attempts SET failures = max(failures - 1, 0) WHERE key = ?1";
+/// Gives one charge back: `?1` key, `?2` threshold. A lock stays only while the remaining count
+/// still calls for one: a refunded charge that reached the threshold takes its lock with it (an
+/// allowed charge always found the counter unlocked, so that is the state before it).
+pub const REFUND_SQL: &str = "UPDATE attempts SET failures = max(failures - 1, 0),
+ locked_until = CASE WHEN failures - 1 >= ?2 THEN locked_until ELSE NULL END WHERE key = ?1";
 /// Clears a counter: `?1` key.
 pub const CLEAR_SQL: &str = "DELETE FROM attempts WHERE key = ?1";
 /// Counts one event in a fixed window: `?1` key, `?2` now, `?3` window seconds.
@@ -147,8 +150,10 @@ pub trait Store {
         decay: Option<i64>,
     ) -> Result<Charge, StoreError>;
     /// Gives back one charge that turned out not to be a guess (the request was refused for
-    /// another reason before its proof was checked).
-    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError>;
+    /// another reason before its proof was checked); see [`REFUND_SQL`].
+    async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError>;
+    /// The lock on a counter, if any (for Retry-After; changes nothing).
+    async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError>;
     /// Clears a counter (a right answer).
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError>;
     /// Counts one event in a fixed window of `window` seconds, atomically; `Err(retry_after)`
@@ -255,11 +260,17 @@ impl Store for MemoryStore {
     ) -> Result<Charge, StoreError> {
         Ok(self.counters.lock().expect("lock").entry(key.to_owned()).or_default().charge(now, policy, decay))
     }
-    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
+    async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
         if let Some(row) = self.counters.lock().expect("lock").get_mut(key) {
             row.failures = row.failures.saturating_sub(1);
+            if row.failures < policy.threshold {
+                row.locked_until = None;
+            }
         }
         Ok(())
+    }
+    async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
+        Ok(self.counters.lock().expect("lock").get(key).and_then(|row| row.locked_until))
     }
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
         self.counters.lock().expect("lock").remove(key);

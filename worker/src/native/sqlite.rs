@@ -317,9 +317,16 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
-        self.with(|c| c.prepare_cached(crate::store::REFUND_SQL)?.execute(params![key]))?;
+    async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
+        self.with(|c| c.prepare_cached(crate::store::REFUND_SQL)?.execute(params![key, policy.threshold]))?;
         Ok(())
+    }
+
+    async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
+        let until = self.with(|c| {
+            c.prepare_cached(crate::store::LOCKED_UNTIL_SQL)?.query_row(params![key], |row| row.get(0)).optional()
+        })?;
+        Ok(until.flatten())
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {

@@ -322,9 +322,14 @@ impl Store for D1Store {
         Ok(Charge::Locked { until: until.map_or(now + 1, |t| t as i64) })
     }
 
-    async fn refund_attempt(&self, key: &str) -> Result<(), StoreError> {
-        self.run(crate::store::REFUND_SQL, &[text(key)]).await?;
+    async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
+        self.run(crate::store::REFUND_SQL, &[text(key), number(i64::from(policy.threshold))]).await?;
         Ok(())
+    }
+
+    async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
+        let row = self.one::<LockedRow>(crate::store::LOCKED_UNTIL_SQL, &[text(key)]).await?;
+        Ok(row.and_then(|r| r.locked_until).map(|t| t as i64))
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
