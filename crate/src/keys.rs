@@ -521,6 +521,13 @@ pub fn backup_scheme<R: CryptoRng + ?Sized>(iterations: u32, rng: &mut R) -> Pbe
 /// The PBKDF2 derivation that decrypting an encrypted PKCS#8 key (PEM or DER) needs, when it
 /// is a PBES2 one; `None` for anything else ([`PrivateKey::from_pem_or_der`] reports errors).
 pub fn encrypted_key_derivation(input: &[u8]) -> Option<crate::password::Derivation> {
+    encrypted_key_scheme(input)?.pbkdf2_derivation()
+}
+
+/// The encryption scheme of an encrypted PKCS#8 key (PEM or DER), read without the password:
+/// what decrypting it will cost ([`PbeScheme::kdf_work`]) can be known before paying it.
+/// `None` when the input is not an encrypted key we can read.
+pub fn encrypted_key_scheme(input: &[u8]) -> Option<PbeScheme> {
     let pem;
     let der = match crate::pem::find_blocks(input).into_iter().find(|b| b.label == "ENCRYPTED PRIVATE KEY") {
         Some(b) => {
@@ -530,7 +537,7 @@ pub fn encrypted_key_derivation(input: &[u8]) -> Option<crate::password::Derivat
         None => input,
     };
     let mut epki = DerReader::new(der).sequence().ok()?;
-    PbeScheme::parse(&mut epki.sequence().ok()?).ok()?.pbkdf2_derivation()
+    PbeScheme::parse(&mut epki.sequence().ok()?).ok()
 }
 
 /// Decrypts an EncryptedPrivateKeyInfo into PrivateKeyInfo DER.
