@@ -78,7 +78,7 @@ def main():
     out = pathlib.Path(sys.argv[1])
     p12 = p12_seeds()
     certs = files((INTEROP / "pki", "*.pem"), (INTEROP / "pki", "*.der"), (INSPECT, "*.pem"))
-    csrs = files((INSPECT, "*.csr"))
+    csrs = files((INSPECT, "*.csr"), (FIX, "csr-*.der"))
     keys = files((INTEROP / "pki", "*.key"), (FIX, "key-plain-*"), (FIX, "key-sec1-*"), (FIX, "key-pkcs1-*"))
     encrypted = {name: with_password(KEY_PASSWORD, data) for name, data in files((FIX, "key-pbe*")).items()}
     encrypted.update({f"wrong-{name}": with_password("wrong", data) for name, data in files((FIX, "key-pbe*")).items()})
