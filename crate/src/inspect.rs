@@ -530,17 +530,6 @@ fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| a.code == b.code && a.message == b.message);
 }
 
-fn looks_like_pkcs12(input: &[u8]) -> bool {
-    // PFX ::= SEQUENCE { INTEGER 3, ... }: 30 len 02 01 03.
-    let body = match input {
-        [0x30, 0x80, rest @ ..] => rest,
-        [0x30, l, rest @ ..] if *l < 0x80 => rest,
-        [0x30, l, rest @ ..] => rest.get(usize::from(l & 0x7f)..).unwrap_or(&[]),
-        _ => return false,
-    };
-    body.starts_with(&[0x02, 0x01, 0x03])
-}
-
 /// Inspects `input` as of `at`. `password` is needed for a `.p12` only.
 pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<InspectReport, InspectError> {
     if input.is_empty() {
@@ -554,7 +543,7 @@ pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<In
     if has_label("CERTIFICATE") || has_label("X509 CERTIFICATE") || has_label("TRUSTED CERTIFICATE") {
         return inspect_certificates(input, at);
     }
-    if has_label("PKCS12") || looks_like_pkcs12(input) {
+    if has_label("PKCS12") || pkcs12::looks_like_pkcs12(input) {
         let password = password.ok_or(InspectError::PasswordRequired)?;
         return inspect_pkcs12(input, password, at);
     }

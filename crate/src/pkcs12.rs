@@ -944,6 +944,18 @@ fn pbmac1_derivation(mac_data: &[u8]) -> Option<Derivation> {
     Some(Derivation::Pbkdf2 { prf, salt, iterations, len })
 }
 
+/// Whether the bytes start like a PFX (`SEQUENCE { INTEGER 3, ...`), however the rest reads.
+pub(crate) fn looks_like_pkcs12(input: &[u8]) -> bool {
+    // PFX ::= SEQUENCE { INTEGER 3, ... }: 30 len 02 01 03.
+    let body = match input {
+        [0x30, 0x80, rest @ ..] => rest,
+        [0x30, l, rest @ ..] if *l < 0x80 => rest,
+        [0x30, l, rest @ ..] => rest.get(usize::from(l & 0x7f)..).unwrap_or(&[]),
+        _ => return false,
+    };
+    body.starts_with(&[0x02, 0x01, 0x03])
+}
+
 /// Unwraps the PFX around `f`: size limits, PEM armour, BER, version and content type.
 /// `f` gets the authenticated safe's bytes and the MacData's content.
 fn with_pfx<T>(input: &[u8], f: impl FnOnce(&[u8], Option<&[u8]>) -> Result<T, Pkcs12Error>) -> Result<T, Pkcs12Error> {
@@ -970,6 +982,9 @@ fn with_pfx<T>(input: &[u8], f: impl FnOnce(&[u8], Option<&[u8]>) -> Result<T, P
         return Err(Pkcs12Error::NotPkcs12);
     }
     let der = asn1::ber_to_der(input).map_err(|e| match e {
+        // It starts like a PFX: a damaged one (e.g. bytes appended after it), not another kind
+        // of file (found comparing with pyca, which reads up to the end of the first object).
+        Asn1Error::Malformed if looks_like_pkcs12(input) => Pkcs12Error::Corrupt { detail: "pfx encoding" },
         Asn1Error::Malformed => Pkcs12Error::NotPkcs12,
         other => other.into(),
     })?;
@@ -1754,6 +1769,18 @@ mod tests {
         let opts = BuildOptions { profile: Pkcs12Profile::Legacy, iterations: Some(1234), friendly_name: None };
         let built = build(&key, &leaf, &chain, &Password::new("p"), &opts, &mut rng()).expect("build");
         open_within(&built.der, &Password::new("p"), 5 * 1234).expect("opens");
+    }
+
+    #[test]
+    fn bytes_after_the_pfx_make_it_corrupt_not_another_kind_of_file() {
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
+        let mut der = build(&key, &leaf, &chain, &Password::new("p"), &opts, &mut rng()).expect("build").der;
+        der.extend_from_slice(&[0x00, 0x42]);
+        assert_eq!(
+            open(&der, &Password::new("p")).expect_err("trailing"),
+            Pkcs12Error::Corrupt { detail: "pfx encoding" }
+        );
     }
 
     #[test]
