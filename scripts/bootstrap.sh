@@ -74,6 +74,17 @@ if ! "$TOOLS/bin/wasm-bindgen" --version 2>/dev/null | grep -qx "wasm-bindgen $W
   cargo install wasm-bindgen-cli --version "=$WB" --root "$TOOLS" --force
 fi
 
+# --- cargo-fuzz and cargo-deny (stages fuzz and supply-chain), pinned -------------------------
+if [ "$MODE" = full ] || [ "$MODE" = bench ]; then
+  for tool in "cargo-fuzz 0.13.2" "cargo-deny 0.20.2"; do
+    read -r name version <<<"$tool"
+    if ! "$TOOLS/bin/$name" --version 2>/dev/null | grep -qx "$name $version"; then
+      log "cargo: installing $name $version (first time: several minutes)"
+      cargo install "$name" --version "=$version" --locked --root "$TOOLS" --force
+    fi
+  done
+fi
+
 # --- npm devDependencies (browser drivers, wasm-opt, benchmark anchors) ----------------------
 stamp="$ROOT/node_modules/.inkan-lock-stamp"
 if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.json" "$stamp"; then

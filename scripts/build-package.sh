@@ -20,7 +20,8 @@ python3 - "$ROOT" "$out" <<'PY'
 import json, shutil, sys, pathlib
 root, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 pkg = json.load(open(out / "package.json"))
-sources = {"widget.d.ts": "www/widget/widget.d.ts", "index.d.ts": "www/widget/index.d.ts", "README.md": "www/widget/README.md"}
+sources = {"widget.d.ts": "www/widget/widget.d.ts", "index.d.ts": "www/widget/index.d.ts", "README.md": "www/widget/README.md",
+           "LICENSE-MIT": "LICENSE-MIT", "LICENSE-APACHE": "LICENSE-APACHE"}
 for f in pkg["files"]:
     src = root / sources.get(f, "www/" + f)
     if not src.is_file():

@@ -71,6 +71,15 @@ browser() {
   INKAN_WORKER_BIN="$CARGO_TARGET_DIR/release/inkan-worker" node --test --test-concurrency=1 tests/browser/
 }
 
+fuzz() {
+  # Every fuzz target for a short bounded time (fuzz/README.md): replays the committed regression
+  # inputs, then fails on any crash, hang or out-of-memory. `./x fuzz --long 1800` runs long.
+  bash scripts/fuzz.sh --seconds "${INKAN_FUZZ_SECONDS:-20}"
+}
+supply_chain() {
+  bash scripts/supply-chain.sh
+}
+
 stage rust-lint rust_lint
 stage rust-unit rust_unit
 stage wasm-build wasm_build
@@ -81,6 +90,8 @@ stage knowledge knowledge
 stage inspect inspect_suite
 stage worker worker
 stage browser browser
+stage fuzz fuzz
+stage supply-chain supply_chain
 
 if [ "$failed" -gt 0 ]; then log "failed stages: ${failures[*]}"; fi
 echo "stages: $passed passed, $failed failed"

@@ -530,17 +530,6 @@ fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| a.code == b.code && a.message == b.message);
 }
 
-fn looks_like_pkcs12(input: &[u8]) -> bool {
-    // PFX ::= SEQUENCE { INTEGER 3, ... }: 30 len 02 01 03.
-    let body = match input {
-        [0x30, 0x80, rest @ ..] => rest,
-        [0x30, l, rest @ ..] if *l < 0x80 => rest,
-        [0x30, l, rest @ ..] => rest.get(usize::from(l & 0x7f)..).unwrap_or(&[]),
-        _ => return false,
-    };
-    body.starts_with(&[0x02, 0x01, 0x03])
-}
-
 /// Inspects `input` as of `at`. `password` is needed for a `.p12` only.
 pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<InspectReport, InspectError> {
     if input.is_empty() {
@@ -554,7 +543,7 @@ pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<In
     if has_label("CERTIFICATE") || has_label("X509 CERTIFICATE") || has_label("TRUSTED CERTIFICATE") {
         return inspect_certificates(input, at);
     }
-    if has_label("PKCS12") || looks_like_pkcs12(input) {
+    if has_label("PKCS12") || pkcs12::looks_like_pkcs12(input) {
         let password = password.ok_or(InspectError::PasswordRequired)?;
         return inspect_pkcs12(input, password, at);
     }
@@ -564,10 +553,14 @@ pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<In
     if x509::parse_certificates(input).is_ok() {
         return inspect_certificates(input, at);
     }
-    if crate::csr::parse_csr(input).is_ok() {
-        return inspect_csr(input, at);
+    // A DER request that is one but cannot be used (a key we do not take, a bad signature) gets
+    // its own error, not "unknown format": the differential check against pyca found P-521 and
+    // Ed25519 requests reported as unknown files.
+    match crate::csr::parse_csr(input) {
+        Ok(_) => inspect_csr(input, at),
+        Err(crate::csr::CsrError::NotACsr) => Err(InspectError::UnknownFormat),
+        Err(e) => Err(InspectError::Csr(e)),
     }
-    Err(InspectError::UnknownFormat)
 }
 
 fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
@@ -720,6 +713,23 @@ mod tests {
 
     fn codes(r: &InspectReport) -> Vec<&'static str> {
         r.findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_der_request_with_a_key_we_do_not_take_is_named_not_unknown() {
+        // fuzz/fixtures/gen.sh: DER CSRs with a P-521 and an Ed25519 key.
+        for der in [
+            &include_bytes!("../../fuzz/fixtures/csr-p521.der")[..],
+            include_bytes!("../../fuzz/fixtures/csr-ed25519.der"),
+        ] {
+            let err = inspect(der, None, day("2026-06-01")).expect_err("refused");
+            assert_eq!(err.code(), "unsupported_algorithm", "{err:?}");
+        }
+        // Bytes that are no request at all are still an unknown format.
+        assert_eq!(
+            inspect(&[0x30, 0x03, 0x02, 0x01, 0x05], None, day("2026-06-01")).expect_err("junk").code(),
+            "unknown_format"
+        );
     }
 
     #[test]

@@ -521,6 +521,13 @@ pub fn backup_scheme<R: CryptoRng + ?Sized>(iterations: u32, rng: &mut R) -> Pbe
 /// The PBKDF2 derivation that decrypting an encrypted PKCS#8 key (PEM or DER) needs, when it
 /// is a PBES2 one; `None` for anything else ([`PrivateKey::from_pem_or_der`] reports errors).
 pub fn encrypted_key_derivation(input: &[u8]) -> Option<crate::password::Derivation> {
+    encrypted_key_scheme(input)?.pbkdf2_derivation()
+}
+
+/// The encryption scheme of an encrypted PKCS#8 key (PEM or DER), read without the password:
+/// what decrypting it will cost ([`PbeScheme::kdf_work`]) can be known before paying it.
+/// `None` when the input is not an encrypted key we can read.
+pub fn encrypted_key_scheme(input: &[u8]) -> Option<PbeScheme> {
     let pem;
     let der = match crate::pem::find_blocks(input).into_iter().find(|b| b.label == "ENCRYPTED PRIVATE KEY") {
         Some(b) => {
@@ -530,7 +537,7 @@ pub fn encrypted_key_derivation(input: &[u8]) -> Option<crate::password::Derivat
         None => input,
     };
     let mut epki = DerReader::new(der).sequence().ok()?;
-    PbeScheme::parse(&mut epki.sequence().ok()?).ok()?.pbkdf2_derivation()
+    PbeScheme::parse(&mut epki.sequence().ok()?).ok()
 }
 
 /// Decrypts an EncryptedPrivateKeyInfo into PrivateKeyInfo DER.
@@ -586,7 +593,12 @@ impl PublicKey {
                 Some(c) if c == oid::SECP384R1 => {
                     p384::PublicKey::from_public_key_der(der).map(PublicKey::P384).map_err(|_| KeyError::Corrupt)
                 }
-                Some(c) => Ok(PublicKey::Other { algorithm: key_algorithm_name(c.as_bytes()), bits: 0 }),
+                // Named but not handled: still say its size (the differential check against
+                // pyca found P-521 reported as 0 bits).
+                Some(c) => Ok(PublicKey::Other {
+                    algorithm: key_algorithm_name(c.as_bytes()),
+                    bits: if c == oid::SECP521R1 { 521 } else { 0 },
+                }),
                 None => Ok(PublicKey::Other { algorithm: "ec-explicit-parameters".into(), bits: 0 }),
             };
         }
@@ -720,6 +732,19 @@ impl PublicKey {
 mod tests {
     use super::*;
     use crate::test_support::{rng, test};
+
+    #[test]
+    fn keys_we_do_not_handle_are_still_named_with_their_size() {
+        // tests/interop/fixtures/pki (gen.sh): certificates with a P-521 and an Ed25519 key.
+        for (pem, algorithm, bits) in [
+            (include_str!("../../tests/interop/fixtures/pki/other-p521.pem"), "ec-p521", 521),
+            (include_str!("../../tests/interop/fixtures/pki/other-ed25519.pem"), "ed25519", 256),
+        ] {
+            let certs = crate::x509::parse_certificates(pem.as_bytes()).expect("certificate");
+            let info = crate::x509::facts(&certs[0]).key;
+            assert_eq!((info.algorithm.as_str(), info.bits), (algorithm, bits));
+        }
+    }
 
     #[test]
     fn every_algorithm_generates_and_round_trips_through_pkcs8() {

@@ -535,6 +535,15 @@ impl PbeScheme {
         }
     }
 
+    /// KDF iterations one decryption runs: PBKDF2 once for PBES2, the PKCS#12 KDF twice (key
+    /// and IV) for the PKCS#12 schemes. What [`crate::limits::MAX_KDF_WORK`] counts.
+    pub fn kdf_work(&self) -> u64 {
+        match self {
+            PbeScheme::Pbes2 { iterations, .. } => u64::from(*iterations),
+            PbeScheme::Pkcs12 { iterations, .. } => 2 * u64::from(*iterations),
+        }
+    }
+
     /// Whether this scheme is one of the old PKCS#12 ones (weak, but what old platforms need).
     pub fn is_legacy(&self) -> bool {
         matches!(self, PbeScheme::Pkcs12 { .. })

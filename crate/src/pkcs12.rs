@@ -31,8 +31,8 @@ use crate::findings::{Finding, Severity};
 use crate::i18n::{Localized, Message};
 use crate::keys::{KeyError, KeyInfo, PrivateKey};
 use crate::limits::{
-    MAX_BAG_NESTING, MAX_INPUT_BYTES, MAX_KDF_ITERATIONS, MAX_PASSWORD_CHARS, MAX_SAFE_BAGS, MAX_WRITE_ITERATIONS,
-    MIN_WRITE_ITERATIONS,
+    MAX_BAG_NESTING, MAX_INPUT_BYTES, MAX_KDF_ITERATIONS, MAX_KDF_WORK, MAX_PASSWORD_CHARS, MAX_SAFE_BAGS,
+    MAX_WRITE_ITERATIONS, MIN_WRITE_ITERATIONS,
 };
 use crate::password::{Derivation, Derived, Password, PasswordEncoding};
 use crate::pbe::{self, Hash, KdfPurpose, PbeError, PbeScheme};
@@ -810,10 +810,13 @@ struct OpenState<'p> {
     mac_verified: bool,
     /// The MAC key's derivation, once verified (for [`check_mac`]).
     mac_derived: Option<Derived>,
+    /// KDF iterations run (or asked for) so far, and the most this open may spend.
+    kdf_work: u64,
+    kdf_budget: u64,
 }
 
 impl<'p> OpenState<'p> {
-    fn new(password: &'p Password) -> Self {
+    fn new(password: &'p Password, kdf_budget: u64) -> Self {
         OpenState {
             password,
             bmp: password.bmp(),
@@ -827,24 +830,56 @@ impl<'p> OpenState<'p> {
             ignored_bags: 0,
             mac_verified: false,
             mac_derived: None,
+            kdf_work: 0,
+            kdf_budget,
         }
+    }
+
+    /// Books `iterations` of KDF work before running them: refuses once the file's total
+    /// would pass the budget ([`MAX_KDF_WORK`] unless the caller chose less).
+    fn charge_kdf(&mut self, iterations: u64) -> Result<(), Pkcs12Error> {
+        let total = self.kdf_work.saturating_add(iterations);
+        if total > self.kdf_budget {
+            return Err(Pkcs12Error::LimitExceeded {
+                what: "total kdf iterations",
+                value: total,
+                limit: self.kdf_budget,
+            });
+        }
+        self.kdf_work = total;
+        Ok(())
     }
 }
 
-/// Opens a `.p12` with a password.
+/// Opens a `.p12` with a password. The file may cost at most [`MAX_KDF_WORK`] KDF iterations
+/// in total.
 pub fn open(input: &[u8], password: &Password) -> Result<OpenedPkcs12, Pkcs12Error> {
+    open_within(input, password, MAX_KDF_WORK)
+}
+
+/// [`open`] with a smaller total KDF budget (iterations, summed over every derivation and
+/// retry; capped at [`MAX_KDF_WORK`]), for callers that must answer quickly, such as the fuzz
+/// harness, where a timeout has to mean a parser bug rather than the budgeted KDF work.
+pub fn open_within(input: &[u8], password: &Password, kdf_budget: u64) -> Result<OpenedPkcs12, Pkcs12Error> {
     check_password(password)?;
-    with_pfx(input, |auth_safe, mac_data| open_pfx(auth_safe, mac_data, password))
+    let kdf_budget = kdf_budget.min(MAX_KDF_WORK);
+    with_pfx(input, |auth_safe, mac_data| open_pfx(auth_safe, mac_data, password, kdf_budget))
 }
 
 /// Checks `password` against the MAC only, without decrypting anything: a wrong password
 /// fails here. Returns the MAC key's derivation and output, so that a following [`open`] with
 /// [`Password::with_derived`] does not derive it again. `None` when the file has no MAC.
 pub fn check_mac(input: &[u8], password: &Password) -> Result<Option<Derived>, Pkcs12Error> {
+    check_mac_within(input, password, MAX_KDF_WORK)
+}
+
+/// [`check_mac`] with a smaller KDF budget, as [`open_within`].
+pub fn check_mac_within(input: &[u8], password: &Password, kdf_budget: u64) -> Result<Option<Derived>, Pkcs12Error> {
     check_password(password)?;
+    let kdf_budget = kdf_budget.min(MAX_KDF_WORK);
     with_pfx(input, |auth_safe, mac_data| {
         let Some(mac_data) = mac_data else { return Ok(None) };
-        let mut state = OpenState::new(password);
+        let mut state = OpenState::new(password, kdf_budget);
         verify_mac(mac_data, auth_safe, &mut state)?;
         Ok(state.mac_derived.take())
     })
@@ -909,6 +944,18 @@ fn pbmac1_derivation(mac_data: &[u8]) -> Option<Derivation> {
     Some(Derivation::Pbkdf2 { prf, salt, iterations, len })
 }
 
+/// Whether the bytes start like a PFX (`SEQUENCE { INTEGER 3, ...`), however the rest reads.
+pub(crate) fn looks_like_pkcs12(input: &[u8]) -> bool {
+    // PFX ::= SEQUENCE { INTEGER 3, ... }: 30 len 02 01 03.
+    let body = match input {
+        [0x30, 0x80, rest @ ..] => rest,
+        [0x30, l, rest @ ..] if *l < 0x80 => rest,
+        [0x30, l, rest @ ..] => rest.get(usize::from(l & 0x7f)..).unwrap_or(&[]),
+        _ => return false,
+    };
+    body.starts_with(&[0x02, 0x01, 0x03])
+}
+
 /// Unwraps the PFX around `f`: size limits, PEM armour, BER, version and content type.
 /// `f` gets the authenticated safe's bytes and the MacData's content.
 fn with_pfx<T>(input: &[u8], f: impl FnOnce(&[u8], Option<&[u8]>) -> Result<T, Pkcs12Error>) -> Result<T, Pkcs12Error> {
@@ -935,6 +982,9 @@ fn with_pfx<T>(input: &[u8], f: impl FnOnce(&[u8], Option<&[u8]>) -> Result<T, P
         return Err(Pkcs12Error::NotPkcs12);
     }
     let der = asn1::ber_to_der(input).map_err(|e| match e {
+        // It starts like a PFX: a damaged one (e.g. bytes appended after it), not another kind
+        // of file (found comparing with pyca, which reads up to the end of the first object).
+        Asn1Error::Malformed if looks_like_pkcs12(input) => Pkcs12Error::Corrupt { detail: "pfx encoding" },
         Asn1Error::Malformed => Pkcs12Error::NotPkcs12,
         other => other.into(),
     })?;
@@ -960,9 +1010,14 @@ fn with_pfx<T>(input: &[u8], f: impl FnOnce(&[u8], Option<&[u8]>) -> Result<T, P
     f(auth_safe, mac_data.map(|m| m.value))
 }
 
-fn open_pfx(auth_safe: &[u8], mac_data: Option<&[u8]>, password: &Password) -> Result<OpenedPkcs12, Pkcs12Error> {
+fn open_pfx(
+    auth_safe: &[u8],
+    mac_data: Option<&[u8]>,
+    password: &Password,
+    kdf_budget: u64,
+) -> Result<OpenedPkcs12, Pkcs12Error> {
     let mut findings = Vec::new();
-    let mut state = OpenState::new(password);
+    let mut state = OpenState::new(password, kdf_budget);
     let (mac_name, mac_iterations) = match mac_data {
         Some(m) => verify_mac(m, auth_safe, &mut state)?,
         None => {
@@ -1047,6 +1102,7 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
             .filter(|&l| (1..=64).contains(&l))
             .ok_or(Pkcs12Error::Corrupt { detail: "pbmac1 key length" })?;
         let derivation = Derivation::Pbkdf2 { prf, salt: kdf_salt, iterations: kdf_iter, len: key_len };
+        state.charge_kdf(u64::from(kdf_iter))?;
         let key = state.password.derive(&derivation);
         if !constant_time_eq(&hmac.hmac(&key, auth_safe), expected) {
             return Err(Pkcs12Error::WrongPassword);
@@ -1068,6 +1124,7 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
             iterations,
             len: hash.output_len(),
         };
+        state.charge_kdf(u64::from(iterations))?;
         let key = state.password.derive(&derivation);
         if constant_time_eq(&hash.hmac(&key, auth_safe), expected) {
             state.mac_derived = Some((derivation, key));
@@ -1090,6 +1147,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Decrypts with the password encoding already found, or, with no MAC to tell, each
 /// candidate in turn. A failure after the MAC verified means damage, not a wrong password.
 fn decrypt(scheme: &PbeScheme, data: &[u8], state: &mut OpenState<'_>) -> Result<Zeroizing<Vec<u8>>, Pkcs12Error> {
+    state.charge_kdf(scheme.kdf_work())?;
     match scheme.decrypt(state.password, &state.bmp, data) {
         Ok(p) => return Ok(p),
         Err(PbeError::DecryptFailed) if state.mac_verified => {
@@ -1100,6 +1158,7 @@ fn decrypt(scheme: &PbeScheme, data: &[u8], state: &mut OpenState<'_>) -> Result
     }
     if matches!(scheme, PbeScheme::Pkcs12 { .. }) {
         for (encoding, bmp) in state.password.bmp_alternatives() {
+            state.charge_kdf(scheme.kdf_work())?;
             if let Ok(p) = scheme.decrypt(state.password, &bmp, data) {
                 state.bmp = bmp;
                 state.encoding = encoding;
@@ -1666,6 +1725,62 @@ mod tests {
         assert_eq!(open(b"-----BEGIN CERTIFICATE-----\n", &pw).expect_err("pem").code(), "not_pkcs12");
         assert_eq!(open(&[0x89, b'P', b'N', b'G'], &pw).expect_err("png").code(), "not_pkcs12");
         assert_eq!(open(&vec![0x30; MAX_INPUT_BYTES + 1], &pw).expect_err("big").code(), "too_large");
+    }
+
+    #[test]
+    fn total_kdf_work_of_one_file_is_capped() {
+        // Every derivation counts towards one budget: the MAC (N), then per encrypted part PBKDF2
+        // once (modern) or the PKCS#12 KDF for key and IV (legacy, 2N each).
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let password = Password::new("秘密");
+        for (profile, work) in [(Pkcs12Profile::Modern, 3_000), (Pkcs12Profile::Legacy, 5_000)] {
+            let opts = BuildOptions { profile, iterations: Some(1000), friendly_name: None };
+            let built = build(&key, &leaf, &chain, &password, &opts, &mut rng()).expect("build");
+            open_within(&built.der, &password, work).expect("opens within exactly its work");
+            let err = open_within(&built.der, &password, work - 1).expect_err("one iteration short");
+            assert_eq!(err, Pkcs12Error::LimitExceeded { what: "total kdf iterations", value: work, limit: work - 1 });
+            assert_eq!(err.code(), "limit_exceeded");
+            // The MAC check alone books the MAC's derivation only.
+            assert!(check_mac_within(&built.der, &password, 1000).expect("mac").is_some());
+            let err = check_mac_within(&built.der, &password, 999).expect_err("mac over budget");
+            assert_eq!(err.code(), "limit_exceeded");
+        }
+    }
+
+    #[test]
+    fn retried_password_encodings_are_charged_too() {
+        // A wrong non-ASCII password is tried as BMPString, then as widened UTF-8 (old OpenSSL):
+        // each candidate costs the MAC's iterations.
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
+        let built = build(&key, &leaf, &chain, &Password::new("正しい"), &opts, &mut rng()).expect("build");
+        let wrong = Password::new("違う");
+        assert_eq!(open_within(&built.der, &wrong, 2_000).expect_err("wrong"), Pkcs12Error::WrongPassword);
+        let err = open_within(&built.der, &wrong, 1_999).expect_err("budget");
+        assert_eq!(err, Pkcs12Error::LimitExceeded { what: "total kdf iterations", value: 2_000, limit: 1_999 });
+    }
+
+    #[test]
+    fn what_we_write_at_the_most_iterations_we_write_opens() {
+        // limits.rs: five derivations (legacy) at MAX_WRITE_ITERATIONS fit in MAX_KDF_WORK. Run
+        // with a budget of exactly five times a small count, the count the profiles scale by.
+        assert!(5 * u64::from(MAX_WRITE_ITERATIONS) <= MAX_KDF_WORK);
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let opts = BuildOptions { profile: Pkcs12Profile::Legacy, iterations: Some(1234), friendly_name: None };
+        let built = build(&key, &leaf, &chain, &Password::new("p"), &opts, &mut rng()).expect("build");
+        open_within(&built.der, &Password::new("p"), 5 * 1234).expect("opens");
+    }
+
+    #[test]
+    fn bytes_after_the_pfx_make_it_corrupt_not_another_kind_of_file() {
+        let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
+        let mut der = build(&key, &leaf, &chain, &Password::new("p"), &opts, &mut rng()).expect("build").der;
+        der.extend_from_slice(&[0x00, 0x42]);
+        assert_eq!(
+            open(&der, &Password::new("p")).expect_err("trailing"),
+            Pkcs12Error::Corrupt { detail: "pfx encoding" }
+        );
     }
 
     #[test]

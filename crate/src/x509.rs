@@ -11,7 +11,7 @@ use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsag
 
 use crate::i18n::{Localized, Message};
 use crate::keys::{PublicKey, key_algorithm_name};
-use crate::limits::MAX_INPUT_BYTES;
+use crate::limits::{MAX_CHAIN_CERTIFICATES, MAX_INPUT_BYTES};
 
 /// What went wrong reading certificates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +28,13 @@ pub enum CertificateError {
     },
     /// Neither a PEM certificate nor a DER one.
     NotACertificate,
+    /// More certificates than any chain has ([`crate::limits::MAX_CHAIN_CERTIFICATES`]).
+    TooManyCertificates {
+        /// Certificates found.
+        count: usize,
+        /// The most we read.
+        limit: usize,
+    },
     /// A certificate whose encoding is damaged.
     Corrupt {
         /// Which certificate in the input (1-based).
@@ -49,6 +56,7 @@ impl Localized for CertificateError {
             CertificateError::EmptyInput => "empty_input",
             CertificateError::TooLarge { .. } => "too_large",
             CertificateError::NotACertificate => "not_a_certificate",
+            CertificateError::TooManyCertificates { .. } => "too_many_certificates",
             CertificateError::Corrupt { .. } => "corrupt",
         }
     }
@@ -63,6 +71,14 @@ impl Localized for CertificateError {
             CertificateError::NotACertificate => Message::new(
                 "証明書ではありません。「-----BEGIN CERTIFICATE-----」で始まるテキスト、または .cer/.der ファイルを使ってください。",
                 "This is not a certificate. Use the text starting with \"-----BEGIN CERTIFICATE-----\" or a .cer/.der file.",
+            ),
+            CertificateError::TooManyCertificates { count, limit } => Message::new(
+                format!(
+                    "証明書が多すぎます({count} 枚、上限 {limit} 枚)。本人の証明書と発行元の証明書だけを貼り付けてください。"
+                ),
+                format!(
+                    "Too many certificates ({count}, limit {limit}). Paste only your certificate and its issuers' certificates."
+                ),
             ),
             CertificateError::Corrupt { index } => Message::new(
                 format!("{index} 番目の証明書が壊れています。コピーし損ねた部分がないか確認してください。"),
@@ -84,6 +100,9 @@ pub fn parse_certificates(input: &[u8]) -> Result<Vec<Certificate>, CertificateE
         .into_iter()
         .filter(|b| matches!(b.label.as_str(), "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"))
         .collect();
+    if blocks.len() > MAX_CHAIN_CERTIFICATES {
+        return Err(CertificateError::TooManyCertificates { count: blocks.len(), limit: MAX_CHAIN_CERTIFICATES });
+    }
     if blocks.is_empty() {
         if crate::pem::looks_like_text(input) || input[0] != 0x30 {
             return Err(CertificateError::NotACertificate);
@@ -415,6 +434,30 @@ mod tests {
         assert_eq!(unix_to_date(951_782_400), "2000-02-29");
         assert_eq!(unix_to_date(1_798_675_200), "2026-12-31");
         assert_eq!(unix_to_date(253_402_300_799), "9999-12-31");
+    }
+
+    #[test]
+    fn a_paste_holds_at_most_max_chain_certificates() {
+        use crate::keys::{KeyAlgorithm, PrivateKey};
+        let key = PrivateKey::generate(KeyAlgorithm::P256, &mut crate::test_support::rng()).expect("key");
+        let cert = crate::test_support::self_signed(&key, "Inkan Test Root CA", None);
+        let block = crate::pem::encode("CERTIFICATE", &cert.to_der().expect("der"));
+        let at_limit = block.repeat(MAX_CHAIN_CERTIFICATES);
+        assert_eq!(parse_certificates(at_limit.as_bytes()).expect("at the limit").len(), MAX_CHAIN_CERTIFICATES);
+        let over = block.repeat(MAX_CHAIN_CERTIFICATES + 1);
+        let err = parse_certificates(over.as_bytes()).expect_err("over the limit");
+        assert_eq!(
+            err,
+            CertificateError::TooManyCertificates { count: MAX_CHAIN_CERTIFICATES + 1, limit: MAX_CHAIN_CERTIFICATES }
+        );
+        assert_eq!(err.code(), "too_many_certificates");
+        assert!(!err.message().ja.is_ascii() && !err.message().en.is_empty());
+        // The inspector reads certificates through the same door.
+        let at = crate::date::Date::new(2026, 6, 1).expect("date");
+        assert_eq!(
+            crate::inspect::inspect(over.as_bytes(), None, at).expect_err("inspect").code(),
+            "too_many_certificates"
+        );
     }
 
     #[test]
