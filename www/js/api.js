@@ -52,11 +52,14 @@ export function defaultEndpoint() {
   return location.origin;
 }
 
-export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword }) {
+/** `termYears` (the term bought, in years) is sent as `term_years` when given: the site sends
+ * it for products sold in more than one term. */
+export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword, termYears }) {
   const secret = canDeriveVerifier()
     ? { download_password_verifier: await newVerifier(downloadPassword) }
     : { download_password: downloadPassword };
-  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, ...secret } });
+  const term = Number.isInteger(termYears) ? { term_years: termYears } : {};
+  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, ...term, ...secret } });
   return res.json();
 }
 
