@@ -613,6 +613,25 @@ fn generate(catalog: &Catalog) -> Result<String, std::fmt::Error> {
         gen_product(&mut out, product)?;
     }
     writeln!(out, "];")?;
+    // Kept apart from PRODUCTS so that only code that asks for it (the knowledge module's
+    // catalog view) links these long texts; the PKI module's inspector uses PRODUCTS only.
+    writeln!(out, "/// S/MIME troubleshooting per product id, in catalog order.")?;
+    writeln!(out, "pub(crate) static TROUBLESHOOTING: &[(&str, &[Note])] = &[")?;
+    for product in catalog.product.iter().filter(|p| !p.troubleshooting.is_empty()) {
+        writeln!(out, "    ({:?}, &[", product.id)?;
+        for note in &product.troubleshooting {
+            writeln!(
+                out,
+                "        Note {{ code: {:?}, text: Text {{ ja: {:?}, en: {:?} }}, seed: {} }},",
+                note.code,
+                note.ja,
+                note.en,
+                seeds_lit(&note.seed)
+            )?;
+        }
+        writeln!(out, "    ]),")?;
+    }
+    writeln!(out, "];")?;
     Ok(out)
 }
 
@@ -815,12 +834,7 @@ fn gen_product(out: &mut String, p: &RawProduct) -> Gen {
         )?;
     }
     writeln!(out, "        ],")?;
-    for (field, list) in [
-        ("secrets", &p.secrets),
-        ("environment", &p.environment),
-        ("notes", &p.notes),
-        ("troubleshooting", &p.troubleshooting),
-    ] {
+    for (field, list) in [("secrets", &p.secrets), ("environment", &p.environment), ("notes", &p.notes)] {
         writeln!(out, "        {field}: &[")?;
         for note in list {
             writeln!(

@@ -360,8 +360,22 @@ pub struct Product {
     pub environment: &'static [Note],
     /// Other cautions.
     pub notes: &'static [Note],
-    /// Known troubles in use and their fixes (S/MIME mail), from the seller's FAQ.
+}
+
+/// A product as the site's catalog data shows it: every field of [`Product`] plus its
+/// `troubleshooting` (kept out of [`Product`] so the PKI module does not carry those texts).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ProductView {
+    /// The product.
+    #[serde(flatten)]
+    pub product: &'static Product,
+    /// Known troubles in use and their fixes.
     pub troubleshooting: &'static [Note],
+}
+
+/// Every product with its troubleshooting, in catalog order (the wasm's `products()`).
+pub fn product_views() -> Vec<ProductView> {
+    PRODUCTS.iter().map(|product| ProductView { product, troubleshooting: product.troubleshooting() }).collect()
 }
 
 impl Product {
@@ -375,6 +389,11 @@ impl Product {
         } else {
             None
         }
+    }
+
+    /// Known troubles in use and their fixes (S/MIME mail), from the seller's FAQ.
+    pub fn troubleshooting(&self) -> &'static [Note] {
+        TROUBLESHOOTING.iter().find(|(id, _)| *id == self.id).map_or(&[], |(_, notes)| notes)
     }
 
     /// The document rules for a profession, with the organisation-name extras when asked for.
@@ -659,7 +678,7 @@ mod tests {
         for p in products() {
             let mut seeds: Vec<&str> = p.validity.seed.to_vec();
             seeds.extend(p.documents.iter().flat_map(|d| d.seed.iter()));
-            seeds.extend(p.notes.iter().chain(p.troubleshooting).chain(p.secrets).flat_map(|n| n.seed.iter()));
+            seeds.extend(p.notes.iter().chain(p.troubleshooting()).chain(p.secrets).flat_map(|n| n.seed.iter()));
             for seed in seeds {
                 let found = source(seed).expect("every seed has a source");
                 assert!(!found.title.ja.contains(".txt") && !found.title.en.contains(".txt"));
@@ -688,7 +707,8 @@ mod tests {
             assert!(sender.expect("valid in test").text.en.contains("no-reply@123sign.biz"));
         }
         for id in ["jcan-123sign", "jcan-mcci"] {
-            let trouble: Vec<_> = product(id).expect("valid in test").troubleshooting.iter().map(|n| n.code).collect();
+            let trouble: Vec<_> =
+                product(id).expect("valid in test").troubleshooting().iter().map(|n| n.code).collect();
             for code in ["smime_tamper_warning", "smime_mojibake", "smime_p7s_attachment", "outlook_signing_setting"] {
                 assert!(trouble.contains(&code), "{id} lacks {code}");
             }
@@ -696,6 +716,16 @@ mod tests {
         for id in ["jcan-123sign", "jcan-mcci", "njc-secure-mail", "njc-access-control", "njc-class2-standard"] {
             assert!(notes(id).contains(&"backup_before_delete"), "{id}");
         }
+    }
+
+    #[test]
+    fn the_site_view_carries_troubleshooting_beside_every_product_field() {
+        let views = serde_json::to_value(product_views()).expect("valid in test");
+        let jcan = &views[1];
+        assert_eq!(jcan["id"], "jcan-123sign");
+        assert_eq!(jcan["validity"]["value"]["kind"], "quarter_end_after");
+        assert_eq!(jcan["troubleshooting"][0]["code"], "smime_tamper_warning");
+        assert_eq!(views[0]["troubleshooting"], serde_json::json!([]));
     }
 
     #[test]

@@ -500,10 +500,10 @@ pub fn advisor_questions() -> Result<JsValue, JsValue> {
 }
 
 #[cfg(feature = "knowledge")]
-/// The product catalog, with seed citations.
+/// The product catalog, with seed citations and each product's troubleshooting.
 #[wasm_bindgen]
 pub fn products() -> Result<JsValue, JsValue> {
-    to_js(&crate::catalog::products())
+    to_js(&crate::catalog::product_views())
 }
 
 // ---- WebCrypto delegation -----------------------------------------------------------------
