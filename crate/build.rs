@@ -120,6 +120,16 @@ fn check_table(
 ) {
     let covered = inherited || table.contains_key("seed");
     for (key, value) in table {
+        if let Some(base) = key.strip_suffix("_assumption") {
+            // An assumption stands in for a citation where no seed states the fact.
+            if value.as_str().is_none_or(|text| text.trim().len() < 20) {
+                problems.push(format!("{path}: `{key}` must say in a sentence what is assumed and why"));
+            }
+            if !table.contains_key(base) {
+                problems.push(format!("{path}: `{key}` explains a field `{base}` that is not there"));
+            }
+            continue;
+        }
         if key == "seed" || key.ends_with("_seed") {
             check_seed_value(&format!("{path}: `{key}`"), value, seeds_dir, problems);
             if let Some(base) = key.strip_suffix("_seed")
@@ -132,7 +142,8 @@ fn check_table(
         if is_product && key == "id" {
             continue;
         }
-        let key_covered = covered || table.contains_key(&format!("{key}_seed"));
+        let key_covered =
+            covered || table.contains_key(&format!("{key}_seed")) || table.contains_key(&format!("{key}_assumption"));
         let field = format!("{path}: field `{key}`");
         match value {
             toml::Value::Table(inner) => {
@@ -263,6 +274,8 @@ struct RawProduct {
     delivery_format_seed: Option<Seeds>,
     upload: Option<RawUpload>,
     upload_seed: Option<Seeds>,
+    year_end_closure: Option<RawClosure>,
+    year_end_closure_assumption: Option<String>,
     #[serde(default)]
     documents: Vec<RawDocumentRule>,
     #[serde(default)]
@@ -271,6 +284,15 @@ struct RawProduct {
     environment: Vec<RawNote>,
     #[serde(default)]
     notes: Vec<RawNote>,
+    #[serde(default)]
+    troubleshooting: Vec<RawNote>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClosure {
+    from: String,
+    until: String,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +335,7 @@ struct RawIssuance {
     max: Option<u16>,
     unit: String,
     approximate: bool,
+    milestone: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -406,6 +429,9 @@ fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
                 (Some(min), Some(max)) if min > max => problems.push(format!("{field}: min exceeds max")),
                 _ => {}
             }
+            if issuance.milestone.as_deref().is_some_and(|m| !matches!(m, "certificate" | "pin_email")) {
+                problems.push(format!("{field}: milestone must be certificate | pin_email"));
+            }
             if issuance.min.into_iter().chain(issuance.max).any(|n| n > 1000) {
                 problems.push(format!("{field}: more than 1000 units is not sane"));
             }
@@ -465,9 +491,25 @@ fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
                 check_text(&format!("{field}: items[{j}]"), item, problems);
             }
         }
-        for (list_name, list) in
-            [("secrets", &product.secrets), ("environment", &product.environment), ("notes", &product.notes)]
-        {
+        if let Some(closure) = &product.year_end_closure {
+            for (end, text) in [("from", &closure.from), ("until", &closure.until)] {
+                if month_day(text).is_none() {
+                    problems.push(format!("{at}: field `year_end_closure.{end}` must be MM-DD"));
+                }
+            }
+            if product.year_end_closure_assumption.is_none() {
+                problems.push(format!("{at}: field `year_end_closure` needs `year_end_closure_assumption`"));
+            }
+            if product.issuance.as_ref().is_none_or(|i| i.unit != "business_days") {
+                problems.push(format!("{at}: field `year_end_closure` only applies to issuance in business days"));
+            }
+        }
+        for (list_name, list) in [
+            ("secrets", &product.secrets),
+            ("environment", &product.environment),
+            ("notes", &product.notes),
+            ("troubleshooting", &product.troubleshooting),
+        ] {
             let mut codes = BTreeSet::new();
             for note in list {
                 let field = format!("{at}: field `{list_name}` `{}`", note.code);
@@ -542,6 +584,12 @@ fn check_code(field: &str, code: &str, problems: &mut Vec<String>) {
     }
 }
 
+fn month_day(text: &str) -> Option<(u8, u8)> {
+    let (month, day) = text.split_once('-')?;
+    let (month, day): (u8, u8) = (month.parse().ok()?, day.parse().ok()?);
+    ((1..=12).contains(&month) && (1..=31).contains(&day) && text.len() == 5).then_some((month, day))
+}
+
 fn is_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
@@ -563,6 +611,25 @@ fn generate(catalog: &Catalog) -> Result<String, std::fmt::Error> {
     writeln!(out, "pub(crate) static PRODUCTS: &[Product] = &[")?;
     for product in &catalog.product {
         gen_product(&mut out, product)?;
+    }
+    writeln!(out, "];")?;
+    // Kept apart from PRODUCTS so that only code that asks for it (the knowledge module's
+    // catalog view) links these long texts; the PKI module's inspector uses PRODUCTS only.
+    writeln!(out, "/// S/MIME troubleshooting per product id, in catalog order.")?;
+    writeln!(out, "pub(crate) static TROUBLESHOOTING: &[(&str, &[Note])] = &[")?;
+    for product in catalog.product.iter().filter(|p| !p.troubleshooting.is_empty()) {
+        writeln!(out, "    ({:?}, &[", product.id)?;
+        for note in &product.troubleshooting {
+            writeln!(
+                out,
+                "        Note {{ code: {:?}, text: Text {{ ja: {:?}, en: {:?} }}, seed: {} }},",
+                note.code,
+                note.ja,
+                note.en,
+                seeds_lit(&note.seed)
+            )?;
+        }
+        writeln!(out, "    ]),")?;
     }
     writeln!(out, "];")?;
     Ok(out)
@@ -678,11 +745,12 @@ fn gen_product(out: &mut String, p: &RawProduct) -> Gen {
     writeln!(out, "        download: {},", opt_cited(download, p.download_seed.as_ref()))?;
     let issuance = p.issuance.as_ref().map(|i| {
         format!(
-            "IssuanceTime {{ min: {:?}, max: {:?}, unit: IssuanceUnit::{}, approximate: {} }}",
+            "IssuanceTime {{ min: {:?}, max: {:?}, unit: IssuanceUnit::{}, approximate: {}, milestone: IssuanceMilestone::{} }}",
             i.min,
             i.max,
             camel(&i.unit),
-            i.approximate
+            i.approximate,
+            camel(i.milestone.as_deref().unwrap_or("certificate"))
         )
     });
     writeln!(out, "        issuance: {},", opt_cited(issuance, p.issuance_seed.as_ref()))?;
@@ -734,6 +802,14 @@ fn gen_product(out: &mut String, p: &RawProduct) -> Gen {
         )
     });
     writeln!(out, "        upload: {},", opt_cited(upload, p.upload_seed.as_ref()))?;
+    let closure = match (&p.year_end_closure, &p.year_end_closure_assumption) {
+        (Some(c), Some(assumption)) => {
+            let ((fm, fd), (um, ud)) = (month_day(&c.from).unwrap_or((12, 29)), month_day(&c.until).unwrap_or((1, 3)));
+            format!("Some(Closure {{ from: ({fm}, {fd}), until: ({um}, {ud}), assumption: {assumption:?} }})")
+        }
+        _ => "None".to_owned(),
+    };
+    writeln!(out, "        year_end_closure: {closure},")?;
     writeln!(out, "        documents: &[")?;
     for rule in &p.documents {
         let professions: Vec<String> = if rule.professions.iter().any(|x| x == "any") {

@@ -1,6 +1,7 @@
 // Writes the site's static data from the built wasm package, so views can paint without
 // waiting for the 1.5 MB wasm: the advisor's questions and the product catalog, exactly as
-// the wasm returns them (`advisorQuestions()`, `products()`; both carry ja and en texts).
+// the wasm returns them (`advisorQuestions()`, `products()`, `sources()`: the sellers' page
+// titles shown instead of seed file names; all carry ja and en texts).
 // The data is never written by hand: scripts/build-site.sh runs this after every wasm build.
 //
 //   node scripts/site-data.mjs PKG_DIR OUT_FILE      (default: www/pkg www/data/advisor.json)
@@ -17,7 +18,7 @@ const out = resolve(process.argv[3] ?? join(ROOT, 'www/data/advisor.json'));
 const inkan = await import(pathToFileURL(join(pkg, 'inkan_knowledge.js')).href);
 inkan.initSync({ module: readFileSync(join(pkg, 'inkan_knowledge_bg.wasm')) });
 
-const data = { version: inkan.version(), questions: inkan.advisorQuestions(), products: inkan.products() };
+const data = { version: inkan.version(), questions: inkan.advisorQuestions(), products: inkan.products(), sources: inkan.sources() };
 const text = `${JSON.stringify(data)}\n`;
 // JSON must carry the values unchanged: a Map, undefined or BigInt from serde-wasm-bindgen
 // would be lost or altered silently by JSON.stringify, so compare the round trip.

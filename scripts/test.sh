@@ -56,6 +56,7 @@ interop() {
   "$PY" -m pytest -q -p no:cacheprovider tests/interop
 }
 knowledge() {
+  cargo build -p inkan --features cli --bin inkan &&
   "$PY" -m pytest -q -p no:cacheprovider tests/knowledge
 }
 inspect_suite() {

@@ -88,11 +88,12 @@ register({
   'wx.product': { ja: '証明書の種類', en: 'Certificate' },
 });
 
-/** <inkan-expiry product="…" downloaded="YYYY-MM-DD">: the expiry plan, no network needed. */
+/** <inkan-expiry product="…" downloaded="YYYY-MM-DD" years="N">: the expiry plan, no network
+ * needed; `years` is the term bought (default: the product's shortest). */
 class InkanExpiry extends View {
   constructor() { super(); shadow(this); }
   get lang() { return widgetLang(this); }
-  static get observedAttributes() { return ['locale', 'product', 'downloaded']; }
+  static get observedAttributes() { return ['locale', 'product', 'downloaded', 'years']; }
   setup() {
     this.root.append(h('section', { class: 'view', part: 'card' },
       h('h2', { 'data-i18n': 'wx.title' }),
@@ -104,9 +105,10 @@ class InkanExpiry extends View {
     const downloaded = this.getAttribute('downloaded') || new Date().toISOString().slice(0, 10);
     if (!product) return;
     try {
-      const [plan, all] = await Promise.all([call('expiryPlan', { product, downloaded }), products()]);
+      const years = Number(this.getAttribute('years')) || undefined;
+      const [plan, all] = await Promise.all([call('expiryPlan', { product, downloaded, years }), products()]);
       const p = all.find((x) => x.id === product);
-      const ics = async () => download(await call('expiryIcs', { product, downloaded }), `inkan-${product}-expiry.ics`, 'text/calendar;charset=utf-8');
+      const ics = async () => download(await call('expiryIcs', { product, downloaded, years }), `inkan-${product}-expiry.ics`, 'text/calendar;charset=utf-8');
       fill(this.q('#wx-body'), h('p', { class: 'strong', text: p ? productLabel(p, this.lang) : product }), renderPlan(plan, p, this.lang, ics));
     } catch (e) { this.showError(e); }
   }

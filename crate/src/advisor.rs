@@ -9,7 +9,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{self, Choose, DocumentCondition, IssuanceUnit, Product, Profession, Purpose, Seeds, Text};
+use crate::catalog::{
+    self, Choose, Closure, DocumentCondition, IssuanceMilestone, IssuanceUnit, Product, Profession, Purpose, Seeds,
+    Text,
+};
+use crate::date::Date;
 use crate::i18n::{Localized, Message};
 
 const SEED_000: &str = "000_83bab2e9cbe37489.txt";
@@ -62,8 +66,17 @@ pub enum MailClient {
     GmailFree,
     /// Gmail of Google Workspace (webmail).
     GoogleWorkspace,
+    /// Another webmail in the browser (Yahoo! Mail, Outlook on the web…).
+    WebmailOther,
     /// Anything else.
     Other,
+}
+
+impl MailClient {
+    /// Whether it is used in the browser (webmail).
+    pub fn is_webmail(self) -> bool {
+        matches!(self, MailClient::GmailFree | MailClient::GoogleWorkspace | MailClient::WebmailOther)
+    }
 }
 
 /// The answers; every key is optional. Unknown keys and values are rejected so that a typo on
@@ -265,6 +278,7 @@ static QUESTIONS: &[Question] = &[
             c("becky", "Becky! Internet Mail", "Becky! Internet Mail"),
             c("gmail_free", "Gmail(無料版、ブラウザ)", "Gmail, free (in the browser)"),
             c("google_workspace", "Google Workspace の Gmail(ブラウザ)", "Gmail of Google Workspace (in the browser)"),
+            c("webmail_other", "その他の Web メール", "Other webmail"),
             c("other", "その他", "Other"),
         ],
     },
@@ -301,6 +315,46 @@ pub struct Reason {
     pub seed: Seeds,
 }
 
+/// Where the key of a product's certificate is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyMaker {
+    /// In the applicant's browser, by Inkan.
+    Inkan,
+    /// On the seller's own site, in the seller's environment (iPROVE, seed: 001_d4e7ca17d72183de.txt).
+    SellerSite,
+}
+
+/// What Inkan does for a product: where the key is made, and what it helps with once the
+/// issuer has delivered the `.p12` (stated separately, so "Inkan cannot make this key" never
+/// reads as "Inkan is no use here").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InkanRole {
+    /// Where the key is made.
+    pub key: KeyMaker,
+    /// What Inkan does with the delivered file: `check`, `repack`, `plan`.
+    pub after_delivery: &'static [&'static str],
+    /// The same in words.
+    pub message: Message,
+}
+
+/// When an application made on a given day can be expected to be issued.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IssuanceEstimate {
+    /// What the stated time leads to.
+    pub milestone: IssuanceMilestone,
+    /// The application day the dates are counted from (`None`: no day given).
+    pub applied_on: Option<Date>,
+    /// Not before this day, when the seller states a lower bound.
+    pub earliest: Option<Date>,
+    /// By this day, when the seller states an upper bound.
+    pub latest: Option<Date>,
+    /// The estimate in words, with what it counts and what it leaves out.
+    pub message: Message,
+    /// Where it was read.
+    pub seed: Seeds,
+}
+
 /// The advice on one product.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProductAdvice {
@@ -312,6 +366,10 @@ pub struct ProductAdvice {
     pub fit: Fit,
     /// Reasons and remarks, the ones that decided the fit first.
     pub reasons: Vec<Reason>,
+    /// Where the key is made and what Inkan does after delivery.
+    pub inkan: InkanRole,
+    /// The issuance time, as dates when an application day was given.
+    pub issuance: Option<IssuanceEstimate>,
 }
 
 /// A document to prepare.
@@ -530,13 +588,14 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
     }
     let webmail_blocked = flag(product.webmail_supported).filter(|(ok, _)| !ok).map(|(_, s)| s);
     match answers.mail_client {
-        Some(MailClient::GmailFree | MailClient::GoogleWorkspace) => {
+        Some(client) if client.is_webmail() => {
             if let Some(seed) = webmail_blocked {
+                // seed: 004_d25a5a965b92ed0f.txt: 「WEBメール(gmail、yahoomailなど)…WEBメールでは利用することはできません」.
                 a.add(
                     Effect::RulesOut,
                     "webmail_not_supported",
-                    "Webメール(Gmail、Yahoo!メールなど)では使えません。S/MIME対応のメールソフトが必要です。",
-                    "It cannot be used from webmail (Gmail, Yahoo! Mail…); an S/MIME mail program is needed.",
+                    "販売者のFAQに「WEBメール(gmail、yahoomailなど)では利用することはできません」とあります。Gmail を含むどの Web メールでも使えず、S/MIME対応のメールソフトが必要です。",
+                    "The seller's FAQ says it \"cannot be used with webmail (Gmail, Yahoo! Mail and so on)\": no webmail, Gmail included, will do; an S/MIME mail program is needed.",
                     seed,
                 );
             }
@@ -582,18 +641,21 @@ fn assess_environment(product: &Product, answers: &Answers, a: &mut Assessment) 
     for note in product.environment {
         let seed = note.seed;
         match (note.code, answers.os) {
+            // seed: 001_d4e7ca17d72183de.txt: 「Windows 7以降」「Internet Explorer11以降」「マッキントッシュ(Mac)、
+            // Linuxなど、その他のOSを搭載したコンピュータはご利用になれません」. The application, the key
+            // and the download all run on that site, so Inkan cannot stand in for it.
             ("windows_ie11_only", Some(Os::Windows)) => a.add(
                 Effect::Remark,
                 "seller_environment_ie11",
-                format!("{} Inkanは鍵の生成をIEなしで行えますが、販売者の手順とサポートはこの環境が前提です。", note.text.ja),
-                format!("{} Inkan can generate the key without IE, but the seller's own steps and support assume that environment.", note.text.en),
+                format!("{} 申込み・鍵の生成・ダウンロードは販売者の IE11 向けサイトで行うため、鍵はInkanでは作れません。", note.text.ja),
+                format!("{} The application, the key generation and the download run on the seller's IE11 site, so Inkan cannot make the key.", note.text.en),
                 seed,
             ),
             ("windows_ie11_only", Some(_)) => a.add(
-                Effect::Uncertain,
+                Effect::RulesOut,
                 "seller_environment_windows_only",
-                format!("{} Inkanは鍵の生成をIEなしで行えますが、販売者はこの環境以外をサポートしていません。", note.text.ja),
-                format!("{} Inkan can generate the key without IE, but the seller supports no other environment.", note.text.en),
+                format!("{} 申込みのオンライン入力・鍵の生成・ダウンロードはすべて販売者の Internet Explorer 11 向けサイトで行い、別の場所で作った鍵を受け付けるという案内もないため、Windows 以外では取得できません。", note.text.ja),
+                format!("{} The online request, the key generation and the download all run on the seller's Internet Explorer 11 site, and the seller says nothing about accepting a key made elsewhere, so it cannot be obtained without Windows.", note.text.en),
                 seed,
             ),
             ("mac_not_supported", Some(Os::Mac)) => a.add(
@@ -699,11 +761,133 @@ fn assess_product_specific(product: &Product, answers: &Answers, a: &mut Assessm
     }
 }
 
+const AFTER_DELIVERY: &[&str] = &["check", "repack", "plan"];
+
+fn inkan_role(product: &Product) -> InkanRole {
+    if has_note(product, "key_made_on_seller_site") {
+        InkanRole {
+            key: KeyMaker::SellerSite,
+            after_delivery: AFTER_DELIVERY,
+            message: Message::new(
+                "鍵は販売者のサイトで作られるため、Inkanでは作れません。届いた .p12 ファイルの確認、別の環境向けの作り直し(再パック)、有効期限の計画はInkanでできます。",
+                "The key is made on the seller's site, so Inkan cannot make it. Inkan can check the .p12 file the issuer delivered, re-pack it for another system, and plan its expiry.",
+            ),
+        }
+    } else {
+        InkanRole {
+            key: KeyMaker::Inkan,
+            after_delivery: AFTER_DELIVERY,
+            message: Message::new(
+                "鍵はInkanがこのブラウザの中で作ります。受け取った後の確認、再パック、有効期限の計画もInkanでできます。",
+                "Inkan makes the key inside your browser, and afterwards checks, re-packs and plans the certificate.",
+            ),
+        }
+    }
+}
+
+fn business_day(date: Date, closure: Option<&Closure>) -> bool {
+    crate::holidays::is_business_day(date).unwrap_or(false) && !closure.is_some_and(|c| c.contains(date))
+}
+
+/// The `n`-th business day after `date` (not counted itself): weekdays that are not Japanese
+/// public holidays (holidays.rs) nor in the seller's closure.
+pub fn add_business_days(date: Date, n: u16, closure: Option<&Closure>) -> Option<Date> {
+    let mut day = date;
+    let mut remaining = n;
+    while remaining > 0 {
+        day = day.add_days(1).ok()?;
+        crate::holidays::is_business_day(day).ok()?;
+        if business_day(day, closure) {
+            remaining -= 1;
+        }
+    }
+    Some(day)
+}
+
+fn issuance_estimate(product: &Product, today: Option<Date>) -> Option<IssuanceEstimate> {
+    let cited = product.issuance?;
+    let time = cited.value;
+    let after = |days: Option<u16>| match (today, days) {
+        (Some(t), Some(n)) => match time.unit {
+            IssuanceUnit::BusinessDays => add_business_days(t, n, product.year_end_closure.as_ref()),
+            IssuanceUnit::CalendarDays => t.add_days(i64::from(n)).ok(),
+            IssuanceUnit::Minutes => None,
+        },
+        _ => None,
+    };
+    let (earliest, latest) = (after(time.min), after(time.max));
+    let on = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let message = match (time.milestone, time.unit) {
+        (IssuanceMilestone::PinEmail, _) => Message::new(
+            format!(
+                "申請後{}分程度で届くのは PIN 番号のメールです(クーポンを購入し、そのクーポンで申請した後)。証明書の取得・インストールまで全体の時間ではありません。",
+                time.max.unwrap_or(0)
+            ),
+            format!(
+                "About {} minutes after applying (with the coupon you bought) the e-mail with the PIN arrives. That is not the whole process: collecting and installing the certificate come after.",
+                time.max.unwrap_or(0)
+            ),
+        ),
+        (_, IssuanceUnit::BusinessDays) => {
+            let closure = product.year_end_closure.map(|c| {
+                (
+                    format!("・年末年始 {}/{}〜{}/{}(Inkanの想定)", c.from.0, c.from.1, c.until.0, c.until.1),
+                    format!(
+                        ", and the year-end closure {}/{}–{}/{} (Inkan's assumption)",
+                        c.from.0, c.from.1, c.until.0, c.until.1
+                    ),
+                )
+            });
+            let (cja, cen) = closure.unwrap_or_default();
+            let n = time.max.unwrap_or(0);
+            match (today, latest) {
+                (Some(t), Some(by)) => Message::new(
+                    format!("最大{n}営業日(土日・祝日{cja}を除く)。今日 {t} に申し込むと、{by} までに発行されます。"),
+                    format!(
+                        "Up to {n} business days (not weekends, public holidays{cen}): applying today, {t}, it is issued by {by}."
+                    ),
+                ),
+                _ => Message::new(
+                    format!("最大{n}営業日(土日・祝日{cja}を除く)。"),
+                    format!("Up to {n} business days (not weekends, public holidays{cen})."),
+                ),
+            }
+        }
+        (_, _) => match (time.min, time.max) {
+            (Some(min), Some(max)) if min == max => Message::new(
+                format!(
+                    "おおむね{min}日{}。",
+                    if today.is_some() { format!("({} ごろ)", on(latest)) } else { String::new() }
+                ),
+                format!(
+                    "About {min} days{}.",
+                    if today.is_some() { format!(" (around {})", on(latest)) } else { String::new() }
+                ),
+            ),
+            (Some(min), None) => Message::new(
+                format!(
+                    "通常{min}日以上{}。上限は示されていません。",
+                    if today.is_some() { format!("({} 以降)", on(earliest)) } else { String::new() }
+                ),
+                format!(
+                    "Usually {min} days or more{}; no upper bound is given.",
+                    if today.is_some() { format!(" (not before {})", on(earliest)) } else { String::new() }
+                ),
+            ),
+            (min, max) => Message::new(
+                format!("{}〜{}日。", min.unwrap_or(0), max.unwrap_or(0)),
+                format!("{} to {} days.", min.unwrap_or(0), max.unwrap_or(0)),
+            ),
+        },
+    };
+    Some(IssuanceEstimate { milestone: time.milestone, applied_on: today, earliest, latest, message, seed: cited.seed })
+}
+
 fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {
     parts.collect::<Vec<_>>().join(separator)
 }
 
-fn assess(product: &'static Product, answers: &Answers) -> ProductAdvice {
+fn assess(product: &'static Product, answers: &Answers, today: Option<Date>) -> ProductAdvice {
     let mut a = Assessment::new();
     assess_applicant(product, answers, &mut a);
     assess_purposes(product, answers, &mut a);
@@ -712,7 +896,14 @@ fn assess(product: &'static Product, answers: &Answers) -> ProductAdvice {
     assess_product_specific(product, answers, &mut a);
     let mut reasons = a.decisive;
     reasons.extend(a.remarks);
-    ProductAdvice { id: product.id, name: product.name.value, fit: a.fit, reasons }
+    ProductAdvice {
+        id: product.id,
+        name: product.name.value,
+        fit: a.fit,
+        reasons,
+        inkan: inkan_role(product),
+        issuance: issuance_estimate(product, today),
+    }
 }
 
 fn document_message(items: &[Text], choose: Choose, conditional: bool) -> Message {
@@ -802,6 +993,10 @@ fn issuance_range(advised: &[ProductAdvice]) -> Option<IssuanceRange> {
     let mut range: Option<IssuanceRange> = None;
     for advice in advised.iter().filter(|p| p.fit == best) {
         let Some(issuance) = catalog::product(advice.id).ok().and_then(|p| p.issuance) else { continue };
+        // A PIN e-mail is not the certificate: it does not count as an issuance time.
+        if issuance.value.milestone != IssuanceMilestone::Certificate {
+            continue;
+        }
         let (min, max) = calendar_days(issuance.value);
         range = Some(match range {
             None => IssuanceRange { min, max, products: vec![advice.id] },
@@ -818,7 +1013,12 @@ fn issuance_range(advised: &[ProductAdvice]) -> Option<IssuanceRange> {
 
 /// The advice for these answers. Never fails: unanswered questions make fits `possible`.
 pub fn advise(answers: &Answers) -> Advice {
-    let mut products: Vec<ProductAdvice> = catalog::products().iter().map(|p| assess(p, answers)).collect();
+    advise_on(answers, None)
+}
+
+/// The advice for these answers, with issuance dates for an application made on `today`.
+pub fn advise_on(answers: &Answers, today: Option<Date>) -> Advice {
+    let mut products: Vec<ProductAdvice> = catalog::products().iter().map(|p| assess(p, answers, today)).collect();
     products.sort_by_key(|p| p.fit);
     let documents = documents(&products, answers);
     let issuance_days = issuance_range(&products);
@@ -965,7 +1165,7 @@ mod tests {
     #[test]
     fn iprove_environment_is_reported_honestly() {
         let advice = advice_for(r#"{"os":"mac","purposes":["document_sign"]}"#);
-        assert_eq!(fit(&advice, "iprove-general"), Fit::Possible);
+        assert_eq!(fit(&advice, "iprove-general"), Fit::No);
         let reason = advice
             .products
             .iter()
@@ -976,11 +1176,93 @@ mod tests {
             .find(|r| r.code == "seller_environment_windows_only")
             .expect("valid in test");
         assert!(reason.message.ja.contains("Internet Explorer 11"));
-        assert!(reason.message.en.contains("Inkan"));
+        assert!(reason.message.en.contains("accepting a key made elsewhere"), "{}", reason.message.en);
         let advice = advice_for(r#"{"os":"windows","purposes":["document_sign"]}"#);
         assert_eq!(fit(&advice, "iprove-general"), Fit::Good);
         assert!(codes(&advice, "iprove-general").contains(&"seller_environment_ie11"));
         assert_eq!(fit(&advice, "iprove-dim"), Fit::Possible);
+    }
+
+    // seed: 001_d4e7ca17d72183de.txt (「Mac、Linux など…ご利用になれません」).
+    #[test]
+    fn iprove_is_no_on_every_system_but_windows_and_inkan_still_helps_after_delivery() {
+        for os in ["mac", "linux", "ios", "android"] {
+            let advice = advice_for(&format!(r#"{{"os":"{os}"}}"#));
+            for id in ["iprove-general", "iprove-dim"] {
+                assert_eq!(fit(&advice, id), Fit::No, "{id} on {os}");
+                assert!(codes(&advice, id).contains(&"seller_environment_windows_only"));
+            }
+            // NJC on a Mac is "not guaranteed" (004), not ruled out.
+            assert_ne!(fit(&advice, "njc-secure-mail"), Fit::No, "{os}");
+        }
+        let advice = advice_for(r#"{"os":"mac"}"#);
+        let iprove = advice.products.iter().find(|p| p.id == "iprove-general").expect("valid in test");
+        assert_eq!(iprove.inkan.key, KeyMaker::SellerSite);
+        assert_eq!(iprove.inkan.after_delivery, ["check", "repack", "plan"]);
+        assert!(iprove.inkan.message.en.contains("check the .p12"));
+        let jcan = advice.products.iter().find(|p| p.id == "jcan-123sign").expect("valid in test");
+        assert_eq!(jcan.inkan.key, KeyMaker::Inkan);
+        let json = serde_json::to_value(&advice).expect("valid in test");
+        assert!(json["products"][0]["inkan"]["key"].is_string());
+    }
+
+    // seed: 004_d25a5a965b92ed0f.txt (「WEBメール…利用することはできません」).
+    #[test]
+    fn other_webmail_is_an_answer_and_rules_out_njc() {
+        let advice = advice_for(r#"{"mail_client":"webmail_other","purposes":["smime_sign"],"os":"windows"}"#);
+        for id in ["njc-secure-mail", "njc-access-control", "njc-class2-standard"] {
+            assert_eq!(fit(&advice, id), Fit::No, "{id}");
+            let reason = advice
+                .products
+                .iter()
+                .find(|p| p.id == id)
+                .and_then(|p| p.reasons.iter().find(|r| r.code == "webmail_not_supported"))
+                .expect("a reason");
+            assert!(reason.message.ja.contains("WEBメール"));
+            assert_eq!(reason.seed, [SEED_004]);
+        }
+        let option = questions()
+            .iter()
+            .find(|q| q.id == "mail_client")
+            .and_then(|q| q.options.iter().find(|o| o.value == "webmail_other"))
+            .expect("the option");
+        assert_eq!(option.text.ja, "その他の Web メール");
+        assert_eq!(option.text.en, "Other webmail");
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt ("最大で 3営業日") with holidays.rs and the assumed closure.
+    #[test]
+    fn issuance_dates_for_applying_today() {
+        let d = |s: &str| Date::parse(s).expect("valid in test");
+        let advice = advise_on(&Answers::default(), Some(d("2025-05-02")));
+        let jcan = advice.products.iter().find(|p| p.id == "jcan-123sign").expect("valid in test");
+        let estimate = jcan.issuance.as_ref().expect("valid in test");
+        assert_eq!(estimate.latest, Some(d("2025-05-09")), "Golden Week: 3-6 May are not business days");
+        assert!(estimate.message.ja.contains("2025-05-09"));
+        // The year-end closure (an assumption) moves the date over the new year.
+        let advice = advise_on(&Answers::default(), Some(d("2025-12-26")));
+        let jcan = advice.products.iter().find(|p| p.id == "jcan-123sign").expect("valid in test");
+        assert_eq!(jcan.issuance.as_ref().and_then(|e| e.latest), Some(d("2026-01-07")));
+        assert!(jcan.issuance.as_ref().expect("valid in test").message.en.contains("Inkan's assumption"));
+        // NJC's 15 minutes is the PIN e-mail, not the certificate.
+        let njc = advice.products.iter().find(|p| p.id == "njc-secure-mail").expect("valid in test");
+        let estimate = njc.issuance.as_ref().expect("valid in test");
+        assert_eq!(estimate.milestone, IssuanceMilestone::PinEmail);
+        assert!(estimate.message.en.contains("not the whole process"));
+        assert_eq!(estimate.latest, None);
+        // MCCI: one week or more, no upper bound.
+        let mcci = advice.products.iter().find(|p| p.id == "jcan-mcci").expect("valid in test");
+        assert_eq!(mcci.issuance.as_ref().and_then(|e| e.earliest), Some(d("2026-01-02")));
+        assert_eq!(mcci.issuance.as_ref().and_then(|e| e.latest), None);
+        // The range of the best fits leaves NJC's PIN e-mail out.
+        let advice = advise_on(
+            &parse_answers(r#"{"applicant":"individual","purposes":["smime_sign"],"mail_client":"thunderbird","os":"windows","profession":"none"}"#)
+                .expect("valid in test"),
+            None,
+        );
+        if let Some(range) = advice.issuance_days {
+            assert!(!range.products.iter().any(|id| id.starts_with("njc-")), "{:?}", range.products);
+        }
     }
 
     // seed: 000_83bab2e9cbe37489.txt, 003_8c0952f4faeac254.txt (documents per profession).

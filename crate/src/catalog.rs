@@ -187,6 +187,37 @@ pub enum IssuanceUnit {
     BusinessDays,
 }
 
+/// What the stated issuance time leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuanceMilestone {
+    /// The certificate is ready (to download).
+    Certificate,
+    /// Only the e-mail with the PIN arrives (NJC, seed: 004_d25a5a965b92ed0f.txt: "申請後15分程度"):
+    /// buying the coupon before and generating the key and installing after are not included.
+    PinEmail,
+}
+
+/// Days on which a seller is assumed closed, every year (month and day, both inclusive; the
+/// range may wrap over the new year). The catalog marks it an assumption when no seed states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Closure {
+    /// First closed day (month, day).
+    pub from: (u8, u8),
+    /// Last closed day (month, day).
+    pub until: (u8, u8),
+    /// What Inkan assumed and why (no seed states it).
+    pub assumption: &'static str,
+}
+
+impl Closure {
+    /// Whether `date` falls in the closure.
+    pub fn contains(&self, date: crate::date::Date) -> bool {
+        let md = (date.month(), date.day());
+        if self.from <= self.until { self.from <= md && md <= self.until } else { md >= self.from || md <= self.until }
+    }
+}
+
 /// How long issuance takes, as the seller states it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct IssuanceTime {
@@ -198,6 +229,8 @@ pub struct IssuanceTime {
     pub unit: IssuanceUnit,
     /// Whether the seller words it as approximate ("about", "usually").
     pub approximate: bool,
+    /// What the time leads to: the certificate, or only a PIN e-mail.
+    pub milestone: IssuanceMilestone,
 }
 
 /// Who may apply. Each flag is `None` when the seeds do not say.
@@ -317,6 +350,8 @@ pub struct Product {
     pub delivery_format: Option<Cited<DeliveryFormat>>,
     /// Identity-document upload limits.
     pub upload: Option<Cited<UploadLimits>>,
+    /// Days the seller is assumed closed, for issuance counted in business days.
+    pub year_end_closure: Option<Closure>,
     /// Identity documents, per profession.
     pub documents: &'static [DocumentRule],
     /// Password and PIN rules.
@@ -325,6 +360,22 @@ pub struct Product {
     pub environment: &'static [Note],
     /// Other cautions.
     pub notes: &'static [Note],
+}
+
+/// A product as the site's catalog data shows it: every field of [`Product`] plus its
+/// `troubleshooting` (kept out of [`Product`] so the PKI module does not carry those texts).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ProductView {
+    /// The product.
+    #[serde(flatten)]
+    pub product: &'static Product,
+    /// Known troubles in use and their fixes.
+    pub troubleshooting: &'static [Note],
+}
+
+/// Every product with its troubleshooting, in catalog order (the wasm's `products()`).
+pub fn product_views() -> Vec<ProductView> {
+    PRODUCTS.iter().map(|product| ProductView { product, troubleshooting: product.troubleshooting() }).collect()
 }
 
 impl Product {
@@ -340,6 +391,11 @@ impl Product {
         }
     }
 
+    /// Known troubles in use and their fixes (S/MIME mail), from the seller's FAQ.
+    pub fn troubleshooting(&self) -> &'static [Note] {
+        TROUBLESHOOTING.iter().find(|(id, _)| *id == self.id).map_or(&[], |(_, notes)| notes)
+    }
+
     /// The document rules for a profession, with the organisation-name extras when asked for.
     pub fn documents_for(&self, profession: Profession, org_name_on_certificate: bool) -> Vec<&'static DocumentRule> {
         self.documents
@@ -351,6 +407,92 @@ impl Product {
 }
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// A seller's page that the catalog's facts come from, as an applicant can find it: the
+/// seller and the page's own heading. The seed files carry no address, so none is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// The seed file (kept for tools; never shown to applicants).
+    #[serde(skip)]
+    pub seed: &'static str,
+    /// Who publishes the page and its title, e.g. "1-2-3 Signature「初めての方・更新の方へ」".
+    pub title: Text,
+    /// The page's address, when the seed text has one (none of the five does).
+    pub url: Option<&'static str>,
+}
+
+// The titles are the headings each seed page opens with, with the publisher in front.
+static SOURCES: &[Source] = &[
+    // seed: 000_83bab2e9cbe37489.txt opens with "初めての方・更新の方へ" on the 1-2-3 Signature site.
+    Source {
+        seed: "000_83bab2e9cbe37489.txt",
+        title: Text {
+            ja: "インフラウェア 1-2-3 Signature「初めての方・更新の方へ」",
+            en: "Infraware 1-2-3 Signature, \"For first-time and renewing customers\" (初めての方・更新の方へ)",
+        },
+        url: None,
+    },
+    // seed: 001_d4e7ca17d72183de.txt opens with "ご利用手続の流れ" (iPROVE).
+    Source {
+        seed: "001_d4e7ca17d72183de.txt",
+        title: Text {
+            ja: "日本電子公証機構 iPROVE「ご利用手続の流れ」",
+            en: "JNotary iPROVE, \"How to apply\" (ご利用手続の流れ)",
+        },
+        url: None,
+    },
+    // seed: 002_a9432d1613d8294a.txt opens with "GMOグローバルサインの JCAN証明書サイト / JCAN証明書 FAQ".
+    Source {
+        seed: "002_a9432d1613d8294a.txt",
+        title: Text {
+            ja: "GMOグローバルサイン JCAN証明書サイト「JCAN証明書 FAQ」",
+            en: "GMO GlobalSign JCAN certificate site, \"JCAN certificate FAQ\" (JCAN証明書 FAQ)",
+        },
+        url: None,
+    },
+    // seed: 003_8c0952f4faeac254.txt is the MCCI 電子証明書サービス application page ("事前準備" …).
+    Source {
+        seed: "003_8c0952f4faeac254.txt",
+        title: Text {
+            ja: "松本商工会議所 MCCI電子証明書サービス「事前準備・お申込みの流れ」",
+            en: "Matsumoto Chamber of Commerce, MCCI certificate service, \"Preparation and application steps\" (事前準備)",
+        },
+        url: None,
+    },
+    // seed: 004_d25a5a965b92ed0f.txt opens with "FAQ" (日本事務器, 個人用証明書).
+    Source {
+        seed: "004_d25a5a965b92ed0f.txt",
+        title: Text {
+            ja: "日本事務器「FAQ」(個人用証明書)",
+            en: "Nihon Jimuki (NJC), \"FAQ\" (personal certificates)",
+        },
+        url: None,
+    },
+];
+
+/// The seller's page behind a seed file, for showing where a rule was read (`None` for a name
+/// that is not one of the seeds).
+pub fn source(seed: &str) -> Option<&'static Source> {
+    SOURCES.iter().find(|s| s.seed == seed)
+}
+
+/// The pages behind a list of seed files, in the order given, without repeats.
+pub fn sources(seeds: &[&str]) -> Vec<&'static Source> {
+    let mut out: Vec<&'static Source> = Vec::new();
+    for seed in seeds {
+        if let Some(found) = source(seed)
+            && !out.iter().any(|s| s.seed == found.seed)
+        {
+            out.push(found);
+        }
+    }
+    out
+}
+
+/// Every source page, in seed order.
+pub fn all_sources() -> &'static [Source] {
+    SOURCES
+}
 
 /// Errors of catalog look-ups.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -528,6 +670,76 @@ mod tests {
                 assert!(s.iter().all(|name| name.ends_with(".txt")), "{}", p.id);
             }
         }
+    }
+
+    // Every seed a fact cites has a page title to show instead of the file name.
+    #[test]
+    fn every_cited_seed_has_a_source_title_without_the_file_name() {
+        for p in products() {
+            let mut seeds: Vec<&str> = p.validity.seed.to_vec();
+            seeds.extend(p.documents.iter().flat_map(|d| d.seed.iter()));
+            seeds.extend(p.notes.iter().chain(p.troubleshooting()).chain(p.secrets).flat_map(|n| n.seed.iter()));
+            for seed in seeds {
+                let found = source(seed).expect("every seed has a source");
+                assert!(!found.title.ja.contains(".txt") && !found.title.en.contains(".txt"));
+            }
+        }
+        assert_eq!(sources(&["002_a9432d1613d8294a.txt", "002_a9432d1613d8294a.txt", "x.txt"]).len(), 1);
+        let json = serde_json::to_string(&all_sources()).expect("valid in test");
+        assert!(!json.contains(".txt"), "{json}");
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt (paid support, invoice afterwards, mail domains, sender);
+    // 002_a9432d1613d8294a.txt (S/MIME troubles, backup); 004_d25a5a965b92ed0f.txt (backup).
+    #[test]
+    fn facts_the_catalog_was_missing() {
+        let notes = |id: &str| -> Vec<&str> {
+            product(id).expect("valid in test").notes.iter().map(|n| n.code).collect::<Vec<_>>()
+        };
+        for id in ["sign123", "jcan-123sign"] {
+            let codes = notes(id);
+            for code in ["paid_support", "invoice_after_issuance", "allow_mail_domains", "expiry_notice_sender"] {
+                assert!(codes.contains(&code), "{id} lacks {code}");
+            }
+            let support = product(id).expect("valid in test").notes.iter().find(|n| n.code == "paid_support");
+            assert!(support.expect("valid in test").text.ja.contains("13,200円(税込)"));
+            let sender = product(id).expect("valid in test").notes.iter().find(|n| n.code == "expiry_notice_sender");
+            assert!(sender.expect("valid in test").text.en.contains("no-reply@123sign.biz"));
+        }
+        for id in ["jcan-123sign", "jcan-mcci"] {
+            let trouble: Vec<_> =
+                product(id).expect("valid in test").troubleshooting().iter().map(|n| n.code).collect();
+            for code in ["smime_tamper_warning", "smime_mojibake", "smime_p7s_attachment", "outlook_signing_setting"] {
+                assert!(trouble.contains(&code), "{id} lacks {code}");
+            }
+        }
+        for id in ["jcan-123sign", "jcan-mcci", "njc-secure-mail", "njc-access-control", "njc-class2-standard"] {
+            assert!(notes(id).contains(&"backup_before_delete"), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_site_view_carries_troubleshooting_beside_every_product_field() {
+        let views = serde_json::to_value(product_views()).expect("valid in test");
+        let jcan = &views[1];
+        assert_eq!(jcan["id"], "jcan-123sign");
+        assert_eq!(jcan["validity"]["value"]["kind"], "quarter_end_after");
+        assert_eq!(jcan["troubleshooting"][0]["code"], "smime_tamper_warning");
+        assert_eq!(views[0]["troubleshooting"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn year_end_closure_is_an_assumption_for_jcan_business_days() {
+        let jcan = product("jcan-123sign").expect("valid in test");
+        let closure = jcan.year_end_closure.expect("valid in test");
+        assert!(closure.assumption.contains("no seed"));
+        let d = |s: &str| crate::date::Date::parse(s).expect("valid in test");
+        assert!(closure.contains(d("2025-12-29")) && closure.contains(d("2026-01-03")));
+        assert!(!closure.contains(d("2025-12-28")) && !closure.contains(d("2026-01-04")));
+        assert_eq!(
+            product("njc-secure-mail").expect("valid in test").issuance.map(|i| i.value.milestone),
+            Some(IssuanceMilestone::PinEmail)
+        );
     }
 
     #[test]

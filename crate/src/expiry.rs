@@ -34,14 +34,30 @@
 //!   is day 0); MCCI reminders are issue + 15 and issue + 30 days, after which MCCI cancels
 //!   automatically (`auto_cancel` = true). 123sign does not cancel but the certificate can no
 //!   longer be downloaded and the fee is still due (`auto_cancel` = false).
+//!   A download after the deadline is `download_window_closed`, whose text states the
+//!   seller's consequence (123sign: no download, the fee is still charged — 後払い, so the
+//!   invoice still comes; MCCI: cancelled). Inkan's own reminders
+//!   ([`download_reminder_days`]) all fall strictly before the deadline day: the seller's
+//!   "30日経過" mail is dated on the last day itself, too late to act on.
 //! - **Term**: `years = None` picks the shortest term offered; a term not offered is
 //!   `unsupported_term`. iPROVE offers no choice in years, so any `years` is rejected.
+//! - **Certificate times**: a certificate downloaded on day D is valid until 23:59:59 Japan
+//!   time on its expiry day ([`not_after_unix`]).
+//! - **Readings** the plan states ([`Reading`]): a JCAN anniversary on a quarter end (the
+//!   other reading would end on the anniversary itself), and MCCI's "3ヶ月前 / 1ヶ月前" before
+//!   a month-end expiry: Inkan reads "N months before" as the same day number N months earlier
+//!   (the last day of a shorter month), so 3 months before 30 June is 30 March; the other
+//!   reading, month end to month end, would give 31 March. Both are stated with the other date.
+//! - **No waste**: re-applying early wastes the rest of the current certificate, since the new
+//!   one counts from its own download day; for JCAN a download anywhere in the current
+//!   certificate's final quarter ends on the same quarter end N years on, so nothing is wasted
+//!   from the quarter's first day (`no_waste_from`).
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::catalog::{self, AfterDeadline, CatalogError, OffsetUnit, Product, Validity};
+use crate::catalog::{self, AfterDeadline, CatalogError, OffsetUnit, Product, Source, Validity};
 use crate::date::{Date, DateError};
 use crate::i18n::{Localized, Message};
 
@@ -65,6 +81,21 @@ pub enum ReapplyBasis {
     NoticeSchedule,
     /// The seeds give nothing; the dates are absent.
     NoneInSeeds,
+}
+
+/// A reading of ambiguous seed text that decided a date, stated with the date the other
+/// reading would give.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    /// Stable code: `jcan_quarter_end_strictly_after` or `months_before_same_day_number`.
+    pub code: &'static str,
+    /// Inkan's reading and the other one, in words.
+    pub message: Message,
+    /// The dates the other reading would give.
+    pub alternative_dates: Vec<Date>,
+    /// The seed files whose wording is read.
+    #[serde(skip)]
+    pub seed: &'static [&'static str],
 }
 
 /// The dates around one certificate's life.
@@ -96,8 +127,15 @@ pub struct ExpiryPlan {
     pub downloaded: Date,
     /// The issue day given, if any.
     pub issued: Option<Date>,
-    /// The seed files the plan's rules come from.
+    /// The seed files the plan's rules come from (for tools; applicants see `sources`).
     pub seeds: Vec<&'static str>,
+    /// Readings of ambiguous seed text that decided a date in this plan.
+    pub readings: Vec<Reading>,
+    /// For JCAN: from this day on, re-applying wastes nothing (the new certificate ends on the
+    /// same quarter end whatever day of the final quarter it is downloaded).
+    pub no_waste_from: Option<Date>,
+    /// The sellers' pages the rules come from, by title.
+    pub sources: Vec<&'static Source>,
 }
 
 /// Errors of expiry planning.
@@ -129,6 +167,19 @@ pub enum ExpiryError {
         /// The text given.
         text: String,
     },
+    /// The download day is after the last day of the download window.
+    DownloadWindowClosed {
+        /// Product id.
+        product: String,
+        /// Days in the window.
+        days: u16,
+        /// The last day a download was possible.
+        deadline: Date,
+        /// The download day given.
+        downloaded: Date,
+        /// What the seller does after the deadline.
+        after_deadline: AfterDeadline,
+    },
 }
 
 impl fmt::Display for ExpiryError {
@@ -147,6 +198,20 @@ impl fmt::Display for ExpiryError {
             ExpiryError::Date(inner) => inner.fmt(f),
             ExpiryError::InvalidTimestamp { text } => {
                 write!(f, "`{text}` is not a UTC timestamp of the form YYYYMMDDTHHMMSSZ")
+            }
+            ExpiryError::DownloadWindowClosed { product, days, deadline, downloaded, after_deadline } => {
+                write!(
+                    f,
+                    "the download window of {product} closed on {deadline} ({days} days after issuance); a download on {downloaded} is too late. "
+                )?;
+                match after_deadline {
+                    AfterDeadline::NotDownloadableFeeCharged => f.write_str(
+                        "After the deadline the certificate can no longer be downloaded, and the fee is still charged (the invoice comes afterwards). A certificate needs a new application.",
+                    ),
+                    AfterDeadline::AutoCancelled => f.write_str(
+                        "After the deadline the application is cancelled automatically. A certificate needs a new application.",
+                    ),
+                }
             }
         }
     }
@@ -174,6 +239,7 @@ impl Localized for ExpiryError {
             ExpiryError::DownloadBeforeIssuance { .. } => "download_before_issuance",
             ExpiryError::Date(inner) => inner.code(),
             ExpiryError::InvalidTimestamp { .. } => "invalid_timestamp",
+            ExpiryError::DownloadWindowClosed { .. } => DOWNLOAD_WINDOW_CLOSED,
         }
     }
 
@@ -193,6 +259,17 @@ impl Localized for ExpiryError {
             ExpiryError::InvalidTimestamp { text } => {
                 format!("「{text}」は YYYYMMDDTHHMMSSZ 形式の UTC 時刻ではありません。")
             }
+            ExpiryError::DownloadWindowClosed { product, days, deadline, downloaded, after_deadline } => {
+                let consequence = match after_deadline {
+                    AfterDeadline::NotDownloadableFeeCharged => {
+                        "期限を過ぎると証明書はダウンロードできなくなり、この場合でも料金は発生します(請求書は後から届きます)。"
+                    }
+                    AfterDeadline::AutoCancelled => "期限を過ぎると申込みは自動的にキャンセルされます。",
+                };
+                format!(
+                    "{product} のダウンロード期限は {deadline}(発行から{days}日)でした。{downloaded} のダウンロードは期限後です。{consequence}証明書が必要な場合は新たに申し込んでください。"
+                )
+            }
         };
         Message::new(ja, self.to_string())
     }
@@ -208,6 +285,79 @@ impl From<CatalogError> for ExpiryError {
     fn from(inner: CatalogError) -> Self {
         ExpiryError::Catalog(inner)
     }
+}
+
+/// The stable code of a download after the window closed (also the worker's API error code).
+pub const DOWNLOAD_WINDOW_CLOSED: &str = "download_window_closed";
+
+/// Japan Standard Time is UTC+9 all year.
+const JST_OFFSET_SECONDS: i64 = 9 * 3600;
+
+/// The term a product is bought for: `None` gives the shortest term offered (`None` again for a
+/// validity counted in days); a term not offered is `unsupported_term`. For intake.
+pub fn resolve_term(product: &Product, years: Option<u8>) -> Result<Option<u8>, ExpiryError> {
+    let offered = product.validity.value.terms_years();
+    match (years, offered.first()) {
+        (Some(y), _) if offered.contains(&y) => Ok(Some(y)),
+        (Some(y), _) => {
+            Err(ExpiryError::UnsupportedTerm { product: product.id.to_owned(), years: y, offered: offered.to_vec() })
+        }
+        (None, first) => Ok(first.copied()),
+    }
+}
+
+/// The certificate's `notAfter` as Unix seconds: 23:59:59 Japan time on the expiry day of a
+/// certificate of `product` for `years` (see [`resolve_term`]) downloaded on `downloaded`.
+pub fn not_after_unix(product: &Product, downloaded: Date, years: Option<u8>) -> Result<i64, ExpiryError> {
+    let (expires, _) = expiry_date(product, downloaded, years)?;
+    Ok((expires.days_since_epoch() + 1) * 86_400 - JST_OFFSET_SECONDS - 1)
+}
+
+/// The last day a certificate issued (or announced) on `issued` can be downloaded, when the
+/// seller has a download window.
+pub fn download_deadline(product: &Product, issued: Date) -> Result<Option<Date>, ExpiryError> {
+    match product.download {
+        Some(window) => Ok(Some(issued.add_days(i64::from(window.value.days))?)),
+        None => Ok(None),
+    }
+}
+
+/// The moment the download window closes, as Unix seconds: the end (23:59:59 Japan time) of
+/// the deadline day; `None` when the seller has no window.
+pub fn download_window_closes_unix(product: &Product, issued: Date) -> Result<Option<i64>, ExpiryError> {
+    Ok(download_deadline(product, issued)?.map(|d| (d.days_since_epoch() + 1) * 86_400 - JST_OFFSET_SECONDS - 1))
+}
+
+/// `Err(download_window_closed)` when `downloaded` is after the product's download deadline
+/// for a certificate issued on `issued`; the error's text states the seller's consequence.
+pub fn check_download(product: &Product, issued: Date, downloaded: Date) -> Result<(), ExpiryError> {
+    let (Some(window), Some(deadline)) = (product.download, download_deadline(product, issued)?) else {
+        return Ok(());
+    };
+    if downloaded > deadline {
+        return Err(ExpiryError::DownloadWindowClosed {
+            product: product.id.to_owned(),
+            days: window.value.days,
+            deadline,
+            downloaded,
+            after_deadline: window.value.after_deadline,
+        });
+    }
+    Ok(())
+}
+
+/// The days after issuance on which Inkan reminds the applicant to download: the seller's
+/// reminder days (seed: 003_8c0952f4faeac254.txt: 15 and 30 days), each moved to fall strictly
+/// before the deadline day, and at least one on the day before the deadline, so the last
+/// reminder always leaves time to act. Empty without a download window.
+pub fn download_reminder_days(product: &Product) -> Vec<u16> {
+    let Some(window) = product.download else { return Vec::new() };
+    let last = window.value.days.saturating_sub(1).max(1);
+    let mut days: Vec<u16> = window.value.reminders_after_days.iter().map(|d| (*d).min(last)).collect();
+    days.push(last);
+    days.sort_unstable();
+    days.dedup();
+    days
 }
 
 fn before(expires: Date, amount: u8, unit: OffsetUnit) -> Result<Date, DateError> {
@@ -267,8 +417,33 @@ pub fn plan(
     {
         return Err(ExpiryError::DownloadBeforeIssuance { downloaded, issued });
     }
+    if let Some(issued) = issued {
+        check_download(product, issued, downloaded)?;
+    }
     let (expires, term_years) = expiry_date(product, downloaded, years)?;
     let mut seeds: Vec<&'static str> = product.validity.seed.to_vec();
+    let mut readings = Vec::new();
+    let mut no_waste_from = None;
+    if let (Validity::QuarterEndAfter { .. }, Some(term)) = (product.validity.value, term_years) {
+        let anniversary = downloaded.add_years(i32::from(term))?;
+        if anniversary.is_quarter_end() {
+            readings.push(Reading {
+                code: "jcan_quarter_end_strictly_after",
+                message: Message::new(
+                    format!(
+                        "「{term}年を超えた四半期末」を、{term}年後の同日 {anniversary} が四半期末にあたるときは、それを超えた次の四半期末 {expires} と読んでいます。{anniversary} 当日を有効期限とする読み方もありえます。販売者の通知で確かめてください。"
+                    ),
+                    format!(
+                        "\"The quarter end beyond {term} year(s)\" (…を超えた四半期末): the anniversary {anniversary} is itself a quarter end, and Inkan reads \"beyond\" strictly, giving the next quarter end, {expires}. The other reading would end on {anniversary}; check the seller's notice."
+                    ),
+                ),
+                alternative_dates: vec![anniversary],
+                seed: product.validity.seed,
+            });
+        }
+        // The first day of the expiry's quarter.
+        no_waste_from = Some(Date::new(expires.year(), expires.month() - 2, 1)?);
+    }
 
     let mut notices = Vec::new();
     if let Some(schedule) = product.expiry_notices {
@@ -278,6 +453,36 @@ pub fn plan(
         seeds.extend(schedule.seed);
     }
     notices.sort_by_key(|n| n.date);
+    if let Some(schedule) = product.expiry_notices
+        && expires.is_month_end()
+    {
+        let mut alternatives = Vec::new();
+        for offset in schedule.value.iter().filter(|o| o.unit == OffsetUnit::Months && o.before > 0) {
+            let same_number = before(expires, offset.before, offset.unit)?;
+            let month_end = same_number.add_days(i64::from(
+                crate::date::days_in_month(same_number.year(), same_number.month()) - same_number.day(),
+            ))?;
+            if month_end != same_number {
+                alternatives.push(month_end);
+            }
+        }
+        if !alternatives.is_empty() {
+            let list = alternatives.iter().map(Date::to_string).collect::<Vec<_>>().join(", ");
+            readings.push(Reading {
+                code: "months_before_same_day_number",
+                message: Message::new(
+                    format!(
+                        "「◯ヶ月前」のお知らせ日は、有効期限 {expires} と同じ日付の◯か月前(その月に同じ日がなければ月末)と読んでいます。月末から月末と読むと {list} になります。"
+                    ),
+                    format!(
+                        "Inkan reads the \"N months before\" notices as the same day number N months before the expiry {expires} (the month's last day where that day does not exist). Read month end to month end, they would fall on {list}."
+                    ),
+                ),
+                alternative_dates: alternatives,
+                seed: schedule.seed,
+            });
+        }
+    }
 
     let advance: Vec<Date> = notices.iter().map(|n| n.date).filter(|date| *date < expires).collect();
     let (reapply_from, reapply_until, reapply_basis) = match (product.reapply, advance.first(), advance.last()) {
@@ -320,7 +525,10 @@ pub fn plan(
         term_years,
         downloaded,
         issued,
+        sources: catalog::sources(&seeds),
         seeds,
+        readings,
+        no_waste_from,
     })
 }
 
@@ -486,11 +694,16 @@ pub fn to_ics(
     push_line(&mut out, "CALSCALE:GREGORIAN");
     push_line(&mut out, "METHOD:PUBLISH");
     push_line(&mut out, &format!("X-WR-CALNAME:{}", escape_text(&format!("{} / {}", name.ja, name.en))));
-    let seeds = plan.seeds.join(", ");
+    let sources_ja = plan.sources.iter().map(|s| s.title.ja).collect::<Vec<_>>().join("、");
+    let sources_en = plan.sources.iter().map(|s| s.title.en).collect::<Vec<_>>().join("; ");
+    let term = plan.term_years.map(|n| format!("({n}年 / {n}-year term)")).unwrap_or_default();
+    let readings: String = plan.readings.iter().map(|r| format!("\n{}\n{}", r.message.ja, r.message.en)).collect();
     for event in calendar_events(plan, product) {
         let summary = format!("{} / {}", event.summary.ja, event.summary.en);
-        let description =
-            format!("{}\n{}\n有効期限 / Expires: {}\n根拠 / Source: {}", name.ja, name.en, plan.expires, seeds);
+        let description = format!(
+            "{}\n{}\n有効期限 / Expires: {}{term}{readings}\n根拠 / Source: {sources_ja}\n{sources_en}",
+            name.ja, name.en, plan.expires
+        );
         let end = event.date.add_days(1)?;
         push_line(&mut out, "BEGIN:VEVENT");
         push_line(
@@ -714,10 +927,116 @@ mod tests {
         assert!(ics.contains("UID:jcan-mcci-expiry_notice_3_months-20260330-fp-ab-cd@inkan\r\n"));
         let unfolded = ics.replace("\r\n ", "");
         assert!(unfolded.contains("\\n"));
-        assert!(unfolded.contains("Source: 000_83bab2e9cbe37489.txt\\, 003_8c0952f4faeac254.txt"));
+        // Applicants see the sellers' page titles, never the seed file names.
+        assert!(!unfolded.contains(".txt"), "{unfolded}");
+        assert!(
+            unfolded
+                .contains("根拠 / Source: インフラウェア 1-2-3 Signature「初めての方・更新の方へ」、松本商工会議所")
+        );
         assert_eq!(to_ics(&p, product, "2025-05-10", "x").expect_err("must fail").code(), "invalid_timestamp");
         assert!(to_ics(&p, product, "20251310T000000Z", "x").is_err());
         assert!(to_ics(&p, product, "20251010T240000Z", "x").is_err());
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt ("受領後30日 … ダウンロード不能 … 料金は発生いたします");
+    // 003_8c0952f4faeac254.txt ("発行後30日まで", then 自動キャンセル).
+    #[test]
+    fn a_download_after_the_window_is_download_window_closed_with_the_sellers_consequence() {
+        let err = plan("jcan-123sign", d("2026-01-10"), None, Some(d("2025-12-10"))).expect_err("must fail");
+        assert_eq!(err.code(), "download_window_closed");
+        assert_eq!(err.code(), DOWNLOAD_WINDOW_CLOSED);
+        let m = err.message();
+        assert!(m.ja.contains("2026-01-09") && m.ja.contains("料金は発生します"), "{}", m.ja);
+        assert!(m.en.contains("the fee is still charged") && !m.en.contains("refund"), "{}", m.en);
+        // The last day itself is still inside the window.
+        assert!(plan("jcan-123sign", d("2026-01-09"), None, Some(d("2025-12-10"))).is_ok());
+        let err = plan("sign123", d("2025-02-01"), None, Some(d("2025-01-01"))).expect_err("must fail");
+        assert!(err.message().en.contains("fee is still charged"));
+        let err = plan("jcan-mcci", d("2025-06-01"), None, Some(d("2025-05-01"))).expect_err("must fail");
+        assert_eq!(err.code(), "download_window_closed");
+        assert!(
+            err.message().ja.contains("自動的にキャンセル") && err.message().en.contains("cancelled automatically")
+        );
+        // Products without a window stated have no deadline to miss.
+        assert!(plan("njc-secure-mail", d("2026-01-01"), None, Some(d("2025-01-01"))).is_ok());
+        let product = catalog::product("jcan-mcci").expect("valid in test");
+        assert_eq!(
+            check_download(product, d("2025-05-01"), d("2025-05-31")),
+            Ok(()),
+            "day 30 is the last day of the window"
+        );
+    }
+
+    // seed: 003_8c0952f4faeac254.txt (reminders on days 15 and 30; the window ends on day 30).
+    #[test]
+    fn inkan_download_reminders_fall_before_the_window_closes() {
+        let mcci = catalog::product("jcan-mcci").expect("valid in test");
+        assert_eq!(download_reminder_days(mcci), [15, 29]);
+        let jcan = catalog::product("jcan-123sign").expect("valid in test");
+        assert_eq!(download_reminder_days(jcan), [29]);
+        assert!(download_reminder_days(catalog::product("iprove-general").expect("valid in test")).is_empty());
+        // 2025-05-01 + 30 days = 2025-05-31, closing at 23:59:59 JST = 14:59:59 UTC.
+        assert_eq!(download_window_closes_unix(mcci, d("2025-05-01")), Ok(Some(1_748_703_599)));
+    }
+
+    // Issue 14 point 2 and 3: the term bought travels to the certificate's notAfter.
+    #[test]
+    fn term_and_not_after_for_the_worker() {
+        let jcan = catalog::product("jcan-123sign").expect("valid in test");
+        assert_eq!(resolve_term(jcan, None), Ok(Some(1)));
+        assert_eq!(resolve_term(jcan, Some(2)), Ok(Some(2)));
+        assert_eq!(resolve_term(jcan, Some(3)).expect_err("must fail").code(), "unsupported_term");
+        let iprove = catalog::product("iprove-general").expect("valid in test");
+        assert_eq!(resolve_term(iprove, None), Ok(None));
+        assert_eq!(resolve_term(iprove, Some(1)).expect_err("must fail").code(), "unsupported_term");
+        // Downloaded 2025-06-15, 2 years: expires 2027-06-30, 23:59:59 JST = 14:59:59 UTC.
+        assert_eq!(expires("jcan-123sign", "2025-06-15", Some(2)), d("2027-06-30"));
+        assert_eq!(not_after_unix(jcan, d("2025-06-15"), Some(2)), Ok(1_814_367_599));
+        let sign = catalog::product("sign123").expect("valid in test");
+        assert_eq!(not_after_unix(sign, d("2025-06-15"), Some(2)), Ok(1_813_071_599));
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt ("1年 (または 2年) を超えた四半期末").
+    #[test]
+    fn the_quarter_end_reading_is_stated_when_the_anniversary_is_a_quarter_end() {
+        let p = plan("jcan-123sign", d("2025-03-31"), Some(1), None).expect("valid in test");
+        assert_eq!(p.expires, d("2026-06-30"));
+        let reading = p.readings.iter().find(|r| r.code == "jcan_quarter_end_strictly_after").expect("stated");
+        assert_eq!(reading.alternative_dates, [d("2026-03-31")]);
+        assert!(reading.message.en.contains("2026-03-31") && reading.message.en.contains("2026-06-30"));
+        assert!(reading.message.ja.contains("を超えた"));
+        let p = plan("jcan-123sign", d("2025-03-30"), Some(1), None).expect("valid in test");
+        assert!(p.readings.is_empty(), "no ambiguity when the anniversary is not a quarter end");
+        let product = catalog::product("jcan-123sign").expect("valid in test");
+        let p = plan("jcan-123sign", d("2025-03-31"), Some(1), None).expect("valid in test");
+        let unfolded = to_ics(&p, product, "20250331T000000Z", "x").expect("valid in test").replace("\r\n ", "");
+        assert!(unfolded.contains("The other reading would end on 2026-03-31"), "{unfolded}");
+    }
+
+    // seed: 003_8c0952f4faeac254.txt (【期限切れ3ヶ月前】 / 【期限切れ1ヶ月前】).
+    #[test]
+    fn the_months_before_reading_is_stated_with_the_month_end_alternative() {
+        let p = plan("jcan-mcci", d("2025-05-10"), Some(1), None).expect("valid in test");
+        assert_eq!(p.expires, d("2026-06-30"));
+        let reading = p.readings.iter().find(|r| r.code == "months_before_same_day_number").expect("stated");
+        assert_eq!(reading.alternative_dates, [d("2026-03-31"), d("2026-05-31")]);
+        // Expiry 31 December: both readings agree (30 Sep, 30 Nov), nothing to state.
+        let p = plan("jcan-mcci", d("2025-10-10"), Some(1), None).expect("valid in test");
+        assert_eq!(p.expires, d("2026-12-31"));
+        assert!(p.readings.is_empty());
+    }
+
+    // seed: 000_83bab2e9cbe37489.txt (JCAN: quarter end; re-apply "無駄の生じないよう").
+    #[test]
+    fn jcan_wastes_nothing_within_the_final_quarter() {
+        let p = plan("jcan-123sign", d("2025-05-10"), Some(1), None).expect("valid in test");
+        assert_eq!(p.expires, d("2026-06-30"));
+        assert_eq!(p.no_waste_from, Some(d("2026-04-01")));
+        // Any download from that day to the day before expiry ends on the same quarter end.
+        for day in ["2026-04-01", "2026-05-15", "2026-06-29"] {
+            assert_eq!(expires("jcan-123sign", day, Some(1)), d("2027-06-30"), "{day}");
+        }
+        assert_eq!(plan("sign123", d("2025-05-10"), Some(1), None).expect("valid in test").no_waste_from, None);
     }
 
     #[test]

@@ -476,11 +476,20 @@ pub fn expiry_ics(
 }
 
 #[cfg(feature = "knowledge")]
-/// Recommendations for the advisor's answers (an object with any of the answer keys).
+/// Recommendations for the advisor's answers (an object with any of the answer keys); with
+/// `today` (YYYY-MM-DD) each product's issuance is also given as dates.
 #[wasm_bindgen]
-pub fn advise(answers: JsValue) -> Result<JsValue, JsValue> {
+pub fn advise(answers: JsValue, today: Option<String>) -> Result<JsValue, JsValue> {
     let answers: crate::advisor::Answers = from_js(answers, "answers")?;
-    to_js(&crate::advisor::advise(&answers))
+    let today = today.map(|s| parse_date(&s, "today")).transpose()?;
+    to_js(&crate::advisor::advise_on(&answers, today))
+}
+
+#[cfg(feature = "knowledge")]
+/// The sellers' pages the catalog cites, by title (what the site shows instead of file names).
+#[wasm_bindgen]
+pub fn sources() -> Result<JsValue, JsValue> {
+    to_js(&crate::catalog::all_sources())
 }
 
 #[cfg(feature = "knowledge")]
@@ -491,10 +500,10 @@ pub fn advisor_questions() -> Result<JsValue, JsValue> {
 }
 
 #[cfg(feature = "knowledge")]
-/// The product catalog, with seed citations.
+/// The product catalog, with seed citations and each product's troubleshooting.
 #[wasm_bindgen]
 pub fn products() -> Result<JsValue, JsValue> {
-    to_js(&crate::catalog::products())
+    to_js(&crate::catalog::product_views())
 }
 
 // ---- WebCrypto delegation -----------------------------------------------------------------

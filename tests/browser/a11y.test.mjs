@@ -74,6 +74,10 @@ test('keyboard only: the apply form is filled and the key made without a mouse',
   await page.reload();
   await page.locator('#ap-product option[value="jcan-mcci"]').waitFor({ state: 'attached' });
   await page.focus('#ap-product');
+  // The first product sells 1 or 2 years: its term select comes next (ArrowDown picks 2 years).
+  assert.equal(await page.locator('#ap-term-field').isVisible(), true);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ap-term');
   const typeNext = async (text) => { await page.keyboard.press('Tab'); await page.keyboard.type(text); };
   await typeNext('山田 太郎');
   await typeNext('Taro Yamada');

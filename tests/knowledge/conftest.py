@@ -39,3 +39,26 @@ def _run_example(name, *args, env_extra=None, check=True):
 def run_example():
     """The example runner, as a fixture so that test modules need not import this file."""
     return _run_example
+
+
+def _inkan_command():
+    """The `inkan` CLI: INKAN_BIN (scripts/test.sh builds it) or `cargo run` of the workspace."""
+    binary = os.environ.get("INKAN_BIN")
+    if binary and Path(binary).is_file():
+        return [binary]
+    return cargo_prefix() + ["--quiet", "--features", "cli", "--bin", "inkan", "--"]
+
+
+@pytest.fixture(scope="session")
+def inkan():
+    """Runs the CLI as a process: inkan(*args) -> (exit code, parsed JSON of stdout)."""
+    import json
+
+    def run(*args):
+        result = subprocess.run(
+            _inkan_command() + ["--json", *args], cwd=REPO_ROOT, capture_output=True, timeout=1800
+        )
+        text = result.stdout.decode("utf-8")
+        return result.returncode, (json.loads(text) if text.strip() else None)
+
+    return run

@@ -56,6 +56,9 @@ test('the site\'s static advisor data (www/data/advisor.json) is exactly what th
   assert.equal(data.version, knowledge.version());
   assert.deepEqual(data.questions, knowledge.advisorQuestions());
   assert.deepEqual(data.products, knowledge.products());
+  assert.deepEqual(data.sources, knowledge.sources());
+  // Applicants see page titles, never the seed file names (issue 14, point 11).
+  assert.ok(data.sources.length >= 5 && data.sources.every((s) => s.title.ja && s.title.en && !JSON.stringify(s).includes('.txt')));
 });
 
 test('three modules: the PKI one has no catalog code or prime generator, the knowledge one no cryptography', () => {

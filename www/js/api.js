@@ -57,13 +57,16 @@ export function defaultEndpoint() {
 // it) refuses it as someone else's.
 const verifiers = new Map();
 
-export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword }) {
+/** `termYears` (the term bought, in years) is sent as `term_years` when given: the site sends
+ * it for products sold in more than one term. */
+export async function submitApplication(endpoint, { product, csr, applicant, downloadPassword, termYears }) {
   let secret = { download_password: downloadPassword };
   if (canDeriveVerifier()) {
     if (!verifiers.has(downloadPassword)) verifiers.set(downloadPassword, await newVerifier(downloadPassword));
     secret = { download_password_verifier: verifiers.get(downloadPassword) };
   }
-  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, ...secret } });
+  const term = Number.isInteger(termYears) ? { term_years: termYears } : {};
+  const res = await request(endpoint, '/api/applications', { method: 'POST', body: { product, csr, applicant, ...term, ...secret } });
   return res.json();
 }
 

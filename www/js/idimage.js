@@ -1,7 +1,9 @@
-// The ID-document image pre-check before the applicant uploads it to the seller: format by
-// magic bytes (a renamed HEIC is not a JPEG), size limit, and a too-large photo shrunk here
-// with a canvas (never uploaded by Inkan: the image stays in this browser). The rule (formats,
-// megabytes) comes from the catalog (seed 003: MCCI, jpeg/png, at most 4 MB).
+// The ID-document pre-check before the applicant uploads it to the seller: format by magic
+// bytes (a renamed HEIC is not a JPEG), the size limit where the seller states one, and a
+// too-large photo shrunk here with a canvas (never uploaded by Inkan: the file stays in this
+// browser). The rule (formats, megabytes) is the product's, from the catalog: MCCI jpeg/png
+// at most 4 MB (seed 003); JCAN via 123sign PDF or JPEG, no limit stated (seed 000). A PDF is
+// checked to be a PDF (header and end-of-file marker) and never rasterised.
 import { InkanError } from './client.js';
 
 export function sniff(bytes) {
@@ -25,15 +27,17 @@ function toBlob(canvas, type, quality) {
 export async function checkIdImage(file, rule) {
   const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
   const kind = sniff(head);
-  const formats = rule.formats ?? ['jpeg', 'png'];
-  const limit = (rule.max_megabytes ?? 4) * 1024 * 1024;
+  const formats = rule.formats ?? [];
+  // No stated limit means none is checked (the catalog's None is "unknown", never a default).
+  const limit = rule.max_megabytes ? rule.max_megabytes * 1024 * 1024 : Infinity;
   if (kind === 'heic') {
     throw new InkanError({ code: 'image_heic', ja: 'iPhone の HEIC 形式の写真です。JPEG で撮り直してください(設定 → カメラ → フォーマット →「互換性優先」)。', en: 'This is an iPhone HEIC photo. Take it again as JPEG (Settings → Camera → Formats → Most Compatible).' });
   }
-  if (!formats.includes(kind) || kind === 'pdf') {
-    const list = formats.join(' / ');
-    throw new InkanError({ code: 'image_format', ja: `この形式の画像は提出できません。${list} の画像を選んでください。`, en: `This file type cannot be submitted. Choose a ${list} image.` });
+  if (!formats.includes(kind)) {
+    const list = formats.map((f) => f.toUpperCase()).join(' / ');
+    throw new InkanError({ code: 'image_format', ja: `この形式のファイルは提出できません。${list} のファイルを選んでください。`, en: `This file type cannot be submitted. Choose a ${list} file.` });
   }
+  if (kind === 'pdf') return checkPdf(file, limit);
   let bitmap;
   try {
     bitmap = await createImageBitmap(file);
@@ -71,5 +75,18 @@ export async function checkIdImage(file, rule) {
     }
   }
   bitmap.close?.();
-  return { blob, type, width: canvas.width, height: canvas.height, shrunk, originalBytes: file.size, bytes: blob.size, canvas, limit };
+  return { kind, blob, type, width: canvas.width, height: canvas.height, shrunk, originalBytes: file.size, bytes: blob.size, canvas, limit };
+}
+
+/** A PDF is accepted as it is: "%PDF-" at the start and "%%EOF" in the last kilobyte (a
+ * truncated download lacks it). It is never drawn, shrunk or sent. */
+async function checkPdf(file, limit) {
+  const tail = new TextDecoder('latin1').decode(await file.slice(Math.max(0, file.size - 1024)).arrayBuffer());
+  if (!tail.includes('%%EOF')) {
+    throw new InkanError({ code: 'pdf_truncated', ja: 'PDF ファイルが途中で切れているようです。もう一度保存し直したファイルを選んでください。', en: 'The PDF seems to be cut off. Save it again and choose the new file.' });
+  }
+  if (file.size > limit) {
+    throw new InkanError({ code: 'file_too_large', ja: 'PDF ファイルが大きすぎます。', en: 'The PDF is too large.' });
+  }
+  return { kind: 'pdf', blob: file, type: 'application/pdf', shrunk: false, originalBytes: file.size, bytes: file.size, limit };
 }

@@ -20,7 +20,7 @@ const MODULES = {
   knowledge: { init: initKnowledge, wasm: new URL('../pkg/inkan_knowledge_bg.wasm', import.meta.url), ready: undefined },
   rsaKeygen: { init: initRsaKeygen, wasm: new URL('../pkg/inkan_rsa_keygen_bg.wasm', import.meta.url), ready: undefined },
 };
-const KNOWLEDGE_OPS = new Set(['expiryPlan', 'expiryIcs', 'advise', 'advisorQuestions', 'products']);
+const KNOWLEDGE_OPS = new Set(['expiryPlan', 'expiryIcs', 'advise', 'advisorQuestions', 'products', 'sources']);
 const keys = new Map();
 let nextHandle = 1;
 
@@ -107,7 +107,8 @@ const ops = {
   tryPasswords,
   expiryPlan: ({ product, downloaded, years, issued }) => knowledge.expiryPlan(product, downloaded, years ?? undefined, issued ?? undefined),
   expiryIcs: ({ product, downloaded, years, issued }) => knowledge.expiryIcs(product, downloaded, years ?? undefined, issued ?? undefined),
-  advise: ({ answers }) => knowledge.advise(answers),
+  advise: ({ answers, today }) => knowledge.advise(answers, today ?? undefined),
+  sources: () => knowledge.sources(),
   advisorQuestions: () => knowledge.advisorQuestions(),
   products: () => knowledge.products(),
 };

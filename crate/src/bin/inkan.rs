@@ -78,6 +78,9 @@ struct AdviseArgs {
     /// org_name_on_certificate, os, mail_client; any may be missing).
     #[arg(long)]
     answers: PathBuf,
+    /// The application day (YYYY-MM-DD) to date each product's issuance from.
+    #[arg(long)]
+    today: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -537,7 +540,8 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                 error: std::io::Error::new(std::io::ErrorKind::InvalidData, "answers file is not UTF-8"),
             })?;
             let answers = inkan::advisor::parse_answers(&text).map_err(other)?;
-            Ok(serde_json::to_value(inkan::advisor::advise(&answers)).unwrap_or_default())
+            let today = a.today.as_deref().map(parse_date).transpose()?;
+            Ok(serde_json::to_value(inkan::advisor::advise_on(&answers, today)).unwrap_or_default())
         }
     }
 }
@@ -561,8 +565,23 @@ fn human(value: &Value) -> String {
     if let Some(o) = v.as_object_mut() {
         o.remove("findings");
     }
+    strip_seed_names(&mut v);
     out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
     out
+}
+
+/// People read the sellers' page titles (`sources`), not the seed file names the JSON carries
+/// for tools (`seed`, `seeds`).
+fn strip_seed_names(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("seed");
+            map.remove("seeds");
+            map.values_mut().for_each(strip_seed_names);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_seed_names),
+        _ => {}
+    }
 }
 
 fn main() -> ExitCode {

@@ -6,7 +6,7 @@ import { call, products, warmUp } from '../client.js';
 import { siteData } from '../data.js';
 import { register } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';
-import { View, fill, h, loc } from '../view.js';
+import { View, fill, h, loc, todayIso } from '../view.js';
 
 register({
   'adv.title': { ja: 'どの証明書を選べばよいか', en: 'Which certificate do I need?' },
@@ -32,6 +32,9 @@ register({
   'adv.daysexact': { ja: '約 {min} 日', en: 'About {min} days' },
   'adv.notime': { ja: '目安は示されていません。', en: 'No estimate is published.' },
   'adv.print': { ja: 'チェックリストを印刷', en: 'Print the checklist' },
+  'adv.check': { ja: '届いたファイルを調べる', en: 'Check the delivered file' },
+  'adv.when': { ja: '発行の目安: ', en: 'Issuance: ' },
+  'adv.role': { ja: 'Inkanの役割: ', en: 'What Inkan does: ' },
 });
 
 // Waiting here (top-level await) lets the router show the view with its questions in one
@@ -134,7 +137,7 @@ class InkanAdvisor extends View {
   async #advise(focus) {
     const answers = this.#answers();
     saveDraft('advisor', answers);
-    const advice = await this.busy(this.q('#adv-submit'), null, '', () => call('advise', { answers }));
+    const advice = await this.busy(this.q('#adv-submit'), null, '', () => call('advise', { answers, today: todayIso() }));
     if (!advice) return;
     this.#advice = advice;
     this.#renderAdvice();
@@ -147,9 +150,14 @@ class InkanAdvisor extends View {
     const names = new Map(this.#products.map((p) => [p.id, loc(p.name.value, lang)]));
     const card = (p) => h('article', { class: `product fit-${p.fit}`, 'data-product': p.id },
       h('h3', {}, h('span', { text: loc(p.name, lang) }), ' ', h('span', { class: `badge fit-${p.fit}`, text: this.t(`adv.fit.${p.fit}`) })),
-      p.reasons.length ? h('ul', {}, p.reasons.map((r) => h('li', { text: loc(r.message, lang) }))) : null,
-      p.fit === 'no' ? null : h('p', { class: 'actions' },
-        h('a', { class: 'button-like', href: `#/apply?product=${encodeURIComponent(p.id)}`, text: this.t('adv.apply') }),
+      p.reasons.length ? h('ul', {}, p.reasons.map((r) => h('li', { 'data-reason': r.code, text: loc(r.message, lang) }))) : null,
+      p.issuance ? h('p', { class: 'issuance', 'data-latest': p.issuance.latest ?? '', 'data-milestone': p.issuance.milestone },
+        h('strong', { text: this.t('adv.when') }), loc(p.issuance.message, lang)) : null,
+      p.inkan ? h('p', { class: 'inkan-role muted', 'data-key': p.inkan.key }, h('strong', { text: this.t('adv.role') }), loc(p.inkan.message, lang)) : null,
+      h('p', { class: 'actions' },
+        p.fit !== 'no' && p.inkan?.key !== 'seller_site'
+          ? h('a', { class: 'button-like', href: `#/apply?product=${encodeURIComponent(p.id)}`, text: this.t('adv.apply') }) : null,
+        p.inkan?.key === 'seller_site' ? h('a', { class: 'button-like', href: '#/check', text: this.t('adv.check') }) : null,
         ' ',
         h('a', { class: 'button-like secondary', href: `#/plan?product=${encodeURIComponent(p.id)}`, text: this.t('adv.plan') })));
     const fitting = advice.products.filter((p) => p.fit !== 'no');

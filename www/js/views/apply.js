@@ -10,7 +10,7 @@ import { downloadPassword, BITS } from '../password.js';
 import { clearDraft, deleteKey, getKey, loadDraft, putKey, saveDraft } from '../store.js';
 import { download } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
-import { downloadRuleText, productLabel } from './common.js';
+import { downloadRuleText, productLabel, shortestTerm } from './common.js';
 
 register({
   'ap.title': { ja: '証明書を申し込む', en: 'Apply for a certificate' },
@@ -68,9 +68,17 @@ register({
   'ap.k.csr': { ja: '申請データ(CSR)を見る', en: 'Show the request (CSR)' },
   'ap.k.alg': { ja: '鍵の種類: {alg}', en: 'Key type: {alg}' },
   'ap.id.title': { ja: '本人確認書類の画像チェック(任意)', en: 'ID document image check (optional)' },
-  'ap.id.rule': { ja: '{seller} の提出条件: {formats} 形式、{mb} MB まで。登録番号が読み取れること。', en: '{seller} accepts: {formats}, at most {mb} MB, with the registration number readable.' },
-  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。画像はどこにも送信されません。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser. The image is not sent anywhere.' },
-  'ap.id.choose': { ja: '画像ファイル', en: 'Image file' },
+  'ap.id.rule': { ja: '{seller} の提出条件: {formats} 形式', en: '{seller} accepts: {formats}' },
+  'ap.id.rule.mb': { ja: '、{mb} MB まで', en: ', at most {mb} MB' },
+  'ap.id.rule.nomb': { ja: '(大きさの上限は示されていません)', en: ' (no size limit is stated)' },
+  'ap.id.rule.readable': { ja: '。登録番号が読み取れること。', en: ', with the registration number readable.' },
+  'ap.id.rule.end': { ja: '。', en: '.' },
+  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。ファイルはどこにも送信されません。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser. The file is not sent anywhere.' },
+  'ap.id.choose': { ja: '書類のファイル', en: 'Document file' },
+  'ap.id.pdf': { ja: 'PDF ファイルです({size})。このまま提出できます。', en: 'This is a PDF ({size}); it can be submitted as it is.' },
+  'ap.term': { ja: '有効期間', en: 'Term' },
+  'ap.term.years': { ja: '{n} 年', en: '{n} year(s)' },
+  'ap.l.term': { ja: '有効期間', en: 'Term' },
   'ap.id.ok': { ja: 'この画像はそのまま提出できます({size})。', en: 'This image can be submitted as it is ({size}).' },
   'ap.id.shrunk': { ja: '画像を {from} から {to} に縮小しました({w}×{h})。登録番号が読めるか確かめてから、保存した画像を提出してください。', en: 'The image was shrunk from {from} to {to} ({w}×{h}). Check that the registration number is readable, then submit the saved image.' },
   'ap.id.save': { ja: '縮小した画像を保存', en: 'Save the shrunk image' },
@@ -141,6 +149,9 @@ export class ApplyView extends View {
           h('div', { class: 'field', id: 'ap-product-field' },
             h('label', { for: 'ap-product', 'data-i18n': 'ap.product' }),
             h('select', { id: 'ap-product', name: 'product', part: 'field' }, h('option', { value: '', 'data-i18n': 'ap.product.loading' }))),
+          h('div', { class: 'field', id: 'ap-term-field', hidden: true },
+            h('label', { for: 'ap-term', 'data-i18n': 'ap.term' }),
+            h('select', { id: 'ap-term', name: 'term', part: 'field' })),
           field('nameJa', 'ap-namejp', 'ap.namejp', { autocomplete: 'name', required: true, part: 'field' }, 'ap.namejp.hint'),
           field('romaji', 'ap-romaji', 'ap.romaji', { autocomplete: 'name', required: true, lang: 'en', spellcheck: 'false', part: 'field' }, 'ap.romaji.hint'),
           field('email', 'ap-email', 'ap.email', { type: 'email', autocomplete: 'email', inputmode: 'email', required: true, spellcheck: 'false', part: 'field' }, 'ap.email.hint'),
@@ -239,12 +250,38 @@ export class ApplyView extends View {
     } catch (e) { this.showError(e); }
   }
 
+  /** Products whose key Inkan makes: not those whose key is made on the seller's own site. */
+  get #applicable() {
+    return this.#products.filter((p) => !(p.environment ?? []).some((n) => n.code === 'key_made_on_seller_site'));
+  }
+
   #renderProducts() {
     const select = this.q('#ap-product');
     const chosen = this.#draft.product ?? select.value;
-    select.replaceChildren(...this.#products.map((p) => h('option', { value: p.id, text: productLabel(p, this.lang) })));
-    if (chosen && this.#products.some((p) => p.id === chosen)) select.value = chosen;
+    const list = this.#applicable;
+    select.replaceChildren(...list.map((p) => h('option', { value: p.id, text: productLabel(p, this.lang) })));
+    if (chosen && list.some((p) => p.id === chosen)) select.value = chosen;
     this.q('#ap-product-field').hidden = !!this.fixedProduct;
+    this.#renderTerms();
+  }
+
+  /** The term select, for products sold in more than one term (the shortest by default). */
+  #renderTerms() {
+    const product = this.#product;
+    const years = product?.validity?.value?.terms_years ?? [];
+    const select = this.q('#ap-term');
+    const chosen = Number(this.#draft.term ?? select.value);
+    select.replaceChildren(...years.map((n) => h('option', { value: String(n), text: this.t('ap.term.years', { n }) })));
+    select.value = String(years.includes(chosen) ? chosen : (years[0] ?? ''));
+    this.q('#ap-term-field').hidden = years.length < 2;
+  }
+
+  /** The term bought: the chosen one, or the product's shortest. */
+  get #term() {
+    const product = this.#product;
+    const years = product?.validity?.value?.terms_years ?? [];
+    const chosen = Number(this.#draft.term);
+    return years.includes(chosen) ? chosen : shortestTerm(product);
   }
 
   onLang() {
@@ -258,7 +295,9 @@ export class ApplyView extends View {
     if (this.#draft.keyId) return; // after the key exists the details are fixed (they are in the CSR)
     for (const [key, id] of FIELDS) this.#draft[key] = this.q(`#${id}`).value;
     this.#draft.alg = this.q('input[name="alg"]:checked')?.value ?? 'rsa2048';
-    this.#draft.product = this.fixedProduct ?? this.q('#ap-product').value;
+    const product = this.fixedProduct ?? this.q('#ap-product').value;
+    if (product !== this.#draft.product) { this.#draft.product = product; this.#draft.term = undefined; this.#renderTerms(); }
+    this.#draft.term = Number(this.q('#ap-term').value) || undefined;
     saveDraft(this.draftName, this.#draft);
   }
 
@@ -293,11 +332,15 @@ export class ApplyView extends View {
       if (d.backupSaved) this.q('#ap-backup-status').textContent = this.t('ap.k.saved', { name: d.backupName ?? '' });
     }
     const product = this.#product;
-    const upload = product?.upload?.value ?? this.#products.find((p) => p.upload?.value?.max_megabytes)?.upload?.value;
-    const uploadOwner = product?.upload?.value ? product : this.#products.find((p) => p.upload?.value?.max_megabytes);
+    // The product's own upload rule from the catalog; a product without an upload step shows none.
+    const upload = product?.upload?.value;
     this.q('#ap-id').hidden = !d.keyId || !upload || !!d.applicationId;
     if (upload) {
-      this.q('#ap-id-rule').textContent = this.t('ap.id.rule', { seller: loc(uploadOwner.seller.value, this.lang), formats: upload.formats.join(' / '), mb: upload.max_megabytes ?? 4 });
+      const rule = [this.t('ap.id.rule', { seller: loc(product.seller.value, this.lang), formats: upload.formats.map((f) => f.toUpperCase()).join(' / ') }),
+        upload.max_megabytes ? this.t('ap.id.rule.mb', { mb: upload.max_megabytes }) : this.t('ap.id.rule.nomb'),
+        upload.registration_number_readable ? this.t('ap.id.rule.readable') : this.t('ap.id.rule.end')];
+      this.q('#ap-id-rule').textContent = rule.join('');
+      this.q('#ap-id-rule').dataset.product = product.id;
       this.q('#ap-id-file').accept = upload.formats.map((f) => (f === 'pdf' ? 'application/pdf' : `image/${f}`)).join(',');
     }
     this.q('#ap-submit').hidden = !d.keyId || !!d.applicationId;
@@ -437,13 +480,20 @@ export class ApplyView extends View {
     this.q('#ap-id-save').hidden = true;
     this.#idResult = null;
     if (!file) return;
-    const product = this.#product;
-    const rule = product?.upload?.value ?? this.#products.find((p) => p.upload?.value?.max_megabytes)?.upload?.value ?? {};
+    const rule = this.#product?.upload?.value;
+    if (!rule) return;
     const status = this.q('#ap-id-status');
     const r = await this.busy(null, status, '…', () => checkIdImage(file, rule), errorBox);
     if (!r) return;
     this.#idResult = r;
     const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    status.dataset.kind = r.kind;
+    if (r.kind === 'pdf') {
+      status.textContent = this.t('ap.id.pdf', { size: mb(r.bytes) });
+      status.dataset.shrunk = 'false';
+      status.dataset.bytes = String(r.bytes);
+      return;
+    }
     status.textContent = r.shrunk
       ? this.t('ap.id.shrunk', { from: mb(r.originalBytes), to: mb(r.bytes), w: r.width, h: r.height })
       : this.t('ap.id.ok', { size: mb(r.bytes) });
@@ -456,6 +506,9 @@ export class ApplyView extends View {
     this.q('#ap-id-save').hidden = !r.shrunk;
   }
 
+  /** The term goes to the worker where the product sells more than one. */
+  get #sendsTerm() { return (this.#product?.validity?.value?.terms_years ?? []).length > 1; }
+
   async #submit() {
     const d = this.#draft;
     if (!d.backupSaved) return this.showError({ code: 'backup_first', ja: this.t('ap.err.backup'), en: this.t('ap.err.backup') });
@@ -464,12 +517,12 @@ export class ApplyView extends View {
     // these fields and refuses a CSR that disagrees with them.
     const applicant = { name: `${d.nameJa.trim()} (${d.romaji.trim()})`.slice(0, 64), common_name: d.romaji.trim(), email: d.email.trim(), organisation: d.org?.trim() || null };
     const result = await this.busy(this.q('#ap-send'), this.q('#ap-send-status'), this.t('ap.sub.sending'),
-      () => submitApplication(this.endpoint, { product: d.product, csr: d.csr, applicant, downloadPassword: pw }));
+      () => submitApplication(this.endpoint, { product: d.product, csr: d.csr, applicant, downloadPassword: pw, termYears: this.#sendsTerm ? this.#term : undefined }));
     if (!result) return;
     this.q('#ap-send-status').textContent = '';
     const record = await getKey(d.keyId);
     if (record) await putKey({ ...record, applicationId: result.id });
-    Object.assign(d, { applicationId: result.id, status: result.status, submittedAt: todayIso() });
+    Object.assign(d, { applicationId: result.id, status: result.status, submittedAt: todayIso(), term: this.#term ?? undefined });
     saveDraft(this.draftName, d);
     this.emit('inkan:application', { id: result.id, status: result.status, product: d.product });
     this.#sync();
@@ -490,6 +543,7 @@ export class ApplyView extends View {
       h('dl', { class: 'letter-fields' },
         row('ap.l.applicant', `${d.nameJa} (${d.romaji})`),
         row('ap.l.product', product ? loc(product.name.value, lang) : d.product),
+        this.#term ? row('ap.l.term', h('span', { id: 'ap-letter-term', text: this.t('ap.term.years', { n: this.#term }) })) : null,
         row('ap.l.date', formatDate(d.submittedAt, lang)),
         row('ap.l.id', h('span', { class: 'mono', id: 'ap-letter-id', lang: 'en', text: d.applicationId })),
         pw ? row('ap.l.pw', h('span', { class: 'password', id: 'ap-letter-pw', lang: 'en', text: pw })) : null,
@@ -538,6 +592,13 @@ export class ApplyView extends View {
     clearDraft(this.draftName);
     this.#draft = {};
     this.q('#ap-form').reset();
+    // The ID check belongs to the application started over: clear its file and verdict.
+    this.q('#ap-id-file').value = '';
+    this.q('#ap-id-status').textContent = '';
+    this.clearError(this.q('#ap-id-error'));
+    this.q('#ap-id-preview').hidden = true;
+    this.q('#ap-id-save').hidden = true;
+    this.#idResult = null;
     this.#renderProducts();
     this.#sync();
     this.q('#ap-title').focus();

@@ -5,7 +5,7 @@ import { call, products } from '../client.js';
 import { register } from '../i18n.js';
 import { download, fileDrop } from '../util.js';
 import { View, fill, formatDate, h, loc } from '../view.js';
-import { profileChooser } from './common.js';
+import { profileChooser, renderAfterDelivery } from './common.js';
 
 register({
   'ck.title': { ja: 'ファイルを調べる', en: 'Check a file' },
@@ -205,7 +205,8 @@ class InkanCheck extends View {
       r.csr ? certBlock({ ...r.csr, role: 'csr', issuer: null }, 0) : null,
       r.platforms?.length ? h('div', { class: 'card' }, h('h3', { text: this.t('ck.platforms') }), h('ul', { class: 'verdicts' }, r.platforms.map(verdict))) : null,
       h('div', { class: 'card' }, h('h3', { text: this.t('ck.findings') }),
-        r.findings?.length ? h('ul', {}, r.findings.map((f) => h('li', { class: `sev-${f.severity}`, text: loc(f.message, lang) }))) : h('p', { text: this.t('ck.nofindings') })));
+        r.findings?.length ? h('ul', {}, r.findings.map((f) => h('li', { class: `sev-${f.severity}`, text: loc(f.message, lang) }))) : h('p', { text: this.t('ck.nofindings') })),
+      this.#afterDelivery(certs.find((c) => c.role === 'leaf')?.products ?? []));
     const canRepack = r.kind === 'pkcs12' && this.#password !== null;
     this.q('#ck-repack').hidden = !canRepack;
     if (canRepack) {
@@ -215,6 +216,20 @@ class InkanCheck extends View {
       if (suggestion) this.q('#ck-suggest').textContent = `${this.t('ck.suggest')}: ${loc(suggestion.message, lang)}`;
     }
     this.q('#ck-report-title').focus();
+  }
+
+  /**
+   * The catalog's advice for the products recognised from the issuer (backup, S/MIME
+   * troubleshooting…). Products that share a CA cannot be told apart, so only what all of
+   * them say is shown.
+   */
+  #afterDelivery(ids) {
+    const found = ids.map((id) => this.#products.find((p) => p.id === id)).filter(Boolean);
+    if (!found.length) return null;
+    const common = (list) => found[0][list]?.filter((n) => found.every((p) => p[list]?.some((m) => m.code === n.code))) ?? [];
+    const merged = { id: found.map((p) => p.id).join(' '), notes: common('notes'), troubleshooting: common('troubleshooting') };
+    const section = renderAfterDelivery(merged, this.lang, 'ck-after');
+    return section ? h('div', { class: 'card' }, section) : null;
   }
 
   async #repack() {

@@ -6,7 +6,7 @@ import { formatDate, h, loc } from '../view.js';
 register({
   'c.dl.issuance_email': { ja: '発行のお知らせメールから {days} 日以内', en: 'Within {days} days of the issuance e-mail' },
   'c.dl.issuance': { ja: '発行から {days} 日以内', en: 'Within {days} days of issuance' },
-  'c.dl.not_downloadable_fee_charged': { ja: '期限を過ぎるとダウンロードできなくなり、料金は返金されません。', en: 'After that it can no longer be downloaded, and the fee is still charged.' },
+  'c.dl.not_downloadable_fee_charged': { ja: '期限を過ぎるとダウンロードできなくなり、この場合でも料金は発生します(後払いの請求書が届きます)。', en: 'After that it can no longer be downloaded, and the fee is still charged (the invoice comes afterwards).' },
   'c.dl.auto_cancelled': { ja: '期限までに受け取らないと、申込みは自動的に取り消されます。', en: 'If not collected by then, the application is cancelled automatically.' },
   'c.dl.reminders': { ja: '発行から {days} 日後にお知らせが届きます。', en: 'Reminders come {days} days after issuance.' },
   'c.dl.none': { ja: '期限は発行のお知らせに記載されます。', en: 'The deadline is given in the issuance notice.' },
@@ -20,7 +20,10 @@ register({
   'c.plan.nonotices': { ja: '販売者の案内には期限のお知らせの記載がありません。下のカレンダーで自分に通知しましょう。', en: 'The seller’s pages mention no expiry notices. Use the calendar file below to remind yourself.' },
   'c.plan.reapply': { ja: '再申込みのおすすめ時期', en: 'When to apply again' },
   'c.plan.reapply.range': { ja: '{from} から {until} まで', en: 'From {from} to {until}' },
-  'c.plan.reapply.seller_advice': { ja: '販売者の案内による時期です。早すぎると新しい証明書の期間が短くなります(更新ではなく新規申込みになります)。', en: 'This follows the seller’s advice: too early wastes time, as a new certificate counts from its own download day (there is no renewal, only a new application).' },
+  'c.plan.reapply.seller_advice': { ja: '販売者の案内による時期です。新しい証明書は自分のダウンロード日から数えるため、早く申し込むほど今の証明書の残りの期間が無駄になります(更新ではなく新規申込みです)。', en: 'This follows the seller’s advice. The new certificate counts from its own download day, so applying earlier wastes the time left on your current certificate (there is no renewal, only a new application).' },
+  'c.plan.nowaste': { ja: 'JCAN 証明書は四半期末に期限が来るため、{from} 以降(最後の四半期)に受け取れば、新しい証明書も同じ四半期末まで有効で、無駄は生じません。', en: 'A JCAN certificate ends on a quarter end, so a new one collected from {from} on (the final quarter) ends on the same quarter end a term later: nothing is wasted.' },
+  'c.plan.readings': { ja: 'あいまいな記載の読み方', en: 'How Inkan reads ambiguous wording' },
+  'c.plan.closed': { ja: '受け取り期限を過ぎています', en: 'The download window has closed' },
   'c.plan.reapply.notice_schedule': { ja: '販売者のお知らせの時期に合わせています(審査に時間がかかるため)。', en: 'This follows the seller’s notices, because the review takes time.' },
   'c.plan.reapply.none_in_seeds': { ja: '販売者の案内に再申込みの時期の記載はありません。期限の 1〜2 か月前を目安に販売者へお問い合わせください。', en: 'The seller gives no re-application timing. Ask the seller a month or two before expiry.' },
   'c.plan.download': { ja: '受け取り(ダウンロード)の期限', en: 'Download deadline' },
@@ -28,12 +31,56 @@ register({
   'c.plan.autocancel': { ja: '期限を過ぎると自動的に取り消されます。', en: 'Cancelled automatically after the deadline.' },
   'c.plan.ics': { ja: 'カレンダーに追加(.ics)', en: 'Add to calendar (.ics)' },
   'c.plan.basis': { ja: '根拠: {seeds}', en: 'Source: {seeds}' },
+  'c.status.submitted': { ja: '受付済み(審査待ち)', en: 'Submitted (awaiting review)' },
+  'c.status.approved': { ja: '承認済み(発行準備中)', en: 'Approved (being issued)' },
+  'c.status.issued': { ja: '受け取り可能', en: 'Ready to collect' },
+  'c.status.downloaded': { ja: '受け取り済み', en: 'Collected' },
+  'c.status.rejected': { ja: '受け付けられませんでした', en: 'Not accepted' },
+  'c.status.expired': { ja: '受け取り期限切れ', en: 'Download window closed' },
+  'c.status.cancelled': { ja: '取り消し', en: 'Cancelled' },
+  'c.after.title': { ja: '受け取った後に知っておくこと', en: 'Good to know once you have it' },
+  'c.after.trouble': { ja: 'うまくいかないとき(S/MIME メール)', en: 'Troubleshooting (S/MIME mail)' },
   'c.profile.modern': { ja: 'Windows 10/11・Firefox・Java', en: 'Windows 10/11, Firefox, Java' },
   'c.profile.modern.why': { ja: '新しい暗号(AES)。Mac・iPhone・Android・古い Windows では読み込めません。', en: 'Modern encryption (AES). Macs, iPhones, Android and older Windows cannot read it.' },
   'c.profile.legacy': { ja: 'Mac・iPhone・Android・古い Windows', en: 'Mac, iPhone, Android, older Windows' },
   'c.profile.legacy.why': { ja: '互換性の高い古い暗号(3DES)。ほぼすべての環境で読み込めます。', en: 'Older, widely compatible encryption (3DES). Almost everything can read it.' },
   'c.profile.default': { ja: '(お使いの環境に合わせて選んであります)', en: '(pre-selected for the device you are using)' },
 });
+
+/** The applicant-facing status label: `issued` means the certificate is ready to collect. */
+export function statusLabel(status, lang) {
+  const key = `c.status.${status}`;
+  const text = t(key, {}, lang);
+  return text === key ? status : text;
+}
+
+/** The shortest term a product sells (null for a validity counted in days). */
+export function shortestTerm(product) {
+  return product?.validity?.value?.terms_years?.[0] ?? null;
+}
+
+/** The sellers' pages by title, for seed names (site data): what applicants see as a source. */
+export function sourceTitles(sources, lang) {
+  return (sources ?? []).map((s) => loc(s.title, lang)).join(lang === 'ja' ? '、' : '; ');
+}
+
+/**
+ * What the applicant needs after receiving: backup, mail, support and invoice notes, and the
+ * S/MIME troubleshooting of the seller's FAQ — from the catalog, in a <details>.
+ */
+const AFTER_NOTES = ['backup_before_delete', 'paid_support', 'invoice_after_issuance', 'expiry_notice_sender', 'allow_mail_domains', 'signed_mail_from_mcci', 'reissue_invalidates_previous'];
+export function renderAfterDelivery(product, lang, idPrefix = 'after') {
+  if (!product) return null;
+  const notes = (product.notes ?? []).filter((n) => AFTER_NOTES.includes(n.code));
+  const trouble = product.troubleshooting ?? [];
+  if (!notes.length && !trouble.length) return null;
+  return h('section', { class: 'after', 'data-product': product.id, 'aria-labelledby': `${idPrefix}-title` },
+    h('h3', { id: `${idPrefix}-title`, text: t('c.after.title', {}, lang) }),
+    notes.length ? h('ul', {}, notes.map((n) => h('li', { 'data-note': n.code, text: loc(n.text, lang) }))) : null,
+    trouble.length ? h('details', { class: 'trouble' },
+      h('summary', { text: t('c.after.trouble', {}, lang) }),
+      h('ul', {}, trouble.map((n) => h('li', { 'data-note': n.code, text: loc(n.text, lang) })))) : null);
+}
 
 export function productLabel(p, lang) {
   return `${loc(p.name.value, lang)} — ${loc(p.seller.value, lang)}`;
@@ -89,7 +136,10 @@ export function renderPlan(plan, product, lang, onIcs) {
       h('dt', { text: t('c.plan.reapply', {}, lang) }),
       h('dd', {},
         plan.reapply_from ? h('p', { class: 'strong' }, t('c.plan.reapply.range', { from: formatDate(plan.reapply_from, lang), until: formatDate(plan.reapply_until, lang) }, lang)) : null,
-        h('p', { class: 'hint', text: t(`c.plan.reapply.${plan.reapply_basis}`, {}, lang) }))),
-    h('p', { class: 'muted small', text: t('c.plan.basis', { seeds: plan.seeds.join(', ') }, lang) }),
+        h('p', { class: 'hint', text: t(`c.plan.reapply.${plan.reapply_basis}`, {}, lang) }),
+        plan.no_waste_from ? h('p', { class: 'hint', 'data-nowaste': plan.no_waste_from, text: t('c.plan.nowaste', { from: formatDate(plan.no_waste_from, lang) }, lang) }) : null),
+      plan.readings?.length ? [h('dt', { text: t('c.plan.readings', {}, lang) }),
+        h('dd', {}, h('ul', { class: 'readings' }, plan.readings.map((r) => h('li', { 'data-reading': r.code, text: loc(r.message, lang) }))))] : null),
+    h('p', { class: 'muted small', 'data-sources': true, text: t('c.plan.basis', { seeds: sourceTitles(plan.sources, lang) }, lang) }),
     onIcs ? h('button', { type: 'button', class: 'ics', text: t('c.plan.ics', {}, lang), onclick: onIcs }) : null);
 }

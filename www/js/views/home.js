@@ -1,10 +1,14 @@
 // <inkan-home>: the start page — what Inkan does, in two sentences, and the five flows.
+import { siteData } from '../data.js';
 import { register } from '../i18n.js';
-import { View, h } from '../view.js';
+import { View, fill, h, loc } from '../view.js';
 
 register({
   'home.title': { ja: '個人用電子証明書を、ブラウザだけで', en: 'Personal certificates, made in your browser' },
   'home.lead': { ja: 'Internet Explorer や ActiveX は不要です。鍵はこのブラウザの中で作られ、外部に送信されません。Mac でも Windows でも使えます。', en: 'No Internet Explorer, no ActiveX. Your key is made inside this browser and never sent anywhere. Works on Mac and Windows.' },
+  'home.where': { ja: 'Inkan にできること(証明書ごと)', en: 'What Inkan does, certificate by certificate' },
+  'home.makes': { ja: 'Inkan が鍵を作る証明書', en: 'Inkan makes the key for' },
+  'home.after': { ja: '鍵は販売者のサイトで作る証明書(Inkan は届いた .p12 の確認・再パック・有効期限の計画を手伝います)', en: 'The key is made on the seller’s site (Inkan checks, re-packs and plans the .p12 the issuer delivered)' },
   'home.advisor': { ja: 'どの証明書が必要か調べる', en: 'Find out which certificate you need' },
   'home.advisor.d': { ja: '職業と用途から、お勧めの証明書・必要書類・発行までの日数がわかります。', en: 'From your profession and purpose: the certificates that fit, the documents, and the time to issuance.' },
   'home.apply': { ja: '申し込む', en: 'Apply' },
@@ -26,7 +30,24 @@ class InkanHome extends View {
       h('h1', { id: 'home-title', tabindex: '-1', 'data-i18n': 'home.title' }),
       h('p', { class: 'lead', 'data-i18n': 'home.lead' }),
       h('ul', { class: 'flows' },
-        card('advisor', 'advisor'), card('apply', 'apply'), card('receive', 'receive'), card('check', 'check'), card('plan', 'plan'))));
+        card('advisor', 'advisor'), card('apply', 'apply'), card('receive', 'receive'), card('check', 'check'), card('plan', 'plan')),
+      h('section', { class: 'card', id: 'home-where', 'aria-labelledby': 'home-where-title' },
+        h('h2', { id: 'home-where-title', 'data-i18n': 'home.where' }),
+        h('div', { id: 'home-where-body' }))));
+    siteData().then((data) => { this.#products = data.products; this.onLang(); }).catch(() => {});
+  }
+
+  #products = [];
+
+  /** From the catalog: where the key is made (a seller-site environment note) and where not. */
+  onLang() {
+    const body = this.q('#home-where-body');
+    if (!body || !this.#products.length) return;
+    const onSeller = (p) => (p.environment ?? []).some((n) => n.code === 'key_made_on_seller_site');
+    const list = (items, id) => h('ul', { id }, items.map((p) => h('li', { 'data-catalog-id': p.id, text: `${loc(p.name.value, this.lang)} — ${loc(p.seller.value, this.lang)}` })));
+    fill(body,
+      h('h3', { text: this.t('home.makes') }), list(this.#products.filter((p) => !onSeller(p)), 'home-makes'),
+      h('h3', { text: this.t('home.after') }), list(this.#products.filter(onSeller), 'home-after'));
   }
 }
 

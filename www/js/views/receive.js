@@ -9,7 +9,7 @@ import { normaliseDownloadPassword } from '../password.js';
 import { deleteKey, keyForApplication, loadDraft, saveDraft, clearDraft } from '../store.js';
 import { download, encodeText, readFile } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
-import { profileChooser, renderPlan } from './common.js';
+import { profileChooser, renderAfterDelivery, renderPlan, shortestTerm, statusLabel } from './common.js';
 
 register({
   'rc.title': { ja: '証明書を受け取る', en: 'Collect your certificate' },
@@ -52,6 +52,7 @@ register({
   'rc.root': { ja: '.p12 ファイルには、あなたの証明書と発行元の中間証明書が入っています。ルート証明書は入れていません(ルート証明書は、信頼する側がもともと持っているものだからです)。メールソフトが発行元を信頼できないと表示するときだけ、販売者の案内に従ってルート証明書を入れてください。', en: 'The .p12 holds your certificate and the issuer’s intermediate certificate, not the root: a root is something the other side must already trust. Only if your mail software says it cannot trust the issuer, install the root certificate as the seller instructs.' },
   'rc.root.link': { ja: 'ルート証明書(このサービスの発行元のもの)', en: 'Root certificate (of this service’s issuer)' },
   'rc.status': { ja: '状態: {status}', en: 'Status: {status}' },
+  'rc.check': { ja: '状態を確認', en: 'Check the status' },
   'rc.deadline': { ja: '受け取り期限: {date}', en: 'Collect by: {date}' },
 });
 
@@ -76,7 +77,9 @@ export class ReceiveView extends View {
         h('div', { class: 'field' }, h('label', { for: 'rc-pw', 'data-i18n': 'rc.pw' }),
           h('p', { class: 'hint', id: 'rc-pw-hint', 'data-i18n': 'rc.pw.hint' }),
           h('input', { id: 'rc-pw', autocomplete: 'off', spellcheck: 'false', lang: 'en', 'aria-describedby': 'rc-pw-hint', class: 'mono', part: 'field' })),
-        h('button', { type: 'submit', id: 'rc-fetch', 'data-i18n': 'rc.fetch', part: 'button' }),
+        h('button', { type: 'submit', id: 'rc-fetch', 'data-i18n': 'rc.fetch', part: 'button' }), ' ',
+        h('button', { type: 'button', id: 'rc-check', class: 'secondary', 'data-i18n': 'rc.check', part: 'button' }),
+        h('p', { id: 'rc-app-status', role: 'status' }),
         h('p', { id: 'rc-fetch-status', role: 'status' }),
         h('p', { class: 'error', role: 'alert', id: 'rc-fetch-error', hidden: true, part: 'error' })),
       h('form', { id: 'rc-key-form', class: 'card', hidden: true, novalidate: true, part: 'card' },
@@ -110,7 +113,8 @@ export class ReceiveView extends View {
           h('p', {}, h('a', { id: 'rc-root-link', href: new URL('/api/issuer/root', this.endpoint).href, download: 'inkan-local-root.pem', 'data-i18n': 'rc.root.link' })))),
       h('section', { id: 'rc-plan', class: 'card', hidden: true, 'aria-labelledby': 'rc-plan-title', part: 'card' },
         h('h2', { id: 'rc-plan-title', tabindex: '-1', 'data-i18n': 'rc.s4' }),
-        h('div', { id: 'rc-plan-body' })),
+        h('div', { id: 'rc-plan-body' }),
+        h('div', { id: 'rc-after' })),
       h('section', { id: 'rc-done', class: 'card', hidden: true, 'aria-labelledby': 'rc-done-title', part: 'card' },
         h('h2', { id: 'rc-done-title', 'data-i18n': 'rc.s5' }),
         h('p', { 'data-i18n': 'rc.confirm.text' }),
@@ -124,6 +128,7 @@ export class ReceiveView extends View {
     this.q('#rc-key-file').addEventListener('change', (e) => this.#loadBackup(e.target.files[0]));
     this.q('#rc-key-lost').addEventListener('click', () => { this.q('#rc-apply-again').hidden = false; this.emit('inkan:error', { code: 'key_lost' }); });
     this.q('#rc-confirm').addEventListener('click', () => this.#confirm());
+    this.q('#rc-check').addEventListener('click', () => this.#checkStatus());
     this.q('#rc-id').addEventListener('input', (e) => { this.#draft.id = e.target.value.trim(); saveDraft(this.draftName, this.#draft); });
 
     this.#draft = loadDraft(this.draftName);
@@ -141,6 +146,7 @@ export class ReceiveView extends View {
 
   async #sync() {
     const d = this.#draft;
+    this.#showStatus(this.#lastStatus);
     fill(this.q('#rc-profile-choices'), ...profileChooser('rc', this.lang, this.q('input[name="rc-profile"]:checked')?.value));
     if (d.chain) {
       const leaf = d.leaf;
@@ -160,21 +166,72 @@ export class ReceiveView extends View {
     }
   }
 
+  /** Shows the application's status in words ("issued" reads "ready to collect"). */
+  #showStatus(status) {
+    const box = this.q('#rc-app-status');
+    if (!status?.status) { box.textContent = ''; delete box.dataset.status; return; }
+    box.textContent = this.t('rc.status', { status: statusLabel(status.status, this.lang) });
+    box.dataset.status = status.status;
+  }
+
+  async #checkStatus() {
+    const id = this.q('#rc-id').value.trim();
+    const errorBox = this.q('#rc-fetch-error');
+    if (!id) return this.showError({ code: 'invalid_input', ja: this.t('rc.err.required', {}, 'ja'), en: this.t('rc.err.required', {}, 'en') }, errorBox);
+    const status = await this.busy(this.q('#rc-check'), null, '', () => applicationStatus(this.endpoint, id), errorBox);
+    if (status) { this.#lastStatus = status; this.#showStatus(status); }
+  }
+
+  #lastStatus = null;
+
+  /**
+   * The worker refused because the window closed: say what that means for this product, in
+   * the crate's own words (the same `download_window_closed` text the planner and the CLI give).
+   */
+  async #windowClosed(id, errorBox) {
+    try {
+      const status = await applicationStatus(this.endpoint, id);
+      this.#lastStatus = status;
+      this.#showStatus(status);
+      if (!status.product || !status.issued_at) return;
+      const jst = (unix) => new Date((unix + 9 * 3600) * 1000).toISOString().slice(0, 10);
+      const issued = jst(status.issued_at);
+      // A day after the worker's deadline (or today): the crate then states the consequence.
+      const downloaded = jst(status.download_deadline ? Math.max(status.download_deadline + 86400, Date.now() / 1000) : Date.now() / 1000);
+      await call('expiryPlan', { product: status.product, downloaded, issued });
+    } catch (e) {
+      if (e?.code === 'download_window_closed') this.showError(e, errorBox);
+    }
+  }
+
   async #fetch() {
     const id = this.q('#rc-id').value.trim();
     const pw = normaliseDownloadPassword(this.q('#rc-pw').value);
     const errorBox = this.q('#rc-fetch-error');
     if (!id || !pw) return this.showError({ code: 'invalid_input', ja: this.t('rc.err.required'), en: this.t('rc.err.required') }, errorBox);
+    let failure;
     const result = await this.busy(this.q('#rc-fetch'), this.q('#rc-fetch-status'), this.t('rc.fetching'), async () => {
-      const chain = await fetchCertificate(this.endpoint, id, pw);
-      const status = await applicationStatus(this.endpoint, id).catch(() => ({}));
-      const certs = await call('parseCertificates', { bytes: encodeText(chain) });
-      return { chain, status, certs };
+      try {
+        const chain = await fetchCertificate(this.endpoint, id, pw);
+        const status = await applicationStatus(this.endpoint, id).catch(() => ({}));
+        const certs = await call('parseCertificates', { bytes: encodeText(chain) });
+        return { chain, status, certs };
+      } catch (e) { failure = e; throw e; }
     }, errorBox);
-    if (!result) return;
+    if (!result) {
+      if (failure?.code === 'download_window_closed') await this.#windowClosed(id, errorBox);
+      else if (failure?.code === 'not_issued_yet') {
+        this.#lastStatus = await applicationStatus(this.endpoint, id).catch(() => null);
+        this.#showStatus(this.#lastStatus);
+      }
+      return;
+    }
     this.q('#rc-pw').value = '';
+    this.#lastStatus = result.status;
+    this.#showStatus(result.status);
     // The certificate is public: keeping it in the draft spares a second download after a reload.
-    this.#draft = { id, chain: result.chain, product: result.status.product, leaf: result.certs[0], deadline: result.status.download_deadline };
+    // The term bought comes from the worker (`term_years`); without it, the product's shortest.
+    this.#draft = { id, chain: result.chain, product: result.status.product, leaf: result.certs[0], deadline: result.status.download_deadline, term: result.status.term_years };
     saveDraft(this.draftName, this.#draft);
     await this.#sync();
     this.q('#rc-pin').focus();
@@ -231,12 +288,15 @@ export class ReceiveView extends View {
     const product = this.#product;
     if (!d.product) return;
     try {
-      const plan = await call('expiryPlan', { product: d.product, downloaded: d.built });
+      const years = Number.isInteger(d.term) ? d.term : (shortestTerm(product) ?? undefined);
+      const args = { product: d.product, downloaded: d.built, years };
+      const plan = await call('expiryPlan', args);
       const ics = async () => {
-        const text = await call('expiryIcs', { product: d.product, downloaded: d.built });
+        const text = await call('expiryIcs', args);
         download(text, `inkan-${d.product}-expiry.ics`, 'text/calendar;charset=utf-8');
       };
       fill(this.q('#rc-plan-body'), renderPlan(plan, product, this.lang, ics));
+      fill(this.q('#rc-after'), renderAfterDelivery(product, this.lang, 'rc-after'));
       this.q('#rc-plan').hidden = false;
     } catch (e) { this.showError(e); }
   }
