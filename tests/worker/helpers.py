@@ -271,6 +271,17 @@ def client_verifier(password: str = PASSWORD, salt: bytes | None = None,
 # API client
 
 
+def refused(response, status: int, code: str) -> dict:
+    """Asserts a refusal: the status, the stable code, text in both languages, never cached;
+    returns the body."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["error"]["code"] == code, body
+    assert body["error"]["message"]["ja"] and body["error"]["message"]["en"]
+    assert response.headers["Cache-Control"] == "no-store"
+    return body
+
+
 class Api:
     """The worker's HTTP API, one simulated client address per instance. `data_dir`: where a
     native server writes its outbox (else the confirmation code is read through the test mode's

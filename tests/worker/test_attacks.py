@@ -21,18 +21,12 @@ import pytest
 import requests
 
 import helpers
+from helpers import refused
 from conftest import native_only
 from helpers import application, client_verifier, openssl_csr
 
 WRONG = "WRONG-WRONG-WRONG-WRONG"
 
-
-def refused(response, status: int, code: str):
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["error"]["code"] == code, body
-    assert body["error"]["message"]["ja"] and body["error"]["message"]["en"]
-    return body
 
 
 # -- 1. Resubmitting someone's CSR revealed their application id ---------------------------

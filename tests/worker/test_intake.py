@@ -4,15 +4,9 @@ is stored; the same CSR twice is the same application."""
 import pytest
 
 import helpers
+from helpers import refused
 from helpers import application, openssl_csr
 
-
-def refused(response, status: int, code: str):
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["error"]["code"] == code, body
-    assert body["error"]["message"]["ja"] and body["error"]["message"]["en"]
-    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_a_good_application_is_accepted_with_a_long_random_id(api):

@@ -7,16 +7,11 @@ import base64
 import hashlib
 
 import helpers
+from helpers import refused
 from helpers import application, client_verifier, openssl_csr
 
 WRONG = "WRONG-WRONG-WRONG-WRONG"
 
-
-def refused(response, status: int, code: str):
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["error"]["code"] == code, body
-    assert body["error"]["message"]["ja"] and body["error"]["message"]["en"]
 
 
 def test_intake_with_a_verifier_and_its_public_parameters(api):
