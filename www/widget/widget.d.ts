@@ -13,6 +13,7 @@ declare global {
   interface DocumentEventMap {
     'inkan:csr': CustomEvent<InkanCsrDetail>;
     'inkan:application': CustomEvent<InkanApplicationDetail>;
+    'inkan:mailbox-confirmed': CustomEvent<{ id: string }>;
     'inkan:p12': CustomEvent<InkanP12Detail>;
     'inkan:error': CustomEvent<InkanErrorDetail>;
     'inkan:key-removed': CustomEvent<{ applicationId: string }>;
