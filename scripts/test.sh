@@ -23,9 +23,13 @@ stage() {
 }
 
 rust_lint() {
-  cargo fmt --all -- --check &&
-  cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings &&
-  cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings &&
+  # Each command returns on failure: a `&&` chain ending before the loop below let a clippy
+  # error through with the stage still green.
+  cargo fmt --all -- --check || return 1
+  cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings || return 1
+  cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings || return 1
+  # The Workers adapter is compiled for wasm32 only: lint it there too.
+  cargo clippy -p inkan-worker --lib --target wasm32-unknown-unknown -- -D warnings || return 1
   # Each shipped wasm module's feature set (wasm-pack.toml [modules]) on its own, as built.
   local module features
   for module in $(toml_keys modules); do

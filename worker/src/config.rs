@@ -538,12 +538,14 @@ mod tests {
 
     #[test]
     fn debug_never_prints_a_secret() {
-        let mut s = Settings::default();
-        s.admin_token = Some("admin-token-that-must-not-leak".into());
-        s.webhook_secret = Some("webhook-secret-that-must-not-leak".into());
-        s.smtp_password = Some("smtp-password-that-must-not-leak".into());
-        s.est_server_password = Some("est-password-that-must-not-leak".into());
-        s.address_key = Some("address-key-that-must-not-leak-0123456789".into());
+        let s = Settings {
+            admin_token: Some("admin-token-that-must-not-leak".into()),
+            webhook_secret: Some("webhook-secret-that-must-not-leak".into()),
+            smtp_password: Some("smtp-password-that-must-not-leak".into()),
+            est_server_password: Some("est-password-that-must-not-leak".into()),
+            address_key: Some("address-key-that-must-not-leak-0123456789".into()),
+            ..Settings::default()
+        };
         let printed = format!("{s:?}");
         assert!(!printed.contains("must-not-leak"), "{printed}");
         assert!(printed.contains("[redacted]"));
