@@ -114,3 +114,27 @@ def test_health(api):
     r = api.get("/api/health")
     assert r.status_code == 200 and r.json()["status"] == "ok"
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_the_term_bought_is_stored_refused_when_not_sold_and_signed(api):
+    """Issue 14: intake takes `term_years` (one of the catalog's terms; the shortest by default),
+    the status view carries it, and the local issuer's certificate lasts that long."""
+    refused(api.post("/api/applications", json={**application(openssl_csr()), "term_years": 3}), 422, "unsupported_term")
+    one = api.submit(openssl_csr())
+    assert api.get(f"/api/applications/{one.json()['id']}").json()["term_years"] == 1, "the shortest by default"
+    r = api.post("/api/applications", json={**application(openssl_csr(email="jiro@example.jp"), email="jiro@example.jp"),
+                                            "term_years": 2})
+    assert r.status_code == 201, r.text
+    app_id = r.json()["id"]
+    assert api.get(f"/api/applications/{app_id}").json()["term_years"] == 2
+    api.confirm(app_id, "jiro@example.jp")
+    tbs = api.admin(f"/api/admin/applications/{app_id}", method="GET").json()["to_be_signed"]["validity"]
+    assert 2 * 365 * 86400 <= tbs["not_after"] - tbs["not_before"] <= 2 * 366 * 86400 + 86400
+    assert api.admin(f"/api/admin/applications/{app_id}/approve").json()["status"] == "issued"
+    leaf = api.download(app_id).text.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+    import subprocess
+    from datetime import datetime, timezone
+    end = subprocess.run(["openssl", "x509", "-noout", "-enddate"], input=leaf, capture_output=True, text=True,
+                         check=True).stdout.strip().split("=", 1)[1]
+    not_after = datetime.strptime(end, "%b %d %H:%M:%S %Y %Z").replace(tzinfo=timezone.utc).timestamp()
+    assert abs(not_after - tbs["not_after"]) < 2 * 86400, "the certificate lasts the two years bought"

@@ -884,7 +884,9 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     /// Everything the reviewer needs about one application, and exactly what will be signed.
     fn admin_view(&self, app: &Application, now: UnixTime) -> serde_json::Value {
         let validity = match (&self.issuer, inkan::catalog::product(&app.product)) {
-            (AnyIssuer::Local(_), Ok(product)) => crate::issuer::local::LocalCa::validity(product, now).ok(),
+            (AnyIssuer::Local(_), Ok(product)) => {
+                crate::issuer::local::LocalCa::validity(product, app.term_years, now).ok()
+            }
             _ => None,
         };
         let mut view = app.admin_view();

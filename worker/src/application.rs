@@ -90,6 +90,9 @@ pub struct Application {
     pub id: String,
     /// Catalog product id.
     pub product: String,
+    /// The term bought, in years (see [`inkan::expiry::resolve_term`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_years: Option<u8>,
     /// Current state.
     pub status: Status,
     /// SHA-256 of the CSR's DER, hex: the idempotency key.
@@ -370,6 +373,7 @@ impl Application {
             "id": self.id,
             "status": self.status.as_str(),
             "product": self.product,
+            "term_years": self.term_years,
             "created_at": self.created_at,
             "mailbox": self.mailbox.view(),
         });
@@ -417,6 +421,7 @@ pub(crate) mod tests {
         Application {
             id: id.into(),
             product: "jcan-mcci".into(),
+            term_years: Some(1),
             status: Status::Submitted,
             fingerprint: format!("fp-{id}"),
             spki_sha256: "00".into(),

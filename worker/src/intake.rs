@@ -74,6 +74,8 @@ pub enum IntakeError {
     Password(PasswordError),
     /// The CSR's subject disagrees with the applicant's fields.
     Subject(SubjectError),
+    /// The term is not one the product sells (`unsupported_term`).
+    Term(inkan::expiry::ExpiryError),
 }
 
 impl core::fmt::Display for IntakeError {
@@ -98,6 +100,7 @@ impl Localized for IntakeError {
             IntakeError::EmailMismatch => "email_mismatch",
             IntakeError::Password(e) => e.code(),
             IntakeError::Subject(e) => e.code(),
+            IntakeError::Term(e) => e.code(),
         }
     }
 
@@ -140,6 +143,7 @@ impl Localized for IntakeError {
             ),
             IntakeError::Password(e) => e.message(),
             IntakeError::Subject(e) => e.message(),
+            IntakeError::Term(e) => e.message(),
         }
     }
 }
@@ -175,6 +179,9 @@ struct IntakeBody {
     download_password: Option<String>,
     #[serde(default)]
     download_password_verifier: Option<VerifierBody>,
+    /// The term bought, in years (one of the product's terms; its shortest when absent).
+    #[serde(default)]
+    term_years: Option<u8>,
 }
 
 /// What the applicant sent to guard the download: the password itself (the server runs the slow
@@ -200,6 +207,9 @@ pub struct ValidIntake {
     pub applicant: Applicant,
     /// The download password or its client verifier.
     pub download_secret: DownloadSecret,
+    /// The term bought (the product's shortest when the applicant named none; `None` for
+    /// products sold by days, such as iPROVE's 396).
+    pub term_years: Option<u8>,
 }
 
 /// What intake adds to a valid application when it stores it.
@@ -222,6 +232,7 @@ impl ValidIntake {
         Application {
             id,
             product: self.product.id.to_owned(),
+            term_years: self.term_years,
             status: Status::Submitted,
             fingerprint: self.fingerprint,
             spki_sha256: self.spki_sha256,
@@ -295,6 +306,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         .map_err(|e| IntakeError::InvalidRequest { detail: crate::http::json_problem(&e) })?;
     let download_password = parsed.download_password.map(Zeroizing::new);
     let product = inkan::catalog::product(parsed.product.trim()).map_err(IntakeError::Product)?;
+    let term_years = inkan::expiry::resolve_term(product, parsed.term_years).map_err(IntakeError::Term)?;
     let name = text_field("name", &parsed.applicant.name, true)?.unwrap_or_default();
     let common_name = match &parsed.applicant.common_name {
         Some(cn) => text_field("common_name", cn, false)?,
@@ -361,6 +373,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         spki_sha256: crate::reminders::hex(&sha2::Sha256::digest(&csr.spki_der)),
         applicant,
         download_secret,
+        term_years,
     })
 }
 

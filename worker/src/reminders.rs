@@ -135,7 +135,7 @@ pub fn at_window_close(app: &Application, now: UnixTime, closing: Closing) -> Re
 pub fn at_download(app: &Application, downloaded_at: UnixTime) -> Vec<Reminder> {
     let (Ok(day), Some(issued)) = (jst_date(downloaded_at), app.issued_at) else { return Vec::new() };
     let issued_day = jst_date(issued).ok();
-    let Ok(plan) = inkan::expiry::plan(&app.product, day, None, issued_day) else { return Vec::new() };
+    let Ok(plan) = inkan::expiry::plan(&app.product, day, app.term_years, issued_day) else { return Vec::new() };
     plan.notices
         .iter()
         .map(|notice| Reminder::new(&app.id, notice.kind, morning_jst(notice.date)))

@@ -145,9 +145,13 @@ impl LocalCa {
 
     /// The validity a leaf signed at `now` gets under `product`'s rule: from five minutes ago to
     /// 23:59:59 JST on the expiry day.
-    pub fn validity(product: &Product, now: UnixTime) -> Result<(UnixTime, UnixTime), IssuerError> {
+    pub fn validity(
+        product: &Product,
+        term_years: Option<u8>,
+        now: UnixTime,
+    ) -> Result<(UnixTime, UnixTime), IssuerError> {
         let day = jst_date(now).map_err(|_| IssuerError::Local { code: "invalid_validity" })?;
-        let (expires, _) = inkan::expiry::expiry_date(product, day, None).map_err(local_err)?;
+        let (expires, _) = inkan::expiry::expiry_date(product, day, term_years).map_err(local_err)?;
         Ok((now - BACKDATE_SECONDS, (expires.days_since_epoch() + 1) * DAY - JST_OFFSET - 1))
     }
 
@@ -158,12 +162,12 @@ impl LocalCa {
         csr_der: &[u8],
         subject: x509_cert::name::Name,
         emails: Vec<String>,
-        product: &Product,
+        (product, term_years): (&Product, Option<u8>),
         now: UnixTime,
         serial: [u8; 16],
     ) -> Result<Certificate, IssuerError> {
         let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
-        let (not_before, not_after) = Self::validity(product, now)?;
+        let (not_before, not_after) = Self::validity(product, term_years, now)?;
         ca::issue(
             ca::IssueRequest {
                 subject,
@@ -184,7 +188,7 @@ impl LocalCa {
         let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
         let request =
             x509_cert::request::CertReq::from_der(&parsed.der).map_err(|_| IssuerError::Local { code: "not_a_csr" })?;
-        self.issue_certificate(csr_der, request.info.subject, parsed.emails, self.est_product, now, serial)
+        self.issue_certificate(csr_der, request.info.subject, parsed.emails, (self.est_product, None), now, serial)
     }
 
     /// The relay step for the local issuer: issue at once, for exactly what was reviewed.
@@ -193,7 +197,14 @@ impl LocalCa {
         let product = inkan::catalog::product(&app.product).map_err(local_err)?;
         let subject = crate::signing::subject_name(&app.applicant).map_err(local_err)?;
         let emails = vec![app.applicant.email.clone()];
-        let leaf = self.issue_certificate(request.csr_der, subject, emails, product, request.now, request.serial)?;
+        let leaf = self.issue_certificate(
+            request.csr_der,
+            subject,
+            emails,
+            (product, app.term_years),
+            request.now,
+            request.serial,
+        )?;
         Ok(IssueOutcome::Issued { chain_pem: super::chain_to_pem(&[leaf, self.issuing.clone()])? })
     }
 }
@@ -219,7 +230,7 @@ mod tests {
         let csr = build_csr(&key, &subject, &CsrOptions::default()).expect("csr");
         let subject = inkan::ca::name(&[("CN", "Taro Yamada")]).expect("name");
         let leaf = again
-            .issue_certificate(&csr.der, subject, vec!["taro@example.jp".into()], product, now, [7; 16])
+            .issue_certificate(&csr.der, subject, vec!["taro@example.jp".into()], (product, None), now, [7; 16])
             .expect("issue");
         let facts = inkan::x509::facts(&leaf);
         assert!(facts.emails.contains(&"taro@example.jp".to_string()), "{facts:?}");
