@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorker, launchChromium, tmp, openssl, approve, ADMIN_TOKEN } from './harness.mjs';
-import { applyUntilKey, saveBackup, submit, fetchCertificate, buildP12 } from './flows.mjs';
+import { startWorker, launchChromium, tmp, openssl, approve, ADMIN_TOKEN, mailedCode } from './harness.mjs';
+import { applyUntilKey, saveBackup, submit, confirmMailbox, fetchCertificate, buildP12 } from './flows.mjs';
 
 let worker, context;
 before(async () => { worker = await startWorker(); context = await launchChromium(); });
@@ -145,6 +145,7 @@ test('apply a 2-year JCAN (via 123sign) with a PDF ID; the term is sent, printed
   assert.match(await page.textContent('#ap-letter-term'), /2 年/);
   await page.screenshot({ path: join(SHOTS, 'rules-apply-letter-ja-1280.png'), fullPage: true });
 
+  await confirmMailbox(page, await mailedCode(worker, id));
   await approve(worker.url, id);
   // The status view will carry term_years (worker side of issue 14); until then the page
   // relies on it as the contract says, so the real response is passed through with the field.
@@ -258,6 +259,7 @@ test('receive after the window closed: the product consequence in the crate\'s w
   await applyUntilKey(page, { pin, algorithm: 'p256' });
   await saveBackup(page, dir);
   const { id, downloadPassword } = await submit(page);
+  await confirmMailbox(page, await mailedCode(worker, id));
   await approve(worker.url, id);
   const admin = (path, body) => fetch(new URL(path, worker.url), { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body ?? {}) });
   assert.ok((await admin('/api/admin/clock', { advance: 40 * 86400 })).ok);
