@@ -16,7 +16,7 @@ def wait_for(predicate, timeout=10):
     return predicate()
 
 
-def tick_until(api, predicate, passes=5):
+def tick_until(api, predicate, passes=10):
     """Runs background passes until `predicate` holds (a pass sends a bounded number of
     reminders, older ones first)."""
     for _ in range(passes):
@@ -39,7 +39,8 @@ def test_mcci_reminders_then_auto_cancel_each_delivered_once(target):
     api = target.api()
     app_id = api.issued_application(product="jcan-mcci")
     listed = reminders_of(api, app_id)
-    assert set(listed) == {"download_reminder_15d", "download_reminder_30d"}
+    # Seed 003's 15- and 30-day reminders; the last goes the day before the window closes.
+    assert set(listed) == {"download_reminder_15d", "download_reminder_29d"}
     assert all(x["state"] == "pending" for x in listed.values())
 
     api.advance(15 * 86400 + 1)
@@ -54,9 +55,9 @@ def test_mcci_reminders_then_auto_cancel_each_delivered_once(target):
     assert tick_until(api, lambda: f"{app_id}:auto_cancelled" in target.receiver.keys()), reminders_of(api, app_id)["auto_cancelled"]["last_error"]
     assert api.get(f"/api/applications/{app_id}").json()["status"] == "cancelled"
     keys = target.receiver.keys()
-    assert f"{app_id}:download_reminder_30d" in keys and f"{app_id}:auto_cancelled" in keys
-    # The 30-day reminder goes out before the cancellation notice.
-    assert keys.index(f"{app_id}:download_reminder_30d") < keys.index(f"{app_id}:auto_cancelled")
+    assert f"{app_id}:download_reminder_29d" in keys and f"{app_id}:auto_cancelled" in keys
+    # The last reminder goes out before the cancellation notice, on the day before.
+    assert keys.index(f"{app_id}:download_reminder_29d") < keys.index(f"{app_id}:auto_cancelled")
     assert target.receiver.bad_signatures == 0
 
     # Further passes deliver nothing again.

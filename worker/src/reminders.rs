@@ -8,8 +8,10 @@
 //! crash between sending and marking (delivery is at-least-once, the key makes it idempotent).
 //!
 //! Kinds and sources:
-//! - `download_reminder_15d`, `download_reminder_30d`: MCCI's reminders 15 and 30 days after
-//!   issuance (seed: 003_8c0952f4faeac254.txt); only sent while the certificate is undownloaded.
+//! - `download_reminder_15d`, `download_reminder_29d`: MCCI's reminders 15 and 30 days after
+//!   issuance (seed: 003_8c0952f4faeac254.txt), the last moved to the day before the window
+//!   closes so it reaches the applicant in time; `download_reminder_29d` alone for products
+//!   whose seeds name no reminders. Only sent while the certificate is undownloaded.
 //! - `download_window_expired` (seed: 000_83bab2e9cbe37489.txt: no download after 30 days, fee
 //!   still due) or `auto_cancelled` (seed: 003_8c0952f4faeac254.txt).
 //! - Expiry notices with the catalog's kinds, e.g. `expiry_notice_3_months`,
@@ -199,7 +201,7 @@ mod tests {
         let kinds: Vec<_> = list.iter().map(|r| (r.key.as_str(), r.due_at)).collect();
         assert_eq!(
             kinds,
-            [("abc:download_reminder_15d", 1_000 + 15 * 86_400), ("abc:download_reminder_30d", 1_000 + 30 * 86_400)]
+            [("abc:download_reminder_15d", 1_000 + 15 * 86_400), ("abc:download_reminder_29d", 1_000 + 29 * 86_400)]
         );
         assert_eq!(at_window_close(&app, 5, Closing::AutoCancel).key, "abc:auto_cancelled");
     }

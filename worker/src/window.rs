@@ -46,7 +46,10 @@ pub fn rule_for(product: &Product, default_days: u16) -> WindowRule {
     match product.download {
         Some(cited) => WindowRule {
             days: cited.value.days,
-            reminders_after_days: cited.value.reminders_after_days.to_vec(),
+            // The seeds' reminder days, with the last one moved to the day before the window
+            // closes (a reminder at the closing moment reminds nobody in time), plus such a
+            // last-day reminder for products whose seeds name none (issue 14, point 5).
+            reminders_after_days: inkan::expiry::download_reminder_days(product),
             closing: match cited.value.after_deadline {
                 AfterDeadline::AutoCancelled => Closing::AutoCancel,
                 _ => Closing::Expire,
@@ -87,11 +90,13 @@ mod tests {
         // seed: 003_8c0952f4faeac254.txt
         let rule = rule_for(product("jcan-mcci").expect("catalog"), 30);
         assert_eq!(rule.days, 30);
-        assert_eq!(rule.reminders_after_days, [15, 30]);
+        // The seed's 30-day reminder would coincide with the cancellation: it goes a day before.
+        assert_eq!(rule.reminders_after_days, [15, 29]);
         assert_eq!(rule.closing, Closing::AutoCancel);
         assert_eq!(rule.seeds, ["003_8c0952f4faeac254.txt"]);
         let issued = 1_750_000_000;
-        assert_eq!(reminder_times(issued, &rule), [(15, issued + 15 * DAY), (30, issued + 30 * DAY)]);
+        assert_eq!(reminder_times(issued, &rule), [(15, issued + 15 * DAY), (29, issued + 29 * DAY)]);
+        assert!(reminder_times(issued, &rule).iter().all(|(_, due)| *due < closes_at(issued, &rule)));
     }
 
     #[test]
@@ -99,7 +104,7 @@ mod tests {
         // seed: 000_83bab2e9cbe37489.txt
         let rule = rule_for(product("sign123").expect("catalog"), 30);
         assert_eq!((rule.days, rule.closing), (30, Closing::Expire));
-        assert!(rule.reminders_after_days.is_empty());
+        assert_eq!(rule.reminders_after_days, [29], "one reminder the day before the window closes");
         // seed: 001_d4e7ca17d72183de.txt names no window.
         let rule = rule_for(product("iprove-general").expect("catalog"), 21);
         assert_eq!((rule.days, rule.seeds.len()), (21, 0));
