@@ -368,7 +368,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         }
         if let Some(origin) = request.header("origin")
             && !self.same_origin(request, origin)
-            && !self.settings.cors_origins.iter().any(|allowed| allowed == origin)
+            && self.allowed_origin(request).is_none()
         {
             return Err(refuse(&ApiError::CorsOriginNotAllowed));
         }
@@ -609,12 +609,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     ) -> Result<ApiResponse, Refusal> {
         let client = self.client_key(request);
         // Counted before anything else, so a flood of junk costs one counter update each.
-        let counted =
-            self.store.count_event(&format!("intake:{client}"), now, HOUR, self.settings.intake_per_hour).await;
-        if let Err(retry_after) = counted.map_err(|e| store_failure(&e))? {
-            tracing::info!("intake refused: rate limit");
-            return Err(refuse(&ApiError::RateLimited { retry_after }));
-        }
+        self.count_intake(&client, now).await?;
         let intake = crate::intake::check(&request.body).map_err(|e| {
             tracing::info!(code = e.code(), "application refused at intake");
             ApiResponse::from_error(e.status(), &e)
@@ -648,7 +643,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
             Inserted::New => {
                 tracing::info!(application = %crate::ids::log_ref(&app.id), product = %app.product, "application received");
-                self.send_code(&mut app, &code, now).await;
+                self.send_code(&mut app, &code).await;
                 let mailbox = app.mailbox.view();
                 Ok(ok_json(201, serde_json::json!({"id": app.id, "status": app.status.as_str(), "mailbox": mailbox})))
             }
@@ -662,13 +657,25 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         }
     }
 
+    /// Counts one intake (or code resend) against the client's hourly allowance.
+    async fn count_intake(&self, client: &str, now: UnixTime) -> Result<(), Refusal> {
+        let counted =
+            self.store.count_event(&format!("intake:{client}"), now, HOUR, self.settings.intake_per_hour).await;
+        match counted.map_err(|e| store_failure(&e))? {
+            Ok(()) => Ok(()),
+            Err(retry_after) => {
+                tracing::info!("refused: intake rate limit");
+                Err(refuse(&ApiError::RateLimited { retry_after }))
+            }
+        }
+    }
+
     /// Mails the code; a failure is recorded on the application (the applicant can ask again).
-    async fn send_code(&self, app: &mut Application, code: &str, now: UnixTime) {
+    async fn send_code(&self, app: &mut Application, code: &str) {
         let mail = crate::mailbox::confirmation_mail(&app.applicant.email, &app.id, code, app.mailbox.sends);
         if let Err(e) = self.mailer.send(&mail).await {
             tracing::warn!(application = %crate::ids::log_ref(&app.id), code = e.code(), "confirmation mail not sent");
-            app.mailbox.code_sent(&app.id, code, now, Some(e.code().to_owned()));
-            app.mailbox.sends = app.mailbox.sends.saturating_sub(1);
+            app.mailbox.last_error = Some(e.code().to_owned());
             if let Err(e) = self.store.save_application(app).await {
                 tracing::warn!(code = e.code(), "could not record the mail failure");
             }
@@ -748,15 +755,11 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             }
         })?;
         let client = self.client_key(request);
-        let counted =
-            self.store.count_event(&format!("intake:{client}"), now, HOUR, self.settings.intake_per_hour).await;
-        if let Err(retry_after) = counted.map_err(|e| store_failure(&e))? {
-            return Err(refuse(&ApiError::RateLimited { retry_after }));
-        }
+        self.count_intake(&client, now).await?;
         let code = crate::mailbox::new_code(rng);
         app.mailbox.code_sent(&app.id, &code, now, None);
         self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
-        self.send_code(&mut app, &code, now).await;
+        self.send_code(&mut app, &code).await;
         if app.mailbox.last_error.is_some() {
             return Err(ApiResponse::from_error(503, &crate::mailbox::MailError::Transport { detail: String::new() }));
         }

@@ -53,6 +53,16 @@ pub const LIST_SQL: &str = "SELECT id, body, version FROM applications WHERE (?1
 /// "No decay" for [`CHARGE_SQL`]'s `?6`.
 pub const NO_DECAY: i64 = 1 << 50;
 
+/// Counts one event in an in-memory window `(start, count)` (the SQLite store's rate windows
+/// and the unit tests' store), with [`COUNT_EVENT_SQL`]'s rule.
+pub fn count_in_window(slot: &mut (UnixTime, u32), now: UnixTime, window: i64, limit: u32) -> Result<(), i64> {
+    if slot.0 <= now - window {
+        *slot = (now, 0);
+    }
+    slot.1 = slot.1.saturating_add(1);
+    event_outcome(i64::from(slot.1), slot.0, now, window, limit)
+}
+
 /// The outcome of a count in [`Store::count_event`], from the statement's answer.
 pub fn event_outcome(count: i64, window_start: UnixTime, now: UnixTime, window: i64, limit: u32) -> Result<(), i64> {
     if count > i64::from(limit) { Err((window_start + window - now).max(1)) } else { Ok(()) }
@@ -284,12 +294,7 @@ impl Store for MemoryStore {
         limit: u32,
     ) -> Result<Result<(), i64>, StoreError> {
         let mut windows = self.windows.lock().expect("lock");
-        let slot = windows.entry(key.to_owned()).or_insert((now, 0));
-        if slot.0 <= now - window {
-            *slot = (now, 0);
-        }
-        slot.1 += 1;
-        Ok(if slot.1 > limit { Err((slot.0 + window - now).max(1)) } else { Ok(()) })
+        Ok(count_in_window(windows.entry(key.to_owned()).or_insert((now, 0)), now, window, limit))
     }
     async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
         let mut counters = self.counters.lock().expect("lock");

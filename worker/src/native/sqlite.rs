@@ -342,12 +342,7 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Result<(), i64>, StoreError> {
         let mut windows = self.windows.lock().map_err(|_| StoreError::Backend { detail: "lock poisoned".into() })?;
-        let slot = windows.entry(key.to_owned()).or_insert((now, 0));
-        if slot.0 <= now - window {
-            *slot = (now, 0);
-        }
-        slot.1 = slot.1.saturating_add(1);
-        Ok(crate::store::event_outcome(i64::from(slot.1), slot.0, now, window, limit))
+        Ok(crate::store::count_in_window(windows.entry(key.to_owned()).or_insert((now, 0)), now, window, limit))
     }
 
     async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
