@@ -49,6 +49,7 @@ def base_env(receiver: Receiver) -> dict[str, str]:
         "INKAN_REMINDER_URL": receiver.url,
         "INKAN_REMINDER_SECRET": helpers.REMINDER_SECRET,
         "INKAN_CORS_ORIGINS": helpers.WIDGET_ORIGIN,
+        "INKAN_EMBED_ORIGINS": ",".join(helpers.EMBED_ORIGINS),
         "INKAN_LOCKOUT_THRESHOLD": "3",
         "INKAN_CLIENT_LOCKOUT_THRESHOLD": "5",
         "INKAN_EST_SERVER_USERNAME": helpers.EST_USER,
@@ -69,6 +70,9 @@ def make_site(root: Path) -> Path:
     (site / "app.3f9a1c2e.js").write_text("console.log('inkan');\n")
     (site / "inkan_bg.wasm").write_bytes(b"\0asm\1\0\0\0")
     (site / "manifest.webmanifest").write_text('{"name": "Inkan"}\n')
+    (site / "widget.js").write_text("customElements.define('inkan-enroll', class extends HTMLElement {});\n")
+    (site / "embed").mkdir()
+    (site / "embed" / "enroll.html").write_text("<!doctype html><title>Inkan embed</title><main>enroll</main>\n")
     return site
 
 
