@@ -182,6 +182,18 @@ async function embeddedFlow({ host, inkan, server }) {
   a11y.push(...await axe(page, 'done'));
   await page.evaluate(() => window.__sweep());
 
+  // What the page collected: it worked (it has the id and the CSR) but it holds no secret.
+  const loot = await page.evaluate(() => window.__loot.join('\n'));
+  assert.ok(loot.includes(id), 'the collector saw the public reports');
+  assert.match(loot, /BLOCKED contentDocument/, 'reading the frame DOM failed');
+  assert.match(loot, /BLOCKED contentWindow\.document/);
+  assert.doesNotMatch(loot, /ap-pin|rc-pin|ap-letter-pw/, 'the frame DOM leaked into the page');
+  assert.doesNotMatch(loot, /keydown: \{"key":"[^"]"/, 'a character key typed in the frame reached the page');
+  const asRequest = [{ url: 'host-page-collector', method: 'LOOT', body: Buffer.from(loot, 'utf8') }];
+  assertNoSecrets(asRequest, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, downloadPassword] });
+  // The .p12 in any encoding (its bytes are ciphertext: every 16-byte window is "secret").
+  assertNoSecrets(asRequest, { keyDer: readFileSync(p12), spkiDer: Buffer.alloc(0), pins: [] });
+
   // What the page was told: the allowed reports, nothing more.
   const events = await page.evaluate(() => window.__events);
   const of = (type) => events.filter((e) => e.type === type).map((e) => e.detail);
@@ -195,18 +207,6 @@ async function embeddedFlow({ host, inkan, server }) {
   assert.ok(wrong?.message?.ja && wrong?.message?.en, 'errors carry ja/en text');
   assert.ok(!events.some((e) => JSON.stringify(e.detail).includes('FORGED')), 'a forged report reached the page');
   assert.notEqual(await page.evaluate(() => document.querySelector('inkan-enroll > iframe').style.height), '5px');
-
-  // What the page collected: it worked (it has the id and the CSR) but it holds no secret.
-  const loot = await page.evaluate(() => window.__loot.join('\n'));
-  assert.ok(loot.includes(id), 'the collector saw the public reports');
-  assert.match(loot, /BLOCKED contentDocument/, 'reading the frame DOM failed');
-  assert.match(loot, /BLOCKED contentWindow\.document/);
-  assert.doesNotMatch(loot, /ap-pin|rc-pin|ap-letter-pw/, 'the frame DOM leaked into the page');
-  assert.doesNotMatch(loot, /keydown: \{"key":"[^"]"/, 'a character key typed in the frame reached the page');
-  const asRequest = [{ url: 'host-page-collector', method: 'LOOT', body: Buffer.from(loot, 'utf8') }];
-  assertNoSecrets(asRequest, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, downloadPassword] });
-  // The .p12 in any encoding (its bytes are ciphertext: every 16-byte window is "secret").
-  assertNoSecrets(asRequest, { keyDer: readFileSync(p12), spkiDer: Buffer.alloc(0), pins: [] });
 
   // The network: no key, PIN or download password in any URL or body, from page or frames.
   assertNoSecrets(requests, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin] });

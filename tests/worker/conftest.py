@@ -108,8 +108,11 @@ def stop_group(process: subprocess.Popen) -> None:
 def start_wrangler(tmp: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, Path]:
     port = helpers.free_port()
     state = tmp / "wrangler-state"
+    # The same small site as the native target's, as the Worker's static assets (wrangler.toml
+    # [assets]: binding and run_worker_first; the folder is replaced here).
     args = ["npx", "wrangler", "dev", "--ip", "127.0.0.1", "--port", str(port), "--persist-to", str(state),
-            "--inspector-port", str(helpers.free_port()), "--show-interactive-dev-session=false"]
+            "--inspector-port", str(helpers.free_port()), "--show-interactive-dev-session=false",
+            "--assets", str(make_site(tmp))]
     for k, v in env.items():
         args += ["--var", f"{k}:{v}"]
     log = tmp / f"wrangler-{port}.log"
