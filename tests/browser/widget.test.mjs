@@ -240,7 +240,7 @@ test('a page not in INKAN_EMBED_ORIGINS cannot frame the widget (the browser ref
   await page.close();
 });
 
-test('embedded cross-site, where Chromium refuses the frame its storage: it says so, and the key is still made and backed up', async () => {
+test('embedded cross-site, where Chromium refuses the frame its storage: it says so; the key is made, and after a reload the receive step explains the missing key and takes the backup file', async () => {
   const dir = tmp();
   const page = await context.newPage();
   const errors = [];
@@ -250,9 +250,24 @@ test('embedded cross-site, where Chromium refuses the frame its storage: it says
   assert.ok(await enroll.isVisible('#em-storage-refused'), 'the applicant is told');
   assert.match(await enroll.textContent('#em-storage-refused'), /backup file/);
   await page.waitForFunction(() => window.__events.some((e) => e.type === 'inkan:error' && e.detail.code === 'storage_refused'));
-  await applyUntilKey(enroll, { pin: 'cross-site-pin-1', algorithm: 'p256' });
-  const backup = readFileSync(await saveBackup(enroll, dir), 'utf8');
-  assert.match(backup, /BEGIN ENCRYPTED PRIVATE KEY/);
+  const pin = 'cross-site-pin-1';
+  await applyUntilKey(enroll, { pin, algorithm: 'p256' });
+  const backupPath = await saveBackup(enroll, dir);
+  assert.match(readFileSync(backupPath, 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
+  const { id, downloadPassword } = await submit(enroll);
+  await confirmMailbox(enroll, await mailedCode(worker, id));
+  await approve(worker.url, id);
+  // The page is closed and opened again: the key that lived in memory is gone. The receive
+  // step says why and takes the backup file.
+  await page.reload();
+  const receive = await frameOf(page, 'inkan-receive', '#rc-fetch');
+  await fetchCertificate(receive, { id, downloadPassword });
+  assert.equal(await receive.isVisible('#rc-key-missing'), true, 'the missing key is reported');
+  assert.match(await receive.textContent('#rc-key-partitioned'), /7 days/);
+  await receive.setInputFiles('#rc-key-file', backupPath);
+  await receive.waitForFunction(() => document.querySelector('#rc-key-file-status').textContent.trim() !== '');
+  const p12 = await buildP12(receive, dir, { pin, profile: 'legacy' });
+  assert.match(keyFromP12(p12, pin, dir).leaf, /Taro Yamada/);
   assert.deepEqual(errors, []);
   await page.close();
 });
