@@ -11,7 +11,8 @@
 // INKAN_EMBED_ORIGINS cannot frame the widget at all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -19,6 +20,7 @@ import { serve, startWorker, startWrangler, launchChromium, recordRequests, tmp,
 import { applyUntilKey, saveBackup, submit, confirmMailbox, fetchCertificate, buildP12, PERSON } from './flows.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const SHOTS = process.env.INKAN_SCREENSHOTS ?? join(tmpdir(), 'inkan-screenshots');
 let worker, hostServer, adServer, strangerServer, context;
 let H, E, V, X, H3, crossServer;
 
@@ -166,6 +168,8 @@ async function embeddedFlow({ host, inkan, server }) {
   await confirmMailbox(enroll, await mailedCode(worker, id));
   await approve(worker.url, id);
   a11y.push(...await axe(page, 'letter'));
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `widget-host-letter-${server.dataDir ? 'native' : 'wrangler'}.png`), fullPage: true });
 
   await receive.fill('#rc-id', id);
   await receive.fill('#rc-pw', 'WRONG-WRONG-WRONG-WRONG');
