@@ -467,6 +467,11 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                                    "download_password_kdf": {"algorithm": "PBKDF2", "hash": "SHA-256",
                                                              "iterations": crate::password::ITERATIONS}}),
             )),
+            // The widget's frames ask which parent origins they may talk to (the same list
+            // that is their CSP frame-ancestors): public, it is in every embed page's header.
+            ("GET" | "HEAD", ["api", "embed"]) => {
+                Ok(ok_json(200, serde_json::json!({"origins": self.settings.embed_origins})))
+            }
             ("POST", ["api", "applications"]) => self.submit(request, now, rng).await,
             ("GET", ["api", "applications", id]) => {
                 let app = self.load(id).await?;
