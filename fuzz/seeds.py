@@ -74,6 +74,21 @@ def intake_seeds():
     return out
 
 
+
+def download_seeds() -> dict[str, bytes]:
+    """Download bodies as the site and scripts send them: each fixture value as the password and
+    as the verifier, both at once (refused), and neither (refused)."""
+    out = {}
+    for name, value in files((FIX, "download-*.txt")).items():
+        text = value.decode("utf-8").strip()
+        stem = name.rsplit(".", 1)[0]
+        out[f"{stem}-password.json"] = json.dumps({"download_password": text}, ensure_ascii=False).encode()
+        out[f"{stem}-verifier.json"] = json.dumps({"download_password_verifier": text}).encode()
+    out["both.json"] = b'{"download_password":"a","download_password_verifier":"b"}'
+    out["neither.json"] = b"{}"
+    return out
+
+
 def main():
     out = pathlib.Path(sys.argv[1])
     p12 = p12_seeds()
@@ -94,7 +109,7 @@ def main():
         "advisor_answers": files((FIX, "advisor-*.json")),
         "expiry_inputs": files((FIX, "expiry-*.txt")),
         "worker_intake": intake_seeds(),
-        "worker_download_body": files((FIX, "download-*.txt")),
+        "worker_download_body": download_seeds(),
         "est_pkcs7": files((FIX, "est-*")),
     }
     for target, seeds in targets.items():

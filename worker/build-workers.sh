@@ -15,6 +15,12 @@ fi
 if ! command -v wasm-bindgen >/dev/null || [ "$(wasm-bindgen --version | awk '{print $2}')" != "0.2.130" ]; then
   cargo install wasm-bindgen-cli --version =0.2.130 --root "$TOOLS"
 fi
+# wrangler serves ../dist/www as the site's static assets ([assets] in wrangler.toml); without
+# a built site it still starts (the API alone), with an empty folder.
+if [ ! -f ../dist/www/index.html ]; then
+  echo "build-workers: ../dist/www has no site (run scripts/build-wasm.sh and scripts/build-site.sh); serving the API only" >&2
+  mkdir -p ../dist/www
+fi
 export WASM_BINDGEN_BIN="$TOOLS/bin/wasm-bindgen"
 export ESBUILD_BIN="$PWD/node_modules/.bin/esbuild"
 export WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt"

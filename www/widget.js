@@ -1,54 +1,41 @@
 // The embeddable widget: one script tag on the issuer's page,
 //   <script type="module" src="https://inkan.example/widget.js"></script>
-//   <inkan-enroll endpoint="https://inkan.example" product="jcan-mcci" locale="ja"></inkan-enroll>
-//   <inkan-receive endpoint="https://inkan.example"></inkan-receive>
+//   <inkan-enroll product="jcan-mcci" locale="ja"></inkan-enroll>
+//   <inkan-receive></inkan-receive>
 //   <inkan-expiry product="jcan-mcci"></inkan-expiry>
-// Each element renders into its own shadow root, is styled through --inkan-* custom
-// properties and ::part(), and reports with DOM events (inkan:csr, inkan:application,
-// inkan:p12, inkan:error with `detail.code`). The Web Worker and the wasm come from this
-// script's origin (see js/client.js for the blob bootstrap a cross-origin page needs).
-import { ApplyView } from './js/views/apply.js';
-import { ReceiveView } from './js/views/receive.js';
-import { View, fill, h } from './js/view.js';
-import { call, products } from './js/client.js';
-import { renderPlan, productLabel } from './js/views/common.js';
-import { download } from './js/util.js';
-import { register } from './js/i18n.js';
-
-const ORIGIN = new URL(import.meta.url).origin;
-const COMPONENTS_CSS = new URL('./css/components.css', import.meta.url).href;
+// Each element is only a sized <iframe> of the Inkan worker's embed page (/embed/enroll,
+// /embed/receive, /embed/expiry; js/embed.js). The key, the PINs, the download password and
+// the .p12 live in that frame, on the Inkan origin: this page — and every script on it — cannot
+// read them. The frame reports over postMessage (checked here: the Inkan origin and our own
+// frame only) and the element re-dispatches those reports as DOM events (inkan:csr,
+// inkan:application, inkan:mailbox-confirmed, inkan:p12 without bytes, inkan:key-removed,
+// inkan:error with `detail.code` and `detail.message`). Styling: a small allow-listed theme
+// read from the element's --inkan-* custom properties and checked again inside the frame.
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 // Constructed style sheets are CSSOM, not inline styles: allowed under a strict style-src.
-const hostSheet = new CSSStyleSheet();
-hostSheet.replaceSync(`
-:host {
-  display: block;
-  --ink: var(--inkan-ink, #1b1f24);
-  --muted: var(--inkan-muted, #4a5561);
-  --paper: var(--inkan-paper, #ffffff);
-  --wash: var(--inkan-wash, #f3f5f8);
-  --line: var(--inkan-line, #d5dbe3);
-  --accent: var(--inkan-accent, #1f3a5f);
-  --accent-2: var(--inkan-accent-hover, #2c5282);
-  --accent-ink: var(--inkan-accent-ink, #ffffff);
-  --seal: var(--inkan-seal, #b3261e);
-  --ok: var(--inkan-ok, #1d6b3a);
-  --ok-bg: #e6f4ea;
-  --warn-bg: #fff4d6;
-  --warn-ink: #5c4300;
-  --err-bg: #fde8e7;
-  --err-ink: #7a1410;
-  --focus: var(--inkan-focus, #f2a900);
-  --radius: var(--inkan-radius, 10px);
-  font-family: var(--inkan-font, system-ui, -apple-system, "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic UI", Meiryo, sans-serif);
-  color: var(--ink);
-  line-height: 1.7;
-}
-:host([hidden]) { display: none; }
-/* Until components.css has loaded, show nothing rather than an unstyled form. */
-:host(:not([data-styled])) .view { visibility: hidden; }
-h1 { font-size: var(--inkan-title-size, 1.4rem); }
+// The iframe is a light-DOM child of the element (no shadow root: there is nothing to hide in
+// it, and the page may style `inkan-enroll > iframe` like any of its frames).
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(`
+:where(inkan-enroll, inkan-receive, inkan-expiry) { display: block; }
+:where(inkan-enroll, inkan-receive, inkan-expiry)[hidden] { display: none; }
+:where(inkan-enroll, inkan-receive, inkan-expiry) > iframe { display: block; width: 100%; border: 0; height: 24rem; background: transparent; }
 `);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
+const TITLES = {
+  'inkan-enroll': { ja: 'Inkan: 証明書の申し込み', en: 'Inkan: apply for a certificate' },
+  'inkan-receive': { ja: 'Inkan: 証明書の受け取り', en: 'Inkan: collect your certificate' },
+  'inkan-expiry': { ja: 'Inkan: 有効期限', en: 'Inkan: expiry' },
+};
+
+/** The theme names the frame accepts; each is read from `--inkan-<name>` on the element. */
+export const THEME = ['ink', 'muted', 'paper', 'wash', 'line', 'accent', 'accent-hover', 'accent-ink', 'seal', 'ok', 'focus', 'font', 'radius'];
+
+/** What the frame may report, and the DOM event each becomes. */
+const EVENTS = { csr: 'inkan:csr', application: 'inkan:application', 'mailbox-confirmed': 'inkan:mailbox-confirmed',
+  p12: 'inkan:p12', 'key-removed': 'inkan:key-removed', error: 'inkan:error' };
 
 function widgetLang(el) {
   const attr = el.getAttribute('locale');
@@ -57,63 +44,98 @@ function widgetLang(el) {
   return page.toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
-function shadow(el) {
-  const root = el.attachShadow({ mode: 'open' });
-  root.adoptedStyleSheets = [hostSheet];
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = COMPONENTS_CSS;
-  link.addEventListener('load', () => el.setAttribute('data-styled', ''));
-  link.addEventListener('error', () => el.setAttribute('data-styled', '')); // show unstyled rather than nothing
-  root.append(link);
-}
+class InkanFrame extends HTMLElement {
+  #frame = null;
+  #origin = '';
+  #ready = false;
+  #pending = false;
+  #onMessage = (e) => this.#receive(e);
 
-class InkanEnroll extends ApplyView {
-  constructor() { super(); shadow(this); }
-  get lang() { return widgetLang(this); }
-  get draftName() { return `enroll.${this.getAttribute('product') ?? 'any'}`; }
-  get endpoint() { return this.getAttribute('endpoint') || ORIGIN; }
-}
+  /** The attributes passed to the frame, besides locale and theme. */
+  static passed = [];
+  static get observedAttributes() { return ['locale', ...this.passed]; }
 
-class InkanReceiveWidget extends ReceiveView {
-  constructor() { super(); shadow(this); }
-  get lang() { return widgetLang(this); }
-  get draftName() { return 'receive.widget'; }
-  get endpoint() { return this.getAttribute('endpoint') || ORIGIN; }
-}
+  get page() { return ''; }
 
-register({
-  'wx.title': { ja: '有効期限', en: 'Expiry' },
-  'wx.downloaded': { ja: '受け取った日', en: 'Downloaded on' },
-  'wx.product': { ja: '証明書の種類', en: 'Certificate' },
-});
-
-/** <inkan-expiry product="…" downloaded="YYYY-MM-DD" years="N">: the expiry plan, no network
- * needed; `years` is the term bought (default: the product's shortest). */
-class InkanExpiry extends View {
-  constructor() { super(); shadow(this); }
-  get lang() { return widgetLang(this); }
-  static get observedAttributes() { return ['locale', 'product', 'downloaded', 'years']; }
-  setup() {
-    this.root.append(h('section', { class: 'view', part: 'card' },
-      h('h2', { 'data-i18n': 'wx.title' }),
-      h('div', { id: 'wx-body' }),
-      h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true, part: 'error' })));
+  connectedCallback() {
+    if (!this.#frame) {
+      let endpoint;
+      try { endpoint = new URL(this.getAttribute('endpoint') || SCRIPT_ORIGIN); } catch { endpoint = new URL(SCRIPT_ORIGIN); }
+      this.#origin = endpoint.origin;
+      const src = new URL(`/embed/${this.page}`, endpoint);
+      src.searchParams.set('origin', location.origin);
+      src.searchParams.set('locale', widgetLang(this));
+      for (const name of this.constructor.passed) {
+        const v = this.getAttribute(name);
+        if (v) src.searchParams.set(name, v);
+      }
+      for (const [name, value] of Object.entries(this.theme())) src.searchParams.set(name, value);
+      this.#frame = document.createElement('iframe');
+      this.#frame.title = TITLES[this.localName][widgetLang(this)];
+      this.#frame.src = src.href;
+      this.replaceChildren(this.#frame);
+    }
+    window.addEventListener('message', this.#onMessage);
   }
-  async onLang() {
-    const product = this.getAttribute('product');
-    const downloaded = this.getAttribute('downloaded') || new Date().toISOString().slice(0, 10);
-    if (!product) return;
-    try {
-      const years = Number(this.getAttribute('years')) || undefined;
-      const [plan, all] = await Promise.all([call('expiryPlan', { product, downloaded, years }), products()]);
-      const p = all.find((x) => x.id === product);
-      const ics = async () => download(await call('expiryIcs', { product, downloaded, years }), `inkan-${product}-expiry.ics`, 'text/calendar;charset=utf-8');
-      fill(this.q('#wx-body'), h('p', { class: 'strong', text: p ? productLabel(p, this.lang) : product }), renderPlan(plan, p, this.lang, ics));
-    } catch (e) { this.showError(e); }
+
+  disconnectedCallback() { window.removeEventListener('message', this.#onMessage); }
+
+  attributeChangedCallback() {
+    if (!this.#frame) return; // the URL will carry them
+    this.#frame.title = TITLES[this.localName][widgetLang(this)];
+    // Before the frame said `ready` a message could reach the blank document: send it then.
+    if (this.#ready) this.#update(); else this.#pending = true;
+  }
+
+  #update() {
+    this.#pending = false;
+    const detail = { locale: widgetLang(this), theme: this.theme() };
+    if (this.getAttribute('application')) detail.application = this.getAttribute('application');
+    this.#frame.contentWindow?.postMessage({ inkan: 1, type: 'update', detail }, this.#origin);
+  }
+
+  /** The --inkan-* custom properties set on this element, by theme name (the frame checks each). */
+  theme() {
+    const style = getComputedStyle(this);
+    const out = {};
+    for (const name of THEME) {
+      const v = style.getPropertyValue(`--inkan-${name}`).trim();
+      if (v && v.length <= 120) out[name] = v;
+    }
+    return out;
+  }
+
+  #receive(e) {
+    // Only our own frame, on the Inkan origin, is listened to.
+    if (e.origin !== this.#origin || !this.#frame || e.source !== this.#frame.contentWindow) return;
+    const m = e.data;
+    if (!m || typeof m !== 'object' || m.inkan !== 1 || typeof m.detail !== 'object' || !m.detail) return;
+    if (m.type === 'ready') { this.#ready = true; if (this.#pending) this.#update(); return; }
+    if (m.type === 'height') {
+      const height = Number(m.detail.height);
+      if (Number.isFinite(height) && height > 0 && height < 20000) this.#frame.style.height = `${Math.ceil(height)}px`;
+      return;
+    }
+    const name = EVENTS[m.type];
+    if (name) this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true, detail: m.detail }));
   }
 }
 
-for (const [name, cls] of [['inkan-enroll', InkanEnroll], ['inkan-receive', InkanReceiveWidget], ['inkan-expiry', InkanExpiry]]) {
+class InkanEnroll extends InkanFrame {
+  static passed = ['product', 'receive-url'];
+  get page() { return 'enroll'; }
+}
+
+class InkanReceive extends InkanFrame {
+  static passed = ['application'];
+  get page() { return 'receive'; }
+}
+
+class InkanExpiry extends InkanFrame {
+  static passed = ['product', 'downloaded', 'years'];
+  get page() { return 'expiry'; }
+}
+
+for (const [name, cls] of [['inkan-enroll', InkanEnroll], ['inkan-receive', InkanReceive], ['inkan-expiry', InkanExpiry]]) {
   if (!customElements.get(name)) customElements.define(name, cls);
 }

@@ -1,6 +1,9 @@
 // The apply and receive flows driven through the page like a person would (Playwright).
-// Used by the Chromium end-to-end tests and the widget test (selectors pierce open shadow roots).
+// Used by the Chromium end-to-end tests and the widget test: `page` may be a Playwright Page or
+// a Frame (the widget's iframe); downloads are awaited on the frame's page.
 import { join } from 'node:path';
+
+const pageOf = (pageOrFrame) => (typeof pageOrFrame.page === 'function' ? pageOrFrame.page() : pageOrFrame);
 
 export const PERSON = { nameJa: '山田 太郎', romaji: 'Taro Yamada', email: 'taro@yamada-law.example.jp', org: '山田法律事務所' };
 
@@ -21,7 +24,7 @@ export async function applyUntilKey(page, { pin, algorithm = 'rsa2048', person =
 
 /** Saves the key backup (a download) into `dir`; returns its path. */
 export async function saveBackup(page, dir, { scope = '' } = {}) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${scope} #ap-backup`.trim())]);
+  const [download] = await Promise.all([pageOf(page).waitForEvent('download'), page.click(`${scope} #ap-backup`.trim())]);
   const path = join(dir, download.suggestedFilename());
   await download.saveAs(path);
   return path;
@@ -63,7 +66,7 @@ export async function buildP12(page, dir, { pin, profile = 'modern', scope = '',
   const s = (sel) => `${scope} ${sel}`.trim();
   await page.fill(s('#rc-pin'), pin);
   await page.check(s(`#rc-profile-${profile}`));
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), page.click(s('#rc-build'))]);
+  const [download] = await Promise.all([pageOf(page).waitForEvent('download', { timeout: 90_000 }), page.click(s('#rc-build'))]);
   const path = join(dir, name);
   await download.saveAs(path);
   return path;

@@ -106,15 +106,17 @@ export function workerBinary() {
   return found;
 }
 
-/** Starts inkan-worker on a free port serving `siteDir`; resolves to { url, stop, log }. */
-export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port = 0, env: extraEnv = {} } = {}) {
+/** Starts inkan-worker on a free port serving `siteDir`; resolves to { url, stop, log }.
+ * `embedOrigins`: the pages that may frame the widget (INKAN_EMBED_ORIGINS); `env`: extra
+ * environment (e.g. INKAN_TEST_CAPTURE_BODIES). */
+export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], embedOrigins = [], port = 0, env: extraEnv = {} } = {}) {
   const bin = workerBinary();
   const data = tmp('inkan-worker-data-');
   const env = {
     ...process.env,
     INKAN_LISTEN: `127.0.0.1:${port}`, INKAN_SITE_DIR: siteDir, INKAN_DATA_DIR: data,
     INKAN_ADMIN_TOKEN: ADMIN_TOKEN, INKAN_ISSUER: 'local', INKAN_TEST_MODE: '1', INKAN_LOG_FORMAT: 'text',
-    INKAN_CORS_ORIGINS: corsOrigins.join(','),
+    INKAN_CORS_ORIGINS: corsOrigins.join(','), INKAN_EMBED_ORIGINS: embedOrigins.join(','),
     ...extraEnv,
   };
   const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -129,6 +131,45 @@ export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port =
     child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`inkan-worker exited ${c}:\n${log}`)); });
   });
   return { url, stop: () => child.kill(), log: () => log, dataDir: data };
+}
+
+/**
+ * Starts the Workers build under `wrangler dev` (worker/build-workers.sh first, as the worker
+ * stage does), serving `siteDir` as its static assets and the API on D1 (local, in a temporary
+ * folder); resolves to { url, stop, log, dataDir: null } like startWorker. The confirmation
+ * mail then waits in D1's outbox, read through the test mode's admin route (see mailedCode).
+ */
+export async function startWrangler({ siteDir = SITE_DIR, embedOrigins = [], corsOrigins = [] } = {}) {
+  const workerDir = join(ROOT, 'worker');
+  const built = spawnSync('bash', [join(workerDir, 'build-workers.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (built.status !== 0) throw new Error('worker/build-workers.sh failed');
+  const port = await freePort();
+  const vars = { INKAN_ADMIN_TOKEN: ADMIN_TOKEN, INKAN_ISSUER: 'local', INKAN_TEST_MODE: '1',
+    INKAN_EMBED_ORIGINS: embedOrigins.join(','), INKAN_CORS_ORIGINS: corsOrigins.join(',') };
+  const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', tmp('inkan-wrangler-'),
+    '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', '--assets', siteDir,
+    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  // Its own process group: npx starts node, which starts workerd; stop() ends the whole group.
+  const child = spawn('npx', args, { cwd: workerDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_D1_WARNING: 'true' } });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  // SIGTERM to the group, then SIGKILL to whatever of it is left (workerd outlived npx once).
+  const stop = async () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+    if (child.exitCode === null) await Promise.race([new Promise((r) => child.once('exit', r)), new Promise((r) => setTimeout(r, 10_000))]);
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* all gone */ }
+  };
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const ok = await fetch(new URL('/api/health', url)).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) { await stop(); throw new Error(`wrangler dev did not start:\n${log.slice(-4000)}`); }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, stop, log: () => log, dataDir: null };
 }
 
 /** Decodes a MIME body part (base64, quoted-printable or plain) to text. */
@@ -146,7 +187,8 @@ function decodeBody(headers, body) {
  * The confirmation code the worker mailed for application `id`: the newest `.eml` file in the
  * worker's outbox folder (no SMTP server configured), the body line that is only a code.
  */
-export async function mailedCode(worker, id) {
+export async function mailedCode(worker, id, email = 'taro@yamada-law.example.jp') {
+  if (!worker.dataDir) return outboxCode(worker, id, email);
   const dir = join(worker.dataDir, 'outbox');
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -163,6 +205,17 @@ export async function mailedCode(worker, id) {
     if (Date.now() > deadline) throw new Error(`no confirmation mail for ${id} in ${dir}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The code from the Workers build's outbox table (test mode's GET /api/admin/outbox). */
+async function outboxCode(worker, id, email) {
+  const res = await fetch(new URL(`/api/admin/outbox?to=${encodeURIComponent(email)}`, worker.url), { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (!res.ok) throw new Error(`outbox: ${res.status} ${await res.text()}`);
+  const mail = (await res.json()).mail.find((m) => m.key.startsWith(`${id}:mailbox_code:`));
+  if (!mail) throw new Error(`no confirmation mail for ${id} in the outbox`);
+  const codes = mail.text.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[A-Z0-9-]{6,10}$/.test(l));
+  if (codes.length !== 1) throw new Error(`expected one code line in the mail for ${id}:\n${mail.text}`);
+  return codes[0];
 }
 
 /** The admin approves an application (the local issuer signs at once). */

@@ -85,8 +85,10 @@ test('home and advisor: iPROVE is "no" on a Mac with the reason; Inkan makes the
     el.setAttribute('locale', 'en');
     document.body.append(el);
   });
-  await page.locator('#w #ap-term option[value="2"]').waitFor({ state: 'attached' });
-  assert.equal(await page.locator('#w #ap-term-field').isHidden(), false);
+  // (the element is an iframe of /embed/enroll; its form is inside the frame)
+  const widget = page.frameLocator('#w > iframe');
+  await widget.locator('#ap-term option[value="2"]').waitFor({ state: 'attached' });
+  assert.equal(await widget.locator('#ap-term-field').isHidden(), false);
   assert.deepEqual(errors, []);
   await page.close();
 });

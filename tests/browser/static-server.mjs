@@ -28,6 +28,8 @@ const server = createServer(async (req, res) => {
     let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(root, path);
     if (!file.startsWith(root)) throw new Error('outside root');
+    // `/embed/enroll` is `embed/enroll.html`, as the worker serves it.
+    if (!extname(file) && !(await stat(file).catch(() => null))) file = `${file}.html`;
     if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
     const body = await readFile(file);
     res.writeHead(200, {

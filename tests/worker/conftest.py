@@ -49,6 +49,7 @@ def base_env(receiver: Receiver) -> dict[str, str]:
         "INKAN_REMINDER_URL": receiver.url,
         "INKAN_REMINDER_SECRET": helpers.REMINDER_SECRET,
         "INKAN_CORS_ORIGINS": helpers.WIDGET_ORIGIN,
+        "INKAN_EMBED_ORIGINS": ",".join(helpers.EMBED_ORIGINS),
         "INKAN_LOCKOUT_THRESHOLD": "3",
         "INKAN_CLIENT_LOCKOUT_THRESHOLD": "5",
         "INKAN_EST_SERVER_USERNAME": helpers.EST_USER,
@@ -69,6 +70,9 @@ def make_site(root: Path) -> Path:
     (site / "app.3f9a1c2e.js").write_text("console.log('inkan');\n")
     (site / "inkan_bg.wasm").write_bytes(b"\0asm\1\0\0\0")
     (site / "manifest.webmanifest").write_text('{"name": "Inkan"}\n')
+    (site / "widget.js").write_text("customElements.define('inkan-enroll', class extends HTMLElement {});\n")
+    (site / "embed").mkdir()
+    (site / "embed" / "enroll.html").write_text("<!doctype html><title>Inkan embed</title><main>enroll</main>\n")
     return site
 
 
@@ -104,8 +108,11 @@ def stop_group(process: subprocess.Popen) -> None:
 def start_wrangler(tmp: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str, Path]:
     port = helpers.free_port()
     state = tmp / "wrangler-state"
+    # The same small site as the native target's, as the Worker's static assets (wrangler.toml
+    # [assets]: binding and run_worker_first; the folder is replaced here).
     args = ["npx", "wrangler", "dev", "--ip", "127.0.0.1", "--port", str(port), "--persist-to", str(state),
-            "--inspector-port", str(helpers.free_port()), "--show-interactive-dev-session=false"]
+            "--inspector-port", str(helpers.free_port()), "--show-interactive-dev-session=false",
+            "--assets", str(make_site(tmp))]
     for k, v in env.items():
         args += ["--var", f"{k}:{v}"]
     log = tmp / f"wrangler-{port}.log"

@@ -33,6 +33,8 @@ REMINDER_SECRET = "reminder-secret-for-tests"
 EST_USER, EST_PASSWORD = "est-client", "est-password-for-tests"
 PASSWORD = "ABCDE-FGHJK-LMNPQ-RSTUV"  # the browser's generated download password (100 bits)
 WIDGET_ORIGIN = "https://widget.example.jp"
+# The issuer pages that may frame the widget (INKAN_EMBED_ORIGINS).
+EMBED_ORIGINS = ["https://issuer.example.jp", "http://127.0.0.1:8443"]
 
 
 def free_port() -> int:

@@ -157,3 +157,58 @@ def test_the_key_files_are_private(target):
     ca = Path(target.data_dir) / "ca"
     for name in ("root.key.pem", "issuing.key.pem"):
         assert (ca / name).stat().st_mode & 0o777 == 0o600
+
+
+def leaf_not_after(chain: str) -> int:
+    from datetime import datetime, timezone
+    end = subprocess.run(["openssl", "x509", "-noout", "-enddate"], input=split_pem(chain)[0], capture_output=True,
+                         text=True, check=True).stdout.strip().split("=", 1)[1]
+    return int(datetime.strptime(end, "%b %d %H:%M:%S %Y %Z").replace(tzinfo=timezone.utc).timestamp())
+
+
+def jst_day_end(day) -> int:
+    """23:59:59 Japan time (UTC+9) on `day`, as Unix seconds."""
+    from datetime import datetime, time, timedelta, timezone
+    return int(datetime.combine(day, time(23, 59, 59), tzinfo=timezone(timedelta(hours=9))).timestamp())
+
+
+def test_the_local_ca_signs_at_collection_so_the_term_counts_from_the_download_day(target):
+    """Issue 14, point 3: the seeds count 1-2-3's term from the download day (seed 000:
+    「ダウンロード日から」, same day N years later). Approval makes the application ready to
+    collect; the certificate is signed at the first download, and its notAfter is the plan's
+    expiry: 23:59:59 JST on the same day two years after the download, not after approval."""
+    from datetime import datetime, timedelta, timezone
+    api = target.api()
+    email = "collect@example.jp"
+    r = api.post("/api/applications", json={**helpers.application(helpers.openssl_csr(email=email), email=email),
+                                            "term_years": 2})
+    assert r.status_code == 201, r.text
+    app_id = r.json()["id"]
+    api.confirm(app_id, email)
+    assert api.admin(f"/api/admin/applications/{app_id}/approve").json()["status"] == "issued"
+    approved_day = datetime.fromtimestamp(api.now(), timezone(timedelta(hours=9))).date()
+    # The applicant collects ten days later, inside the 30-day window.
+    now = api.advance(10 * 86400)
+    downloaded_day = datetime.fromtimestamp(now, timezone(timedelta(hours=9))).date()
+    assert downloaded_day != approved_day
+    first = api.download(app_id)
+    assert first.status_code == 200, first.text
+    expected = jst_day_end(downloaded_day.replace(year=downloaded_day.year + 2))
+    assert leaf_not_after(first.text) == expected, "notAfter is the plan's expiry from the download day"
+    assert leaf_not_after(first.text) != jst_day_end(approved_day.replace(year=approved_day.year + 2))
+    # Downloading again inside the window gives the same certificate, not a new one.
+    api.advance(86400)
+    assert api.download(app_id).text == first.text
+
+
+def test_parallel_first_downloads_get_one_certificate(api):
+    """Signing at collection races: several first downloads at once all get the one chain that
+    was stored, never two different certificates for one application."""
+    from concurrent.futures import ThreadPoolExecutor
+    app_id = api.issued_application(email="race@example.jp")
+    # Three at once: the lockout (3 in tests) charges each attempt before it is checked.
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: api.download(app_id), range(3)))
+    assert all(r.status_code == 200 for r in answers), [r.text for r in answers]
+    assert len({r.text for r in answers}) == 1, "one certificate per application"
+    assert api.download(app_id).text == answers[0].text

@@ -86,3 +86,54 @@ def test_hsts_and_frame_ancestors_are_configurable(target, tmp_path):
         assert "frame-ancestors https://portal.example.jp" in r.headers["Content-Security-Policy"]
     finally:
         server.stop()
+
+
+def header_policy(r):
+    """The policy both adapters send with every page (worker/src/site.rs)."""
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert "camera=()" in r.headers["Permissions-Policy"]
+    csp = r.headers["Content-Security-Policy"]
+    for part in ("default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self'",
+                 "object-src 'none'", "base-uri 'none'"):
+        assert part in csp, csp
+    return csp
+
+
+def test_embed_pages_may_be_framed_only_by_the_embed_origins(target):
+    """Native and Workers serve the site and the widget's frames with one header policy:
+    `/embed/*` may be framed by INKAN_EMBED_ORIGINS, the rest of the site by `'self'` only."""
+    if target.name == "external":
+        pytest.skip("needs the suite's site and settings")
+    api = target.api()
+    r = api.get("/embed/enroll")
+    assert r.status_code == 200, (r.status_code, r.text[:200])
+    assert "text/html" in r.headers["Content-Type"]
+    csp = header_policy(r)
+    assert csp.endswith("frame-ancestors 'self' " + " ".join(helpers.EMBED_ORIGINS)), csp
+    assert r.headers["Cache-Control"] == "no-cache"
+    site = api.get("/")
+    assert site.status_code == 200 and "印鑑" in site.text
+    assert header_policy(site).endswith("frame-ancestors 'self'")
+    assert not any(o in site.headers["Content-Security-Policy"] for o in helpers.EMBED_ORIGINS)
+    # widget.js is a module script on issuers' pages: a CORS fetch.
+    widget = api.get("/widget.js")
+    assert widget.status_code == 200 and widget.headers["Access-Control-Allow-Origin"] == "*"
+    header_policy(widget)
+    # A missing file: still the policy, never cached.
+    missing = api.get("/embed/nope")
+    assert missing.status_code == 404
+    assert header_policy(missing).endswith("frame-ancestors 'self' " + " ".join(helpers.EMBED_ORIGINS))
+    # The frames' postMessage allow-list is the same list.
+    assert api.get("/api/embed").json() == {"origins": helpers.EMBED_ORIGINS}
+
+
+def test_embed_origins_must_be_plain_origins(target, tmp_path):
+    native_only(target)
+    for bad in ("https://issuer.example/path", "*", "https://a.example; script-src *", "issuer.example"):
+        server = helpers.NativeServer(str(tmp_path / "data"), {"INKAN_EMBED_ORIGINS": bad})
+        with pytest.raises(AssertionError):
+            server.start()
+        server.stop()
+        assert "embed_origins" in server.logs(), server.logs()[-500:]

@@ -286,9 +286,49 @@ enum Resubmission<'a> {
 }
 
 /// What a download brings: the password, or the value the client derived from it.
-enum DownloadProof {
+pub enum DownloadProof {
+    /// The download password as typed (checked against a server-side hash).
     Password(zeroize::Zeroizing<String>),
+    /// PBKDF2-HMAC-SHA256 of the password, derived in the browser with the status view's salt
+    /// and count.
     Derived(zeroize::Zeroizing<Vec<u8>>),
+}
+
+/// Reads the body of `POST /api/applications/{id}/certificate` before anything is looked up:
+/// one proof (the password or the client's verifier), or the refusal to answer with. Pure (no
+/// I/O), so the fuzzer drives it directly; a refusal never repeats what the body held.
+pub fn parse_download_body(body: &[u8]) -> Result<DownloadProof, ApiResponse> {
+    if body.len() > MAX_BODY_BYTES {
+        let e = crate::intake::IntakeError::TooLarge { size: body.len() };
+        return Err(ApiResponse::from_error(413, &e));
+    }
+    let body: DownloadBody = serde_json::from_slice(body)
+        .map_err(|e| refuse(&ApiError::BadRequest { detail: crate::http::json_problem(&e) }))?;
+    match (body.download_password, body.download_password_verifier) {
+        (Some(password), None) => Ok(DownloadProof::Password(zeroize::Zeroizing::new(password))),
+        (None, Some(derived)) => {
+            let derived = zeroize::Zeroizing::new(derived);
+            match crate::password::decode_base64(&derived) {
+                Some(bytes) if bytes.len() == crate::password::HASH_BYTES => {
+                    Ok(DownloadProof::Derived(zeroize::Zeroizing::new(bytes)))
+                }
+                _ => {
+                    let e = crate::password::PasswordError::InvalidVerifier { field: "download_password_verifier" };
+                    Err(ApiResponse::from_error(e.status(), &e))
+                }
+            }
+        }
+        (Some(password), Some(derived)) => {
+            // Both given: refuse, and wipe both (serde built them as plain strings).
+            drop((zeroize::Zeroizing::new(password), zeroize::Zeroizing::new(derived)));
+            Err(refuse(&ApiError::BadRequest {
+                detail: "give `download_password` or `download_password_verifier`".into(),
+            }))
+        }
+        (None, None) => Err(refuse(&ApiError::BadRequest {
+            detail: "give `download_password` or `download_password_verifier`".into(),
+        })),
+    }
 }
 
 #[derive(Deserialize)]
@@ -427,12 +467,17 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                                    "download_password_kdf": {"algorithm": "PBKDF2", "hash": "SHA-256",
                                                              "iterations": crate::password::ITERATIONS}}),
             )),
+            // The widget's frames ask which parent origins they may talk to (the same list
+            // that is their CSP frame-ancestors): public, it is in every embed page's header.
+            ("GET" | "HEAD", ["api", "embed"]) => {
+                Ok(ok_json(200, serde_json::json!({"origins": self.settings.embed_origins})))
+            }
             ("POST", ["api", "applications"]) => self.submit(request, now, rng).await,
             ("GET", ["api", "applications", id]) => {
                 let app = self.load(id).await?;
                 Ok(ok_json(200, app.public_view()))
             }
-            ("POST", ["api", "applications", id, "certificate"]) => self.download(request, id, now).await,
+            ("POST", ["api", "applications", id, "certificate"]) => self.download(request, id, now, rng).await,
             ("POST", ["api", "applications", id, "confirm"]) => self.confirm(request, id, now).await,
             ("POST", ["api", "applications", id, "confirm", "resend"]) => self.resend(request, id, now, rng).await,
             ("GET", ["api", "issuer", "root"]) => self.root_certificate(),
@@ -767,32 +812,14 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         Ok(ok_json(200, app.public_view()))
     }
 
-    async fn download(&self, request: &ApiRequest, id: &str, now: UnixTime) -> Result<ApiResponse, Refusal> {
-        if request.body.len() > MAX_BODY_BYTES {
-            let e = crate::intake::IntakeError::TooLarge { size: request.body.len() };
-            return Err(ApiResponse::from_error(413, &e));
-        }
-        let body: DownloadBody = serde_json::from_slice(&request.body)
-            .map_err(|e| refuse(&ApiError::BadRequest { detail: crate::http::json_problem(&e) }))?;
-        let proof = match (body.download_password, body.download_password_verifier) {
-            (Some(password), None) => DownloadProof::Password(zeroize::Zeroizing::new(password)),
-            (None, Some(derived)) => {
-                let derived = zeroize::Zeroizing::new(derived);
-                match crate::password::decode_base64(&derived) {
-                    Some(bytes) if bytes.len() == crate::password::HASH_BYTES => {
-                        DownloadProof::Derived(zeroize::Zeroizing::new(bytes))
-                    }
-                    _ => {
-                        let e = crate::password::PasswordError::InvalidVerifier { field: "download_password_verifier" };
-                        return Err(ApiResponse::from_error(e.status(), &e));
-                    }
-                }
-            }
-            _ => {
-                let detail = "give `download_password` or `download_password_verifier`".into();
-                return Err(refuse(&ApiError::BadRequest { detail }));
-            }
-        };
+    async fn download<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        request: &ApiRequest,
+        id: &str,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
+        let proof = parse_download_body(&request.body)?;
         let app = self.load(id).await?;
         if matches!(app.status, Status::Issued | Status::Downloaded) && !app.window_open(now) {
             self.close_window(app, now).await.map_err(|e| store_failure(&e))?;
@@ -804,7 +831,9 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             Status::Rejected => return Err(refuse(&ApiError::Rejected)),
             status @ (Status::Submitted | Status::Approved) => return Err(refuse(&ApiError::NotIssuedYet { status })),
         }
-        let (Some(hash), Some(_)) = (app.password_hash.clone(), app.certificate_pem.as_ref()) else {
+        let (Some(hash), true) =
+            (app.password_hash.clone(), app.certificate_pem.is_some() || app.signs_at_collection())
+        else {
             return Err(refuse(&ApiError::WindowClosed));
         };
         // The attempt is counted before the proof is checked, in one statement per counter:
@@ -830,13 +859,23 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             return Err(refuse(&ApiError::WrongPassword));
         }
         self.cleared(&client, &key).await?;
-        self.record_download(app, now).await
+        self.record_download(app, now, rng).await
     }
 
-    /// A right password: mark the download (re-reading on a lost race, which must not cost the
-    /// applicant the download) and answer with the chain.
-    async fn record_download(&self, mut app: Application, now: UnixTime) -> Result<ApiResponse, Refusal> {
+    /// A right password: sign if the certificate waits for its collection, mark the download
+    /// (re-reading on a lost race, which must not cost the applicant the download; the race's
+    /// winner signed, so the loser answers with that chain) and answer with the chain.
+    async fn record_download<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        mut app: Application,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<ApiResponse, Refusal> {
         for _ in 0..CONFLICT_RETRIES {
+            if app.signs_at_collection() {
+                let chain_pem = self.sign_at_collection(&app, now, rng)?;
+                app.collected(chain_pem);
+            }
             let first = app.downloaded(now).map_err(|_| refuse(&ApiError::WindowClosed))?;
             if first {
                 for reminder in crate::reminders::at_download(&app, now) {
@@ -862,6 +901,24 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                 ("content-disposition".into(), format!("attachment; filename=\"inkan-{}.pem\"", app.id)),
             ],
             body: chain.into_bytes(),
+        })
+    }
+
+    /// The local CA signs an application at its first download, for exactly what was reviewed.
+    fn sign_at_collection<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        app: &Application,
+        now: UnixTime,
+        rng: &mut R,
+    ) -> Result<String, Refusal> {
+        let csr_der = app.csr_der().ok_or_else(|| store_failure(&StoreError::Corrupt { key: app.id.clone() }))?;
+        let ca = self.issuer.local().ok_or_else(|| refuse(&ApiError::Internal))?;
+        let mut serial = [0u8; 16];
+        rng.fill_bytes(&mut serial);
+        let request = IssueRequest { application: app, csr_der: &csr_der, now, serial, callback_token: None };
+        ca.collect(&request).map_err(|e| {
+            tracing::error!(application = %crate::ids::log_ref(&app.id), code = e.code(), "signing at collection failed");
+            refuse(&ApiError::Internal)
         })
     }
 
@@ -952,12 +1009,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         now: UnixTime,
         rng: &mut R,
     ) -> Result<Application, StoreError> {
-        let Some(csr_der) = app
-            .csr_pem
-            .as_deref()
-            .and_then(|pem| inkan::pem::find_blocks(pem.as_bytes()).into_iter().next())
-            .map(|block| block.der)
-        else {
+        let Some(csr_der) = app.csr_der() else {
             return Err(StoreError::Corrupt { key: app.id.clone() });
         };
         let mut serial = [0u8; 16];
@@ -991,7 +1043,8 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             )
         };
         match outcome {
-            Ok(IssueOutcome::Issued { chain_pem }) => return self.issued(app, chain_pem, now).await,
+            Ok(IssueOutcome::Issued { chain_pem }) => return self.issued(app, Some(chain_pem), now).await,
+            Ok(IssueOutcome::ReadyToCollect) => return self.issued(app, None, now).await,
             Ok(IssueOutcome::Pending { retry_after }) => {
                 let wait = retry_after.unwrap_or_else(|| backoff(app.relay.attempts + 1));
                 app.relay_failed(now, "issuer_pending", wait);
@@ -1016,8 +1069,14 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         Ok(app)
     }
 
-    /// The issuer delivered: schedule the reminders, then open the window.
-    async fn issued(&self, mut app: Application, chain_pem: String, now: UnixTime) -> Result<Application, StoreError> {
+    /// The issuer delivered (`chain_pem`), or will sign at collection (`None`): schedule the
+    /// reminders, then open the window.
+    async fn issued(
+        &self,
+        mut app: Application,
+        chain_pem: Option<String>,
+        now: UnixTime,
+    ) -> Result<Application, StoreError> {
         let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         let rule = crate::window::rule_for(product, self.settings.default_window_days);
         // Reminders first: if the process dies before the application is saved, the reminders
@@ -1025,8 +1084,12 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         for reminder in crate::reminders::at_issuance(&app, now, &rule) {
             self.store.insert_reminder(&reminder).await?;
         }
-        app.issue(chain_pem, now, crate::window::closes_at(now, &rule))
-            .map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let closes_at = crate::window::closes_at(now, &rule);
+        match chain_pem {
+            Some(chain_pem) => app.issue(chain_pem, now, closes_at),
+            None => app.ready_to_collect(now, closes_at),
+        }
+        .map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         self.store.save_application(&mut app).await?;
         tracing::info!(application = %crate::ids::log_ref(&app.id), window_days = rule.days, "certificate issued; download window open");
         Ok(app)
@@ -1066,7 +1129,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let leaf = leaves.into_iter().next().ok_or_else(|| refuse(&ApiError::CertificateKeyMismatch))?;
         let chain = crate::issuer::order_chain(leaf, others);
         let pem = crate::issuer::chain_to_pem(&chain).map_err(|_| refuse(&ApiError::BadCertificate))?;
-        let app = self.issued(app, pem, now).await.map_err(|e| store_failure(&e))?;
+        let app = self.issued(app, Some(pem), now).await.map_err(|e| store_failure(&e))?;
         Ok(ok_json(200, app.public_view()))
     }
 

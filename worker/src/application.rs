@@ -233,14 +233,42 @@ impl Application {
 
     /// The issuer delivered the chain: open the window.
     pub fn issue(&mut self, chain_pem: String, now: UnixTime, closes_at: UnixTime) -> Result<(), TransitionError> {
+        self.open_window(now, closes_at)?;
+        self.certificate_pem = Some(chain_pem);
+        self.csr_pem = None;
+        Ok(())
+    }
+
+    /// The issuer signs when the applicant collects (the local CA: the seeds count the term
+    /// from the download day): open the window and keep the CSR until then.
+    pub fn ready_to_collect(&mut self, now: UnixTime, closes_at: UnixTime) -> Result<(), TransitionError> {
+        self.open_window(now, closes_at)
+    }
+
+    /// The chain signed at collection, for an application that was ready to collect.
+    pub fn collected(&mut self, chain_pem: String) {
+        self.certificate_pem = Some(chain_pem);
+        self.csr_pem = None;
+    }
+
+    /// The stored CSR's DER, while the application keeps one (until it is signed).
+    pub fn csr_der(&self) -> Option<Vec<u8>> {
+        let pem = self.csr_pem.as_deref()?;
+        inkan::pem::find_blocks(pem.as_bytes()).into_iter().next().map(|block| block.der)
+    }
+
+    /// Whether the certificate is signed only when the applicant first collects it.
+    pub fn signs_at_collection(&self) -> bool {
+        self.status == Status::Issued && self.certificate_pem.is_none() && self.csr_pem.is_some()
+    }
+
+    fn open_window(&mut self, now: UnixTime, closes_at: UnixTime) -> Result<(), TransitionError> {
         if self.status != Status::Approved {
             return Err(self.not_allowed("issue"));
         }
         self.status = Status::Issued;
-        self.certificate_pem = Some(chain_pem);
         self.issued_at = Some(now);
         self.window_closes_at = Some(closes_at);
-        self.csr_pem = None;
         self.relay.next_attempt_at = None;
         self.relay.awaiting_callback = false;
         self.relay.last_error = None;

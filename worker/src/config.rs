@@ -63,6 +63,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// CSP frame-ancestors value.
     pub frame_ancestors: String,
+    /// Origins whose pages may embed the widget's frames (`/embed/*`): their CSP
+    /// `frame-ancestors`, and the only origins the frames talk to with `postMessage`.
+    pub embed_origins: Vec<String>,
     /// Send HSTS (only when the site is served over TLS, e.g. behind a TLS proxy).
     pub hsts: bool,
     /// Test mode: enables `POST /api/admin/clock` and `POST /api/admin/tick`.
@@ -167,6 +170,7 @@ impl core::fmt::Debug for Settings {
             .field("reminder_secret", &secret(&self.reminder_secret))
             .field("cors_origins", &self.cors_origins)
             .field("frame_ancestors", &self.frame_ancestors)
+            .field("embed_origins", &self.embed_origins)
             .field("test_mode", &self.test_mode)
             .field("test_capture_bodies", &self.test_capture_bodies)
             .field("est_server_password", &secret(&self.est_server_password))
@@ -181,6 +185,15 @@ impl core::fmt::Debug for Settings {
             .field("mail_secret", &secret(&self.mail_secret))
             .finish_non_exhaustive()
     }
+}
+
+/// Whether `value` is a plain web origin: `http(s)://host[:port]`, no path, no wildcard, nothing
+/// a header could be split with.
+fn is_origin(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
+        return false;
+    };
+    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
 impl Default for Settings {
@@ -200,6 +213,7 @@ impl Default for Settings {
             reminder_secret: None,
             cors_origins: Vec::new(),
             frame_ancestors: "'self'".into(),
+            embed_origins: Vec::new(),
             hsts: false,
             test_mode: false,
             test_capture_bodies: None,
@@ -352,6 +366,9 @@ impl Settings {
         if let Some(v) = get("INKAN_CORS_ORIGINS") {
             self.cors_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         }
+        if let Some(v) = get("INKAN_EMBED_ORIGINS") {
+            self.embed_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        }
         if let Some(v) = get("INKAN_FRAME_ANCESTORS") {
             self.frame_ancestors = v;
         }
@@ -469,8 +486,15 @@ impl Settings {
             return Err(invalid("frame_ancestors", "sources separated by spaces, no ';' or ','"));
         }
         for origin in &self.cors_origins {
-            if !(origin.starts_with("https://") || origin.starts_with("http://")) || origin.ends_with('/') {
+            if !is_origin(origin) {
                 return Err(invalid("cors_origins", format!("`{origin}` is not an origin like https://example.jp")));
+            }
+        }
+        // Embed origins go into a CSP header and into the frames' postMessage checks: only
+        // plain origins (scheme, host, optional port), nothing that could end a directive.
+        for origin in &self.embed_origins {
+            if !is_origin(origin) {
+                return Err(invalid("embed_origins", format!("`{origin}` is not an origin like https://example.jp")));
             }
         }
         if self.log_format != "json" && self.log_format != "text" {

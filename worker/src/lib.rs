@@ -25,6 +25,7 @@ pub mod pkcs7;
 pub mod reminders;
 pub mod signature;
 pub mod signing;
+pub mod site;
 pub mod store;
 pub mod window;
 

@@ -114,7 +114,10 @@ pub fn to_be_signed(app: &Application, validity: Option<(i64, i64)>) -> serde_js
         "san": {"rfc822_names": [app.applicant.email]},
         "extended_key_usage": EXTENDED_KEY_USAGES,
         "key": key,
-        "validity": validity.map(|(not_before, not_after)| serde_json::json!({"not_before": not_before, "not_after": not_after})),
+        // The local CA signs at the first download (the term counts from that day): the dates
+        // are those of a collection now, and move with the day the applicant collects.
+        "validity": validity.map(|(not_before, not_after)| serde_json::json!({
+            "not_before": not_before, "not_after": not_after, "counts_from": "first_download"})),
     })
 }
 

@@ -13,8 +13,30 @@ function open() {
   });
 }
 
+// When the browser refuses IndexedDB (a cross-site frame whose storage it blocks, some private
+// modes), pending keys live in this page's memory only: the flow still works within the page,
+// and the backup file (which apply insists on) is the copy that lasts.
+const memory = new Map();
+const memoryStore = {
+  put: (record) => { memory.set(record.id, structuredClone(record)); return { result: record.id }; },
+  get: (id) => ({ result: structuredClone(memory.get(id)) }),
+  delete: (id) => { memory.delete(id); return { result: undefined }; },
+  getAll: () => ({ result: [...memory.values()].map((r) => structuredClone(r)) }),
+};
+let inMemory = false;
+
+/** Whether pending keys are kept in memory because IndexedDB was refused. */
+export const keysInMemory = () => inMemory;
+
 async function tx(mode, fn) {
-  const db = await open();
+  let db;
+  try {
+    db = inMemory ? null : await open();
+  } catch (e) {
+    if (!(e instanceof DOMException)) throw e;
+    inMemory = true;
+  }
+  if (!db) return fn(memoryStore)?.result;
   try {
     return await new Promise((resolve, reject) => {
       const t = db.transaction(STORE, mode);

@@ -1,9 +1,19 @@
-// The custom elements and events of widget.js.
-export interface InkanErrorDetail { code: string; message?: { ja: string; en: string } }
+// The custom elements and events of widget.js. Each element is an <iframe> of the Inkan
+// worker's embed page; the events are what that frame reports (no secrets, no .p12 bytes).
+export interface InkanErrorDetail { code: string; message: { ja: string; en: string } }
 export interface InkanCsrDetail { pem: string; product: string }
 export interface InkanApplicationDetail { id: string; status: string; product: string }
-export interface InkanP12Detail { bytes: Uint8Array; profile: 'modern' | 'legacy'; filename: string; findings: unknown[]; applicationId: string }
-export interface InkanWidgetElement extends HTMLElement { locale?: 'ja' | 'en' }
+/** The applicant saved the .p12 inside the frame; its bytes never reach the host page. */
+export interface InkanP12Detail { applicationId: string; profile: 'modern' | 'legacy'; filename: string }
+/** The theme names read from `--inkan-<name>` custom properties on the element. */
+export type InkanThemeName =
+  | 'ink' | 'muted' | 'paper' | 'wash' | 'line' | 'accent' | 'accent-hover' | 'accent-ink' | 'seal' | 'ok' | 'focus'
+  | 'font' | 'radius';
+export declare const THEME: readonly InkanThemeName[];
+export interface InkanWidgetElement extends HTMLElement {
+  /** The allow-listed theme values currently set on the element. */
+  theme(): Partial<Record<InkanThemeName, string>>;
+}
 declare global {
   interface HTMLElementTagNameMap {
     'inkan-enroll': InkanWidgetElement;

@@ -7,11 +7,12 @@
 //! ([`crate::signing`], never the CSR's), and the product's validity rule from
 //! [`inkan::expiry`]. The issuing CA is limited to the same two EKUs, so a leak of its key
 //! cannot mint server certificates; the root is not part of the chain the applicant receives
-//! (clients that trust it have it; it is offered on its own at `GET /api/issuer/root`). The seeds count a certificate's life from the download day
-//! (seed: 000_83bab2e9cbe37489.txt "ダウンロード日から"; seed: 004_d25a5a965b92ed0f.txt "取得した日");
-//! a CA signs before the download, so the local CA counts from the issue day, the earliest the
-//! download can be: the certificate never outlives the seller's rule. It ends at 23:59:59 JST on
-//! the expiry day. The CA certificates are valid 10 years (the CA certificate term of
+//! (clients that trust it have it; it is offered on its own at `GET /api/issuer/root`).
+//!
+//! The seeds count a certificate's life from the download day (seed: 000_83bab2e9cbe37489.txt
+//! "ダウンロード日から"; seed: 004_d25a5a965b92ed0f.txt "取得した日"), so approval only makes the
+//! application ready to collect and the local CA signs at the first download: `notAfter` is
+//! exactly the expiry plan's date, 23:59:59 JST on that day. The CA certificates are valid 10 years (the CA certificate term of
 //! seed: 001_d4e7ca17d72183de.txt).
 
 use der::{Decode as _, Encode as _};
@@ -191,8 +192,21 @@ impl LocalCa {
         self.issue_certificate(csr_der, request.info.subject, parsed.emails, (self.est_product, None), now, serial)
     }
 
-    /// The relay step for the local issuer: issue at once, for exactly what was reviewed.
+    /// The relay step for the local issuer: check now that the reviewed application can be
+    /// signed (its product and subject), then sign when the applicant collects
+    /// ([`LocalCa::collect`]): the certificate's term then counts from the download day, as the
+    /// seeds state it, and `notAfter` is the plan's expiry.
     pub fn issue_for(&self, request: &IssueRequest<'_>) -> Result<IssueOutcome, IssuerError> {
+        let app = request.application;
+        inkan::catalog::product(&app.product).map_err(local_err)?;
+        crate::signing::subject_name(&app.applicant).map_err(local_err)?;
+        inkan::csr::parse_csr(request.csr_der).map_err(local_err)?;
+        Ok(IssueOutcome::ReadyToCollect)
+    }
+
+    /// Signs an application that was ready to collect, at its first download (`now`): exactly
+    /// what was reviewed, valid until 23:59:59 JST on the plan's expiry day.
+    pub fn collect(&self, request: &IssueRequest<'_>) -> Result<String, IssuerError> {
         let app = request.application;
         let product = inkan::catalog::product(&app.product).map_err(local_err)?;
         let subject = crate::signing::subject_name(&app.applicant).map_err(local_err)?;
@@ -205,7 +219,7 @@ impl LocalCa {
             request.now,
             request.serial,
         )?;
-        Ok(IssueOutcome::Issued { chain_pem: super::chain_to_pem(&[leaf, self.issuing.clone()])? })
+        super::chain_to_pem(&[leaf, self.issuing.clone()])
     }
 }
 

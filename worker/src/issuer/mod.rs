@@ -35,6 +35,9 @@ pub enum IssueOutcome {
     },
     /// Handed over; the issuer posts the certificate back (webhook).
     HandedOver,
+    /// Approved; the issuer signs when the applicant first collects, so the term counts from
+    /// the download day as the seeds state it (the local CA).
+    ReadyToCollect,
 }
 
 /// What one relay attempt needs.

@@ -216,12 +216,12 @@ async fn handle(
             to_response(answer.status, answer.headers, answer.body)
         }
         (Some(_), _) => {
-            let mut headers = site::security_headers(settings);
+            let mut headers = site::security_headers(settings, &path);
             headers.push(("allow".into(), "GET, HEAD".into()));
             to_response(405, headers, Vec::new())
         }
         (None, _) => {
-            let mut headers = site::security_headers(settings);
+            let mut headers = site::security_headers(settings, &path);
             headers.push(("cache-control".into(), "no-store".into()));
             to_response(404, headers, b"Not found\n".to_vec())
         }

@@ -243,8 +243,54 @@ fn tracing_error(detail: &str) {
     worker::console_error!("{}", serde_json::json!({"level": "error", "message": "worker failure", "detail": detail}));
 }
 
+/// The headers an asset answer keeps from the assets service; everything else (CSP, caching,
+/// CORS, nosniff, COOP) is set by [`crate::site`], the policy the native server applies too.
+const ASSET_HEADERS: [&str; 5] = ["content-type", "content-length", "etag", "location", "last-modified"];
+
+/// The site and the widget's embed pages from the `ASSETS` binding (`[assets]` in
+/// wrangler.toml, `run_worker_first`, so every answer passes here and gets the same headers as
+/// the native server's).
+async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result<Response> {
+    let settings = match settings(env) {
+        Ok(settings) => settings,
+        Err(e) => return internal_error(&e),
+    };
+    let method = request.method();
+    let headers = worker::Headers::new();
+    if !matches!(method, worker::Method::Get | worker::Method::Head) {
+        for (name, value) in crate::site::security_headers(&settings, path) {
+            headers.set(&name, &value)?;
+        }
+        headers.set("allow", "GET, HEAD")?;
+        return Ok(Response::empty()?.with_status(405).with_headers(headers));
+    }
+    let upstream = env.assets("ASSETS")?.fetch_request(request).await?;
+    let status = upstream.status_code();
+    for (name, value) in upstream.headers().entries() {
+        if ASSET_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            headers.set(&name, &value)?;
+        }
+    }
+    let policy = if (200..400).contains(&status) {
+        crate::site::file_headers(&settings, path)
+    } else {
+        let mut policy = crate::site::security_headers(&settings, path);
+        policy.push(("cache-control".into(), "no-store".into()));
+        policy
+    };
+    for (name, value) in policy {
+        headers.set(&name, &value)?;
+    }
+    let (_, body) = upstream.into_parts();
+    Ok(Response::from_body(body)?.with_status(status).with_headers(headers))
+}
+
 #[event(fetch)]
 async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
+    let path = request.path();
+    if !path.starts_with("/api/") && env.assets("ASSETS").is_ok() {
+        return static_asset(request, &env, &path).await;
+    }
     let service = match service(&env).await {
         Ok(service) => service,
         Err(e) => return internal_error(&e),

@@ -132,6 +132,9 @@ export class ApplyView extends View {
     if (custom) return custom.replace('{id}', encodeURIComponent(id));
     return `${location.origin}${location.pathname}#/receive?id=${encodeURIComponent(id)}`;
   }
+  /** Whether the letter links to the collect page, and where the link opens (the widget's
+   * frame opens the issuer's page in the top window, not inside itself). */
+  get receiveLink() { return this.getAttribute('receive-url') || !this.shadowRoot ? { target: undefined } : null; }
 
   setup() {
     const field = (key, id, label, attrs = {}, hint) => h('div', { class: 'field' },
@@ -567,7 +570,7 @@ export class ApplyView extends View {
         h('button', { type: 'button', id: 'ap-print', text: this.t('ap.l.print'), onclick: () => this.#print() }), ' ',
         h('button', { type: 'button', id: 'ap-letter-save', class: 'secondary', text: this.t('ap.l.save'), onclick: () => this.#saveLetter(url, pw) }), ' ',
         pw ? h('button', { type: 'button', id: 'ap-letter-done', class: 'secondary', text: this.t('ap.l.done'), onclick: () => { sessionStorage.removeItem(this.#dlpwKey); this.#sync(); } }) : null, ' ',
-        this.getAttribute('receive-url') || !this.shadowRoot ? h('a', { href: url, class: 'button-like secondary', text: this.t('ap.l.receive') }) : null));
+        this.receiveLink ? h('a', { href: url, target: this.receiveLink.target, class: 'button-like secondary', text: this.t('ap.l.receive') }) : null));
   }
 
   #print() {

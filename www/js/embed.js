@@ -1,0 +1,209 @@
+// The widget's frames: /embed/enroll, /embed/receive and /embed/expiry, on the Inkan origin.
+// <inkan-enroll> and friends on an issuer's page (widget.js) are only an <iframe> of one of
+// these pages, so the key, the PINs, the download password and the .p12 stay in this document,
+// its Web Worker and this origin's storage: the issuer's page and every script on it cannot
+// read them (the same-origin policy), and this page tells its parent only what the widget
+// README lists, over postMessage:
+//   frame → parent: ready, height, csr {pem, product}, application {id, status, product},
+//                   mailbox-confirmed {id}, p12 {applicationId, profile, filename},
+//                   key-removed {applicationId}, error {code, message {ja, en}}
+//   parent → frame: update {locale, application, theme}
+// Every message carries `inkan: 1`. The parent's origin comes in the URL (`origin=`), must be
+// one of INKAN_EMBED_ORIGINS (GET /api/embed; the same list is this page's CSP frame-ancestors,
+// so the browser refuses any other parent), and is checked on every message in, together with
+// the sender being our own parent window; messages out go to that exact origin, never `*`.
+import { storageRefused } from './embed-storage.js'; // first: before any module reads storage
+import { ApplyView } from './views/apply.js';
+import { ReceiveView } from './views/receive.js';
+import { View, fill, h } from './view.js';
+import { call, products } from './client.js';
+import { renderPlan, productLabel } from './views/common.js';
+import { download } from './util.js';
+import { register, t, translate } from './i18n.js';
+
+register({
+  'em.key.partitioned': {
+    ja: 'この画面は申込み先のページに埋め込まれています。埋め込まれた画面の保存データは、ブラウザによって表示中のサイトごとに分けられたり(Chrome・Firefox)、7 日間操作がないと消されたり(Safari)します。申し込んだときと別のページ・別のブラウザで開いた場合や、しばらく時間がたった場合は、鍵の控えファイルを選んでください。',
+    en: 'This screen is embedded in the issuer’s page. Browsers keep an embedded screen’s saved data separately for each site it is shown on (Chrome, Firefox) and may delete it after 7 days without use (Safari). If you opened this on another page or browser than when you applied, or some time has passed, choose your key backup file.',
+  },
+  'em.storage.refused': {
+    ja: 'このブラウザは、埋め込まれた画面にデータの保存を許可していません。作った鍵はこのページを閉じるまでと、次に保存する「鍵の控えファイル」にだけ残ります。控えファイルは必ず保存してください。受け取りに必要です。',
+    en: 'This browser does not let the embedded screen save data. Your key is kept only until you close this page, and in the key backup file you save next. Be sure to save the backup file: you need it to collect your certificate.',
+  },
+  'wx.title': { ja: '有効期限', en: 'Expiry' },
+  'em.untrusted': {
+    ja: 'このページは、許可されていないサイトに埋め込まれています。Inkan のサイトで直接お手続きください。',
+    en: 'This page is embedded in a site that is not allowed to use it. Please use the Inkan site directly.',
+  },
+});
+
+const params = new URLSearchParams(location.search);
+const KIND = document.body.dataset.embed;
+const framed = window.parent !== window;
+const claimedParent = params.get('origin') ?? '';
+
+/** Whether the claimed parent origin may talk to this frame: one of INKAN_EMBED_ORIGINS, or
+ * the Inkan origin itself. Asked once; every message in and out waits for the answer. */
+const trusted = !framed ? Promise.resolve(false) : (async () => {
+  if (claimedParent === location.origin) return true;
+  try {
+    const res = await fetch('/api/embed', { credentials: 'omit', cache: 'no-store' });
+    const { origins } = await res.json();
+    return Array.isArray(origins) && origins.includes(claimedParent);
+  } catch {
+    return false;
+  }
+})();
+
+function post(type, detail = {}) {
+  trusted.then((ok) => { if (ok) window.parent.postMessage({ inkan: 1, type, detail }, claimedParent); });
+}
+
+// ---- What may leave: each event's detail rebuilt from the allowed fields only, so a view that
+// adds a field (bytes, a password) to its DOM event still cannot send it to the parent.
+const str = (v) => (typeof v === 'string' ? v : undefined);
+const FALLBACK = {
+  invalid_input: { ja: '入力内容を確認してください。', en: 'Please check what you entered.' },
+  key_lost: { ja: '鍵の控えファイルもない場合は、もう一度申し込んでください。', en: 'Without the key backup file, please apply again.' },
+};
+const OUTGOING = {
+  'inkan:csr': (d) => ({ pem: str(d.pem), product: str(d.product) }),
+  'inkan:application': (d) => ({ id: str(d.id), status: str(d.status), product: str(d.product) }),
+  'inkan:mailbox-confirmed': (d) => ({ id: str(d.id) }),
+  'inkan:p12': (d) => ({ applicationId: str(d.applicationId), profile: str(d.profile), filename: str(d.filename) }),
+  'inkan:key-removed': (d) => ({ applicationId: str(d.applicationId) }),
+  'inkan:error': (d) => {
+    const code = str(d.code) ?? 'error';
+    const message = d.message && str(d.message.ja) && str(d.message.en) ? { ja: d.message.ja, en: d.message.en } : FALLBACK[code] ?? { ja: 'エラーが発生しました。', en: 'An error occurred.' };
+    return { code, message };
+  },
+};
+for (const [name, pick] of Object.entries(OUTGOING)) {
+  document.addEventListener(name, (e) => post(name.slice('inkan:'.length), pick(e.detail ?? {})));
+}
+
+// ---- The theme: a fixed set of names, each value checked for its kind; never CSS text.
+const COLOURS = { ink: '--ink', muted: '--muted', paper: '--paper', wash: '--wash', line: '--line', accent: '--accent',
+  'accent-hover': '--accent-2', 'accent-ink': '--accent-ink', seal: '--seal', ok: '--ok', focus: '--focus' };
+const isColour = (v) => (/^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i.test(v) || /^(?:rgba?|hsla?)\([0-9.,%\s/+-]{1,60}\)$/i.test(v)
+  || /^[a-z]{3,20}$/i.test(v)) && CSS.supports('color', v);
+const isFont = (v) => /^[\p{L}\p{N} ,'"-]{1,120}$/u.test(v) && CSS.supports('font-family', v);
+const isRadius = (v) => /^(?:0|\d{1,2}(?:\.\d{1,2})?(?:px|rem|em))$/.test(v);
+
+/** Applies the allowed theme entries of `theme` (a plain object or URLSearchParams-like). */
+function applyTheme(get) {
+  const style = document.documentElement.style;
+  for (const [name, property] of Object.entries(COLOURS)) {
+    const v = get(name);
+    if (typeof v === 'string' && isColour(v.trim())) style.setProperty(property, v.trim());
+  }
+  const font = get('font');
+  if (typeof font === 'string' && isFont(font.trim())) style.setProperty('font-family', font.trim());
+  const radius = get('radius');
+  if (typeof radius === 'string' && isRadius(radius.trim())) style.setProperty('--radius', radius.trim());
+}
+
+// ---- The elements, on this origin's storage and Worker.
+const isLocale = (v) => v === 'ja' || v === 'en';
+const isProduct = (v) => /^[a-z0-9-]{1,40}$/.test(v);
+const isApplicationId = (v) => /^[A-Za-z0-9_-]{1,80}$/.test(v);
+const isReceiveUrl = (v) => { try { return ['https:', 'http:'].includes(new URL(v).protocol); } catch { return false; } };
+
+class EmbedEnroll extends ApplyView {
+  get draftName() { return `enroll.${this.getAttribute('product') ?? 'any'}`; }
+  get receiveLink() { return this.getAttribute('receive-url') ? { target: '_top' } : null; }
+}
+
+class EmbedReceive extends ReceiveView {
+  get draftName() { return 'receive.widget'; }
+  setup() {
+    super.setup();
+    // When this origin's storage has no key (partitioned per site, or cleared by Safari after
+    // 7 days), say why before asking for the backup file.
+    this.q('#rc-key-missing')?.prepend(h('p', { id: 'rc-key-partitioned', class: 'hint', 'data-i18n': 'em.key.partitioned' }));
+  }
+}
+
+/** The expiry plan with an .ics button; no secret, in a frame so the host needs no wasm CSP. */
+class EmbedExpiry extends View {
+  static get observedAttributes() { return ['locale', 'product', 'downloaded', 'years']; }
+  setup() {
+    this.root.append(h('section', { class: 'view' },
+      h('h1', { 'data-i18n': 'wx.title' }),
+      h('div', { id: 'wx-body' }),
+      h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true })));
+  }
+  async onLang() {
+    const product = this.getAttribute('product');
+    const downloaded = this.getAttribute('downloaded') || new Date().toISOString().slice(0, 10);
+    if (!product) return;
+    try {
+      const years = Number(this.getAttribute('years')) || undefined;
+      const [plan, all] = await Promise.all([call('expiryPlan', { product, downloaded, years }), products()]);
+      const p = all.find((x) => x.id === product);
+      const ics = async () => download(await call('expiryIcs', { product, downloaded, years }), `inkan-${product}-expiry.ics`, 'text/calendar;charset=utf-8');
+      fill(this.q('#wx-body'), h('p', { class: 'strong', text: p ? productLabel(p, this.lang) : product }), renderPlan(plan, p, this.lang, ics));
+    } catch (e) { this.showError(e); }
+  }
+}
+
+const ELEMENTS = {
+  enroll: ['inkan-embed-enroll', EmbedEnroll, ['product', 'receive-url']],
+  receive: ['inkan-embed-receive', EmbedReceive, ['application']],
+  expiry: ['inkan-embed-expiry', EmbedExpiry, ['product', 'downloaded', 'years']],
+};
+const CHECKS = { product: isProduct, 'receive-url': isReceiveUrl, application: isApplicationId,
+  downloaded: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v), years: (v) => /^\d{1,2}$/.test(v), locale: isLocale };
+
+function setAttributes(el, get, names) {
+  for (const name of names) {
+    const v = get(name);
+    if (typeof v === 'string' && CHECKS[name](v)) el.setAttribute(name, v);
+  }
+}
+
+const main = document.getElementById('main');
+const [tag, cls, attributes] = ELEMENTS[KIND] ?? [];
+if (tag) {
+  customElements.define(tag, cls);
+  const el = document.createElement(tag);
+  const fromUrl = (name) => params.get(name) ?? undefined;
+  setAttributes(el, fromUrl, [...attributes, 'locale']);
+  document.documentElement.lang = el.getAttribute('locale') ?? document.documentElement.lang;
+  applyTheme(fromUrl);
+  if (storageRefused && KIND !== 'expiry') {
+    main.append(h('p', { id: 'em-storage-refused', class: 'warn', role: 'status', 'data-i18n': 'em.storage.refused' }));
+    post('error', { code: 'storage_refused', message: { ja: t('em.storage.refused', {}, 'ja'), en: t('em.storage.refused', {}, 'en') } });
+  }
+  main.append(el);
+  translate(main, el.lang);
+
+  if (framed) {
+    trusted.then((ok) => {
+      if (ok) return;
+      // Another site framed us despite frame-ancestors (an old browser, or the CSP header lost
+      // on the way): show nothing of the flow.
+      el.remove();
+      main.append(h('p', { class: 'error', role: 'alert', text: t('em.untrusted', {}, el.lang) }));
+    });
+    window.addEventListener('message', (e) => {
+      if (e.source !== window.parent || e.origin !== claimedParent) return;
+      const m = e.data;
+      if (!m || typeof m !== 'object' || m.inkan !== 1 || m.type !== 'update' || typeof m.detail !== 'object' || !m.detail) return;
+      trusted.then((ok) => {
+        if (!ok) return;
+        const get = (name) => m.detail[name];
+        setAttributes(el, get, ['locale', ...attributes.filter((a) => a === 'application')]);
+        if (el.getAttribute('locale')) document.documentElement.lang = el.getAttribute('locale');
+        if (m.detail.theme && typeof m.detail.theme === 'object') applyTheme((name) => m.detail.theme[name]);
+      });
+    });
+    // Auto-height: the parent sizes the iframe to the content (no inner scrollbar).
+    let last = 0;
+    new ResizeObserver(() => {
+      const height = Math.ceil(document.body.getBoundingClientRect().height);
+      if (height !== last) { last = height; post('height', { height }); }
+    }).observe(document.body);
+    post('ready', { kind: KIND });
+  }
+}
