@@ -1,11 +1,14 @@
 // One small driver-neutral page API over the three engines the suite drives:
 //   chromium  Debian's Chromium via playwright-core (CDP): request bodies visible
-//   firefox   Firefox ESR via puppeteer-core over WebDriver BiDi: request URLs (bodies when given)
+//   firefox   Firefox ESR via puppeteer-core over WebDriver BiDi: request URLs, and bodies
+//             through BiDi network.getData (puppeteer's request data collector)
 //   webkit    WebKitGTK's MiniBrowser via selenium-webdriver + WebKitWebDriver under xvfb-run:
 //             no request log at all (classic WebDriver has none)
 // Every page operation goes through `evaluate` (a function's source + JSON arguments, run in the
 // page), so the flows are written once; only opening, clicking, typing keys, downloads,
 // screenshots and window size are engine-specific. Waits poll a condition, never a fixed time.
+// `page.frame(selector, ready)` gives the same API inside an iframe (the widget's cross-origin
+// frames): Playwright and puppeteer frames directly, WebDriver by switching browsing context.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -82,7 +85,8 @@ const PAGE_HELPERS = `
 
 /** The page API shared by all engines; `impl` supplies the engine-specific primitives. */
 class Page {
-  constructor(engine, impl) { this.engine = engine; this.impl = impl; }
+  /** `parent`/`frameSelector`: set for a frame's document (see `frame`). */
+  constructor(engine, impl, parent = null, frameSelector = null) { Object.assign(this, { engine, impl, parent, frameSelector }); }
   /** Runs `fn(...args)` in the page (awaits a returned promise); args and result are JSON. */
   evaluate(fn, ...args) {
     return this.impl.evaluate(`(async () => { ${PAGE_HELPERS} return await (${fn})(...${JSON.stringify(args)}); })()`);
@@ -112,7 +116,10 @@ class Page {
   /** A real click (the engine's input events) on a visible element. */
   async click(selector) {
     await this.waitFor(selector);
-    await this.evaluate((s) => $(s).scrollIntoView({ block: 'center' }), selector);
+    const y = await this.evaluate((s) => { const e = $(s); e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return r.top + r.height / 2; }, selector);
+    // In a frame that is as tall as its content the element is "in view" of the frame only: the
+    // top page scrolls it into the window too (WebKitWebDriver clicks outside the window miss).
+    if (this.parent) await this.parent.evaluate((f, top) => { window.scrollBy(0, $(f).getBoundingClientRect().top + top - innerHeight / 2); }, this.frameSelector, y);
     await this.impl.click(selector);
   }
   /** Real key presses: `keys` is text to type, or one named key ('Tab', 'Enter', 'Space', 'Shift+Tab'). */
@@ -150,11 +157,24 @@ class Page {
   setViewport(width, height) { return this.impl.setViewport(width, height); }
   /** A PNG of the whole page at the current width. */
   screenshot(path) { return this.impl.screenshot(path); }
-  /** Requests seen by the engine ({url, method, body}); undefined where the engine shows none. */
-  get requests() { return this.impl.requests; }
-  /** 'bodies' | 'urls' | 'none': what the engine lets the test see of requests. */
-  get requestVisibility() { return this.impl.requestVisibility; }
+  /**
+   * What the engine lets the test see of the requests so far (every frame's):
+   * { visibility: 'bodies' | 'urls' | 'none', requests: [{url, method, body}] | undefined }.
+   * Waits for bodies the engine hands over after the request (Firefox: BiDi network.getData).
+   */
+  requestLog() { return this.impl.requestLog(); }
   get errors() { return this.impl.errors; }
+  /**
+   * The document of the iframe `selector` (e.g. the widget's cross-origin frame), once `ready`
+   * is in it, as a Page: evaluate, fill, click and downloads act inside the frame; keys go to
+   * whatever has focus; a screenshot is of the whole top page.
+   */
+  async frame(selector, ready) {
+    await this.waitFor(selector, { state: 'attached' });
+    const inner = new Page(this.engine, await this.impl.frame(selector), this, selector);
+    await inner.waitFor(ready, { state: 'attached' });
+    return inner;
+  }
   close() { return this.impl.close(); }
 }
 
@@ -163,7 +183,6 @@ class Page {
 async function chromium() {
   const context = await launchChromium();
   const version = context.browser()?.version() ?? execFileSync(process.env.CHROMIUM ?? '/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
-  const downloads = tmp('inkan-chromium-dl-');
   return {
     version,
     async newPage() {
@@ -173,24 +192,28 @@ async function chromium() {
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('dialog', (d) => d.accept());
-      return new Page('chromium', {
-        requests, errors, requestVisibility: 'bodies',
-        evaluate: (src) => page.evaluate(src),
+      // `target` is the page or one of its frames (a Playwright Frame has the same calls).
+      const impl = (target) => ({
+        errors,
+        requestLog: async () => ({ visibility: 'bodies', requests }),
+        evaluate: (src) => target.evaluate(src),
         goto: (url) => page.goto(url),
         reload: () => page.reload(),
-        click: (s) => page.click(s),
+        click: (s) => target.click(s),
         press: (k) => page.keyboard.press(k === 'Space' ? ' ' : k),
         typeText: (t) => page.keyboard.type(t),
         async download(_s, click) {
           const [d] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), click()]);
-          const path = join(downloads, d.suggestedFilename());
+          const path = join(tmp('inkan-chromium-dl-'), d.suggestedFilename());
           await d.saveAs(path);
           return path;
         },
         setViewport: (width, height) => page.setViewportSize({ width, height }),
         screenshot: async (path) => writeFileSync(path, await page.screenshot({ fullPage: true })),
+        async frame(selector) { return impl(await (await target.waitForSelector(selector, { state: 'attached' })).contentFrame()); },
         close: () => page.close(),
       });
+      return new Page('chromium', impl(page));
     },
     close: () => context.close(),
   };
@@ -199,6 +222,7 @@ async function chromium() {
 async function firefox() {
   const { default: puppeteer } = await import('puppeteer-core');
   const home = tmp('inkan-ff-home-');
+  const downloads = tmp('inkan-ff-dl-');
   const browser = await puppeteer.launch({
     // A fresh profile's first start took over puppeteer's default 30 s on a loaded host.
     browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: tmp('inkan-ff-profile-'), timeout: 120_000,
@@ -209,7 +233,6 @@ async function firefox() {
     extraPrefsFirefox: { 'browser.download.alwaysOpenPanel': false },
   });
   const version = await browser.version();
-  const downloads = tmp('inkan-ff-dl-');
   const context = await browser.createBrowserContext({ downloadBehavior: { policy: 'allow', downloadPath: downloads } });
   return {
     version,
@@ -218,25 +241,30 @@ async function firefox() {
       // A background tab's document has no focus, and then nothing matches :focus-visible.
       await page.bringToFront();
       const requests = [];
-      let bodies = false;
+      const bodies = [];
       page.on('request', (r) => {
-        // BiDi gives a body only where Firefox reports it; puppeteer may say UnsupportedOperation.
-        let body = '';
-        try { body = r.postData() ?? ''; } catch { body = ''; }
-        if (body) bodies = true;
-        requests.push({ url: r.url(), method: r.method(), body: Buffer.from(body) });
+        const entry = { url: r.url(), method: r.method(), body: Buffer.alloc(0) };
+        requests.push(entry);
+        // BiDi hands a request's body over on request (network.getData, collected by puppeteer's
+        // data collector) where this Firefox implements it; 'urls' where it does not.
+        if (r.hasPostData()) {
+          bodies.push(r.fetchPostData().then((b) => { entry.body = Buffer.from(b ?? ''); return b !== undefined; }, () => false));
+        }
       });
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('dialog', (d) => d.accept());
       const keyName = (k) => (k === 'Space' ? ' ' : k);
-      return new Page('firefox', {
-        requests, errors,
-        get requestVisibility() { return bodies ? 'bodies' : 'urls'; },
-        evaluate: (src) => page.evaluate(src),
+      const impl = (target) => ({
+        errors,
+        async requestLog() {
+          const got = await Promise.all(bodies);
+          return { visibility: got.length > 0 && got.every(Boolean) ? 'bodies' : 'urls', requests };
+        },
+        evaluate: (src) => target.evaluate(src),
         goto: (url) => page.goto(url),
         reload: () => page.reload(),
-        click: (s) => page.click(s),
+        click: (s) => target.click(s),
         async press(k) {
           if (k.startsWith('Shift+')) { await page.keyboard.down('Shift'); await page.keyboard.press(keyName(k.slice(6))); await page.keyboard.up('Shift'); } else await page.keyboard.press(keyName(k));
         },
@@ -248,8 +276,10 @@ async function firefox() {
         },
         setViewport: (width, height) => page.setViewport({ width, height }),
         screenshot: async (path) => writeFileSync(path, await page.screenshot({ fullPage: true })),
+        async frame(selector) { return impl(await (await target.waitForSelector(selector)).contentFrame()); },
         close: () => page.close(),
       });
+      return new Page('firefox', impl(page));
     },
     close: () => browser.close(),
   };
@@ -260,10 +290,15 @@ async function webkit() {
   const home = tmp('inkan-webkit-home-');
   const downloads = join(home, 'Downloads');
   mkdirSync(downloads);
-  mkdirSync(join(home, '.config'));
+  mkdirSync(join(home, '.config', 'gtk-3.0'), { recursive: true });
+  // MiniBrowser's toolbar (back, forward, address bar, zoom…) made the narrowest window 447 px:
+  // shrunk to nothing by the user style sheet GTK reads, so the page can be 390 px wide like a
+  // phone. Only the browser's own chrome is styled; the page is drawn by WebKit.
+  writeFileSync(join(home, '.config', 'gtk-3.0', 'gtk.css'),
+    'toolbar, toolbar *, headerbar, headerbar *, entry, button, button * { min-width: 0; min-height: 0; padding: 0; margin: 0; border-width: 0; font-size: 1px; -gtk-icon-style: symbolic; }\n');
   writeFileSync(join(home, '.config', 'user-dirs.dirs'), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
   const port = await freePort();
-  const driverProc = spawn('xvfb-run', ['-a', '-s', '-screen 0 1400x4200x24', 'WebKitWebDriver', `--port=${port}`], {
+  const driverProc = spawn('xvfb-run', ['-a', '-s', '-screen 0 1400x8200x24', 'WebKitWebDriver', `--port=${port}`], {
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), TMPDIR: home }, stdio: 'ignore', detached: true,
   });
   const url = `http://127.0.0.1:${port}`;
@@ -278,42 +313,67 @@ async function webkit() {
   let viewport = { width: 1280, height: 900 };
   // The window's outer size is what WebDriver sets; make the page's viewport `width` × `height`.
   const sizeViewport = async (width, height) => {
-    await driver.manage().window().setRect({ width, height });
-    const inner = await driver.executeScript('return [innerWidth, innerHeight]');
-    if (inner[0] !== width || inner[1] !== height) await driver.manage().window().setRect({ width: 2 * width - inner[0], height: 2 * height - inner[1] });
+    await use(null);
+    const sizes = () => driver.executeScript('return [innerWidth, innerHeight, outerWidth, outerHeight]');
+    // The window takes its new size asynchronously: reading innerHeight right after setRect
+    // could give the old one (after an 8000 px screenshot, a negative correction). Wait until
+    // the page sees the window size that was set.
+    const setOuter = async (w, h) => {
+      await driver.manage().window().setRect({ width: w, height: h });
+      return until(`a ${w}×${h} window`, async () => { const s = await sizes(); return s[2] === w && s[3] === h ? s : null; }, 10_000);
+    };
+    const s = await setOuter(width, height);
+    if (s[0] !== width || s[1] !== height) await setOuter(width + s[2] - s[0], height + s[3] - s[1]);
   };
   const errors = [];
+  // Classic WebDriver runs commands in one browsing context at a time: each page or frame
+  // switches to its own before a command (null: the top-level document).
+  let current = null;
+  const use = async (frameSelector) => {
+    if (current === frameSelector) return;
+    await driver.switchTo().defaultContent();
+    if (frameSelector) await driver.switchTo().frame(await driver.findElement(By.css(frameSelector)));
+    current = frameSelector;
+  };
+  const impl = (frameSelector) => ({
+    errors,
+    // Classic WebDriver shows the test no requests at all.
+    requestLog: async () => ({ visibility: 'none', requests: undefined }),
+    evaluate: async (src) => { await use(frameSelector); return driver.executeScript(`return ${src}`); },
+    goto: async (u) => { await use(null); await driver.get(u); },
+    reload: async () => { await use(null); await driver.navigate().refresh(); },
+    click: async (s) => { await use(frameSelector); await (await driver.findElement(By.css(s))).click(); },
+    async press(k) {
+      const a = driver.actions();
+      if (k.startsWith('Shift+')) await a.keyDown(Key.SHIFT).sendKeys(KEYS[k.slice(6)]).keyUp(Key.SHIFT).perform();
+      else await a.sendKeys(KEYS[k] ?? k).perform();
+    },
+    typeText: (t) => driver.actions().sendKeys(t).perform(),
+    async download(_s, click) {
+      const before = listing(downloads);
+      await click();
+      return newDownload(downloads, before);
+    },
+    async setViewport(width, height) { viewport = { width, height }; await sizeViewport(width, height); },
+    async screenshot(path) {
+      await use(null);
+      // Classic WebDriver captures the viewport: grow the window to the page's height first.
+      const full = Math.min(8000, await driver.executeScript('return document.documentElement.scrollHeight'));
+      await sizeViewport(viewport.width, Math.max(viewport.height, full));
+      await driver.executeScript('window.scrollTo(0, 0)'); // a click may have scrolled the page
+      writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64'));
+      await sizeViewport(viewport.width, viewport.height);
+    },
+    // One level of frames (the widget's): a frame's selector is looked up in the top document.
+    async frame(selector) {
+      if (frameSelector) throw new Error('nested frames are not supported by this driver wrapper');
+      return impl(selector);
+    },
+    close: async () => { await use(null); await driver.get('about:blank'); },
+  });
   return {
     version,
-    async newPage() {
-      return new Page('webkit', {
-        requests: undefined, errors, requestVisibility: 'none',
-        evaluate: (src) => driver.executeScript(`return ${src}`),
-        goto: (u) => driver.get(u),
-        reload: () => driver.navigate().refresh(),
-        click: async (s) => (await driver.findElement(By.css(s))).click(),
-        async press(k) {
-          const a = driver.actions();
-          if (k.startsWith('Shift+')) await a.keyDown(Key.SHIFT).sendKeys(KEYS[k.slice(6)]).keyUp(Key.SHIFT).perform();
-          else await a.sendKeys(KEYS[k] ?? k).perform();
-        },
-        typeText: (t) => driver.actions().sendKeys(t).perform(),
-        async download(_s, click) {
-          const before = listing(downloads);
-          await click();
-          return newDownload(downloads, before);
-        },
-        async setViewport(width, height) { viewport = { width, height }; await sizeViewport(width, height); },
-        async screenshot(path) {
-          // Classic WebDriver captures the viewport: grow the window to the page's height first.
-          const full = Math.min(4000, await driver.executeScript('return document.documentElement.scrollHeight'));
-          await sizeViewport(viewport.width, Math.max(viewport.height, full));
-          writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64'));
-          await sizeViewport(viewport.width, viewport.height);
-        },
-        close: () => driver.get('about:blank'),
-      });
-    },
+    async newPage() { return new Page('webkit', impl(null)); },
     async close() {
       await driver.quit().catch(() => {});
       try { process.kill(-driverProc.pid); } catch { /* gone */ }

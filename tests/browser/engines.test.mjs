@@ -9,16 +9,20 @@
 //   apply with the keyboard only; screenshots of every view (ja/en, 1280/390 px).
 // No key or PIN on the wire: the engine's request log where it shows bodies (Chromium; Firefox
 // when BiDi gives them), and always the worker's own capture of every body it received
-// (INKAN_TEST_CAPTURE_BODIES, test mode only) — the only check possible in WebKit.
+// (INKAN_TEST_CAPTURE_BODIES, test mode only) — the only check possible in WebKit; one body
+// holding the key is then sent to the worker to prove the capture scan catches it.
 //   INKAN_ENGINES=webkit node --test tests/browser/engines.test.mjs   (one engine)
-// The embedded widget (third origin) is covered by widget.test.mjs in Chromium only, for now.
+// The embedded widget: an issuer's page on a third origin frames the worker's /embed pages
+// (apply → receive → .p12 inside the frames), and a page whose CSP blocks the frame's
+// downloads is told so; widget.test.mjs adds the hostile-page checks in Chromium.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startWorker, serve, tmp, openssl, approve, assertNoSecrets, keyFromP12, mailedCode, testCa } from './harness.mjs';
+import { ROOT, startWorker, serve, tmp, openssl, approve, assertNoSecrets, keyFromP12, mailedCode, testCa, freePort } from './harness.mjs';
 import { ENGINES, launch, stepper } from './engines.mjs';
 import { VIEWS, prepareViewFixtures } from './screenshots.mjs';
+import { shrinkPng } from './png.mjs';
 
 const RUN = (process.env.INKAN_ENGINES ?? ENGINES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 const PERSON = { nameJa: '山田 太郎', romaji: 'Taro Yamada', email: 'taro@yamada-law.example.jp', org: '山田法律事務所' };
@@ -30,6 +34,28 @@ function captured(file) {
     const r = JSON.parse(l);
     return { url: `worker:${r.path}${r.query ? `?${r.query}` : ''}`, method: r.method, body: Buffer.from(r.body, 'base64') };
   });
+}
+
+/**
+ * No key or PIN on the wire: the engine's own request log where it shows bodies (every frame's
+ * requests), and always every body the worker received (its test-mode capture) — the only
+ * check WebKit allows, said so in the output.
+ */
+async function noSecretsOnTheWire(t, page, capture, secrets) {
+  const { visibility, requests } = await page.requestLog();
+  if (visibility === 'bodies') {
+    const s = assertNoSecrets(requests, secrets);
+    t.diagnostic(`${page.engine}: ${s.requests} requests (URLs and bodies) checked in the browser's own log`);
+  } else {
+    t.diagnostic(`${page.engine}: the engine shows ${visibility === 'urls' ? 'request URLs but no bodies' : 'no requests'} to the test; ` +
+      'request bodies are checked in the worker\'s capture (INKAN_TEST_CAPTURE_BODIES) instead');
+    if (requests) assertNoSecrets(requests, secrets);
+  }
+  const seen = captured(capture);
+  assert.ok(seen.some((r) => r.method === 'POST' && r.url === 'worker:/api/applications' && /CERTIFICATE REQUEST/.test(r.body.toString())), 'the worker captured the application');
+  const s = assertNoSecrets(seen, secrets);
+  t.diagnostic(`${page.engine}: ${s.requests} request bodies the worker received checked`);
+  return seen;
 }
 
 /** OpenSSL's public key of a PEM CSR. */
@@ -108,11 +134,14 @@ function parseIcs(path) {
 
 for (const engine of RUN) {
   describe(engine, () => {
-    let worker, browser, page, capture;
+    let worker, browser, page, capture, hostPort, strictHostPort;
     const allPins = [];
     before(async () => {
       capture = join(tmp('inkan-capture-'), 'bodies.jsonl');
-      [worker, browser] = await Promise.all([startWorker({ env: { INKAN_TEST_CAPTURE_BODIES: capture } }), launch(engine)]);
+      // The issuer's page that embeds the widget: its origin must be known to the worker.
+      [hostPort, strictHostPort] = [await freePort(), await freePort()];
+      const embedOrigins = [`http://127.0.0.1:${hostPort}`, `http://127.0.0.1:${strictHostPort}`];
+      [worker, browser] = await Promise.all([startWorker({ embedOrigins, env: { INKAN_TEST_CAPTURE_BODIES: capture } }), launch(engine)]);
       page = await browser.newPage();
       await page.setViewport(1280, 900);
     });
@@ -195,26 +224,19 @@ for (const engine of RUN) {
         const { events } = parseIcs(await page.download('#rc-plan .ics'));
         assert.ok(events.some((e) => /Inkan|証明書|certificate/i.test(e.SUMMARY)));
       });
-      await step('no key or PIN on the wire', () => {
-        if (page.requestVisibility === 'bodies') {
-          const s = assertNoSecrets(page.requests, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin] });
-          t.diagnostic(`${engine}: ${s.requests} requests with bodies checked in the browser`);
-        } else {
-          t.diagnostic(`${engine}: the engine shows ${page.requestVisibility === 'urls' ? 'request URLs but no bodies' : 'no requests'} to the test; ` +
-            'request bodies are checked in the worker\'s capture instead');
-          if (page.requests) assertNoSecrets(page.requests, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin] });
-        }
-        const seen = captured(capture);
-        assert.ok(seen.some((r) => r.method === 'POST' && r.url === 'worker:/api/applications' && /CERTIFICATE REQUEST/.test(r.body.toString())), 'the worker captured the application');
-        const s = assertNoSecrets(seen, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin] });
-        t.diagnostic(`${engine}: ${s.requests} request bodies the worker received checked`);
+      await step('no key or PIN on the wire', async () => {
+        const secrets = { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin] };
+        const seen = await noSecretsOnTheWire(t, page, capture, secrets);
         assert.ok(!seen.some((r) => r.body.toString().includes(downloadPassword)), 'the download password is never sent');
+        // The capture check can fail: a body holding this key, sent to the worker, is caught.
+        await fetch(new URL('/api/applications', worker.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ probe: got.keyDer.toString('base64') }) });
+        assert.throws(() => assertNoSecrets(captured(capture), secrets), /carries the key/, 'the detector missed a key sent to the worker');
       });
       assert.equal(keys[0].algorithm, 'rsa2048');
       assert.deepEqual(page.errors, []);
     });
 
-    test(`${engine}: P-256 with a Japanese PIN; site data cleared → receive from the backup file, wrong PIN then right`, async () => {
+    test(`${engine}: P-256 with a Japanese PIN; site data cleared → receive from the backup file, wrong PIN then right`, async (t) => {
       const step = stepper(page, 'backup-recovery');
       const dir = tmp();
       const pin = '鍵のPIN-二〇二六';
@@ -260,14 +282,14 @@ for (const engine of RUN) {
         await page.click('#rc-profile-modern');
         return page.download('#rc-build');
       });
-      await step('.p12 opened by OpenSSL with the Japanese PIN', () => {
-        const got = keyFromP12(p12, pin, dir);
-        assert.match(got.info, /PBES2, PBKDF2, AES-256-CBC/);
-        assert.match(got.leaf, /Taro Yamada/);
+      const got = await step('.p12 opened by OpenSSL with the Japanese PIN', () => {
+        const g = keyFromP12(p12, pin, dir);
+        assert.match(g.info, /PBES2, PBKDF2, AES-256-CBC/);
+        assert.match(g.leaf, /Taro Yamada/);
         assert.match(openssl(['pkey', '-in', join(dir, 'all.pem'), '-noout', '-text']), /ASN1 OID: prime256v1/);
-        assertNoSecrets(captured(capture), { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, 'wrong pin'] });
-        if (page.requestVisibility === 'bodies') assertNoSecrets(page.requests, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, 'wrong pin'] });
+        return g;
       });
+      await step('no key or PIN on the wire', () => noSecretsOnTheWire(t, page, capture, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, 'wrong pin'] }));
       assert.deepEqual(page.errors, []);
     });
 
@@ -394,6 +416,116 @@ for (const engine of RUN) {
       });
     });
 
+    test(`${engine}: the embedded widget on an issuer's page (third origin): apply → approval → receive → .p12`, async (t) => {
+      const step = stepper(page, 'widget');
+      const dir = tmp();
+      const pin = 'widget-PIN-2026';
+      const E = new URL(worker.url).origin;
+      const host = await step('host page', async () => {
+        // As www/widget/README.md tells an issuer: one script tag, the elements, that CSP —
+        // `blob:` in frame-src, without which Firefox and WebKit drop the frame's downloads.
+        const hostDir = tmp('inkan-host-');
+        writeFileSync(join(hostDir, 'index.html'), `<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Example issuer</title><script src="/events.js"></script><script type="module" src="${E}/widget.js"></script></head>
+<body><main><h1>Example issuer</h1>
+<inkan-enroll product="sign123" locale="en"></inkan-enroll>
+<inkan-receive locale="en"></inkan-receive>
+<inkan-expiry product="jcan-mcci" locale="ja" downloaded="2026-11-22"></inkan-expiry>
+</main></body></html>`);
+        writeFileSync(join(hostDir, 'events.js'), `window.__events = [];
+for (const type of ['inkan:csr', 'inkan:application', 'inkan:mailbox-confirmed', 'inkan:p12', 'inkan:error', 'inkan:key-removed'])
+  document.addEventListener(type, (e) => window.__events.push({ type, detail: e.detail }));`);
+        const server = await serve(hostDir, { port: hostPort, csp: `default-src 'self'; script-src 'self' ${E}; frame-src ${E} blob:; object-src 'none'; base-uri 'none'` });
+        await page.goto(new URL('/', server.url).href);
+        return server;
+      });
+      try {
+        const enroll = await step('enroll frame', async () => {
+          const f = await page.frame('inkan-enroll > iframe', '#ap-pin');
+          assert.equal(await page.evaluate(() => document.querySelector('inkan-enroll > iframe').contentDocument), null, 'the page cannot read the frame');
+          const expiry = await page.frame('inkan-expiry > iframe', '.plan[data-expires]');
+          assert.match(await expiry.text('.plan'), /有効期限/);
+          return f;
+        });
+        await step('make the key in the frame', () => applyUntilKey(enroll, { pin, algorithm: 'p256' }));
+        await step('backup file from the frame', async () => {
+          assert.match(readFileSync(await enroll.download('#ap-backup'), 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
+        });
+        const { id, downloadPassword } = await step('submit + mailbox code', () => submitAndConfirm(enroll, worker));
+        await step('the letter names a collect page, not the frame', async () => {
+          const letter = await enroll.text('#ap-letter');
+          assert.ok(letter.includes(`${E}/#/receive?id=${id}`), `the letter's collect URL: ${letter}`);
+          assert.doesNotMatch(letter, /\/embed\//);
+        });
+        await step('the page heard the application', () => page.waitUntil('inkan:application and inkan:mailbox-confirmed on the page',
+          (i) => window.__events.some((e) => e.type === 'inkan:application' && e.detail.id === i) && window.__events.some((e) => e.type === 'inkan:mailbox-confirmed'), [id]));
+        await step('approval', () => approve(worker.url, id));
+        const p12 = await step('receive in the frame', async () => {
+          const receive = await page.frame('inkan-receive > iframe', '#rc-fetch');
+          await receive.fill('#rc-id', id);
+          await receive.fill('#rc-pw', downloadPassword);
+          await receive.click('#rc-fetch');
+          await receive.waitFor('#rc-key-found'); // the enroll frame's key, same Inkan origin and top site
+          await receive.fill('#rc-pin', pin);
+          await receive.click('#rc-profile-modern');
+          return receive.download('#rc-build');
+        });
+        const got = await step('.p12 opened by OpenSSL', () => {
+          const g = keyFromP12(p12, pin, dir);
+          assert.match(g.leaf, /Taro Yamada/);
+          return g;
+        });
+        await step('the page heard only the reports', async () => {
+          await page.waitUntil('inkan:p12 on the page', () => window.__events.some((e) => e.type === 'inkan:p12'));
+          const told = JSON.stringify(await page.evaluate(() => window.__events));
+          assertNoSecrets([{ url: 'host-page-events', method: 'EVENTS', body: Buffer.from(told) }], { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, downloadPassword] });
+        });
+        await step('no key or PIN on the wire', () => noSecretsOnTheWire(t, page, capture, { keyDer: got.keyDer, spkiDer: got.spkiDer, pins: [pin, downloadPassword] }));
+        await step('screenshot', async () => {
+          mkdirSync(join(ROOT, 'docs', 'screenshots', engine), { recursive: true });
+          await page.screenshot(join(ROOT, 'docs', 'screenshots', engine, 'widget-host-en-1280.png'));
+          shrinkPng(join(ROOT, 'docs', 'screenshots', engine, 'widget-host-en-1280.png'));
+        });
+      } finally {
+        host.stop();
+      }
+      assert.deepEqual(page.errors, []);
+    });
+
+    test(`${engine}: an issuer page whose CSP lacks blob: in frame-src is told the widget's download was blocked`, async () => {
+      const step = stepper(page, 'widget-csp');
+      const E = new URL(worker.url).origin;
+      const hostDir = tmp('inkan-strict-host-');
+      writeFileSync(join(hostDir, 'index.html'), `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Strict issuer</title><script src="/events.js"></script>
+<script type="module" src="${E}/widget.js"></script></head>
+<body><main><h1>Strict issuer</h1><inkan-expiry product="jcan-mcci" locale="en" downloaded="2026-11-22"></inkan-expiry></main></body></html>`);
+      writeFileSync(join(hostDir, 'events.js'), `window.__events = [];
+document.addEventListener('inkan:error', (e) => window.__events.push({ type: e.type, detail: e.detail }));`);
+      // The CSP the widget README asked for before blob: was added.
+      const server = await serve(hostDir, { port: strictHostPort, csp: `default-src 'self'; script-src 'self' ${E}; frame-src ${E}; object-src 'none'; base-uri 'none'` });
+      try {
+        const expiry = await step('expiry frame', async () => {
+          await page.goto(new URL('/', server.url).href);
+          return page.frame('inkan-expiry > iframe', '.plan[data-expires]');
+        });
+        await step('.ics from the frame', async () => {
+          if (engine === 'chromium') {
+            // Chromium does not check a frame's download against the parent's frame-src.
+            const { events } = parseIcs(await expiry.download('button.ics'));
+            assert.ok(events.length >= 1);
+            return;
+          }
+          await expiry.click('button.ics');
+          await page.waitUntil('inkan:error host_csp_blocks_download on the page',
+            () => window.__events.some((e) => e.detail.code === 'host_csp_blocks_download' && e.detail.message.ja && e.detail.message.en));
+        });
+      } finally {
+        server.stop();
+      }
+    });
+
     test(`${engine}: screenshots of every view, ja and en, 1280 and 390 px`, async (t) => {
       const out = join(ROOT, 'docs', 'screenshots', engine);
       mkdirSync(out, { recursive: true });
@@ -420,6 +552,7 @@ for (const engine of RUN) {
               const actual = await page.evaluate(() => innerWidth);
               if (actual !== width && !narrowest) { narrowest = actual; t.diagnostic(`${engine}: the narrowest window the engine allows is ${actual} px; the ${width} px pictures are ${actual} px wide`); }
               await page.screenshot(join(out, `${name}-${lang}-${width}.png`));
+              shrinkPng(join(out, `${name}-${lang}-${width}.png`));
               n++;
             });
           }
