@@ -28,4 +28,22 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/../target}"
 # Release, without the workspace's fat LTO (minutes on two cores for a test build).
 export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-false}"
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-16}"
-exec worker-build --release
+# Skip the build when nothing it reads changed since the last one (the worker and browser
+# suites each start wrangler; worker-build + wasm-opt take minutes on two cores).
+inputs_hash() {
+  {
+    find src ../crate/src ../crate/data -type f -print0 | sort -z | xargs -0 sha256sum
+    [ -d desk ] && find desk -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum Cargo.toml schema.sql ../crate/Cargo.toml ../crate/build.rs ../Cargo.toml ../Cargo.lock build-workers.sh
+    env | grep -E '^CARGO_PROFILE_RELEASE_|^RUSTFLAGS=' | sort
+  } | sha256sum | awk '{print $1}'
+}
+stamp="build/.inputs-sha256"
+hash="$(inputs_hash)"
+if [ -f build/index.js ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+  echo "build-workers: build/ is up to date with its sources" >&2
+  exit 0
+fi
+rm -f "$stamp"
+worker-build --release
+echo "$hash" > "$stamp"
