@@ -136,6 +136,19 @@ class InkanExpiry extends InkanFrame {
   get page() { return 'expiry'; }
 }
 
+// A download inside the frame (backup file, .p12, .ics) is the frame navigating to a blob: URL,
+// which Firefox and Safari check against THIS page's CSP frame-src: without `blob:` there the
+// file silently never arrives. Tell the issuer (console) and the page (inkan:error).
+document.addEventListener('securitypolicyviolation', (e) => {
+  if (!/^(frame|child)-src/.test(e.effectiveDirective) || !/^blob(:|$)/.test(e.blockedURI)) return;
+  if (!document.querySelector('inkan-enroll, inkan-receive, inkan-expiry')) return;
+  console.warn(`Inkan: this page's Content-Security-Policy (${e.effectiveDirective}) blocked a download from the Inkan frame; add blob: to frame-src (see the widget README).`);
+  document.dispatchEvent(new CustomEvent('inkan:error', { bubbles: true, detail: { code: 'host_csp_blocks_download', message: {
+    ja: 'このページの設定により、ファイルを保存できませんでした。ページの管理者にお知らせください。',
+    en: 'This page\'s settings stopped the file from being saved. Please tell the site\'s administrator.',
+  } } }));
+});
+
 for (const [name, cls] of [['inkan-enroll', InkanEnroll], ['inkan-receive', InkanReceive], ['inkan-expiry', InkanExpiry]]) {
   if (!customElements.get(name)) customElements.define(name, cls);
 }

@@ -124,6 +124,8 @@ test('IndexedDB lost: the backup file + PIN still give the .p12; a wrong PIN say
   await page.goto(`${worker.url}#/receive?id=${id}`);
   await page.reload();
   await fetchCertificate(page, { id, downloadPassword });
+  // The key form shows first; the IndexedDB look-up then asks for the file (asynchronously).
+  await page.locator('#rc-key-missing').waitFor({ state: 'visible', timeout: 10_000 });
   assert.ok(await page.locator('#rc-key-missing').isVisible(), 'asks for the backup file');
   await page.setInputFiles('#rc-key-file', backup);
 

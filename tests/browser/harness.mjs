@@ -107,8 +107,9 @@ export function workerBinary() {
 }
 
 /** Starts inkan-worker on a free port serving `siteDir`; resolves to { url, stop, log }.
- * `embedOrigins`: the pages that may frame the widget (INKAN_EMBED_ORIGINS). */
-export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], embedOrigins = [], port = 0 } = {}) {
+ * `embedOrigins`: the pages that may frame the widget (INKAN_EMBED_ORIGINS); `env`: extra
+ * environment (e.g. INKAN_TEST_CAPTURE_BODIES). */
+export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], embedOrigins = [], port = 0, env: extraEnv = {} } = {}) {
   const bin = workerBinary();
   const data = tmp('inkan-worker-data-');
   const env = {
@@ -116,6 +117,7 @@ export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], embedO
     INKAN_LISTEN: `127.0.0.1:${port}`, INKAN_SITE_DIR: siteDir, INKAN_DATA_DIR: data,
     INKAN_ADMIN_TOKEN: ADMIN_TOKEN, INKAN_ISSUER: 'local', INKAN_TEST_MODE: '1', INKAN_LOG_FORMAT: 'text',
     INKAN_CORS_ORIGINS: corsOrigins.join(','), INKAN_EMBED_ORIGINS: embedOrigins.join(','),
+    ...extraEnv,
   };
   const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

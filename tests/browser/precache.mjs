@@ -9,7 +9,7 @@ const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
 
 // Not part of the site's shell: the service worker itself, the widget and its frames (used
 // from issuers' pages, not offline), TypeScript declarations, build leftovers and docs.
-const EXCLUDE = [/^sw\.js$/, /^widget\.js$/, /^widget\//, /^embed\//, /^js\/embed\.js$/, /^css\/embed\.css$/, /\.d\.ts$/, /(^|\/)\./, /^pkg\/package\.json$/, /\.md$/, /^pkg\/\.route$/];
+const EXCLUDE = [/^sw\.js$/, /^widget\.js$/, /^widget\//, /^embed\//, /^js\/embed\.js$/, /^js\/embed-storage\.js$/, /^css\/embed\.css$/, /\.d\.ts$/, /(^|\/)\./, /^pkg\/package\.json$/, /\.md$/, /^pkg\/\.route$/];
 
 export function precacheFiles(dir) {
   const out = [];

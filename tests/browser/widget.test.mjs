@@ -46,7 +46,7 @@ ${ad ? `<iframe id="ad" title="Advertisement" src="${ad}/forge.html"></iframe>` 
 
 /** The host CSP the README asks for (+ the ad frame): no connect-src, worker-src, wasm or style
  * allowance for Inkan any more — the work happens in the frame. */
-const hostCsp = (inkan, ad) => `default-src 'self'; script-src 'self' ${inkan}; frame-src ${inkan} ${ad}; object-src 'none'; base-uri 'none'`;
+const hostCsp = (inkan, ad) => `default-src 'self'; script-src 'self' ${inkan}; frame-src ${inkan} blob: ${ad}; object-src 'none'; base-uri 'none'`;
 
 before(async () => {
   const hostPort = await freePort();

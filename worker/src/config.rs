@@ -70,6 +70,11 @@ pub struct Settings {
     pub hsts: bool,
     /// Test mode: enables `POST /api/admin/clock` and `POST /api/admin/tick`.
     pub test_mode: bool,
+    /// Test mode only (native): a file to which every `/api/*` request is appended as one JSON
+    /// line (method, path, query, body in base64), so the browser tests can scan what the worker
+    /// received in engines that do not expose request bodies to the test (WebKit). Refused at
+    /// start without `test_mode`: a real server must never keep what applicants send.
+    pub test_capture_bodies: Option<String>,
     /// Download window for products whose seeds name none, days.
     pub default_window_days: u16,
     /// Wrong passwords allowed per application before a lock.
@@ -167,6 +172,7 @@ impl core::fmt::Debug for Settings {
             .field("frame_ancestors", &self.frame_ancestors)
             .field("embed_origins", &self.embed_origins)
             .field("test_mode", &self.test_mode)
+            .field("test_capture_bodies", &self.test_capture_bodies)
             .field("est_server_password", &secret(&self.est_server_password))
             .field("client_ip_header", &self.client_ip_header)
             .field("trusted_proxies", &self.trusted_proxies)
@@ -210,6 +216,7 @@ impl Default for Settings {
             embed_origins: Vec::new(),
             hsts: false,
             test_mode: false,
+            test_capture_bodies: None,
             default_window_days: 30,
             lockout_threshold: 5,
             client_lockout_threshold: 20,
@@ -371,6 +378,9 @@ impl Settings {
         if let Some(v) = get("INKAN_TEST_MODE") {
             self.test_mode = flag("test_mode", &v)?;
         }
+        if let Some(v) = get("INKAN_TEST_CAPTURE_BODIES") {
+            self.test_capture_bodies = some(v);
+        }
         if let Some(v) = get("INKAN_DEFAULT_WINDOW_DAYS") {
             self.default_window_days = parse("default_window_days", &v)?;
         }
@@ -507,6 +517,9 @@ impl Settings {
         if self.header_timeout_seconds == 0 || self.body_timeout_seconds == 0 || self.max_connections == 0 {
             return Err(invalid("header_timeout_seconds", "timeouts and max_connections must be at least 1"));
         }
+        if self.test_capture_bodies.is_some() && !self.test_mode {
+            return Err(invalid("test_capture_bodies", "only with test_mode = true"));
+        }
         if self.mail_from.chars().any(char::is_control) || !self.mail_from.contains('@') {
             return Err(invalid("mail_from", "an address like `Inkan <no-reply@example.jp>`"));
         }
@@ -583,5 +596,14 @@ mod tests {
         assert_eq!(s.trusted_proxy_ranges().len(), 2);
         s.trusted_proxies.push("example.jp".into());
         assert_eq!(s.validate().expect_err("not a CIDR").code(), "config_invalid");
+    }
+
+    #[test]
+    fn body_capture_only_in_test_mode() {
+        let mut s = Settings::default();
+        s.apply_env(|k| (k == "INKAN_TEST_CAPTURE_BODIES").then(|| "/tmp/bodies.jsonl".to_owned())).expect("env");
+        assert_eq!(s.validate().expect_err("not in test mode").code(), "config_invalid");
+        s.test_mode = true;
+        s.validate().expect("valid in test mode");
     }
 }

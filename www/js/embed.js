@@ -112,6 +112,12 @@ const isReceiveUrl = (v) => { try { return ['https:', 'http:'].includes(new URL(
 class EmbedEnroll extends ApplyView {
   get draftName() { return `enroll.${this.getAttribute('product') ?? 'any'}`; }
   get receiveLink() { return this.getAttribute('receive-url') ? { target: '_top' } : null; }
+  /** Without a receive-url the letter named this frame's own page (/embed/enroll#/receive…),
+   * which is no place to collect anything: it names Inkan's own collect page instead. */
+  receiveUrl(id) {
+    if (this.getAttribute('receive-url')) return super.receiveUrl(id);
+    return `${new URL('../', location.href).href}#/receive?id=${encodeURIComponent(id)}`;
+  }
 }
 
 class EmbedReceive extends ReceiveView {

@@ -50,8 +50,26 @@ async function tx(mode, fn) {
   }
 }
 
-/** record: { id, product, algorithm, encryptedPem, applicationId?, createdAt } */
-export const putKey = (record) => tx('readwrite', (s) => { s.put(record); });
+/**
+ * record: { id, product, algorithm, encryptedPem, applicationId?, createdAt }
+ * Storing a key also asks the browser to keep this site's storage under pressure
+ * (`navigator.storage.persist()`; Chromium decides by itself, Firefox may ask the person,
+ * Safari 17+ decides by itself). It cannot stop Safari's rule that deletes script-written
+ * storage after 7 days of use without a visit — that is why the backup file is required
+ * before submitting (README, browser support).
+ */
+export const putKey = async (record) => {
+  await tx('readwrite', (s) => { s.put(record); });
+  requestPersistence();
+};
+
+let persistenceAsked = false;
+function requestPersistence() {
+  if (persistenceAsked || !navigator.storage?.persist) return;
+  persistenceAsked = true;
+  // Not awaited: the answer (or a prompt left open) must not hold up the apply flow.
+  navigator.storage.persisted().then((yes) => (yes ? true : navigator.storage.persist())).catch(() => {});
+}
 export const getKey = (id) => tx('readonly', (s) => s.get(id));
 export const deleteKey = (id) => tx('readwrite', (s) => { s.delete(id); });
 export const allKeys = () => tx('readonly', (s) => s.getAll());

@@ -199,6 +199,11 @@ async fn handle(
             &state.trusted_proxies,
         );
         let query = parts.uri.query().map(str::to_owned);
+        if settings.test_mode
+            && let Some(file) = &settings.test_capture_bodies
+        {
+            capture_body(file, &method, &path, query.as_deref(), &body);
+        }
         let request = ApiRequest { method, path, query, headers, body, client };
         let ApiResponse { status, headers, body } = state.service.handle(&request, now(), &mut inkan::os_rng()).await;
         return to_response(status, headers, body);
@@ -220,6 +225,24 @@ async fn handle(
             headers.push(("cache-control".into(), "no-store".into()));
             to_response(404, headers, b"Not found\n".to_vec())
         }
+    }
+}
+
+/// Test mode only: appends one request as a JSON line to the capture file (see
+/// `Settings::test_capture_bodies`). A write failure is logged and the request still served: the
+/// test that reads the file then fails on what is missing.
+fn capture_body(file: &str, method: &str, path: &str, query: Option<&str>, body: &[u8]) {
+    use base64ct::Encoding as _;
+    use std::io::Write as _;
+    let mut line = serde_json::json!({
+        "method": method, "path": path, "query": query, "body": base64ct::Base64::encode_string(body),
+    })
+    .to_string();
+    line.push('\n');
+    let written =
+        std::fs::OpenOptions::new().create(true).append(true).open(file).and_then(|mut f| f.write_all(line.as_bytes()));
+    if let Err(e) = written {
+        tracing::warn!("test_capture_bodies: cannot append to {file}: {e}");
     }
 }
 

@@ -239,9 +239,20 @@ export class ApplyView extends View {
     this.#draft = loadDraft(this.draftName);
     const wanted = this.fixedProduct ?? parseHashQuery().get('product');
     if (wanted && !this.#draft.keyId) this.#draft.product = wanted;
+    // The view outlives a visit (app.js keeps it): "apply for this" in the advisor, followed
+    // after this form was already open, must still choose that product — until a key is made.
+    if (!this.fixedProduct) window.addEventListener('hashchange', () => this.#productFromHash());
     for (const [key, id] of FIELDS) if (this.#draft[key]) this.q(`#${id}`).value = this.#draft[key];
     if (this.#draft.alg === 'p256') this.q('#ap-alg-p256').checked = true;
     this.#loadProducts();
+    this.#sync();
+  }
+
+  #productFromHash() {
+    const wanted = parseHashQuery().get('product');
+    if (!wanted || this.#draft.keyId || !this.#applicable.some((p) => p.id === wanted)) return;
+    this.q('#ap-product').value = wanted;
+    this.#saveFields();
     this.#sync();
   }
 

@@ -4,7 +4,8 @@ import { register } from '../i18n.js';
 import { View, fill, h, loc } from '../view.js';
 
 register({
-  'home.title': { ja: '個人用電子証明書を、ブラウザだけで', en: 'Personal certificates, made in your browser' },
+  // \u200b marks where the title may break: ja titles are keep-all where auto-phrase is missing (app.css).
+  'home.title': { ja: '個人用電子証明書を、\u200bブラウザだけで', en: 'Personal certificates, made in your browser' },
   'home.lead': { ja: 'Internet Explorer や ActiveX は不要です。鍵はこのブラウザの中で作られ、外部に送信されません。Mac でも Windows でも使えます。', en: 'No Internet Explorer, no ActiveX. Your key is made inside this browser and never sent anywhere. Works on Mac and Windows.' },
   'home.where': { ja: 'Inkan にできること(証明書ごと)', en: 'What Inkan does, certificate by certificate' },
   'home.makes': { ja: 'Inkan が鍵を作る証明書', en: 'Inkan makes the key for' },
