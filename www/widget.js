@@ -94,6 +94,11 @@ class InkanFrame extends HTMLElement {
     this.#frame.contentWindow?.postMessage({ inkan: 1, type: 'update', detail }, this.#origin);
   }
 
+  /** Tells the frame that this page's CSP blocked a file it saved, so it can say so. */
+  downloadBlocked() {
+    if (this.#ready) this.#frame.contentWindow?.postMessage({ inkan: 1, type: 'download-blocked', detail: {} }, this.#origin);
+  }
+
   /** The --inkan-* custom properties set on this element, by theme name (the frame checks each). */
   theme() {
     const style = getComputedStyle(this);
@@ -142,6 +147,7 @@ class InkanExpiry extends InkanFrame {
 document.addEventListener('securitypolicyviolation', (e) => {
   if (!/^(frame|child)-src/.test(e.effectiveDirective) || !/^blob(:|$)/.test(e.blockedURI)) return;
   if (!document.querySelector('inkan-enroll, inkan-receive, inkan-expiry')) return;
+  for (const el of document.querySelectorAll('inkan-enroll, inkan-receive, inkan-expiry')) el.downloadBlocked?.();
   console.warn(`Inkan: this page's Content-Security-Policy (${e.effectiveDirective}) blocked a download from the Inkan frame; add blob: to frame-src (see the widget README).`);
   document.dispatchEvent(new CustomEvent('inkan:error', { bubbles: true, detail: { code: 'host_csp_blocks_download', message: {
     ja: 'このページの設定により、ファイルを保存できませんでした。ページの管理者にお知らせください。',

@@ -520,6 +520,8 @@ document.addEventListener('inkan:error', (e) => window.__events.push({ type: e.t
           await expiry.click('button.ics');
           await page.waitUntil('inkan:error host_csp_blocks_download on the page',
             () => window.__events.some((e) => e.detail.code === 'host_csp_blocks_download' && e.detail.message.ja && e.detail.message.en));
+          // …and the applicant, inside the frame, is told the file was not saved.
+          await expiry.waitFor('#em-download-blocked[role=alert]');
         });
       } finally {
         server.stop();

@@ -7,7 +7,7 @@
 //   frame → parent: ready, height, csr {pem, product}, application {id, status, product},
 //                   mailbox-confirmed {id}, p12 {applicationId, profile, filename},
 //                   key-removed {applicationId}, error {code, message {ja, en}}
-//   parent → frame: update {locale, application, theme}
+//   parent → frame: update {locale, application, theme}, download-blocked {}
 // Every message carries `inkan: 1`. The parent's origin comes in the URL (`origin=`), must be
 // one of INKAN_EMBED_ORIGINS (GET /api/embed; the same list is this page's CSP frame-ancestors,
 // so the browser refuses any other parent), and is checked on every message in, together with
@@ -31,6 +31,10 @@ register({
     en: 'This browser does not let the embedded screen save data. Your key is kept only until you close this page, and in the key backup file you save next. Be sure to save the backup file: you need it to collect your certificate.',
   },
   'wx.title': { ja: '有効期限', en: 'Expiry' },
+  'em.download.blocked': {
+    ja: 'ファイルを保存できませんでした。埋め込み先のページの設定が、この画面からの保存を止めています。ページの管理者にお知らせいただくか、Inkan のサイトで直接お手続きください。',
+    en: 'The file could not be saved: the settings of the page this screen is embedded in stop it from saving files. Please tell the site’s administrator, or use the Inkan site directly.',
+  },
   'em.untrusted': {
     ja: 'このページは、許可されていないサイトに埋め込まれています。Inkan のサイトで直接お手続きください。',
     en: 'This page is embedded in a site that is not allowed to use it. Please use the Inkan site directly.',
@@ -195,7 +199,17 @@ if (tag) {
     window.addEventListener('message', (e) => {
       if (e.source !== window.parent || e.origin !== claimedParent) return;
       const m = e.data;
-      if (!m || typeof m !== 'object' || m.inkan !== 1 || m.type !== 'update' || typeof m.detail !== 'object' || !m.detail) return;
+      if (!m || typeof m !== 'object' || m.inkan !== 1 || typeof m.detail !== 'object' || !m.detail) return;
+      if (m.type === 'download-blocked') {
+        // The parent page's CSP stopped a file this frame saved (widget.js saw the violation):
+        // say so here, where the applicant was just told the file was saved.
+        trusted.then((ok) => {
+          if (!ok || document.getElementById('em-download-blocked')) return;
+          main.prepend(h('p', { id: 'em-download-blocked', class: 'error', role: 'alert', text: t('em.download.blocked', {}, el.lang) }));
+        });
+        return;
+      }
+      if (m.type !== 'update') return;
       trusted.then((ok) => {
         if (!ok) return;
         const get = (name) => m.detail[name];
