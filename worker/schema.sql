@@ -51,3 +51,13 @@ CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+-- The review desk's decisions: append-only (the worker only ever inserts; nothing updates or
+-- deletes a row). `actor` is the reviewer's token label.
+CREATE TABLE IF NOT EXISTS audit (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             INTEGER NOT NULL,
+    actor          TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    detail         TEXT
+);

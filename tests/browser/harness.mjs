@@ -107,7 +107,7 @@ export function workerBinary() {
 }
 
 /** Starts inkan-worker on a free port serving `siteDir`; resolves to { url, stop, log }. */
-export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port = 0 } = {}) {
+export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port = 0, env: extraEnv = {} } = {}) {
   const bin = workerBinary();
   const data = tmp('inkan-worker-data-');
   const env = {
@@ -115,6 +115,7 @@ export async function startWorker({ siteDir = SITE_DIR, corsOrigins = [], port =
     INKAN_LISTEN: `127.0.0.1:${port}`, INKAN_SITE_DIR: siteDir, INKAN_DATA_DIR: data,
     INKAN_ADMIN_TOKEN: ADMIN_TOKEN, INKAN_ISSUER: 'local', INKAN_TEST_MODE: '1', INKAN_LOG_FORMAT: 'text',
     INKAN_CORS_ORIGINS: corsOrigins.join(','),
+    ...extraEnv,
   };
   const child = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

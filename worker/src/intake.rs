@@ -250,6 +250,8 @@ impl ValidIntake {
             mailbox: crate::mailbox::Mailbox::default(),
             undecided_until: Some(undecided_until),
             callback_token_sha256: None,
+            history: Vec::new(),
+            rejection: None,
             version: 0,
         }
     }

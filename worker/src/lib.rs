@@ -23,6 +23,7 @@ pub mod mailbox;
 pub mod password;
 pub mod pkcs7;
 pub mod reminders;
+pub mod review;
 pub mod signature;
 pub mod signing;
 pub mod store;

@@ -275,12 +275,13 @@ impl Store for SqliteStore {
     async fn applications(
         &self,
         status: Option<&str>,
+        product: Option<&str>,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Application>, StoreError> {
         let rows = self.with(|c| {
             let mut statement = c.prepare_cached(crate::store::LIST_SQL)?;
-            let rows = statement.query_map(params![status, limit, offset], |row| {
+            let rows = statement.query_map(params![status, limit, offset, product], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
@@ -411,5 +412,29 @@ impl Store for SqliteStore {
             )
         })?;
         Ok(())
+    }
+
+    async fn append_audit(&self, e: &crate::review::AuditEntry) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(crate::store::AUDIT_APPEND_SQL, params![e.at, e.actor, e.application_id, e.action, e.detail])
+        })?;
+        Ok(())
+    }
+
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<crate::review::AuditEntry>, StoreError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(crate::store::AUDIT_LIST_SQL)?;
+            let rows = statement.query_map(params![limit, offset], |row| {
+                Ok(crate::review::AuditEntry {
+                    seq: row.get(0)?,
+                    at: row.get(1)?,
+                    actor: row.get(2)?,
+                    application_id: row.get(3)?,
+                    action: row.get(4)?,
+                    detail: row.get(5)?,
+                })
+            })?;
+            rows.collect()
+        })
     }
 }

@@ -287,13 +287,14 @@ impl Store for D1Store {
     async fn applications(
         &self,
         status: Option<&str>,
+        product: Option<&str>,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Application>, StoreError> {
         let rows = self
             .all::<AppRow>(
                 crate::store::LIST_SQL,
-                &[optional_text(status), number(i64::from(limit)), number(i64::from(offset))],
+                &[optional_text(status), number(i64::from(limit)), number(i64::from(offset)), optional_text(product)],
             )
             .await?;
         rows.into_iter().map(AppRow::decode).collect()
@@ -421,5 +422,28 @@ impl Store for D1Store {
         )
         .await?;
         Ok(())
+    }
+
+    async fn append_audit(&self, e: &crate::review::AuditEntry) -> Result<(), StoreError> {
+        self.run(
+            crate::store::AUDIT_APPEND_SQL,
+            &[
+                number(e.at),
+                text(&e.actor),
+                text(&e.application_id),
+                text(&e.action),
+                optional_text(e.detail.as_deref()),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<crate::review::AuditEntry>, StoreError> {
+        self.all::<crate::review::AuditEntry>(
+            crate::store::AUDIT_LIST_SQL,
+            &[number(i64::from(limit)), number(i64::from(offset))],
+        )
+        .await
     }
 }
