@@ -39,6 +39,7 @@ async function shot(page, name) {
 /** Applies through the site and confirms the mailbox; returns { id, downloadPassword }. */
 async function apply(page, pin, dir) {
   await page.goto(`${worker.url}#/apply`);
+  await page.reload();
   await page.locator('#ap-product option[value="sign123"]').waitFor({ state: 'attached' });
   await page.selectOption('#ap-product', 'sign123');
   await applyUntilKey(page, { pin, algorithm: 'p256' });

@@ -95,8 +95,11 @@ const TEXT = {
 let lang = sessionStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'ja';
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let products = [];
+let reviewer = '';
 let offset = 0;
 let current = null;
+// The queue's filters survive a language switch (the options are rebuilt in the other language).
+let filters = { status: 'submitted', product: '' };
 
 const $ = (selector) => document.querySelector(selector);
 function t(key, params = {}) {
@@ -149,22 +152,22 @@ function paint() {
   const toggle = $('#desk-lang');
   toggle.textContent = lang === 'ja' ? 'English' : '日本語';
   toggle.setAttribute('lang', lang === 'ja' ? 'en' : 'ja');
+  $('#desk-who').textContent = reviewer ? t('who', { label: reviewer }) : '';
   fillFilters();
 }
 
 function fillFilters() {
   const status = $('#desk-status');
-  const chosen = status.value || 'submitted';
   status.replaceChildren(el('option', { value: '', text: t('queue.any') }), ...STATUSES.map((s) => el('option', { value: s, text: t(`status.${s}`) })));
-  status.value = chosen === 'any' ? '' : chosen;
+  status.value = filters.status;
   const product = $('#desk-product');
-  const chosenProduct = product.value;
   product.replaceChildren(el('option', { value: '', text: t('queue.any') }), ...products.map((p) => el('option', { value: p.id, text: p.name[lang] })));
-  product.value = chosenProduct;
+  product.value = filters.product;
 }
 
 function signOut(message = '') {
   token = '';
+  reviewer = '';
   sessionStorage.removeItem(TOKEN_KEY);
   $('#desk-work').hidden = true;
   $('#desk-signout').hidden = true;
@@ -188,7 +191,7 @@ async function signIn(given) {
   $('#desk-signin').hidden = true;
   $('#desk-work').hidden = false;
   $('#desk-signout').hidden = false;
-  $('#desk-who').textContent = t('who', { label: session.label });
+  reviewer = session.label;
   $('#desk-who').dataset.label = session.label;
   paint();
   await loadQueue();
@@ -197,8 +200,8 @@ async function signIn(given) {
 
 async function loadQueue() {
   const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
-  if ($('#desk-status').value) params.set('status', $('#desk-status').value);
-  if ($('#desk-product').value) params.set('product', $('#desk-product').value);
+  if (filters.status) params.set('status', filters.status);
+  if (filters.product) params.set('product', filters.product);
   $('#desk-queue-error').textContent = '';
   let list;
   try {
@@ -266,6 +269,10 @@ function renderDetail(app) {
   const tbs = app.to_be_signed ?? {};
   const box = $('#desk-tbs');
   box.replaceChildren();
+  // Once signed (or refused) there is nothing left "to be signed": the section goes.
+  const pending = app.status === 'submitted' || app.status === 'approved';
+  box.hidden = !pending;
+  $('#desk-tbs-title').hidden = !pending;
   field(box, t('tbs.subject'), tbs.subject ?? '', { id: 'desk-tbs-subject' });
   field(box, t('tbs.san'), (tbs.san?.rfc822_names ?? []).join(', '));
   field(box, t('tbs.eku'), (tbs.extended_key_usage ?? []).join(', '));
@@ -350,7 +357,12 @@ $('#desk-lang').addEventListener('click', () => {
     if (current && !$('#desk-detail').hidden) renderDetail(current);
   }
 });
-$('#desk-filter').addEventListener('submit', (event) => { event.preventDefault(); offset = 0; loadQueue(); });
+$('#desk-filter').addEventListener('submit', (event) => {
+  event.preventDefault();
+  filters = { status: $('#desk-status').value, product: $('#desk-product').value };
+  offset = 0;
+  loadQueue();
+});
 $('#desk-prev').addEventListener('click', () => { offset = Math.max(0, offset - PAGE); loadQueue(); });
 $('#desk-next').addEventListener('click', () => { offset += PAGE; loadQueue(); });
 $('#desk-approve').addEventListener('click', () => decide('approve'));
