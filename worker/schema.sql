@@ -61,3 +61,14 @@ CREATE TABLE IF NOT EXISTS audit (
     action         TEXT NOT NULL,
     detail         TEXT
 );
+-- Identity documents, sealed in the applicant's browser to the issuer's document key (HPKE,
+-- RFC 9180): the worker holds only ciphertext (base64 of encapsulated key + ciphertext). Deleted
+-- `document_retention_days` after the decision, with the undecided application's data, or never
+-- stored when the issuer has published no key.
+CREATE TABLE IF NOT EXISTS documents (
+    application_id TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    media_type     TEXT NOT NULL,
+    sealed         TEXT NOT NULL,
+    PRIMARY KEY (application_id, seq)
+);

@@ -36,6 +36,8 @@ def desk_routes(app_id: str) -> list[tuple[str, str]]:
         ("POST", f"/api/admin/applications/{app_id}/approve"),
         ("POST", f"/api/admin/applications/{app_id}/reject"),
         ("POST", f"/api/admin/applications/{app_id}/cancel"),
+        ("GET", f"/api/admin/applications/{app_id}/documents"),
+        ("POST", "/api/admin/document-key"),
     ]
 
 
@@ -49,7 +51,9 @@ def test_the_desk_page_is_served_unframeable_under_the_strict_csp(target):
     assert 'src="/admin/desk.js"' in r.text and "<script>" not in r.text
     js = requests.get(target.url + "/admin/desk.js", timeout=30)
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
-    assert "sessionStorage" in js.text and "document.cookie" not in js.text and "localStorage" not in js.text
+    assert "sessionStorage" in js.text and "document.cookie" not in js.text
+    # localStorage holds only the document key's encrypted private half, never the token.
+    assert [line.strip() for line in js.text.splitlines() if "localStorage." in line and "DOC_KEY" not in line] == []
     assert requests.get(target.url + "/admin/desk.css", timeout=30).status_code == 200
     assert requests.get(target.url + "/admin/nothing.js", timeout=30).status_code == 404
 
@@ -192,3 +196,119 @@ def test_a_revoked_token_is_refused_and_the_others_still_work(tmp_path):
         assert session(ADMIN_TOKEN).status_code == 401
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# Identity documents (issue 19 point 2): sealed in the browser to the desk's document key; the
+# worker checks only counts and sizes and keeps ciphertext. Sealing itself is the crate's (unit
+# tests in crate/src/documents.rs, the browser test opens real HPKE); here the bytes are opaque.
+
+
+def sealed(n: int) -> str:
+    import base64
+    import os
+    return base64.b64encode(os.urandom(n)).decode()
+
+
+def document_key_body() -> dict:
+    import base64
+    import os
+    return {"public_key": base64.b64encode(os.urandom(32)).decode()}
+
+
+@pytest.fixture
+def small_limits(tmp_path, native_built):
+    server = NativeServer(str(tmp_path / "data"), {
+        "INKAN_DOCUMENT_MAX_BYTES": "2000", "INKAN_DOCUMENT_MAX_COUNT": "2", "INKAN_DOCUMENT_RETENTION_DAYS": "3",
+    }).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_publishing_the_document_key_needs_a_desk_token_and_applies_without_one(small_limits):
+    api = small_limits.api()
+    assert api.get("/api/document-key").json()["enabled"] is False
+    r = api.submit(openssl_csr(email="nokey@example.jp"), email="nokey@example.jp")
+    assert r.status_code == 201, "no key published: the application goes through without documents"
+    body = {"token": r.json()["documents_token"], "documents": [{"media_type": "image/png", "sealed": sealed(100)}]}
+    helpers.refused(api.post(f"/api/applications/{r.json()['id']}/documents", json=body), 409, "documents_not_enabled")
+    key = document_key_body()
+    for token in (None, "wrong-token-0123456789abcdef", helpers.REVOKED_DESK_TOKEN):
+        r = requests.post(small_limits.url + "/api/admin/document-key", json=key, headers=bearer(token), timeout=30)
+        assert r.status_code == 401
+    assert api.get("/api/document-key").json()["enabled"] is False
+    helpers.refused(api.admin("/api/admin/document-key", json={"public_key": sealed(31)}), 400, "document_key_invalid")
+    r = requests.post(small_limits.url + "/api/admin/document-key", json=key, headers=bearer(ALICE), timeout=30)
+    assert r.status_code == 200, r.text
+    published = api.get("/api/document-key").json()
+    assert published["enabled"] is True and published["public_key"] == key["public_key"]
+    assert published["max_bytes"] == 2000 and published["max_count"] == 2
+    entries = api.admin("/api/admin/audit", method="GET").json()["entries"]
+    assert any(e["action"] == "document_key" and e["actor"] == "alice" for e in entries)
+
+
+def test_documents_are_bounded_taken_once_and_never_echoed(small_limits):
+    api = small_limits.api()
+    assert api.admin("/api/admin/document-key", json=document_key_body()).status_code == 200
+    r = api.submit(openssl_csr(email="docs@example.jp"), email="docs@example.jp")
+    app_id, token = r.json()["id"], r.json()["documents_token"]
+    path = f"/api/applications/{app_id}/documents"
+    one = sealed(1500)
+    cases = [
+        ([{"media_type": "image/png", "sealed": one}] * 3, 400, "documents_too_many"),
+        ([{"media_type": "image/png", "sealed": sealed(2001)}], 413, "document_too_large"),
+        ([{"media_type": "text/html", "sealed": one}], 400, "document_type_not_accepted"),
+        ([{"media_type": "image/png", "sealed": sealed(20)}], 400, "document_not_sealed"),
+    ]
+    for documents, status, code in cases:
+        r = api.post(path, json={"token": token, "documents": documents})
+        err = helpers.refused(r, status, code)
+        assert err["error"]["message"]["ja"] and err["error"]["message"]["en"]
+        assert documents[0]["sealed"][:40] not in r.text, "the document is never echoed"
+    # A body past the bound is cut off at the adapter and refused as too large.
+    huge = {"token": token, "documents": [{"media_type": "image/png", "sealed": sealed(20_000)}]}
+    helpers.refused(api.post(path, json=huge), 413, "documents_too_large")
+    helpers.refused(api.post(path, json={"token": "x" * 22, "documents": [{"media_type": "image/png", "sealed": one}]}),
+                    409, "documents_token_refused")
+    docs = [{"media_type": "image/jpeg", "sealed": one}, {"media_type": "application/pdf", "sealed": sealed(900)}]
+    r = api.post(path, json={"token": token, "documents": docs})
+    assert r.status_code == 201 and r.json()["documents"] == 2, r.text
+    assert one[:40] not in r.text
+    helpers.refused(api.post(path, json={"token": token, "documents": docs}), 409, "documents_token_refused")
+    view = api.admin(f"/api/admin/applications/{app_id}", method="GET").json()
+    assert view["documents"] == 2
+    assert "documents_token" not in api.get(f"/api/applications/{app_id}").text
+    got = api.admin(f"/api/admin/applications/{app_id}/documents", method="GET").json()["documents"]
+    assert [(d["seq"], d["media_type"], d["sealed"]) for d in got] == [(1, "image/jpeg", one), (2, "application/pdf", docs[1]["sealed"])]
+
+
+def test_documents_are_deleted_the_configured_days_after_the_decision(small_limits):
+    api = small_limits.api()
+    assert api.admin("/api/admin/document-key", json=document_key_body()).status_code == 200
+    r = api.submit(openssl_csr(email="purge@example.jp"), email="purge@example.jp")
+    app_id = r.json()["id"]
+    docs = [{"media_type": "image/png", "sealed": sealed(500)}]
+    assert api.post(f"/api/applications/{app_id}/documents",
+                    json={"token": r.json()["documents_token"], "documents": docs}).status_code == 201
+    api.advance(10 * 86_400)
+    api.tick()
+    assert len(api.admin(f"/api/admin/applications/{app_id}/documents", method="GET").json()["documents"]) == 1, \
+        "undecided and not expired: kept"
+    r = api.admin(f"/api/admin/applications/{app_id}/reject", json={"reason": "other", "note": ""})
+    assert r.status_code == 200, r.text
+    assert api.admin(f"/api/admin/applications/{app_id}", method="GET").json()["documents_purge_at"] == api.now() + 3 * 86_400
+    api.advance(3 * 86_400 - 60)
+    assert api.tick()["documents_deleted"] == 0
+    assert len(api.admin(f"/api/admin/applications/{app_id}/documents", method="GET").json()["documents"]) == 1
+    api.advance(120)
+    assert api.tick()["documents_deleted"] == 1
+    assert api.admin(f"/api/admin/applications/{app_id}/documents", method="GET").json()["documents"] == []
+    assert api.admin(f"/api/admin/applications/{app_id}", method="GET").json()["documents"] == 0
+    import sqlite3
+    db = sqlite3.connect(Path(small_limits.data_dir) / "inkan.sqlite3")
+    try:
+        assert db.execute("SELECT count(*) FROM documents WHERE application_id = ?", (app_id,)).fetchone()[0] == 0
+    finally:
+        db.close()

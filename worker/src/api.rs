@@ -440,6 +440,8 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             ("POST", ["api", "applications", id, "certificate"]) => self.download(request, id, now).await,
             ("POST", ["api", "applications", id, "confirm"]) => self.confirm(request, id, now).await,
             ("POST", ["api", "applications", id, "confirm", "resend"]) => self.resend(request, id, now, rng).await,
+            ("POST", ["api", "applications", id, "documents"]) => self.receive_documents(request, id).await,
+            ("GET", ["api", "document-key"]) => self.document_key().await,
             ("GET", ["api", "issuer", "root"]) => self.root_certificate(),
             ("POST", ["api", "issuer", "applications", id, "certificate"]) => {
                 let app = self.load(id).await?;
@@ -476,6 +478,21 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                     }
                     _ => Err(refuse(&ApiError::NotFound)),
                 }
+            }
+            ("GET", ["api", "admin", "applications", id, "documents"]) => {
+                self.authorize(request)?;
+                let app = self.load(id).await?;
+                let documents = self.store.documents(&app.id).await.map_err(|e| store_failure(&e))?;
+                Ok(ok_json(200, serde_json::json!({"documents": documents})))
+            }
+            ("POST", ["api", "admin", "document-key"]) => {
+                let by = self.authorize(request)?;
+                let key =
+                    crate::documents::parse_key(&request.body).map_err(|e| ApiResponse::from_error(e.status(), &e))?;
+                self.store.put_value(crate::documents::KEY_SETTING, &key).await.map_err(|e| store_failure(&e))?;
+                tracing::info!(by, "document key published");
+                self.audit("-", "document_key", &by, Some(&key), now).await?;
+                self.document_key().await
             }
             ("GET", ["api", "admin", "audit"]) => {
                 self.authorize(request)?;
@@ -728,12 +745,19 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let mut app = intake.into_application(crate::intake::Admission { id, password_hash, now, undecided_until });
         // The code is recorded with the row, so the insert stays one (group-committed) write.
         app.mailbox.code_sent(&app.id, &code, now, None);
+        // The one-time capability to attach sealed documents (answered once, only its hash kept).
+        let documents_token = crate::ids::new_id(rng);
+        app.documents_token_sha256 = Some(crate::reminders::hex(&sha2::Sha256::digest(documents_token.as_bytes())));
         match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
             Inserted::New => {
                 tracing::info!(application = %crate::ids::log_ref(&app.id), product = %app.product, "application received");
                 self.send_code(&mut app, &code).await;
                 let mailbox = app.mailbox.view();
-                Ok(ok_json(201, serde_json::json!({"id": app.id, "status": app.status.as_str(), "mailbox": mailbox})))
+                Ok(ok_json(
+                    201,
+                    serde_json::json!({"id": app.id, "status": app.status.as_str(), "mailbox": mailbox,
+                                       "documents_token": documents_token}),
+                ))
             }
             Inserted::Existing(existing) => {
                 let proof = match &legacy_password {
@@ -1054,6 +1078,9 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         result.map_err(|e| ApiResponse::from_error(409, &e))?;
         app.attribute_last_change(by);
         app.rejection.clone_from(&rejection);
+        if app.documents > 0 {
+            app.documents_purge_at = Some(now + i64::from(self.settings.document_retention_days) * crate::DAY);
+        }
         self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
         tracing::info!(application = %crate::ids::log_ref(&app.id), action, by, "reviewer decision");
         self.audit(&app.id, action, by, rejection.as_ref().map(|r| r.reason.as_str()), now).await?;
@@ -1067,6 +1094,69 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             app = self.relay(app, now, rng).await.map_err(|e| store_failure(&e))?;
         }
         Ok(ok_json(200, app.public_view()))
+    }
+
+    /// The largest body a route reads: the document upload's own bound, else [`MAX_BODY_BYTES`].
+    pub fn body_limit(&self, method: &str, path: &str) -> usize {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            ("POST", ["api", "applications", _, "documents"]) => self.documents_body_limit(),
+            _ => MAX_BODY_BYTES,
+        }
+    }
+
+    fn documents_body_limit(&self) -> usize {
+        crate::documents::body_limit(
+            self.settings.document_max_bytes as usize,
+            usize::from(self.settings.document_max_count),
+        )
+    }
+
+    /// The issuer's published document key and the upload limits (`enabled: false` when none).
+    async fn document_key(&self) -> Result<ApiResponse, Refusal> {
+        let key = self.store.value(crate::documents::KEY_SETTING).await.map_err(|e| store_failure(&e))?;
+        Ok(ok_json(
+            200,
+            serde_json::json!({
+                "enabled": key.is_some(), "public_key": key,
+                "scheme": "HPKE base mode: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305 (RFC 9180)",
+                "max_bytes": self.settings.document_max_bytes, "max_count": self.settings.document_max_count,
+                "media_types": crate::documents::MEDIA_TYPES,
+            }),
+        ))
+    }
+
+    /// Takes the sealed documents of a submitted application, once, with intake's token.
+    async fn receive_documents(&self, request: &ApiRequest, id: &str) -> Result<ApiResponse, Refusal> {
+        let refused = |e: crate::documents::DocumentError| {
+            tracing::info!(code = e.code(), "documents refused");
+            ApiResponse::from_error(e.status(), &e)
+        };
+        let mut app = self.load(id).await?;
+        if self.store.value(crate::documents::KEY_SETTING).await.map_err(|e| store_failure(&e))?.is_none() {
+            return Err(refused(crate::documents::DocumentError::NotEnabled));
+        }
+        let (token, documents) = crate::documents::parse_upload(
+            &request.body,
+            self.settings.document_max_bytes as usize,
+            usize::from(self.settings.document_max_count),
+        )
+        .map_err(refused)?;
+        let given = crate::reminders::hex(&sha2::Sha256::digest(token.as_bytes()));
+        let token_ok = app
+            .documents_token_sha256
+            .as_ref()
+            .is_some_and(|stored| bool::from(given.as_bytes().ct_eq(stored.as_bytes())));
+        if !token_ok || app.status != Status::Submitted || app.documents > 0 {
+            return Err(refused(crate::documents::DocumentError::TokenRefused));
+        }
+        // The token is spent first: a second upload (or a replay) finds none.
+        app.documents_token_sha256 = None;
+        app.documents = u8::try_from(documents.len()).unwrap_or(u8::MAX);
+        self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
+        self.store.put_documents(&app.id, &documents).await.map_err(|e| store_failure(&e))?;
+        tracing::info!(application = %crate::ids::log_ref(&app.id), count = documents.len(), "sealed documents received");
+        Ok(ok_json(201, serde_json::json!({"id": app.id, "documents": documents.len()})))
     }
 
     /// One relay attempt for an approved application; returns the application as stored.
@@ -1226,12 +1316,31 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let budget = self.settings.deliveries_per_pass;
         let (mut delivered, mut failed) = self.deliver_reminders(now, budget).await?;
         let (mut relayed, mut closed, mut expired) = (0u32, 0u32, 0u32);
-        for app in self.store.due_applications(now, TICK_BATCH).await? {
+        let mut documents_deleted = 0u32;
+        for mut app in self.store.due_applications(now, TICK_BATCH).await? {
+            if app.documents_due(now) {
+                documents_deleted += self.store.delete_documents(&app.id).await?;
+                app.documents = 0;
+                app.documents_purge_at = None;
+                tracing::info!(application = %crate::ids::log_ref(&app.id), "identity documents deleted after retention");
+                match self.store.save_application(&mut app).await {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            if app.status_event_at().is_none_or(|at| at > now) {
+                continue;
+            }
             let result = match app.status {
                 Status::Submitted => {
                     let mut app = app;
                     if app.expire_undecided(now) {
                         expired += 1;
+                        // The documents go with the rest of what the applicant sent.
+                        documents_deleted += self.store.delete_documents(&app.id).await?;
+                        app.documents = 0;
+                        app.documents_purge_at = None;
                         tracing::info!(application = %crate::ids::log_ref(&app.id), "undecided application expired; personal data deleted");
                         self.store.save_application(&mut app).await.map(|()| app)
                     } else {
@@ -1262,6 +1371,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         Ok(serde_json::json!({
             "now": now, "relayed": relayed, "windows_closed": closed, "undecided_expired": expired,
             "reminders_delivered": delivered, "reminders_failed": failed, "counters_purged": purged,
+            "documents_deleted": documents_deleted,
         }))
     }
 

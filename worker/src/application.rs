@@ -138,8 +138,21 @@ pub struct Application {
     /// Why review refused it (shown to the applicant and mailed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection: Option<Rejection>,
+    /// How many sealed identity documents are stored for it (see [`crate::documents`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub documents: u8,
+    /// SHA-256 (hex) of the one-time token that lets the applicant's browser send documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_token_sha256: Option<String>,
+    /// When the documents are deleted (set at the decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_purge_at: Option<UnixTime>,
     /// Optimistic-concurrency version, bumped by every store write.
     pub version: i64,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// One state change.
@@ -362,10 +375,26 @@ impl Application {
         self.csr_pem = None;
         self.relay.next_attempt_at = None;
         self.callback_token_sha256 = None;
+        self.documents_token_sha256 = None;
     }
 
-    /// When a background pass must look at this application next (indexed by the store).
+    /// When a background pass must look at this application next (indexed by the store): its
+    /// state's next event or its documents' deletion, whichever comes first.
     pub fn next_event_at(&self) -> Option<UnixTime> {
+        let purge = self.documents_purge_at.filter(|_| self.documents > 0);
+        match (self.status_event_at(), purge) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether the documents are due for deletion.
+    pub fn documents_due(&self, now: UnixTime) -> bool {
+        self.documents > 0 && self.documents_purge_at.is_some_and(|at| at <= now)
+    }
+
+    /// When the state's own next event is (relay retry, window end, undecided expiry).
+    pub fn status_event_at(&self) -> Option<UnixTime> {
         match self.status {
             Status::Submitted => self.undecided_until,
             Status::Approved if !self.relay.awaiting_callback => self.relay.next_attempt_at,
@@ -407,6 +436,10 @@ impl Application {
             map.insert("csr".into(), self.csr_pem.clone().into());
             map.insert("mailbox_confirmed".into(), self.mailbox.confirmed().into());
             map.insert("history".into(), self.history_view());
+            map.insert("documents".into(), self.documents.into());
+            if let Some(at) = self.documents_purge_at.filter(|_| self.documents > 0) {
+                map.insert("documents_purge_at".into(), at.into());
+            }
             for (name, value) in [
                 ("approved_at", self.approved_at),
                 ("closed_at", self.closed_at),
@@ -503,6 +536,9 @@ pub(crate) mod tests {
             callback_token_sha256: None,
             history: Vec::new(),
             rejection: None,
+            documents: 0,
+            documents_token_sha256: None,
+            documents_purge_at: None,
             version: 0,
         }
     }

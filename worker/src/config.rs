@@ -130,6 +130,13 @@ pub struct Settings {
     /// Days an application may wait undecided (submitted, mailbox unconfirmed or unreviewed)
     /// before it expires and its personal data and CSR are deleted.
     pub undecided_days: u16,
+    /// Days the identity documents (sealed to the issuer's document key) are kept after the
+    /// decision (approve, reject, cancel); then they are deleted by the background pass.
+    pub document_retention_days: u16,
+    /// The largest sealed document accepted, in bytes (the document plus 48 bytes of HPKE).
+    pub document_max_bytes: u32,
+    /// The most documents one application may carry.
+    pub document_max_count: u8,
     /// SMTP server for the worker's own mail (the mailbox confirmation code, decisions). None:
     /// natively each message is written to `<data_dir>/outbox/` as an `.eml` file; on Workers
     /// it goes to `mail_url`, or to the `outbox` table when that is unset too.
@@ -234,6 +241,9 @@ impl Default for Settings {
             address_key: None,
             intake_per_hour: 20,
             undecided_days: 90,
+            document_retention_days: 30,
+            document_max_bytes: 5 * 1024 * 1024,
+            document_max_count: 4,
             smtp_host: None,
             smtp_port: 587,
             smtp_tls: SmtpTls::Starttls,
@@ -433,6 +443,15 @@ impl Settings {
         }
         if let Some(v) = get("INKAN_UNDECIDED_DAYS") {
             self.undecided_days = parse("undecided_days", &v)?;
+        }
+        if let Some(v) = get("INKAN_DOCUMENT_RETENTION_DAYS") {
+            self.document_retention_days = parse("document_retention_days", &v)?;
+        }
+        if let Some(v) = get("INKAN_DOCUMENT_MAX_BYTES") {
+            self.document_max_bytes = parse("document_max_bytes", &v)?;
+        }
+        if let Some(v) = get("INKAN_DOCUMENT_MAX_COUNT") {
+            self.document_max_count = parse("document_max_count", &v)?;
         }
         if let Some(v) = get("INKAN_SMTP_PORT") {
             self.smtp_port = parse("smtp_port", &v)?;

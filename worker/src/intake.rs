@@ -252,6 +252,9 @@ impl ValidIntake {
             callback_token_sha256: None,
             history: Vec::new(),
             rejection: None,
+            documents: 0,
+            documents_token_sha256: None,
+            documents_purge_at: None,
             version: 0,
         }
     }

@@ -13,6 +13,7 @@ pub mod api;
 pub mod application;
 pub mod client;
 pub mod config;
+pub mod documents;
 pub mod http;
 pub mod ids;
 pub mod intake;

@@ -6,6 +6,7 @@ use inkan::i18n::{Localized, Message};
 
 use crate::UnixTime;
 use crate::application::Application;
+use crate::documents::SealedDocument;
 use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::Reminder;
 use crate::review::AuditEntry;
@@ -56,6 +57,13 @@ pub const LIST_SQL: &str = "SELECT id, body, version FROM applications WHERE (?1
 /// Appends one decision to the audit log.
 pub const AUDIT_APPEND_SQL: &str =
     "INSERT INTO audit (at, actor, application_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Stores one sealed document (shared by SQLite and D1).
+pub const DOCUMENT_PUT_SQL: &str =
+    "INSERT INTO documents (application_id, seq, media_type, sealed) VALUES (?1, ?2, ?3, ?4)";
+/// An application's sealed documents, in order.
+pub const DOCUMENTS_SQL: &str = "SELECT seq, media_type, sealed FROM documents WHERE application_id = ?1 ORDER BY seq";
+/// Deletes an application's documents.
+pub const DOCUMENTS_DELETE_SQL: &str = "DELETE FROM documents WHERE application_id = ?1";
 /// The audit log, oldest first: `?1` limit, `?2` offset.
 pub const AUDIT_LIST_SQL: &str =
     "SELECT seq, at, actor, application_id, action, detail FROM audit ORDER BY seq LIMIT ?1 OFFSET ?2";
@@ -163,6 +171,12 @@ pub trait Store {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Application>, StoreError>;
+    /// Stores an application's sealed documents (ciphertext only).
+    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError>;
+    /// An application's sealed documents, in order.
+    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError>;
+    /// Deletes an application's documents; returns how many there were.
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError>;
     /// Appends one decision to the append-only audit log.
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     /// The audit log, oldest first, `limit` from `offset`.
@@ -214,9 +228,9 @@ pub trait Store {
 #[cfg(test)]
 mod schema_tests {
     #[test]
-    fn the_schema_splits_into_seven_tables_and_three_indexes() {
+    fn the_schema_splits_into_eight_tables_and_three_indexes() {
         let statements = super::schema_statements();
-        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 7);
+        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 8);
         assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE INDEX")).count(), 3);
         assert!(statements.iter().all(|s| !s.contains("--")));
     }
@@ -232,6 +246,7 @@ pub struct MemoryStore {
     reminders: std::sync::Mutex<std::collections::BTreeMap<String, Reminder>>,
     values: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
     audit: std::sync::Mutex<Vec<AuditEntry>>,
+    documents: std::sync::Mutex<std::collections::BTreeMap<String, Vec<SealedDocument>>>,
 }
 
 #[cfg(test)]
@@ -364,6 +379,16 @@ impl Store for MemoryStore {
     async fn put_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.values.lock().expect("lock").insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError> {
+        self.documents.lock().expect("lock").insert(application_id.to_owned(), documents.to_vec());
+        Ok(())
+    }
+    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError> {
+        Ok(self.documents.lock().expect("lock").get(application_id).cloned().unwrap_or_default())
+    }
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
+        Ok(self.documents.lock().expect("lock").remove(application_id).map_or(0, |d| d.len() as u32))
     }
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         let mut log = self.audit.lock().expect("lock");

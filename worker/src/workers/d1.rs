@@ -424,6 +424,30 @@ impl Store for D1Store {
         Ok(())
     }
 
+    async fn put_documents(
+        &self,
+        application_id: &str,
+        documents: &[crate::documents::SealedDocument],
+    ) -> Result<(), StoreError> {
+        for d in documents {
+            self.run(
+                crate::store::DOCUMENT_PUT_SQL,
+                &[text(application_id), number(d.seq), text(&d.media_type), text(&d.sealed)],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn documents(&self, application_id: &str) -> Result<Vec<crate::documents::SealedDocument>, StoreError> {
+        self.all::<crate::documents::SealedDocument>(crate::store::DOCUMENTS_SQL, &[text(application_id)]).await
+    }
+
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
+        let n = self.run(crate::store::DOCUMENTS_DELETE_SQL, &[text(application_id)]).await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     async fn append_audit(&self, e: &crate::review::AuditEntry) -> Result<(), StoreError> {
         self.run(
             crate::store::AUDIT_APPEND_SQL,
