@@ -4,6 +4,21 @@
 const TOKEN_KEY = 'inkan.desk.token';
 const LANG_KEY = 'inkan.desk.lang';
 const PAGE = 20;
+// The document key's private half, encrypted with the reviewers' passphrase (PKCS#8 PBES2). It
+// never leaves this browser: only its public half is sent (POST /api/admin/document-key).
+const DOC_KEY = 'inkan.desk.documentKey';
+let documentKey = null; // the opened key (wasm memory) while this tab lives
+let publishedKey = null; // base64 of the key the worker publishes
+let wasm = null;
+async function pki() {
+  if (!wasm) {
+    wasm = await import('/pkg/inkan.js');
+    await wasm.default();
+  }
+  return wasm;
+}
+const toBase64 = (bytes) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 const STATUSES = ['submitted', 'approved', 'rejected', 'issued', 'downloaded', 'expired', 'cancelled'];
 
 const TEXT = {
@@ -61,6 +76,31 @@ const TEXT = {
   'history.title': ['履歴', 'History'],
   'history.by': ['(審査者: {by})', '(by {by})'],
   'decide.title': ['判断', 'Decision'],
+  'docs.title': ['本人確認書類', 'Identity documents'],
+  'docs.none': ['書類は送られていません。', 'No documents were sent.'],
+  'docs.locked': ['書類が {n} 件あります。見るには下の「書類用の鍵」を開いてください。', '{n} document(s). Unlock the document key below to view them.'],
+  'docs.shown': ['書類 {n} 件をこのブラウザで復号しました。', '{n} document(s) decrypted in this browser.'],
+  'docs.purged': ['書類は保存期間を過ぎて削除されました。', 'The documents were deleted after the retention period.'],
+  'docs.purge_at': ['書類の削除予定: {at}', 'Documents are deleted on {at}'],
+  'docs.item': ['書類 {n}({type})', 'Document {n} ({type})'],
+  'docs.pdf': ['書類 {n} の PDF を保存({size})', 'Save document {n} (PDF, {size})'],
+  'docs.failed': ['書類 {n} を開けません: {reason}', 'Document {n} does not open: {reason}'],
+  'keys.title': ['書類用の鍵', 'Document key'],
+  'keys.none': ['書類用の鍵がまだありません。パスフレーズを決めて鍵を作ると、その公開鍵が申込みページに公開され、申込者の書類はこの鍵あてに暗号化されて届きます。秘密鍵はこのブラウザにパスフレーズで暗号化して保存され、サーバーには送られません。控えファイルを必ず保存してください。', 'There is no document key yet. Choose a passphrase and create one: its public half is published to the apply page, and applicants’ documents arrive encrypted to it. The private half stays in this browser, encrypted with the passphrase, and is never sent to the server. Save the backup file.'],
+  'keys.locked': ['書類用の鍵はこのブラウザにあります(暗号化済み)。書類を見るにはパスフレーズで開いてください。', 'The document key is in this browser (encrypted). Enter the passphrase to open it and view documents.'],
+  'keys.open': ['書類用の鍵を開きました。このタブを閉じると閉じます。', 'The document key is open until this tab closes.'],
+  'keys.mismatch': ['この鍵は、いま公開されている鍵と違います。この鍵あての書類しか開けません。', 'This key differs from the one published now; only documents sealed to this key will open.'],
+  'keys.unpublished': ['まだ書類用の鍵が公開されていません。', 'No document key is published yet.'],
+  'keys.passphrase': ['鍵のパスフレーズ', 'Key passphrase'],
+  'keys.unlock': ['鍵を開く', 'Open the key'],
+  'keys.create': ['鍵を作って公開する', 'Create and publish a key'],
+  'keys.created': ['鍵を作り、公開鍵を公開しました。控えファイルを保存してください。', 'Key created and its public half published. Save the backup file.'],
+  'keys.backup': ['控えファイルを保存', 'Save the backup file'],
+  'keys.import': ['控えファイルから読み込む', 'Load a backup file'],
+  'keys.imported': ['控えファイルを読み込みました。パスフレーズで開いてください。', 'Backup loaded. Enter its passphrase to open it.'],
+  'keys.publish': ['この鍵を公開する', 'Publish this key'],
+  'keys.published': ['この鍵を公開しました。', 'This key is now published.'],
+  'keys.replace': ['このブラウザの鍵を置き換えます。古い鍵あての書類は、その控えファイルがないと読めなくなります。続けますか?', 'This replaces the key in this browser. Documents sealed to the old key can then only be read with its backup file. Continue?'],
   'decide.approve': ['承認する', 'Approve'],
   'decide.reject.legend': ['却下する', 'Reject'],
   'decide.reason': ['理由', 'Reason'],
@@ -168,6 +208,8 @@ function fillFilters() {
 function signOut(message = '') {
   token = '';
   reviewer = '';
+  documentKey?.free();
+  documentKey = null;
   sessionStorage.removeItem(TOKEN_KEY);
   $('#desk-work').hidden = true;
   $('#desk-signout').hidden = true;
@@ -194,8 +236,135 @@ async function signIn(given) {
   reviewer = session.label;
   $('#desk-who').dataset.label = session.label;
   paint();
+  await loadKeyState();
   await loadQueue();
   return true;
+}
+
+async function loadKeyState() {
+  try {
+    const published = await fetch('/api/document-key', { credentials: 'omit', cache: 'no-store' }).then((r) => r.json());
+    publishedKey = published.enabled ? published.public_key : null;
+  } catch {
+    publishedKey = null;
+  }
+  paintKeys();
+}
+
+function paintKeys(message = '') {
+  const stored = localStorage.getItem(DOC_KEY);
+  const open = !!documentKey;
+  let text = stored ? (open ? t('keys.open') : t('keys.locked')) : t('keys.none');
+  const mine = open ? toBase64(documentKey.publicKey()) : null;
+  if (open && publishedKey && mine !== publishedKey) text += ' ' + t('keys.mismatch');
+  if (!publishedKey && stored) text += ' ' + t('keys.unpublished');
+  $('#desk-keys-text').textContent = text;
+  $('#desk-keys').dataset.state = open ? 'open' : stored ? 'locked' : 'none';
+  $('#desk-keys-unlock').hidden = !stored || open;
+  $('#desk-keys-create').hidden = !!stored;
+  $('#desk-passphrase').disabled = open;
+  $('#desk-keys-backup').hidden = !stored;
+  $('#desk-keys-publish').hidden = !open || mine === publishedKey;
+  $('#desk-keys-status').textContent = message;
+}
+
+async function publish(key) {
+  await api('/api/admin/document-key', { method: 'POST', body: JSON.stringify({ public_key: toBase64(key.publicKey()) }) });
+  publishedKey = toBase64(key.publicKey());
+}
+
+async function keyAction(fn) {
+  $('#desk-keys-error').textContent = '';
+  try {
+    await fn();
+  } catch (e) {
+    const message = e?.ja ? e[lang] : e?.body ? errorText(e.body) : String(e?.message ?? e);
+    if (e?.status !== 401) $('#desk-keys-error').textContent = message;
+  }
+}
+
+async function unlockKey() {
+  const pass = $('#desk-passphrase').value;
+  const { DocumentKey } = await pki();
+  documentKey = DocumentKey.unlock(localStorage.getItem(DOC_KEY) ?? '', pass);
+  $('#desk-passphrase').value = '';
+  paintKeys(t('keys.open'));
+  if (current && !$('#desk-detail').hidden) await showDocuments(current);
+}
+
+async function createKey() {
+  const pass = $('#desk-passphrase').value;
+  if (pass.length < 8) { $('#desk-passphrase').reportValidity(); return; }
+  if (localStorage.getItem(DOC_KEY) && !window.confirm(t('keys.replace'))) return;
+  const { DocumentKey } = await pki();
+  const key = DocumentKey.generate();
+  localStorage.setItem(DOC_KEY, key.toEncryptedPem(pass));
+  $('#desk-passphrase').value = '';
+  documentKey?.free();
+  documentKey = key;
+  await publish(key);
+  paintKeys(t('keys.created'));
+}
+
+function saveBackup() {
+  const pem = localStorage.getItem(DOC_KEY);
+  if (!pem) return;
+  const text = ['Inkan — 書類用の鍵の控え / document key backup (encrypted with the desk passphrase)', '', pem].join('\n');
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/x-pem-file' }));
+  const link = el('a', { href: url, download: 'inkan-document-key.pem' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+async function importBackup(file) {
+  if (!file) return;
+  const text = await file.text();
+  if (!text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')) throw { ja: '控えファイルではありません。', en: 'This is not a backup file.' };
+  if (localStorage.getItem(DOC_KEY) && !window.confirm(t('keys.replace'))) return;
+  localStorage.setItem(DOC_KEY, text);
+  documentKey?.free();
+  documentKey = null;
+  paintKeys(t('keys.imported'));
+}
+
+/** Fetches the application's sealed documents and opens them here; nothing goes back. */
+async function showDocuments(app) {
+  const box = $('#desk-docs');
+  for (const url of box.querySelectorAll('[data-url]')) URL.revokeObjectURL(url.dataset.url);
+  box.replaceChildren();
+  const status = $('#desk-docs-status');
+  const count = app.documents ?? 0;
+  if (!count) { status.textContent = t('docs.none'); return; }
+  const purge = app.documents_purge_at ? ' ' + t('docs.purge_at', { at: when(app.documents_purge_at) }) : '';
+  if (!documentKey) { status.textContent = t('docs.locked', { n: count }) + purge; return; }
+  const { documents } = await api(`/api/admin/applications/${encodeURIComponent(app.id)}/documents`);
+  if (current?.id !== app.id) return;
+  const items = [];
+  documents.forEach((doc, i) => {
+    const n = i + 1;
+    let plain;
+    try {
+      plain = documentKey.open(doc.media_type, fromBase64(doc.sealed));
+    } catch (e) {
+      items.push(el('p', { class: 'error', text: t('docs.failed', { n, reason: e?.[lang] ?? e?.message ?? '' }) }));
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([plain], { type: doc.media_type }));
+    plain.fill(0);
+    if (doc.media_type.startsWith('image/')) {
+      items.push(el('figure', { 'data-url': url, 'data-type': doc.media_type },
+        el('img', { src: url, alt: t('docs.item', { n, type: doc.media_type }) }),
+        el('figcaption', { text: t('docs.item', { n, type: doc.media_type }) })));
+    } else {
+      const size = `${Math.ceil((doc.sealed.length * 3) / 4 / 1024)} KB`;
+      items.push(el('p', { 'data-url': url, 'data-type': doc.media_type },
+        el('a', { href: url, download: `${app.id}-document-${n}.pdf`, text: t('docs.pdf', { n, size }) })));
+    }
+  });
+  box.replaceChildren(...items);
+  status.textContent = t('docs.shown', { n: documents.length }) + purge;
 }
 
 async function loadQueue() {
@@ -246,6 +415,7 @@ async function openApplication(id) {
   renderDetail(app);
   $('#desk-detail').hidden = false;
   $('#desk-detail').focus();
+  showDocuments(app).catch((e) => { if (e?.status !== 401) $('#desk-docs-status').textContent = errorText(e?.body); });
 }
 
 function renderDetail(app) {
@@ -354,7 +524,11 @@ $('#desk-lang').addEventListener('click', () => {
   paint();
   if (!$('#desk-work').hidden) {
     loadQueue();
-    if (current && !$('#desk-detail').hidden) renderDetail(current);
+    paintKeys();
+    if (current && !$('#desk-detail').hidden) {
+      renderDetail(current);
+      showDocuments(current).catch(() => {});
+    }
   }
 });
 $('#desk-filter').addEventListener('submit', (event) => {
@@ -374,6 +548,11 @@ $('#desk-back').addEventListener('click', () => {
   (document.querySelector(`#desk-table tr[data-id="${id}"] button`) ?? $('#desk-status')).focus();
 });
 $('#desk-audit-show').addEventListener('click', showAudit);
+$('#desk-keys-form').addEventListener('submit', (event) => { event.preventDefault(); keyAction(unlockKey); });
+$('#desk-keys-create').addEventListener('click', () => keyAction(createKey));
+$('#desk-keys-backup').addEventListener('click', saveBackup);
+$('#desk-keys-import').addEventListener('change', (event) => keyAction(() => importBackup(event.target.files[0])));
+$('#desk-keys-publish').addEventListener('click', () => keyAction(async () => { await publish(documentKey); paintKeys(t('keys.published')); }));
 $('#desk-audit-csv').addEventListener('click', saveCsv);
 
 paint();
