@@ -1211,7 +1211,15 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         app.documents_token_sha256 = None;
         app.documents = u8::try_from(documents.len()).unwrap_or(u8::MAX);
         self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
-        self.store.put_documents(&app.id, &documents).await.map_err(|e| store_failure(&e))?;
+        if let Err(e) = self.store.put_documents(&app.id, &documents).await {
+            // Give the token back, so the applicant's browser can send the documents again.
+            app.documents_token_sha256 = Some(given);
+            app.documents = 0;
+            if let Err(restore) = self.store.save_application(&mut app).await {
+                tracing::error!(code = restore.code(), "the upload token could not be restored");
+            }
+            return Err(store_failure(&e));
+        }
         tracing::info!(application = %crate::ids::log_ref(&app.id), count = documents.len(), "sealed documents received");
         Ok(ok_json(201, serde_json::json!({"id": app.id, "documents": documents.len()})))
     }
