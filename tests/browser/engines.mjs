@@ -320,7 +320,13 @@ async function webkit() {
     // the page sees the window size that was set.
     const setOuter = async (w, h) => {
       await driver.manage().window().setRect({ width: w, height: h });
-      return until(`a ${w}×${h} window`, async () => { const s = await sizes(); return s[2] === w && s[3] === h ? s : null; }, 10_000);
+      // The outer size lands before the inner one: after a tall screenshot innerHeight can
+      // still be 8000 in a 900 px window (the correction below then went negative: "Invalid
+      // height value"). Wait until the viewport fits inside the window too.
+      return until(`a ${w}×${h} window`, async () => {
+        const s = await sizes();
+        return s[2] === w && s[3] === h && s[0] <= w && s[1] <= h ? s : null;
+      }, 10_000);
     };
     const s = await setOuter(width, height);
     if (s[0] !== width || s[1] !== height) await setOuter(width + s[2] - s[0], height + s[3] - s[1]);
