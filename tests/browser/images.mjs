@@ -1,20 +1,13 @@
 // Test images made here (no fixtures to download): a PNG of random noise, which compresses
 // badly, so a photo-sized one is larger than the 4 MB upload limit.
 import { randomBytes } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { chunk } from './png.mjs';
 
 export function noisePng(width, height) {
   const stride = width * 3 + 1;
   const raw = randomBytes(stride * height);
   for (let y = 0; y < height; y++) raw[y * stride] = 0; // filter type "none" on every row
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

@@ -45,7 +45,8 @@ function decode(buf) {
   return { w, h, bpp, px };
 }
 
-const chunk = (type, data) => {
+/** One PNG chunk: length, type, data, CRC-32 of type and data. */
+export const chunk = (type, data) => {
   const len = Buffer.alloc(4);
   len.writeUInt32BE(data.length);
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
