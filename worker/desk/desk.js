@@ -88,7 +88,8 @@ const TEXT = {
   'keys.title': ['書類用の鍵', 'Document key'],
   'keys.none': ['書類用の鍵がまだありません。パスフレーズを決めて鍵を作ると、その公開鍵が申込みページに公開され、申込者の書類はこの鍵あてに暗号化されて届きます。秘密鍵はこのブラウザにパスフレーズで暗号化して保存され、サーバーには送られません。控えファイルを必ず保存してください。', 'There is no document key yet. Choose a passphrase and create one: its public half is published to the apply page, and applicants’ documents arrive encrypted to it. The private half stays in this browser, encrypted with the passphrase, and is never sent to the server. Save the backup file.'],
   'keys.locked': ['書類用の鍵はこのブラウザにあります(暗号化済み)。書類を見るにはパスフレーズで開いてください。', 'The document key is in this browser (encrypted). Enter the passphrase to open it and view documents.'],
-  'keys.open': ['書類用の鍵を開きました。このタブを閉じると閉じます。', 'The document key is open until this tab closes.'],
+  'keys.open': ['書類用の鍵は開いています(このタブを閉じるまで)。', 'The document key is open until this tab closes.'],
+  'keys.unlocked': ['鍵を開きました。書類を表示できます。', 'Unlocked: documents can be shown now.'],
   'keys.mismatch': ['この鍵は、いま公開されている鍵と違います。この鍵あての書類しか開けません。', 'This key differs from the one published now; only documents sealed to this key will open.'],
   'keys.unpublished': ['まだ書類用の鍵が公開されていません。', 'No document key is published yet.'],
   'keys.passphrase': ['鍵のパスフレーズ', 'Key passphrase'],
@@ -288,7 +289,7 @@ async function unlockKey() {
   const { DocumentKey } = await pki();
   documentKey = DocumentKey.unlock(localStorage.getItem(DOC_KEY) ?? '', pass);
   $('#desk-passphrase').value = '';
-  paintKeys(t('keys.open'));
+  paintKeys(t('keys.unlocked'));
   if (current && !$('#desk-detail').hidden) await showDocuments(current);
 }
 
