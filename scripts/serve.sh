@@ -11,6 +11,7 @@ if [ -f "$ROOT/worker/Cargo.toml" ] && grep -q '"worker"' "$ROOT/Cargo.toml"; th
     export INKAN_ADMIN_TOKEN
     log "admin token for this run (approve applications with it): $INKAN_ADMIN_TOKEN"
   fi
+  log "review desk: http://$listen/admin  (sign in with the admin token above)"
   if [ -z "${INKAN_SMTP_HOST:-}" ]; then
     log "no SMTP server configured: the worker's mail (the applicant's confirmation code) is written as .eml files to $INKAN_DATA_DIR/outbox/"
   fi

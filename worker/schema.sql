@@ -51,3 +51,24 @@ CREATE TABLE IF NOT EXISTS settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+-- The review desk's decisions: append-only (the worker only ever inserts; nothing updates or
+-- deletes a row). `actor` is the reviewer's token label.
+CREATE TABLE IF NOT EXISTS audit (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             INTEGER NOT NULL,
+    actor          TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    detail         TEXT
+);
+-- Identity documents, sealed in the applicant's browser to the issuer's document key (HPKE,
+-- RFC 9180): the worker holds only ciphertext (base64 of encapsulated key + ciphertext). Deleted
+-- `document_retention_days` after the decision, with the undecided application's data, or never
+-- stored when the issuer has published no key.
+CREATE TABLE IF NOT EXISTS documents (
+    application_id TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    media_type     TEXT NOT NULL,
+    sealed         TEXT NOT NULL,
+    PRIMARY KEY (application_id, seq)
+);

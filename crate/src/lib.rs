@@ -13,6 +13,8 @@ pub mod ca;
 pub mod catalog;
 pub mod csr;
 pub mod date;
+#[cfg(feature = "documents")]
+pub mod documents;
 pub mod error;
 pub mod expiry;
 pub mod findings;

@@ -867,3 +867,53 @@ mod delegated {
         }
     }
 }
+
+/// The issuer's document key (HPKE X25519, see [`crate::documents`]) in wasm memory: the desk
+/// makes or unlocks it and opens sealed documents with it. Call `free()` when done: it
+/// zeroizes the private half.
+#[cfg(all(feature = "pki", feature = "documents"))]
+#[wasm_bindgen(js_name = DocumentKey)]
+pub struct WasmDocumentKey {
+    inner: crate::documents::DocumentKey,
+}
+
+#[cfg(all(feature = "pki", feature = "documents"))]
+#[wasm_bindgen(js_class = DocumentKey)]
+impl WasmDocumentKey {
+    /// A new key pair (randomness from `crypto.getRandomValues`).
+    pub fn generate() -> WasmDocumentKey {
+        WasmDocumentKey { inner: crate::documents::DocumentKey::generate(&mut crate::os_rng()) }
+    }
+
+    /// Opens the desk's encrypted PEM with its passphrase.
+    pub fn unlock(pem: String, passphrase: String) -> Result<WasmDocumentKey, JsValue> {
+        let passphrase = crate::password::Password::new(passphrase);
+        let inner = crate::documents::DocumentKey::from_encrypted(pem.as_bytes(), &passphrase).map_err(js_err)?;
+        Ok(WasmDocumentKey { inner })
+    }
+
+    /// The 32-byte public half (what the worker publishes).
+    #[wasm_bindgen(js_name = publicKey)]
+    pub fn public_key(&self) -> Vec<u8> {
+        self.inner.public_key().to_vec()
+    }
+
+    /// The private half as an encrypted PKCS#8 PEM under `passphrase` (stored copy and backup).
+    #[wasm_bindgen(js_name = toEncryptedPem)]
+    pub fn to_encrypted_pem(&self, passphrase: String, iterations: Option<u32>) -> Result<String, JsValue> {
+        let (passphrase, iterations) = backup_pin(passphrase, iterations)?;
+        Ok(self.inner.to_encrypted_pem(&passphrase, iterations, &mut crate::os_rng()))
+    }
+
+    /// Opens one sealed document labelled `mediaType`; returns its bytes.
+    pub fn open(&self, media_type: String, sealed: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.inner.open(&media_type, sealed).map(|plain| plain.to_vec()).map_err(js_err)
+    }
+}
+
+/// Seals a document (labelled `mediaType`) to the issuer's published 32-byte document key.
+#[cfg(all(feature = "pki", feature = "documents"))]
+#[wasm_bindgen(js_name = sealDocument)]
+pub fn seal_document(public_key: &[u8], media_type: String, document: &[u8]) -> Result<Vec<u8>, JsValue> {
+    crate::documents::seal(public_key, &media_type, document, &mut crate::os_rng()).map_err(js_err)
+}

@@ -59,6 +59,9 @@ test('advisor → apply → approve → receive → .p12 opened by OpenSSL; no k
   await page.waitForSelector('#ap-id-status[data-shrunk="true"]', { timeout: 60_000 });
   assert.ok(Number(await page.getAttribute('#ap-id-status', 'data-bytes')) <= 4 * 1024 * 1024);
   assert.ok(await page.locator('#ap-id-preview canvas').isVisible());
+  // No document key is published on this worker: the page says so, and applies without them.
+  assert.equal(await page.getAttribute('#ap-id-upload', 'data-enabled'), 'false');
+  assert.match(await page.textContent('#ap-id-upload'), /まだ有効にしていません|has not enabled document upload/);
 
   const { id, downloadPassword } = await submit(page);
   assert.match(downloadPassword, /^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/);

@@ -58,6 +58,7 @@ def base_env(receiver: Receiver) -> dict[str, str]:
         "INKAN_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
         "INKAN_INTAKE_PER_HOUR": "100000",
         "INKAN_ADMIN_TOKEN": helpers.ADMIN_TOKEN,
+        "INKAN_ADMIN_TOKENS": helpers.DESK_TOKENS_ENV,
         "INKAN_TEST_MODE": "1",
     }
 

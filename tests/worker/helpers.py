@@ -29,6 +29,11 @@ import requests
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+# The review desk's reviewers (issue 19): `INKAN_ADMIN_TOKENS` beside the legacy token.
+DESK_TOKENS = {"alice": "alice-desk-token-0123456789abcdef", "bob": "bob-desk-token-0123456789abcdef"}
+DESK_TOKENS_ENV = ",".join(f"{label}:{token}" for label, token in DESK_TOKENS.items())
+# A token that was once a reviewer's and is no longer configured.
+REVOKED_DESK_TOKEN = "carol-desk-token-0123456789abcdef"
 REMINDER_SECRET = "reminder-secret-for-tests"
 EST_USER, EST_PASSWORD = "est-client", "est-password-for-tests"
 PASSWORD = "ABCDE-FGHJK-LMNPQ-RSTUV"  # the browser's generated download password (100 bits)
@@ -469,6 +474,7 @@ class NativeServer:
             "INKAN_LISTEN": f"127.0.0.1:{self.port}",
             "INKAN_DATA_DIR": data_dir,
             "INKAN_ADMIN_TOKEN": ADMIN_TOKEN,
+            "INKAN_ADMIN_TOKENS": DESK_TOKENS_ENV,
             "INKAN_TEST_MODE": "1",
             # The suite simulates many clients from 127.0.0.1: the loopback is the trusted
             # proxy, and each Api names its client in this header.

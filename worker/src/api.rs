@@ -16,6 +16,9 @@
 //! | `POST /api/admin/applications/{id}/{approve,reject,cancel}` | admin (bearer token) |
 //! | `POST /api/admin/applications/{id}/certificate` | admin (uploads a chain by hand) |
 //! | `GET /api/admin/reminders` | admin |
+//! | `GET /api/admin/session` | admin (the desk's sign-in: the token's label) |
+//! | `GET /api/admin/audit[?limit=&offset=]`, `GET /api/admin/audit.csv` | admin (the decisions log) |
+//! | `GET /admin`, `/admin/desk.js`, `/admin/desk.css` | the review desk's page (it calls the admin routes) |
 //! | `POST /api/admin/tick`, `POST /api/admin/clock`, `GET /api/admin/outbox` | admin, test mode only |
 //! | `GET /.well-known/est/cacerts`, `POST /.well-known/est/simpleenroll` | EST clients (local issuer) |
 
@@ -386,7 +389,9 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         headers.push(("cache-control".into(), "no-store".into()));
         headers.push(("x-content-type-options".into(), "nosniff".into()));
         headers.push(("referrer-policy".into(), "no-referrer".into()));
-        headers.push(("content-security-policy".into(), "default-src 'none'; frame-ancestors 'none'".into()));
+        if !headers.iter().any(|(name, _)| name == "content-security-policy") {
+            headers.push(("content-security-policy".into(), "default-src 'none'; frame-ancestors 'none'".into()));
+        }
         if request.path.starts_with("/api/") && !request.path.starts_with("/api/admin/") {
             headers.push(("vary".into(), "Origin".into()));
             if let Some(origin) = self.allowed_origin(request) {
@@ -480,11 +485,22 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             ("POST", ["api", "applications", id, "certificate"]) => self.download(request, id, now, rng).await,
             ("POST", ["api", "applications", id, "confirm"]) => self.confirm(request, id, now).await,
             ("POST", ["api", "applications", id, "confirm", "resend"]) => self.resend(request, id, now, rng).await,
+            ("POST", ["api", "applications", id, "documents"]) => self.receive_documents(request, id).await,
+            ("GET", ["api", "document-key"]) => self.document_key().await,
             ("GET", ["api", "issuer", "root"]) => self.root_certificate(),
             ("POST", ["api", "issuer", "applications", id, "certificate"]) => {
                 let app = self.load(id).await?;
                 self.authorize_callback(request, &app)?;
                 self.accept_certificate(request, app, now).await
+            }
+            ("GET" | "HEAD", ["admin"] | ["admin", "desk.js" | "desk.css"]) => self.desk_page(request),
+            ("GET", ["api", "admin", "session"]) => {
+                let label = self.authorize(request)?;
+                let products: Vec<_> = inkan::catalog::products()
+                    .iter()
+                    .map(|p| serde_json::json!({"id": p.id, "name": {"ja": p.name.value.ja, "en": p.name.value.en}}))
+                    .collect();
+                Ok(ok_json(200, serde_json::json!({"label": label, "products": products})))
             }
             ("GET", ["api", "admin", "applications"]) => {
                 self.authorize(request)?;
@@ -496,15 +512,45 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                 Ok(ok_json(200, self.admin_view(&app, now)))
             }
             ("POST", ["api", "admin", "applications", id, action]) => {
-                self.authorize(request)?;
+                let by = self.authorize(request)?;
                 match *action {
-                    "approve" | "reject" | "cancel" => self.decide(id, action, now, rng).await,
+                    "approve" | "reject" | "cancel" => self.decide(request, id, action, &by, now, rng).await,
                     "certificate" => {
                         let app = self.load(id).await?;
-                        self.accept_certificate(request, app, now).await
+                        let answer = self.accept_certificate(request, app, now).await?;
+                        self.audit(id, "certificate", &by, None, now).await?;
+                        Ok(answer)
                     }
                     _ => Err(refuse(&ApiError::NotFound)),
                 }
+            }
+            ("GET", ["api", "admin", "applications", id, "documents"]) => {
+                self.authorize(request)?;
+                let app = self.load(id).await?;
+                let documents = self.store.documents(&app.id).await.map_err(|e| store_failure(&e))?;
+                Ok(ok_json(200, serde_json::json!({"documents": documents})))
+            }
+            ("POST", ["api", "admin", "document-key"]) => {
+                let by = self.authorize(request)?;
+                let key =
+                    crate::documents::parse_key(&request.body).map_err(|e| ApiResponse::from_error(e.status(), &e))?;
+                self.store.put_value(crate::documents::KEY_SETTING, &key).await.map_err(|e| store_failure(&e))?;
+                tracing::info!(by, "document key published");
+                self.audit("-", "document_key", &by, Some(&key), now).await?;
+                self.document_key().await
+            }
+            ("GET", ["api", "admin", "audit"]) => {
+                self.authorize(request)?;
+                let number = |name: &str, default: u32| {
+                    query_value(request, name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(default)
+                };
+                let (limit, offset) = (number("limit", 50).clamp(1, MAX_PAGE), number("offset", 0));
+                let entries = self.store.audit(limit, offset).await.map_err(|e| store_failure(&e))?;
+                Ok(ok_json(200, serde_json::json!({"entries": entries, "limit": limit, "offset": offset})))
+            }
+            ("GET", ["api", "admin", "audit.csv"]) => {
+                self.authorize(request)?;
+                self.audit_csv().await
             }
             ("GET", ["api", "admin", "outbox"]) => {
                 self.authorize(request)?;
@@ -539,12 +585,71 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         if self.settings.test_mode { Ok(()) } else { Err(refuse(&ApiError::TestModeOnly)) }
     }
 
-    fn authorize(&self, request: &ApiRequest) -> Result<(), Refusal> {
+    /// The label of the reviewer whose bearer token the request carries.
+    fn authorize(&self, request: &ApiRequest) -> Result<String, Refusal> {
         let given = request.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
-        match &self.settings.admin_token {
-            Some(token) if bool::from(given.as_bytes().ct_eq(token.as_bytes())) => Ok(()),
-            _ => Err(refuse(&ApiError::Unauthorized).with_header("www-authenticate", "Bearer")),
+        match self.settings.admin_label(given) {
+            Some(label) => Ok(label.to_owned()),
+            None => Err(refuse(&ApiError::Unauthorized).with_header("www-authenticate", "Bearer")),
         }
+    }
+
+    /// The review desk's page and its files (compiled in; see [`crate::review::desk_file`]).
+    fn desk_page(&self, request: &ApiRequest) -> Result<ApiResponse, Refusal> {
+        let file = crate::review::desk_file(&request.path).ok_or_else(|| refuse(&ApiError::NotFound))?;
+        let body = if request.method == "HEAD" { Vec::new() } else { file.body.as_bytes().to_vec() };
+        let mut headers = vec![
+            ("content-type".to_owned(), file.content_type.to_owned()),
+            ("content-security-policy".to_owned(), crate::review::DESK_CSP.to_owned()),
+            ("x-frame-options".to_owned(), "DENY".to_owned()),
+            ("cross-origin-opener-policy".to_owned(), "same-origin".to_owned()),
+            ("cross-origin-resource-policy".to_owned(), "same-origin".to_owned()),
+        ];
+        if self.settings.hsts {
+            headers.push(("strict-transport-security".to_owned(), "max-age=63072000; includeSubDomains".to_owned()));
+        }
+        Ok(ApiResponse { status: 200, headers, body })
+    }
+
+    /// Appends one decision to the audit log.
+    async fn audit(
+        &self,
+        id: &str,
+        action: &str,
+        by: &str,
+        detail: Option<&str>,
+        now: UnixTime,
+    ) -> Result<(), Refusal> {
+        let entry = crate::review::AuditEntry {
+            seq: 0,
+            at: now,
+            actor: by.to_owned(),
+            application_id: id.to_owned(),
+            action: action.to_owned(),
+            detail: detail.map(str::to_owned),
+        };
+        self.store.append_audit(&entry).await.map_err(|e| store_failure(&e))
+    }
+
+    /// `GET /api/admin/audit.csv`: the whole log, oldest first.
+    async fn audit_csv(&self) -> Result<ApiResponse, Refusal> {
+        let mut entries = Vec::new();
+        loop {
+            let page = self.store.audit(1_000, entries.len() as u32).await.map_err(|e| store_failure(&e))?;
+            let done = page.len() < 1_000;
+            entries.extend(page);
+            if done {
+                break;
+            }
+        }
+        Ok(ApiResponse {
+            status: 200,
+            headers: vec![
+                ("content-type".into(), "text/csv; charset=utf-8".into()),
+                ("content-disposition".into(), "attachment; filename=\"inkan-audit.csv\"".into()),
+            ],
+            body: crate::review::audit_csv(&entries).into_bytes(),
+        })
     }
 
     async fn load(&self, id: &str) -> Result<Application, Refusal> {
@@ -685,12 +790,19 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let mut app = intake.into_application(crate::intake::Admission { id, password_hash, now, undecided_until });
         // The code is recorded with the row, so the insert stays one (group-committed) write.
         app.mailbox.code_sent(&app.id, &code, now, None);
+        // The one-time capability to attach sealed documents (answered once, only its hash kept).
+        let documents_token = crate::ids::new_id(rng);
+        app.documents_token_sha256 = Some(crate::reminders::hex(&sha2::Sha256::digest(documents_token.as_bytes())));
         match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
             Inserted::New => {
                 tracing::info!(application = %crate::ids::log_ref(&app.id), product = %app.product, "application received");
                 self.send_code(&mut app, &code).await;
                 let mailbox = app.mailbox.view();
-                Ok(ok_json(201, serde_json::json!({"id": app.id, "status": app.status.as_str(), "mailbox": mailbox})))
+                Ok(ok_json(
+                    201,
+                    serde_json::json!({"id": app.id, "status": app.status.as_str(), "mailbox": mailbox,
+                                       "documents_token": documents_token}),
+                ))
             }
             Inserted::Existing(existing) => {
                 let proof = match &legacy_password {
@@ -922,7 +1034,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         })
     }
 
-    /// `GET /api/admin/applications?status=&limit=&offset=`: newest first.
+    /// `GET /api/admin/applications?status=&product=&limit=&offset=`: newest first.
     async fn list(&self, request: &ApiRequest) -> Result<ApiResponse, Refusal> {
         let status = query_value(request, "status");
         if let Some(status) = &status
@@ -936,7 +1048,17 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         };
         let limit = number("limit", 50).clamp(1, MAX_PAGE);
         let offset = number("offset", 0);
-        let apps = self.store.applications(status.as_deref(), limit, offset).await.map_err(|e| store_failure(&e))?;
+        let product = query_value(request, "product").filter(|p| !p.is_empty());
+        if let Some(product) = &product
+            && inkan::catalog::product(product).is_err()
+        {
+            return Err(refuse(&ApiError::BadRequest { detail: "unknown product".into() }));
+        }
+        let apps = self
+            .store
+            .applications(status.as_deref(), product.as_deref(), limit, offset)
+            .await
+            .map_err(|e| store_failure(&e))?;
         let list: Vec<_> = apps.iter().map(Application::admin_summary).collect();
         Ok(ok_json(200, serde_json::json!({"applications": list, "limit": limit, "offset": offset})))
     }
@@ -953,6 +1075,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         if let Some(map) = view.as_object_mut() {
             map.insert("to_be_signed".into(), crate::signing::to_be_signed(app, validity));
             map.insert("issuer".into(), self.issuer.kind().into());
+            map.insert("rejection_reasons".into(), crate::review::reasons_view(&app.product));
         }
         view
     }
@@ -980,26 +1103,125 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         })
     }
 
+    /// A reviewer's decision (`by`: the token's label). A rejection may carry a reason
+    /// (`{"reason", "note"}`; an empty body rejects without one, as before the desk), which the
+    /// applicant's status view shows and a mail carries. Every decision is audited.
     async fn decide<R: rand_core::CryptoRng + ?Sized>(
         &self,
+        request: &ApiRequest,
         id: &str,
         action: &str,
+        by: &str,
         now: UnixTime,
         rng: &mut R,
     ) -> Result<ApiResponse, Refusal> {
         let mut app = self.load(id).await?;
+        let rejection = if action == "reject" && !request.body.iter().all(u8::is_ascii_whitespace) {
+            if request.body.len() > MAX_BODY_BYTES {
+                let e = crate::intake::IntakeError::TooLarge { size: request.body.len() };
+                return Err(ApiResponse::from_error(413, &e));
+            }
+            let body: crate::review::RejectBody = serde_json::from_slice(&request.body)
+                .map_err(|e| refuse(&ApiError::BadRequest { detail: crate::http::json_problem(&e) }))?;
+            Some(crate::review::rejection(&app.product, body).map_err(|e| ApiResponse::from_error(400, &e))?)
+        } else {
+            None
+        };
         let result = match action {
             "approve" => app.approve(now),
             "reject" => app.reject(now),
             _ => app.cancel(now),
         };
         result.map_err(|e| ApiResponse::from_error(409, &e))?;
+        app.attribute_last_change(by);
+        app.rejection.clone_from(&rejection);
+        if app.documents > 0 {
+            app.documents_purge_at = Some(now + i64::from(self.settings.document_retention_days) * crate::DAY);
+        }
         self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
-        tracing::info!(application = %crate::ids::log_ref(&app.id), action, "administrator decision");
+        tracing::info!(application = %crate::ids::log_ref(&app.id), action, by, "reviewer decision");
+        self.audit(&app.id, action, by, rejection.as_ref().map(|r| r.reason.as_str()), now).await?;
+        if let Some(rejection) = &rejection {
+            let mail = crate::review::rejection_mail(&app.applicant.email, &app.id, rejection);
+            if let Err(e) = self.mailer.send(&mail).await {
+                tracing::warn!(application = %crate::ids::log_ref(&app.id), code = e.code(), "rejection mail not sent");
+            }
+        }
         if app.status == Status::Approved {
             app = self.relay(app, now, rng).await.map_err(|e| store_failure(&e))?;
         }
         Ok(ok_json(200, app.public_view()))
+    }
+
+    /// The largest body a route reads: the document upload's own bound, else [`MAX_BODY_BYTES`].
+    pub fn body_limit(&self, method: &str, path: &str) -> usize {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            ("POST", ["api", "applications", _, "documents"]) => self.documents_body_limit(),
+            _ => MAX_BODY_BYTES,
+        }
+    }
+
+    fn documents_body_limit(&self) -> usize {
+        crate::documents::body_limit(
+            self.settings.document_max_bytes as usize,
+            usize::from(self.settings.document_max_count),
+        )
+    }
+
+    /// The issuer's published document key and the upload limits (`enabled: false` when none).
+    async fn document_key(&self) -> Result<ApiResponse, Refusal> {
+        let key = self.store.value(crate::documents::KEY_SETTING).await.map_err(|e| store_failure(&e))?;
+        Ok(ok_json(
+            200,
+            serde_json::json!({
+                "enabled": key.is_some(), "public_key": key,
+                "scheme": "HPKE base mode: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20Poly1305 (RFC 9180)",
+                "max_bytes": self.settings.document_max_bytes, "max_count": self.settings.document_max_count,
+                "media_types": crate::documents::MEDIA_TYPES,
+            }),
+        ))
+    }
+
+    /// Takes the sealed documents of a submitted application, once, with intake's token.
+    async fn receive_documents(&self, request: &ApiRequest, id: &str) -> Result<ApiResponse, Refusal> {
+        let refused = |e: crate::documents::DocumentError| {
+            tracing::info!(code = e.code(), "documents refused");
+            ApiResponse::from_error(e.status(), &e)
+        };
+        let mut app = self.load(id).await?;
+        if self.store.value(crate::documents::KEY_SETTING).await.map_err(|e| store_failure(&e))?.is_none() {
+            return Err(refused(crate::documents::DocumentError::NotEnabled));
+        }
+        let (token, documents) = crate::documents::parse_upload(
+            &request.body,
+            self.settings.document_max_bytes as usize,
+            usize::from(self.settings.document_max_count),
+        )
+        .map_err(refused)?;
+        let given = crate::reminders::hex(&sha2::Sha256::digest(token.as_bytes()));
+        let token_ok = app
+            .documents_token_sha256
+            .as_ref()
+            .is_some_and(|stored| bool::from(given.as_bytes().ct_eq(stored.as_bytes())));
+        if !token_ok || app.status != Status::Submitted || app.documents > 0 {
+            return Err(refused(crate::documents::DocumentError::TokenRefused));
+        }
+        // The token is spent first: a second upload (or a replay) finds none.
+        app.documents_token_sha256 = None;
+        app.documents = u8::try_from(documents.len()).unwrap_or(u8::MAX);
+        self.store.save_application(&mut app).await.map_err(|e| store_failure(&e))?;
+        if let Err(e) = self.store.put_documents(&app.id, &documents).await {
+            // Give the token back, so the applicant's browser can send the documents again.
+            app.documents_token_sha256 = Some(given);
+            app.documents = 0;
+            if let Err(restore) = self.store.save_application(&mut app).await {
+                tracing::error!(code = restore.code(), "the upload token could not be restored");
+            }
+            return Err(store_failure(&e));
+        }
+        tracing::info!(application = %crate::ids::log_ref(&app.id), count = documents.len(), "sealed documents received");
+        Ok(ok_json(201, serde_json::json!({"id": app.id, "documents": documents.len()})))
     }
 
     /// One relay attempt for an approved application; returns the application as stored.
@@ -1165,12 +1387,31 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let budget = self.settings.deliveries_per_pass;
         let (mut delivered, mut failed) = self.deliver_reminders(now, budget).await?;
         let (mut relayed, mut closed, mut expired) = (0u32, 0u32, 0u32);
-        for app in self.store.due_applications(now, TICK_BATCH).await? {
+        let mut documents_deleted = 0u32;
+        for mut app in self.store.due_applications(now, TICK_BATCH).await? {
+            if app.documents_due(now) {
+                documents_deleted += self.store.delete_documents(&app.id).await?;
+                app.documents = 0;
+                app.documents_purge_at = None;
+                tracing::info!(application = %crate::ids::log_ref(&app.id), "identity documents deleted after retention");
+                match self.store.save_application(&mut app).await {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict) => continue,
+                    Err(e) => return Err(e),
+                }
+            }
+            if app.status_event_at().is_none_or(|at| at > now) {
+                continue;
+            }
             let result = match app.status {
                 Status::Submitted => {
                     let mut app = app;
                     if app.expire_undecided(now) {
                         expired += 1;
+                        // The documents go with the rest of what the applicant sent.
+                        documents_deleted += self.store.delete_documents(&app.id).await?;
+                        app.documents = 0;
+                        app.documents_purge_at = None;
                         tracing::info!(application = %crate::ids::log_ref(&app.id), "undecided application expired; personal data deleted");
                         self.store.save_application(&mut app).await.map(|()| app)
                     } else {
@@ -1201,6 +1442,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         Ok(serde_json::json!({
             "now": now, "relayed": relayed, "windows_closed": closed, "undecided_expired": expired,
             "reminders_delivered": delivered, "reminders_failed": failed, "counters_purged": purged,
+            "documents_deleted": documents_deleted,
         }))
     }
 

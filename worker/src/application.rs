@@ -131,8 +131,50 @@ pub struct Application {
     /// SHA-256 (hex) of the webhook issuer's per-application callback token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_token_sha256: Option<String>,
+    /// Every state change after intake, oldest first (the desk's history; intake itself is
+    /// `created_at`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Change>,
+    /// Why review refused it (shown to the applicant and mailed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection: Option<Rejection>,
+    /// How many sealed identity documents are stored for it (see [`crate::documents`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub documents: u8,
+    /// SHA-256 (hex) of the one-time token that lets the applicant's browser send documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_token_sha256: Option<String>,
+    /// When the documents are deleted (set at the decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents_purge_at: Option<UnixTime>,
     /// Optimistic-concurrency version, bumped by every store write.
     pub version: i64,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
+}
+
+/// One state change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// When.
+    pub at: UnixTime,
+    /// The state entered.
+    pub status: Status,
+    /// The reviewer's token label, for a decision; none for the applicant or the worker itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// A rejection's reason: one of [`crate::review::REASONS`] plus the reviewer's own words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The reason's code.
+    pub reason: String,
+    /// Free text from the reviewer to the applicant (may be empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A transition that the current state does not allow.
@@ -180,6 +222,28 @@ impl Localized for TransitionError {
 }
 
 impl Application {
+    /// Moves to `status`, recording the change.
+    fn enter(&mut self, status: Status, now: UnixTime) {
+        self.status = status;
+        self.history.push(Change { at: now, status, by: None });
+    }
+
+    /// Names the reviewer behind the last state change (a decision).
+    pub fn attribute_last_change(&mut self, by: &str) {
+        if let Some(change) = self.history.last_mut() {
+            change.by = Some(by.to_owned());
+        }
+    }
+
+    /// The history as the desk shows it: intake, then every change.
+    pub fn history_view(&self) -> serde_json::Value {
+        let mut list = vec![serde_json::json!({"at": self.created_at, "status": "submitted"})];
+        list.extend(
+            self.history.iter().map(|c| serde_json::json!({"at": c.at, "status": c.status.as_str(), "by": c.by})),
+        );
+        serde_json::Value::Array(list)
+    }
+
     fn not_allowed(&self, action: &'static str) -> TransitionError {
         TransitionError::NotAllowed { from: self.status, action }
     }
@@ -192,7 +256,7 @@ impl Application {
         if !self.mailbox.confirmed() {
             return Err(TransitionError::MailboxNotConfirmed);
         }
-        self.status = Status::Approved;
+        self.enter(Status::Approved, now);
         self.approved_at = Some(now);
         self.relay.next_attempt_at = Some(now);
         Ok(())
@@ -203,7 +267,7 @@ impl Application {
         if !matches!(self.status, Status::Submitted | Status::Approved) {
             return Err(self.not_allowed("reject"));
         }
-        self.status = Status::Rejected;
+        self.enter(Status::Rejected, now);
         self.close(now);
         Ok(())
     }
@@ -214,7 +278,7 @@ impl Application {
         if self.status != Status::Submitted || self.undecided_until.is_none_or(|until| now < until) {
             return false;
         }
-        self.status = Status::Expired;
+        self.enter(Status::Expired, now);
         self.applicant = Applicant { name: String::new(), common_name: None, email: String::new(), organisation: None };
         self.mailbox = Mailbox::default();
         self.close(now);
@@ -226,7 +290,7 @@ impl Application {
         if !matches!(self.status, Status::Submitted | Status::Approved | Status::Issued) {
             return Err(self.not_allowed("cancel"));
         }
-        self.status = Status::Cancelled;
+        self.enter(Status::Cancelled, now);
         self.close(now);
         Ok(())
     }
@@ -266,7 +330,7 @@ impl Application {
         if self.status != Status::Approved {
             return Err(self.not_allowed("issue"));
         }
-        self.status = Status::Issued;
+        self.enter(Status::Issued, now);
         self.issued_at = Some(now);
         self.window_closes_at = Some(closes_at);
         self.relay.next_attempt_at = None;
@@ -303,7 +367,7 @@ impl Application {
         }
         let first = self.status == Status::Issued;
         if first {
-            self.status = Status::Downloaded;
+            self.enter(Status::Downloaded, now);
             self.downloaded_at = Some(now);
         }
         Ok(first)
@@ -315,10 +379,11 @@ impl Application {
         let due = self.window_closes_at.is_some_and(|closes| !crate::window::is_open(now, closes));
         match self.status {
             Status::Issued if due => {
-                self.status = match closing {
+                let next = match closing {
                     Closing::Expire => Status::Expired,
                     Closing::AutoCancel => Status::Cancelled,
                 };
+                self.enter(next, now);
                 self.close(now);
                 true
             }
@@ -338,10 +403,26 @@ impl Application {
         self.csr_pem = None;
         self.relay.next_attempt_at = None;
         self.callback_token_sha256 = None;
+        self.documents_token_sha256 = None;
     }
 
-    /// When a background pass must look at this application next (indexed by the store).
+    /// When a background pass must look at this application next (indexed by the store): its
+    /// state's next event or its documents' deletion, whichever comes first.
     pub fn next_event_at(&self) -> Option<UnixTime> {
+        let purge = self.documents_purge_at.filter(|_| self.documents > 0);
+        match (self.status_event_at(), purge) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether the documents are due for deletion.
+    pub fn documents_due(&self, now: UnixTime) -> bool {
+        self.documents > 0 && self.documents_purge_at.is_some_and(|at| at <= now)
+    }
+
+    /// When the state's own next event is (relay retry, window end, undecided expiry).
+    pub fn status_event_at(&self) -> Option<UnixTime> {
         match self.status {
             Status::Submitted => self.undecided_until,
             Status::Approved if !self.relay.awaiting_callback => self.relay.next_attempt_at,
@@ -381,6 +462,12 @@ impl Application {
                                    "email": self.applicant.email, "organisation": self.applicant.organisation}),
             );
             map.insert("csr".into(), self.csr_pem.clone().into());
+            map.insert("mailbox_confirmed".into(), self.mailbox.confirmed().into());
+            map.insert("history".into(), self.history_view());
+            map.insert("documents".into(), self.documents.into());
+            if let Some(at) = self.documents_purge_at.filter(|_| self.documents > 0) {
+                map.insert("documents_purge_at".into(), at.into());
+            }
             for (name, value) in [
                 ("approved_at", self.approved_at),
                 ("closed_at", self.closed_at),
@@ -424,6 +511,9 @@ impl Application {
                     serde_json::json!({"algorithm": "PBKDF2", "hash": "SHA-256",
                                        "salt": crate::password::encode_base64(&salt), "iterations": iterations}),
                 );
+            }
+            if let (Status::Rejected, Some(rejection)) = (self.status, &self.rejection) {
+                map.insert("rejection".into(), crate::review::rejection_view(rejection));
             }
             if self.status == Status::Approved {
                 map.insert(
@@ -472,6 +562,11 @@ pub(crate) mod tests {
             mailbox: Mailbox { confirmed_at: Some(50), ..Mailbox::default() },
             undecided_until: Some(100 + 90 * 86_400),
             callback_token_sha256: None,
+            history: Vec::new(),
+            rejection: None,
+            documents: 0,
+            documents_token_sha256: None,
+            documents_purge_at: None,
             version: 0,
         }
     }

@@ -30,6 +30,19 @@ pub enum SmtpTls {
     None,
 }
 
+/// One reviewer's bearer token and the label the audit log records for it.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AdminToken {
+    /// Who holds it (`alice`, `back-office`): letters, digits, `.`, `_`, `-`, `@`.
+    pub label: String,
+    /// The secret (at least 16 characters).
+    pub token: String,
+    /// A revoked token is refused like an unknown one.
+    #[serde(default)]
+    pub revoked: bool,
+}
+
 /// All settings. `Debug` prints every secret as `[redacted]` (settings are logged at start-up
 /// and show up in panics).
 #[derive(Clone, Deserialize)]
@@ -41,8 +54,12 @@ pub struct Settings {
     pub data_dir: String,
     /// Directory of the built site to serve (native); none: API only.
     pub site_dir: Option<String>,
-    /// Bearer token for `/api/admin/*`; none: the admin API is disabled.
+    /// Bearer token for `/api/admin/*` and the review desk, recorded as `admin` in the audit
+    /// log; none (and no `admin_tokens`): the admin API is disabled.
     pub admin_token: Option<String>,
+    /// The reviewers' tokens, each with the label the audit log records. Revoking one is
+    /// removing its entry (or setting `revoked = true`); the others stay valid.
+    pub admin_tokens: Vec<AdminToken>,
     /// The issuer.
     pub issuer: IssuerKind,
     /// EST base URL, e.g. `https://ca.example/.well-known/est`.
@@ -121,6 +138,13 @@ pub struct Settings {
     /// Days an application may wait undecided (submitted, mailbox unconfirmed or unreviewed)
     /// before it expires and its personal data and CSR are deleted.
     pub undecided_days: u16,
+    /// Days the identity documents (sealed to the issuer's document key) are kept after the
+    /// decision (approve, reject, cancel); then they are deleted by the background pass.
+    pub document_retention_days: u16,
+    /// The largest sealed document accepted, in bytes (the document plus 48 bytes of HPKE).
+    pub document_max_bytes: u32,
+    /// The most documents one application may carry.
+    pub document_max_count: u8,
     /// SMTP server for the worker's own mail (the mailbox confirmation code, decisions). None:
     /// natively each message is written to `<data_dir>/outbox/` as an `.eml` file; on Workers
     /// it goes to `mail_url`, or to the `outbox` table when that is unset too.
@@ -160,6 +184,7 @@ impl core::fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("site_dir", &self.site_dir)
             .field("admin_token", &secret(&self.admin_token))
+            .field("admin_tokens", &self.admin_tokens.iter().map(|t| t.label.as_str()).collect::<Vec<_>>())
             .field("issuer", &self.issuer)
             .field("est_url", &self.est_url)
             .field("est_username", &self.est_username)
@@ -203,6 +228,7 @@ impl Default for Settings {
             data_dir: "inkan-data".into(),
             site_dir: None,
             admin_token: None,
+            admin_tokens: Vec::new(),
             issuer: IssuerKind::Local,
             est_url: None,
             est_username: None,
@@ -236,6 +262,9 @@ impl Default for Settings {
             address_key: None,
             intake_per_hour: 20,
             undecided_days: 90,
+            document_retention_days: 30,
+            document_max_bytes: 5 * 1024 * 1024,
+            document_max_count: 4,
             smtp_host: None,
             smtp_port: 587,
             smtp_tls: SmtpTls::Starttls,
@@ -251,6 +280,9 @@ impl Default for Settings {
         }
     }
 }
+
+/// The audit label of the single `admin_token` (kept from before there were several).
+pub const LEGACY_ADMIN_LABEL: &str = "admin";
 
 /// Configuration errors (reported at start, in English: operators read them).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -330,6 +362,22 @@ impl Settings {
         }
         if let Some(v) = get("INKAN_ADMIN_TOKEN") {
             self.admin_token = some(v);
+        }
+        // `label:token,label:token` (tokens are URL-safe base64 or hex, so `:` and `,` divide).
+        if let Some(v) = get("INKAN_ADMIN_TOKENS") {
+            self.admin_tokens = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|entry| match entry.split_once(':') {
+                    Some((label, token)) => Ok(AdminToken {
+                        label: label.trim().to_owned(),
+                        token: token.trim().to_owned(),
+                        revoked: false,
+                    }),
+                    None => Err(invalid("admin_tokens", "entries like `alice:<token>`, separated by commas")),
+                })
+                .collect::<Result<_, _>>()?;
         }
         if let Some(v) = get("INKAN_ISSUER") {
             self.issuer = match v.trim() {
@@ -423,6 +471,15 @@ impl Settings {
         if let Some(v) = get("INKAN_UNDECIDED_DAYS") {
             self.undecided_days = parse("undecided_days", &v)?;
         }
+        if let Some(v) = get("INKAN_DOCUMENT_RETENTION_DAYS") {
+            self.document_retention_days = parse("document_retention_days", &v)?;
+        }
+        if let Some(v) = get("INKAN_DOCUMENT_MAX_BYTES") {
+            self.document_max_bytes = parse("document_max_bytes", &v)?;
+        }
+        if let Some(v) = get("INKAN_DOCUMENT_MAX_COUNT") {
+            self.document_max_count = parse("document_max_count", &v)?;
+        }
         if let Some(v) = get("INKAN_SMTP_PORT") {
             self.smtp_port = parse("smtp_port", &v)?;
         }
@@ -458,6 +515,27 @@ impl Settings {
             && token.len() < 16
         {
             return Err(invalid("admin_token", "use at least 16 characters"));
+        }
+        let mut labels = std::collections::BTreeSet::new();
+        for entry in &self.admin_tokens {
+            let label_ok = !entry.label.is_empty()
+                && entry.label.len() <= 40
+                && entry.label.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b));
+            if !label_ok {
+                return Err(invalid("admin_tokens", "labels are 1-40 letters, digits, `.`, `_`, `-` or `@`"));
+            }
+            if entry.token.len() < 16 {
+                return Err(invalid(
+                    "admin_tokens",
+                    format!("the token of `{}` is shorter than 16 characters", entry.label),
+                ));
+            }
+            if !labels.insert(entry.label.as_str()) {
+                return Err(invalid("admin_tokens", format!("the label `{}` is used twice", entry.label)));
+            }
+        }
+        if self.admin_token.is_some() && labels.contains(LEGACY_ADMIN_LABEL) {
+            return Err(invalid("admin_tokens", "the label `admin` belongs to admin_token"));
         }
         match self.issuer {
             IssuerKind::Est if self.est_url.is_none() => return Err(invalid("est_url", "required with issuer = est")),
@@ -526,6 +604,28 @@ impl Settings {
         Ok(())
     }
 
+    /// The label of the reviewer whose token `given` is, comparing against every configured
+    /// token in constant time (a miss takes as long as a hit on the last one); none for an
+    /// unknown, revoked or empty token.
+    pub fn admin_label(&self, given: &str) -> Option<&str> {
+        use subtle::ConstantTimeEq as _;
+        let legacy = self.admin_token.as_deref().map(|token| (LEGACY_ADMIN_LABEL, token, false));
+        let listed = self.admin_tokens.iter().map(|t| (t.label.as_str(), t.token.as_str(), t.revoked));
+        let mut found = None;
+        for (label, token, revoked) in legacy.into_iter().chain(listed) {
+            let same = bool::from(given.as_bytes().ct_eq(token.as_bytes()));
+            if same && !revoked && !given.is_empty() && found.is_none() {
+                found = Some(label);
+            }
+        }
+        found
+    }
+
+    /// Whether any reviewer can sign in.
+    pub fn admin_enabled(&self) -> bool {
+        self.admin_token.is_some() || self.admin_tokens.iter().any(|t| !t.revoked)
+    }
+
     /// The per-application lockout policy.
     pub fn application_lockout(&self) -> LockoutPolicy {
         LockoutPolicy {
@@ -586,6 +686,34 @@ mod tests {
         let printed = format!("{s:?}");
         assert!(!printed.contains("must-not-leak"), "{printed}");
         assert!(printed.contains("[redacted]"));
+    }
+
+    #[test]
+    fn several_labelled_tokens_each_revocable() {
+        let mut s = Settings { admin_token: Some("legacy-token-0123456789".into()), ..Settings::default() };
+        s.apply_env(|k| {
+            (k == "INKAN_ADMIN_TOKENS").then(|| "alice:alice-token-0123456789, bob:bob-token-0123456789abc".to_owned())
+        })
+        .expect("env");
+        s.validate().expect("valid");
+        assert_eq!(s.admin_label("alice-token-0123456789"), Some("alice"));
+        assert_eq!(s.admin_label("bob-token-0123456789abc"), Some("bob"));
+        assert_eq!(s.admin_label("legacy-token-0123456789"), Some("admin"));
+        assert_eq!(s.admin_label("alice-token-012345678"), None);
+        assert_eq!(s.admin_label(""), None);
+        s.admin_tokens[0].revoked = true;
+        assert_eq!(s.admin_label("alice-token-0123456789"), None);
+        assert_eq!(s.admin_label("bob-token-0123456789abc"), Some("bob"));
+        let printed = format!("{s:?}");
+        assert!(printed.contains("alice") && !printed.contains("alice-token"), "{printed}");
+        let bad = |v: &str| {
+            let mut s = Settings::default();
+            s.apply_env(|k| (k == "INKAN_ADMIN_TOKENS").then(|| v.to_owned())).and_then(|()| s.validate()).is_err()
+        };
+        assert!(bad("no-colon-here-0123456789"));
+        assert!(bad("alice:short"));
+        assert!(bad("a b:alice-token-0123456789"));
+        assert!(bad("x:alice-token-0123456789,x:other-token-0123456789"));
     }
 
     #[test]

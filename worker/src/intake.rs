@@ -250,6 +250,11 @@ impl ValidIntake {
             mailbox: crate::mailbox::Mailbox::default(),
             undecided_until: Some(undecided_until),
             callback_token_sha256: None,
+            history: Vec::new(),
+            rejection: None,
+            documents: 0,
+            documents_token_sha256: None,
+            documents_purge_at: None,
             version: 0,
         }
     }

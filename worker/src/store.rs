@@ -6,8 +6,10 @@ use inkan::i18n::{Localized, Message};
 
 use crate::UnixTime;
 use crate::application::Application;
+use crate::documents::SealedDocument;
 use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::Reminder;
+use crate::review::AuditEntry;
 
 /// The schema, shared by SQLite and D1 (idempotent: safe to run at every start).
 pub const SCHEMA: &str = include_str!("../schema.sql");
@@ -47,9 +49,24 @@ pub const PURGE_ATTEMPTS_SQL: &str =
     "DELETE FROM attempts WHERE updated_at < ?1 AND (locked_until IS NULL OR locked_until <= ?2)";
 /// Deletes rate windows that started at or before `?1`.
 pub const PURGE_WINDOWS_SQL: &str = "DELETE FROM rate_windows WHERE window_start <= ?1";
-/// Applications in a state (`?1`, NULL for any), newest first (rowid order is insertion order).
+/// Applications in a state (`?1`, NULL for any) of a product (`?4`, NULL for any), newest
+/// first (rowid order is insertion order).
 pub const LIST_SQL: &str = "SELECT id, body, version FROM applications WHERE (?1 IS NULL OR status = ?1)
+ AND (?4 IS NULL OR json_extract(body, '$.product') = ?4)
  ORDER BY rowid DESC LIMIT ?2 OFFSET ?3";
+/// Appends one decision to the audit log.
+pub const AUDIT_APPEND_SQL: &str =
+    "INSERT INTO audit (at, actor, application_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Stores one sealed document (shared by SQLite and D1).
+pub const DOCUMENT_PUT_SQL: &str =
+    "INSERT INTO documents (application_id, seq, media_type, sealed) VALUES (?1, ?2, ?3, ?4)";
+/// An application's sealed documents, in order.
+pub const DOCUMENTS_SQL: &str = "SELECT seq, media_type, sealed FROM documents WHERE application_id = ?1 ORDER BY seq";
+/// Deletes an application's documents.
+pub const DOCUMENTS_DELETE_SQL: &str = "DELETE FROM documents WHERE application_id = ?1";
+/// The audit log, oldest first: `?1` limit, `?2` offset.
+pub const AUDIT_LIST_SQL: &str =
+    "SELECT seq, at, actor, application_id, action, detail FROM audit ORDER BY seq LIMIT ?1 OFFSET ?2";
 /// "No decay" for [`CHARGE_SQL`]'s `?6`.
 pub const NO_DECAY: i64 = 1 << 50;
 
@@ -145,9 +162,25 @@ pub trait Store {
     async fn save_application(&self, app: &mut Application) -> Result<(), StoreError>;
     /// Applications whose next event is due.
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError>;
-    /// Applications in a state (any state: `None`), newest first, `limit` from `offset`.
-    async fn applications(&self, status: Option<&str>, limit: u32, offset: u32)
-    -> Result<Vec<Application>, StoreError>;
+    /// Applications in a state (any state: `None`) of a product (any: `None`), newest first,
+    /// `limit` from `offset`.
+    async fn applications(
+        &self,
+        status: Option<&str>,
+        product: Option<&str>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Application>, StoreError>;
+    /// Stores an application's sealed documents (ciphertext only).
+    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError>;
+    /// An application's sealed documents, in order.
+    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError>;
+    /// Deletes an application's documents; returns how many there were.
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError>;
+    /// Appends one decision to the append-only audit log.
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    /// The audit log, oldest first, `limit` from `offset`.
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<AuditEntry>, StoreError>;
     /// Charges one attempt against a counter **in one atomic statement**, before the proof is
     /// checked (see [`crate::lockout::Attempts::charge`] for the rule): under any concurrency, at most the
     /// policy's threshold of attempts is ever let through per lock period. Keys:
@@ -195,9 +228,9 @@ pub trait Store {
 #[cfg(test)]
 mod schema_tests {
     #[test]
-    fn the_schema_splits_into_six_tables_and_three_indexes() {
+    fn the_schema_splits_into_eight_tables_and_three_indexes() {
         let statements = super::schema_statements();
-        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 6);
+        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 8);
         assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE INDEX")).count(), 3);
         assert!(statements.iter().all(|s| !s.contains("--")));
     }
@@ -212,6 +245,8 @@ pub struct MemoryStore {
     windows: std::sync::Mutex<std::collections::BTreeMap<String, (UnixTime, u32)>>,
     reminders: std::sync::Mutex<std::collections::BTreeMap<String, Reminder>>,
     values: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+    audit: std::sync::Mutex<Vec<AuditEntry>>,
+    documents: std::sync::Mutex<std::collections::BTreeMap<String, Vec<SealedDocument>>>,
 }
 
 #[cfg(test)]
@@ -252,12 +287,16 @@ impl Store for MemoryStore {
     async fn applications(
         &self,
         status: Option<&str>,
+        product: Option<&str>,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Application>, StoreError> {
         let apps = self.apps.lock().expect("lock");
-        let mut list: Vec<_> =
-            apps.values().filter(|a| status.is_none_or(|s| a.status.as_str() == s)).cloned().collect();
+        let mut list: Vec<_> = apps
+            .values()
+            .filter(|a| status.is_none_or(|s| a.status.as_str() == s) && product.is_none_or(|p| a.product == p))
+            .cloned()
+            .collect();
         list.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id.clone())));
         Ok(list.into_iter().skip(offset as usize).take(limit as usize).collect())
     }
@@ -340,6 +379,25 @@ impl Store for MemoryStore {
     async fn put_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.values.lock().expect("lock").insert(key.to_owned(), value.to_owned());
         Ok(())
+    }
+    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError> {
+        self.documents.lock().expect("lock").insert(application_id.to_owned(), documents.to_vec());
+        Ok(())
+    }
+    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError> {
+        Ok(self.documents.lock().expect("lock").get(application_id).cloned().unwrap_or_default())
+    }
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
+        Ok(self.documents.lock().expect("lock").remove(application_id).map_or(0, |d| d.len() as u32))
+    }
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let mut log = self.audit.lock().expect("lock");
+        let seq = log.len() as i64 + 1;
+        log.push(AuditEntry { seq, ..entry.clone() });
+        Ok(())
+    }
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        Ok(self.audit.lock().expect("lock").iter().skip(offset as usize).take(limit as usize).cloned().collect())
     }
 }
 

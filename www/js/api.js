@@ -99,3 +99,23 @@ export async function fetchCertificate(endpoint, id, downloadPassword) {
   const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/certificate`, { method: 'POST', body });
   return res.text();
 }
+
+/** The issuer's document key and upload limits: `{enabled, public_key (base64), max_bytes,
+ * max_count, media_types}`; `{enabled: false}` until the desk publishes one. */
+export async function documentKey(endpoint) {
+  const res = await request(endpoint, '/api/document-key');
+  return res.json();
+}
+
+/** Sends the application's documents, already sealed in this browser (HPKE) to the issuer's
+ * key: `documents` is `[{media_type, sealed (Uint8Array)}]`; `token` is intake's one-time token. */
+export async function sendDocuments(endpoint, id, token, documents) {
+  const toBase64 = (bytes) => {
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  };
+  const body = { token, documents: documents.map((d) => ({ media_type: d.media_type, sealed: toBase64(d.sealed) })) };
+  const res = await request(endpoint, `/api/applications/${encodeURIComponent(id)}/documents`, { method: 'POST', body });
+  return res.json();
+}

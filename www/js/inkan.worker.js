@@ -104,6 +104,8 @@ const ops = {
   parseCertificates: ({ bytes }) => inkan.parseCertificates(bytes),
   parseCsr: ({ bytes }) => inkan.parseCsr(bytes),
   inspect: ({ bytes, password, at }) => inkan.inspectAsync(bytes, password ?? undefined, at ?? undefined),
+  // The ID documents, sealed to the issuer's published document key (HPKE) before they leave.
+  sealDocument: ({ publicKey, mediaType, bytes }) => inkan.sealDocument(publicKey, mediaType, bytes),
   tryPasswords,
   expiryPlan: ({ product, downloaded, years, issued }) => knowledge.expiryPlan(product, downloaded, years ?? undefined, issued ?? undefined),
   expiryIcs: ({ product, downloaded, years, issued }) => knowledge.expiryIcs(product, downloaded, years ?? undefined, issued ?? undefined),

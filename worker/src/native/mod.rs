@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::Response;
 
-use crate::api::{MAX_BODY_BYTES, Service};
+use crate::api::Service;
 use crate::config::{IssuerKind, Settings};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::issuer::AnyIssuer;
@@ -171,7 +171,8 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let method = parts.method.as_str().to_owned();
-    if path.starts_with("/api/") || path.starts_with("/.well-known/est/") {
+    let desk = path == "/admin" || path.starts_with("/admin/");
+    if path.starts_with("/api/") || path.starts_with("/.well-known/est/") || desk {
         let headers: Vec<(String, String)> = parts
             .headers
             .iter()
@@ -182,9 +183,10 @@ async fn handle(
         // "limit + 1 bytes", which it refuses with 413 `too_large` like any other. A body that
         // trickles in slower than the body timeout is cut off with 408 (and the connection closed).
         let limit = std::time::Duration::from_secs(settings.body_timeout_seconds);
-        let body = match tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_BODY_BYTES + 1)).await {
+        let max = state.service.body_limit(&method, &path);
+        let body = match tokio::time::timeout(limit, axum::body::to_bytes(body, max + 1)).await {
             Ok(Ok(bytes)) => bytes.to_vec(),
-            Ok(Err(_)) => vec![0u8; MAX_BODY_BYTES + 1],
+            Ok(Err(_)) => vec![0u8; max + 1],
             Err(_) => {
                 tracing::info!("request body too slow; connection closed");
                 let refusal =

@@ -275,12 +275,13 @@ impl Store for SqliteStore {
     async fn applications(
         &self,
         status: Option<&str>,
+        product: Option<&str>,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Application>, StoreError> {
         let rows = self.with(|c| {
             let mut statement = c.prepare_cached(crate::store::LIST_SQL)?;
-            let rows = statement.query_map(params![status, limit, offset], |row| {
+            let rows = statement.query_map(params![status, limit, offset, product], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
@@ -411,5 +412,58 @@ impl Store for SqliteStore {
             )
         })?;
         Ok(())
+    }
+
+    async fn put_documents(
+        &self,
+        application_id: &str,
+        documents: &[crate::documents::SealedDocument],
+    ) -> Result<(), StoreError> {
+        self.with(|c| {
+            let tx = c.unchecked_transaction()?;
+            for d in documents {
+                tx.execute(crate::store::DOCUMENT_PUT_SQL, params![application_id, d.seq, d.media_type, d.sealed])?;
+            }
+            tx.commit()
+        })
+    }
+
+    async fn documents(&self, application_id: &str) -> Result<Vec<crate::documents::SealedDocument>, StoreError> {
+        self.with(|c| {
+            let mut statement = c.prepare(crate::store::DOCUMENTS_SQL)?;
+            let rows = statement.query_map(params![application_id], |row| {
+                Ok(crate::documents::SealedDocument { seq: row.get(0)?, media_type: row.get(1)?, sealed: row.get(2)? })
+            })?;
+            rows.collect()
+        })
+    }
+
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
+        let n = self.with(|c| c.execute(crate::store::DOCUMENTS_DELETE_SQL, params![application_id]))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn append_audit(&self, e: &crate::review::AuditEntry) -> Result<(), StoreError> {
+        self.with(|c| {
+            c.execute(crate::store::AUDIT_APPEND_SQL, params![e.at, e.actor, e.application_id, e.action, e.detail])
+        })?;
+        Ok(())
+    }
+
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<crate::review::AuditEntry>, StoreError> {
+        self.with(|c| {
+            let mut statement = c.prepare_cached(crate::store::AUDIT_LIST_SQL)?;
+            let rows = statement.query_map(params![limit, offset], |row| {
+                Ok(crate::review::AuditEntry {
+                    seq: row.get(0)?,
+                    at: row.get(1)?,
+                    actor: row.get(2)?,
+                    application_id: row.get(3)?,
+                    action: row.get(4)?,
+                    detail: row.get(5)?,
+                })
+            })?;
+            rows.collect()
+        })
     }
 }

@@ -287,13 +287,14 @@ impl Store for D1Store {
     async fn applications(
         &self,
         status: Option<&str>,
+        product: Option<&str>,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Application>, StoreError> {
         let rows = self
             .all::<AppRow>(
                 crate::store::LIST_SQL,
-                &[optional_text(status), number(i64::from(limit)), number(i64::from(offset))],
+                &[optional_text(status), number(i64::from(limit)), number(i64::from(offset)), optional_text(product)],
             )
             .await?;
         rows.into_iter().map(AppRow::decode).collect()
@@ -421,5 +422,52 @@ impl Store for D1Store {
         )
         .await?;
         Ok(())
+    }
+
+    async fn put_documents(
+        &self,
+        application_id: &str,
+        documents: &[crate::documents::SealedDocument],
+    ) -> Result<(), StoreError> {
+        for d in documents {
+            self.run(
+                crate::store::DOCUMENT_PUT_SQL,
+                &[text(application_id), number(d.seq), text(&d.media_type), text(&d.sealed)],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn documents(&self, application_id: &str) -> Result<Vec<crate::documents::SealedDocument>, StoreError> {
+        self.all::<crate::documents::SealedDocument>(crate::store::DOCUMENTS_SQL, &[text(application_id)]).await
+    }
+
+    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
+        let n = self.run(crate::store::DOCUMENTS_DELETE_SQL, &[text(application_id)]).await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn append_audit(&self, e: &crate::review::AuditEntry) -> Result<(), StoreError> {
+        self.run(
+            crate::store::AUDIT_APPEND_SQL,
+            &[
+                number(e.at),
+                text(&e.actor),
+                text(&e.application_id),
+                text(&e.action),
+                optional_text(e.detail.as_deref()),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<crate::review::AuditEntry>, StoreError> {
+        self.all::<crate::review::AuditEntry>(
+            crate::store::AUDIT_LIST_SQL,
+            &[number(i64::from(limit)), number(i64::from(offset))],
+        )
+        .await
     }
 }

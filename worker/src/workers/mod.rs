@@ -8,7 +8,7 @@ mod d1;
 
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
-use crate::api::{MAX_BODY_BYTES, Service};
+use crate::api::Service;
 use crate::config::{IssuerKind, Settings};
 use crate::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
 use crate::issuer::AnyIssuer;
@@ -298,11 +298,8 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
     let headers: Vec<(String, String)> = request.headers().entries().collect();
     let declared = request.headers().get("content-length")?.and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
     // An oversize body reaches the core as "limit + 1 bytes" and is refused with 413 there.
-    let body = if declared > MAX_BODY_BYTES {
-        vec![0u8; MAX_BODY_BYTES + 1]
-    } else {
-        bounded_body(&mut request, MAX_BODY_BYTES).await
-    };
+    let max = service.body_limit(request.method().as_ref(), &request.path());
+    let body = if declared > max { vec![0u8; max + 1] } else { bounded_body(&mut request, max).await };
     // The peer is Cloudflare's edge, which names the client in `cf-connecting-ip` (a client
     // cannot set it). A further forwarding header is believed only when that address is a
     // trusted proxy (the operator's own proxy in front of the Worker, or the test suite).

@@ -5,7 +5,7 @@
 import { call, products } from '../client.js';
 import { register } from '../i18n.js';
 import { checkIdImage } from '../idimage.js';
-import { confirmMailbox, defaultEndpoint, resendCode, submitApplication } from '../api.js';
+import { confirmMailbox, defaultEndpoint, documentKey, resendCode, sendDocuments, submitApplication } from '../api.js';
 import { downloadPassword, BITS } from '../password.js';
 import { clearDraft, deleteKey, getKey, loadDraft, putKey, saveDraft } from '../store.js';
 import { download } from '../util.js';
@@ -73,7 +73,7 @@ register({
   'ap.id.rule.nomb': { ja: '(大きさの上限は示されていません)', en: ' (no size limit is stated)' },
   'ap.id.rule.readable': { ja: '。登録番号が読み取れること。', en: ', with the registration number readable.' },
   'ap.id.rule.end': { ja: '。', en: '.' },
-  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。ファイルはどこにも送信されません。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser. The file is not sent anywhere.' },
+  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser.' },
   'ap.id.choose': { ja: '書類のファイル', en: 'Document file' },
   'ap.id.pdf': { ja: 'PDF ファイルです({size})。このまま提出できます。', en: 'This is a PDF ({size}); it can be submitted as it is.' },
   'ap.term': { ja: '有効期間', en: 'Term' },
@@ -81,6 +81,13 @@ register({
   'ap.l.term': { ja: '有効期間', en: 'Term' },
   'ap.id.ok': { ja: 'この画像はそのまま提出できます({size})。', en: 'This image can be submitted as it is ({size}).' },
   'ap.id.shrunk': { ja: '画像を {from} から {to} に縮小しました({w}×{h})。登録番号が読めるか確かめてから、保存した画像を提出してください。', en: 'The image was shrunk from {from} to {to} ({w}×{h}). Check that the registration number is readable, then submit the saved image.' },
+  'ap.id.sealed': { ja: '確認できた書類は申込みと一緒に送ります。送る前にこのブラウザの中で発行者の鍵あてに暗号化するので、読めるのは発行者の審査担当だけです(申込みサーバーにも読めません)。', en: 'Checked documents are sent with the application. This browser encrypts them to the issuer’s key first, so only the issuer’s reviewers can read them (the application server cannot).' },
+  'ap.id.disabled': { ja: '発行者は書類のアップロードをまだ有効にしていません。書類は送られません。書類なしで申し込めます。', en: 'The issuer has not enabled document upload yet, so no documents are sent. You can apply without them.' },
+  'ap.id.list': { ja: '送る書類', en: 'Documents to send' },
+  'ap.id.item': { ja: '{n}. {type}({size})', en: '{n}. {type} ({size})' },
+  'ap.id.remove': { ja: '外す', en: 'Remove' },
+  'ap.id.full': { ja: '書類は {max} 件までです。', en: 'At most {max} documents.' },
+  'ap.id.sent': { ja: '書類 {n} 件を暗号化して送りました。', en: '{n} document(s) sent, encrypted.' },
   'ap.id.save': { ja: '縮小した画像を保存', en: 'Save the shrunk image' },
   'ap.id.preview': { ja: '提出する画像のプレビュー', en: 'Preview of the image to submit' },
   'ap.sub.title': { ja: 'ダウンロード用パスワードと送信', en: 'Download password and submission' },
@@ -122,6 +129,10 @@ export class ApplyView extends View {
   #products = [];
   #draft = {};
   #idResult = null;
+  /** The checked documents to send: [{ type, bytes: Uint8Array, size }]. Never stored. */
+  #docs = [];
+  /** The issuer's published document key and limits, or null (upload not enabled). */
+  #docKey = null;
 
   get draftName() { return 'apply'; }
   get endpoint() { return this.getAttribute('endpoint') || defaultEndpoint(); }
@@ -199,7 +210,10 @@ export class ApplyView extends View {
         h('figure', { id: 'ap-id-preview', hidden: true },
           h('div', { id: 'ap-id-canvas', class: 'preview' }),
           h('figcaption', { 'data-i18n': 'ap.id.preview' })),
-        h('button', { type: 'button', id: 'ap-id-save', class: 'secondary', hidden: true, 'data-i18n': 'ap.id.save' })),
+        h('button', { type: 'button', id: 'ap-id-save', class: 'secondary', hidden: true, 'data-i18n': 'ap.id.save' }),
+        h('p', { id: 'ap-id-upload', class: 'muted' }),
+        h('h3', { id: 'ap-id-list-title', hidden: true, 'data-i18n': 'ap.id.list' }),
+        h('ul', { id: 'ap-id-docs', 'aria-labelledby': 'ap-id-list-title' })),
       h('section', { id: 'ap-submit', class: 'card', hidden: true, 'aria-labelledby': 'ap-submit-title', part: 'card' },
         h('h2', { id: 'ap-submit-title', 'data-i18n': 'ap.sub.title' }),
         h('p', { id: 'ap-sub-text' }),
@@ -245,6 +259,7 @@ export class ApplyView extends View {
     for (const [key, id] of FIELDS) if (this.#draft[key]) this.q(`#${id}`).value = this.#draft[key];
     if (this.#draft.alg === 'p256') this.q('#ap-alg-p256').checked = true;
     this.#loadProducts();
+    this.#loadDocumentKey();
     this.#sync();
   }
 
@@ -254,6 +269,28 @@ export class ApplyView extends View {
     this.q('#ap-product').value = wanted;
     this.#saveFields();
     this.#sync();
+  }
+
+  async #loadDocumentKey() {
+    try {
+      const key = await documentKey(this.endpoint);
+      this.#docKey = key?.enabled && key.public_key ? key : null;
+    } catch {
+      this.#docKey = null; // offline or an older worker: apply without documents
+    }
+    this.#sync();
+  }
+
+  #renderDocs() {
+    const list = this.q('#ap-id-docs');
+    const mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
+    list.replaceChildren(...this.#docs.map((doc, i) => h('li', { 'data-type': doc.type },
+      this.t('ap.id.item', { n: i + 1, type: doc.type, size: mb(doc.size) }), ' ',
+      h('button', { type: 'button', class: 'secondary', 'data-remove': String(i), text: this.t('ap.id.remove') }))));
+    for (const button of list.querySelectorAll('button[data-remove]')) {
+      button.addEventListener('click', () => { this.#docs.splice(Number(button.dataset.remove), 1); this.#renderDocs(); });
+    }
+    this.q('#ap-id-list-title').hidden = this.#docs.length === 0;
   }
 
   async #loadProducts() {
@@ -356,6 +393,10 @@ export class ApplyView extends View {
       this.q('#ap-id-rule').textContent = rule.join('');
       this.q('#ap-id-rule').dataset.product = product.id;
       this.q('#ap-id-file').accept = upload.formats.map((f) => (f === 'pdf' ? 'application/pdf' : `image/${f}`)).join(',');
+      const upload2 = this.q('#ap-id-upload');
+      upload2.textContent = this.t(this.#docKey ? 'ap.id.sealed' : 'ap.id.disabled');
+      upload2.dataset.enabled = String(!!this.#docKey);
+      this.#renderDocs();
     }
     this.q('#ap-submit').hidden = !d.keyId || !!d.applicationId;
     if (d.keyId && !d.applicationId) {
@@ -500,6 +541,15 @@ export class ApplyView extends View {
     const r = await this.busy(null, status, '…', () => checkIdImage(file, rule), errorBox);
     if (!r) return;
     this.#idResult = r;
+    if (this.#docKey) {
+      if (this.#docs.length >= this.#docKey.max_count) {
+        this.showError({ code: 'documents_too_many', ja: this.t('ap.id.full', { max: this.#docKey.max_count }), en: this.t('ap.id.full', { max: this.#docKey.max_count }) }, errorBox);
+      } else {
+        const bytes = new Uint8Array(await r.blob.arrayBuffer());
+        this.#docs.push({ type: r.type, bytes, size: bytes.length });
+        this.#renderDocs();
+      }
+    }
     const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     status.dataset.kind = r.kind;
     if (r.kind === 'pdf') {
@@ -534,6 +584,20 @@ export class ApplyView extends View {
       () => submitApplication(this.endpoint, { product: d.product, csr: d.csr, applicant, downloadPassword: pw, termYears: this.#sendsTerm ? this.#term : undefined }));
     if (!result) return;
     this.q('#ap-send-status').textContent = '';
+    // The documents follow, sealed here to the issuer's key; the worker only ever sees ciphertext.
+    if (this.#docKey && this.#docs.length && result.documents_token) {
+      const key = Uint8Array.from(atob(this.#docKey.public_key), (c) => c.charCodeAt(0));
+      const sent = await this.busy(this.q('#ap-send'), this.q('#ap-send-status'), this.t('ap.sub.sending'), async () => {
+        const sealed = [];
+        for (const doc of this.#docs) {
+          sealed.push({ media_type: doc.type, sealed: await call('sealDocument', { publicKey: key, mediaType: doc.type, bytes: doc.bytes }) });
+        }
+        return sendDocuments(this.endpoint, result.id, result.documents_token, sealed);
+      });
+      if (sent) this.#draft.documentsSent = sent.documents;
+      this.#docs = [];
+      this.#renderDocs();
+    }
     const record = await getKey(d.keyId);
     if (record) await putKey({ ...record, applicationId: result.id });
     Object.assign(d, { applicationId: result.id, status: result.status, submittedAt: todayIso(), term: this.#term ?? undefined });
@@ -613,6 +677,8 @@ export class ApplyView extends View {
     this.q('#ap-id-preview').hidden = true;
     this.q('#ap-id-save').hidden = true;
     this.#idResult = null;
+    this.#docs = [];
+    this.#renderDocs();
     this.#renderProducts();
     this.#sync();
     this.q('#ap-title').focus();

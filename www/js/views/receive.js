@@ -172,6 +172,12 @@ export class ReceiveView extends View {
     if (!status?.status) { box.textContent = ''; delete box.dataset.status; return; }
     box.textContent = this.t('rc.status', { status: statusLabel(status.status, this.lang) });
     box.dataset.status = status.status;
+    // A rejection's reason (from the issuer's review desk) and the reviewer's own words.
+    const rejection = status.rejection;
+    if (rejection) {
+      box.append(h('span', { class: 'rejection-reason', 'data-reason': rejection.reason, text: ` ${loc(rejection.message, this.lang)}` }));
+      if (rejection.note) box.append(h('span', { class: 'rejection-note', text: ` ${rejection.note}` }));
+    }
   }
 
   async #checkStatus() {
