@@ -228,6 +228,13 @@ impl ApiError {
 /// A refusal on its way out.
 type Refusal = ApiResponse;
 
+/// Whether `path` is answered by the API service rather than by the static site: the JSON API,
+/// the EST routes and the review desk (whose pages are compiled into the worker, so that the
+/// desk can never be served with the site's looser framing policy). Both adapters route by this.
+pub fn handles(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/.well-known/est/") || path == "/admin" || path.starts_with("/admin/")
+}
+
 /// The refusal for an [`ApiError`] (with Retry-After where it has one).
 pub fn refuse(error: &ApiError) -> Refusal {
     let response = ApiResponse::from_error(error.status(), error);

@@ -171,8 +171,7 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let method = parts.method.as_str().to_owned();
-    let desk = path == "/admin" || path.starts_with("/admin/");
-    if path.starts_with("/api/") || path.starts_with("/.well-known/est/") || desk {
+    if crate::api::handles(&path) {
         let headers: Vec<(String, String)> = parts
             .headers
             .iter()

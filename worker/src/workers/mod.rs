@@ -288,7 +288,7 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
 #[event(fetch)]
 async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
     let path = request.path();
-    if !path.starts_with("/api/") && !path.starts_with("/.well-known/est/") && env.assets("ASSETS").is_ok() {
+    if !crate::api::handles(&path) && env.assets("ASSETS").is_ok() {
         return static_asset(request, &env, &path).await;
     }
     let service = match service(&env).await {
