@@ -183,9 +183,16 @@ async fn handle(
         // trickles in slower than the body timeout is cut off with 408 (and the connection closed).
         let limit = std::time::Duration::from_secs(settings.body_timeout_seconds);
         let max = state.service.body_limit(&method, &path);
+        // The rest of an oversize body is never read, so the connection cannot carry another
+        // request: the refusal says `Connection: close` (a keep-alive client would otherwise send
+        // its next request into a socket the server is about to drop).
+        let mut unread_body = false;
         let body = match tokio::time::timeout(limit, axum::body::to_bytes(body, max + 1)).await {
             Ok(Ok(bytes)) => bytes.to_vec(),
-            Ok(Err(_)) => vec![0u8; max + 1],
+            Ok(Err(_)) => {
+                unread_body = true;
+                vec![0u8; max + 1]
+            }
             Err(_) => {
                 tracing::info!("request body too slow; connection closed");
                 let refusal =
@@ -206,7 +213,11 @@ async fn handle(
             capture_body(file, &method, &path, query.as_deref(), &body);
         }
         let request = ApiRequest { method, path, query, headers, body, client };
-        let ApiResponse { status, headers, body } = state.service.handle(&request, now(), &mut inkan::os_rng()).await;
+        let mut response = state.service.handle(&request, now(), &mut inkan::os_rng()).await;
+        if unread_body {
+            response = response.with_header("connection", "close");
+        }
+        let ApiResponse { status, headers, body } = response;
         return to_response(status, headers, body);
     }
     let settings = &state.service.settings;
