@@ -93,6 +93,17 @@ class Page {
   }
   goto(url) { return this.impl.goto(url); }
   reload() { return this.impl.reload(); }
+  /**
+   * `url` in a new document: go there, then reload. The reload waits until the route's view has
+   * loaded: a hash change starts the view's module imports, and reloading in the middle of them
+   * made Firefox report the aborted, service-worker-intercepted import as a page error.
+   */
+  async open(url) {
+    await this.impl.goto(url);
+    const route = new URL(url).hash.replace(/^#\/?/, '').split('?')[0] || 'home';
+    await this.waitUntil(`the ${route} view to load`, (r) => document.documentElement.dataset.route === r, [route]);
+    await this.impl.reload();
+  }
   async waitFor(selector, { state = 'visible', timeout = 30_000 } = {}) {
     await until(`${selector} to be ${state}`, () => this.evaluate((s, st) => {
       const e = $(s);

@@ -15,7 +15,7 @@
 // The embedded widget: an issuer's page on a third origin frames the worker's /embed pages
 // (apply → receive → .p12 inside the frames), and a page whose CSP blocks the frame's
 // downloads is told so; widget.test.mjs adds the hostile-page checks in Chromium.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,8 +69,7 @@ async function freshApply(page, url, lang) {
   await page.goto(url);
   await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('inkan.draft.')) localStorage.removeItem(k); sessionStorage.clear(); });
   await page.click(`button[data-lang="${lang}"]`);
-  await page.goto(`${url}#/apply`);
-  await page.reload();
+  await page.open(`${url}#/apply`);
   await page.waitFor('#ap-product option[value="jcan-mcci"]', { state: 'attached' });
 }
 
@@ -146,6 +145,8 @@ for (const engine of RUN) {
       await page.setViewport(1280, 900);
     });
     after(async () => { await browser?.close(); worker?.stop(); });
+    // The page lives across the tests: each test answers only for the errors raised during it.
+    beforeEach(() => { page?.errors.splice(0); });
 
     test(`${engine}: advisor → apply RSA-2048 → backup → mailbox → approval → receive → legacy .p12 opened by OpenSSL; plan .ics`, async (t) => {
       t.diagnostic(`${engine} ${browser.version}`);
@@ -260,8 +261,7 @@ for (const engine of RUN) {
         assert.deepEqual(await storedKeys(page), []);
       });
       await step('receive asks for the backup', async () => {
-        await page.goto(`${worker.url}#/receive?id=${id}`);
-        await page.reload();
+        await page.open(`${worker.url}#/receive?id=${id}`);
         await page.waitFor('#rc-pw');
         await page.fill('#rc-id', id);
         await page.fill('#rc-pw', downloadPassword);
@@ -307,8 +307,7 @@ for (const engine of RUN) {
       for (const kind of ['modern', 'legacy']) {
         const step = stepper(page, `check-${kind}`);
         await step('drop', async () => {
-          await page.goto(`${worker.url}#/check`);
-          await page.reload();
+          await page.open(`${worker.url}#/check`);
           await page.click('button[data-lang="ja"]');
           await page.waitFor('#ck-drop');
           await page.dropFile('#ck-drop', join(dir, `${kind}.p12`), 'application/x-pkcs12');
@@ -543,8 +542,7 @@ document.addEventListener('inkan:error', (e) => window.__events.push({ type: e.t
               await page.goto(`${worker.url}#/`);
               await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('inkan.draft.')) localStorage.removeItem(k); });
               await page.click(`button[data-lang="${lang}"]`);
-              await page.goto(`${worker.url}#/${view.route ?? (name === 'home' ? '' : name)}`);
-              await page.reload();
+              await page.open(`${worker.url}#/${view.route ?? (name === 'home' ? '' : name)}`);
               await page.waitFor(view.ready, { state: 'attached' });
               if (view.fill) await view.fill(page, fixtures);
               await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
