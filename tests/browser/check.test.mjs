@@ -5,7 +5,7 @@
 // with PBKDF2 delegated to WebCrypto.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, launchChromium, tmp, openssl, testCa } from './harness.mjs';
 
@@ -16,9 +16,7 @@ after(async () => { await context?.close(); server?.stop(); });
 test('check: wrong password in Japanese, candidates find line 3, report, re-pack opens in OpenSSL', async () => {
   const dir = tmp();
   const ca = testCa(dir);
-  openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'leaf.key'), '-utf8',
-    '-subj', '/CN=山田 太郎/emailAddress=taro@example.jp', '-out', join(dir, 'leaf.csr')]);
-  writeFileSync(join(dir, 'chain.pem'), ca.sign(readFileSync(join(dir, 'leaf.csr'), 'utf8')) + ca.caPem);
+  ca.signedLeaf('/CN=山田 太郎/emailAddress=taro@example.jp');
   const pin = '秘密の-PIN-2026';
   writeFileSync(join(dir, 'pw'), pin);
   openssl(['pkcs12', '-export', '-inkey', join(dir, 'leaf.key'), '-in', join(dir, 'chain.pem'), '-iter', '600000',

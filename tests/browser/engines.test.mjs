@@ -296,9 +296,7 @@ for (const engine of RUN) {
     test(`${engine}: the file checker on dropped .p12s (modern, legacy): wrong then right password`, async () => {
       const dir = tmp();
       const ca = testCa(dir);
-      openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'leaf.key'), '-utf8',
-        '-subj', '/CN=鈴木 花子/emailAddress=hanako@example.jp', '-out', join(dir, 'leaf.csr')]);
-      writeFileSync(join(dir, 'chain.pem'), ca.sign(readFileSync(join(dir, 'leaf.csr'), 'utf8')) + ca.caPem);
+      ca.signedLeaf('/CN=鈴木 花子/emailAddress=hanako@example.jp');
       const password = 'ファイルの-PW-2026';
       writeFileSync(join(dir, 'pw'), password);
       const base = ['pkcs12', '-export', '-inkey', join(dir, 'leaf.key'), '-in', join(dir, 'chain.pem'), '-passout', `file:${join(dir, 'pw')}`];

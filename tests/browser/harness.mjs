@@ -85,6 +85,13 @@ export function testCa(dir, { rsa = false } = {}) {
         '-copy_extensions', 'copyall', '-out', join(dir, `leaf${n}.pem`)]);
       return readFileSync(join(dir, `leaf${n}.pem`), 'utf8');
     },
+    /** An RSA-2048 leaf for `subject` (UTF-8): writes `leaf.key` and `chain.pem` (leaf + CA) in `dir`. */
+    signedLeaf(subject) {
+      openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'leaf.key'), '-utf8',
+        '-subj', subject, '-out', join(dir, 'leaf.csr')]);
+      writeFileSync(join(dir, 'chain.pem'), this.sign(readFileSync(join(dir, 'leaf.csr'), 'utf8')) + caPem);
+      return { key: join(dir, 'leaf.key'), chain: join(dir, 'chain.pem') };
+    },
   };
 }
 
