@@ -232,7 +232,10 @@ type Refusal = ApiResponse;
 /// the EST routes and the review desk (whose pages are compiled into the worker, so that the
 /// desk can never be served with the site's looser framing policy). Both adapters route by this.
 pub fn handles(path: &str) -> bool {
-    path.starts_with("/api/") || path.starts_with("/.well-known/est/") || path == "/admin" || path.starts_with("/admin/")
+    path.starts_with("/api/")
+        || path.starts_with("/.well-known/est/")
+        || path == "/admin"
+        || path.starts_with("/admin/")
 }
 
 /// The refusal for an [`ApiError`] (with Retry-After where it has one).
