@@ -18,6 +18,7 @@ use inkan::i18n::{Localized, Message};
 
 use crate::UnixTime;
 use crate::application::Application;
+use crate::config::{IssuerKind, Settings};
 use crate::http::HttpClient;
 
 /// What the issuer did with a CSR.
@@ -144,6 +145,39 @@ pub enum AnyIssuer<C> {
     Est(est::EstIssuer<C>),
     /// A back office behind a webhook.
     Webhook(webhook::WebhookIssuer<C>),
+}
+
+impl<C> AnyIssuer<C> {
+    /// The issuer `settings` choose: the one place that reads the issuer settings, for both
+    /// runtimes. Only the built-in CA's material lives in a runtime-specific place (a file
+    /// natively, a D1 row on Workers): `local_ca` loads or creates it for the catalog product
+    /// the CA signs as.
+    pub async fn from_settings<F, Fut>(settings: &Settings, http: C, local_ca: F) -> Result<Self, String>
+    where
+        F: FnOnce(&'static inkan::catalog::Product) -> Fut,
+        Fut: core::future::Future<Output = Result<local::LocalCa, String>>,
+    {
+        Ok(match settings.issuer {
+            IssuerKind::Local => {
+                let product = inkan::catalog::product(&settings.est_server_product)
+                    .map_err(|e| format!("est_server_product: {e}"))?;
+                Self::Local(Box::new(local_ca(product).await?))
+            }
+            IssuerKind::Est => Self::Est(est::EstIssuer {
+                base_url: settings.est_url.clone().unwrap_or_default(),
+                credentials: settings
+                    .est_password
+                    .clone()
+                    .map(|password| (settings.est_username.clone().unwrap_or_else(|| "est".into()), password)),
+                http,
+            }),
+            IssuerKind::Webhook => Self::Webhook(webhook::WebhookIssuer {
+                url: settings.webhook_url.clone().unwrap_or_default(),
+                secret: settings.webhook_secret.clone().unwrap_or_default(),
+                http,
+            }),
+        })
+    }
 }
 
 impl<C: HttpClient> Issuer for AnyIssuer<C> {

@@ -15,12 +15,10 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::Response;
 
 use crate::api::Service;
-use crate::config::{IssuerKind, Settings};
+use crate::config::Settings;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::issuer::AnyIssuer;
-use crate::issuer::est::EstIssuer;
 use crate::issuer::local::{CaMaterial, LocalCa};
-use crate::issuer::webhook::WebhookIssuer;
 use http_client::{BlockingPbkdf2, ReqwestClient};
 use mail::NativeMailer;
 use site::Site;
@@ -117,7 +115,7 @@ fn load_or_create_address_key(settings: &Settings, data_dir: &Path) -> Result<ze
 }
 
 /// Assembles the service from settings (opens the store, loads the issuer).
-pub fn build_service(settings: Settings) -> Result<NativeService, StartError> {
+pub async fn build_service(settings: Settings) -> Result<NativeService, StartError> {
     let data_dir = PathBuf::from(&settings.data_dir);
     std::fs::create_dir_all(&data_dir)?;
     {
@@ -126,25 +124,10 @@ pub fn build_service(settings: Settings) -> Result<NativeService, StartError> {
     }
     let store = SqliteStore::open(&data_dir.join("inkan.sqlite3"))?;
     let http = ReqwestClient::new()?;
-    let issuer = match settings.issuer {
-        IssuerKind::Local => {
-            let product = inkan::catalog::product(&settings.est_server_product)?;
-            AnyIssuer::Local(Box::new(load_or_create_ca(&data_dir, product)?))
-        }
-        IssuerKind::Est => AnyIssuer::Est(EstIssuer {
-            base_url: settings.est_url.clone().unwrap_or_default(),
-            credentials: settings
-                .est_password
-                .clone()
-                .map(|password| (settings.est_username.clone().unwrap_or_else(|| "est".into()), password)),
-            http: http.clone(),
-        }),
-        IssuerKind::Webhook => AnyIssuer::Webhook(WebhookIssuer {
-            url: settings.webhook_url.clone().unwrap_or_default(),
-            secret: settings.webhook_secret.clone().unwrap_or_default(),
-            http: http.clone(),
-        }),
-    };
+    let issuer = AnyIssuer::from_settings(&settings, http.clone(), |product| {
+        std::future::ready(load_or_create_ca(&data_dir, product).map_err(|e| e.to_string()))
+    })
+    .await?;
     let mailer = NativeMailer::from_settings(&settings).map_err(|e| format!("mail: {e:?}"))?;
     let address_key = load_or_create_address_key(&settings, &data_dir)?;
     let kdf = BlockingPbkdf2::new(settings.max_concurrent_kdf);
@@ -278,7 +261,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         None => None,
     };
     let trusted_proxies = settings.trusted_proxy_ranges();
-    let state = Arc::new(AppState { service: build_service(settings)?, site, trusted_proxies });
+    let state = Arc::new(AppState { service: build_service(settings).await?, site, trusted_proxies });
     if let Some(dir) = state.service.mailer.outbox_dir() {
         tracing::info!(outbox = %dir.display(), "no SMTP server configured: mail is written to the outbox folder");
     }

@@ -9,12 +9,10 @@ mod d1;
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 use crate::api::Service;
-use crate::config::{IssuerKind, Settings};
+use crate::config::Settings;
 use crate::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
 use crate::issuer::AnyIssuer;
-use crate::issuer::est::EstIssuer;
 use crate::issuer::local::{CaMaterial, LocalCa};
-use crate::issuer::webhook::WebhookIssuer;
 use crate::password::{HASH_BYTES, PasswordError, Pbkdf2};
 use crate::store::Store as _;
 use d1::D1Store;
@@ -186,25 +184,7 @@ async fn service(env: &Env) -> Result<WorkersService, String> {
     let settings = settings(env)?;
     let store = D1Store::new(env.d1("DB").map_err(|e| e.to_string())?);
     store.ensure_schema().await.map_err(|e| e.to_string())?;
-    let issuer = match settings.issuer {
-        IssuerKind::Local => {
-            let product = inkan::catalog::product(&settings.est_server_product).map_err(|e| e.to_string())?;
-            AnyIssuer::Local(Box::new(local_ca(&store, product).await?))
-        }
-        IssuerKind::Est => AnyIssuer::Est(EstIssuer {
-            base_url: settings.est_url.clone().unwrap_or_default(),
-            credentials: settings
-                .est_password
-                .clone()
-                .map(|password| (settings.est_username.clone().unwrap_or_else(|| "est".into()), password)),
-            http: FetchClient,
-        }),
-        IssuerKind::Webhook => AnyIssuer::Webhook(WebhookIssuer {
-            url: settings.webhook_url.clone().unwrap_or_default(),
-            secret: settings.webhook_secret.clone().unwrap_or_default(),
-            http: FetchClient,
-        }),
-    };
+    let issuer = AnyIssuer::from_settings(&settings, FetchClient, |product| local_ca(&store, product)).await?;
     let address_key = address_key(&settings, &store).await?;
     let relay = settings.mail_url.clone().zip(settings.mail_secret.clone());
     let mailer = WorkersMailer { relay, store: D1Store::new(env.d1("DB").map_err(|e| e.to_string())?) };
