@@ -32,6 +32,7 @@ const PRECACHE = [
   "js/util.js",
   "js/view.js",
   "js/views/advisor.js",
+  "js/views/apply-stage.js",
   "js/views/apply.js",
   "js/views/check.js",
   "js/views/common.js",

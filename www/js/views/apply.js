@@ -11,6 +11,7 @@ import { clearDraft, deleteKey, getKey, loadDraft, putKey, saveDraft } from '../
 import { download } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
 import { downloadRuleText, productLabel, shortestTerm } from './common.js';
+import { APPLY_STEPS, stepStates } from './apply-stage.js';
 
 register({
   'ap.title': { ja: '証明書を申し込む', en: 'Apply for a certificate' },
@@ -156,7 +157,7 @@ export class ApplyView extends View {
       h('h1', { id: 'ap-title', 'data-i18n': 'ap.title', tabindex: '-1' }),
       h('p', { 'data-i18n': 'ap.intro' }),
       h('ol', { class: 'stepper', id: 'ap-stepper' },
-        ['details', 'key', 'backup', 'submit', 'mailbox', 'letter'].map((s) => h('li', { 'data-step': s, 'data-i18n': `ap.s.${s}` }))),
+        APPLY_STEPS.map((s) => h('li', { 'data-step': s, 'data-i18n': `ap.s.${s}` }))),
       h('form', { id: 'ap-form', class: 'card', novalidate: true, part: 'card' },
         h('fieldset', {},
           h('legend', { 'data-i18n': 'ap.who' }),
@@ -364,13 +365,11 @@ export class ApplyView extends View {
   /** Shows the sections that fit the draft's stage. */
   #sync() {
     const d = this.#draft;
-    const stage = d.applicationId ? (d.mailboxConfirmed ? 'letter' : 'mailbox') : d.backupSaved ? 'submit' : d.keyId ? 'backup' : 'details';
-    const order = ['details', 'key', 'backup', 'submit', 'mailbox', 'letter'];
+    const states = new Map(stepStates(d).map(({ step, state }) => [step, state]));
     for (const li of this.qa('#ap-stepper li')) {
-      const i = order.indexOf(li.dataset.step);
-      const at = order.indexOf(stage);
-      li.classList.toggle('done', i < at);
-      if (i === at) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+      const state = states.get(li.dataset.step);
+      li.classList.toggle('done', state === 'done');
+      if (state === 'current') li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
     }
     const locked = !!d.keyId;
     for (const el of this.qa('#ap-form input, #ap-form select')) el.disabled = locked;
