@@ -87,3 +87,19 @@ export function saveDraft(name, draft) {
 export function clearDraft(name) {
   localStorage.removeItem(`inkan.draft.${name}`);
 }
+
+// The download password shown on the apply page lives only in this tab (sessionStorage): a
+// reload shows the same one until the applicant has kept the letter, and it never reaches
+// localStorage, IndexedDB or the draft. One per draft (the site's apply page, the widget's frame).
+const downloadPasswordKey = (draftName) => `inkan.dlpw.${draftName}`;
+
+/** The draft's download password, made by `make()` the first time and kept for this tab. */
+export function downloadPasswordFor(draftName, make) {
+  let pw = sessionStorage.getItem(downloadPasswordKey(draftName));
+  if (!pw) { pw = make(); sessionStorage.setItem(downloadPasswordKey(draftName), pw); }
+  return pw;
+}
+/** The draft's download password if it is still kept, else null (the letter has been kept). */
+export const keptDownloadPassword = (draftName) => sessionStorage.getItem(downloadPasswordKey(draftName));
+/** Forgets the draft's download password (the letter is kept, or the application started over). */
+export const forgetDownloadPassword = (draftName) => sessionStorage.removeItem(downloadPasswordKey(draftName));

@@ -7,7 +7,7 @@ import { register } from '../i18n.js';
 import { checkIdImage } from '../idimage.js';
 import { confirmMailbox, defaultEndpoint, documentKey, resendCode, sendDocuments, submitApplication } from '../api.js';
 import { downloadPassword, BITS } from '../password.js';
-import { clearDraft, deleteKey, getKey, loadDraft, putKey, saveDraft } from '../store.js';
+import { clearDraft, deleteKey, downloadPasswordFor, forgetDownloadPassword, getKey, keptDownloadPassword, loadDraft, putKey, saveDraft } from '../store.js';
 import { download } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
 import { downloadRuleText, productLabel, shortestTerm } from './common.js';
@@ -353,14 +353,8 @@ export class ApplyView extends View {
     saveDraft(this.draftName, this.#draft);
   }
 
-  get #dlpwKey() { return `inkan.dlpw.${this.draftName}`; }
-
-  /** The download password survives a reload of this tab (sessionStorage) until the letter is kept. */
-  #downloadPassword() {
-    let pw = sessionStorage.getItem(this.#dlpwKey);
-    if (!pw) { pw = downloadPassword(); sessionStorage.setItem(this.#dlpwKey, pw); }
-    return pw;
-  }
+  /** The download password survives a reload of this tab until the letter is kept (store.js). */
+  #downloadPassword() { return downloadPasswordFor(this.draftName, downloadPassword); }
 
   /** Shows the sections that fit the draft's stage. */
   #sync() {
@@ -610,7 +604,7 @@ export class ApplyView extends View {
     const d = this.#draft;
     const lang = this.lang;
     const product = this.#product;
-    const pw = sessionStorage.getItem(this.#dlpwKey);
+    const pw = keptDownloadPassword(this.draftName);
     const url = this.receiveUrl(d.applicationId);
     const row = (label, value, cls) => [h('dt', { text: this.t(label) }), h('dd', { class: cls }, value)];
     fill(this.q('#ap-letter'), 
@@ -632,7 +626,7 @@ export class ApplyView extends View {
       h('p', { class: 'actions no-print' },
         h('button', { type: 'button', id: 'ap-print', text: this.t('ap.l.print'), onclick: () => this.#print() }), ' ',
         h('button', { type: 'button', id: 'ap-letter-save', class: 'secondary', text: this.t('ap.l.save'), onclick: () => this.#saveLetter(url, pw) }), ' ',
-        pw ? h('button', { type: 'button', id: 'ap-letter-done', class: 'secondary', text: this.t('ap.l.done'), onclick: () => { sessionStorage.removeItem(this.#dlpwKey); this.#sync(); } }) : null, ' ',
+        pw ? h('button', { type: 'button', id: 'ap-letter-done', class: 'secondary', text: this.t('ap.l.done'), onclick: () => { forgetDownloadPassword(this.draftName); this.#sync(); } }) : null, ' ',
         this.receiveLink ? h('a', { href: url, target: this.receiveLink.target, class: 'button-like secondary', text: this.t('ap.l.receive') }) : null));
   }
 
@@ -665,7 +659,7 @@ export class ApplyView extends View {
     const msg = this.t('ap.restart.confirm') + (d.applicationId ? `\n${this.t('ap.restart.keepkey')}` : '');
     if (!window.confirm(msg)) return;
     if (d.keyId && !d.applicationId) await deleteKey(d.keyId).catch(() => {});
-    sessionStorage.removeItem(this.#dlpwKey);
+    forgetDownloadPassword(this.draftName);
     clearDraft(this.draftName);
     this.#draft = {};
     this.q('#ap-form').reset();
