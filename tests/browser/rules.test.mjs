@@ -4,7 +4,7 @@
 // the home page says where Inkan makes the key; missed windows, readings and sources in words.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker, launchChromium, tmp, openssl, approve, ADMIN_TOKEN, mailedCode } from './harness.mjs';
@@ -145,6 +145,13 @@ test('apply a 2-year JCAN (via 123sign) with a PDF ID; the term is sent, printed
   assert.equal(body.product, 'jcan-123sign');
   assert.equal(body.term_years, 2, 'the intake body carries the term bought');
   assert.match(await page.textContent('#ap-letter-term'), /2 年/);
+  // The saved letter says what the page says (one letter model): every field, in order.
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.click('#ap-letter-save')]);
+  await saved.saveAs(join(dir, 'letter.txt'));
+  const letterText = readFileSync(join(dir, 'letter.txt'), 'utf8');
+  const shown = await page.$$eval('#ap-letter dl.letter-fields dt', (dts) => dts.map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`));
+  assert.ok(shown.length >= 7 && shown.some((l) => l.includes(downloadPassword)) && shown.some((l) => /2 年/.test(l)), JSON.stringify(shown));
+  assert.ok(letterText.includes(`${shown.join('\r\n')}\r\n`), `the text file lists the page's fields:\n${letterText}`);
   await page.screenshot({ path: join(SHOTS, 'rules-apply-letter-ja-1280.png'), fullPage: true });
 
   await confirmMailbox(page, await mailedCode(worker, id));

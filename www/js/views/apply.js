@@ -600,32 +600,46 @@ export class ApplyView extends View {
     this.q('#ap-mailbox-title')?.focus();
   }
 
-  #renderLetter() {
+  /**
+   * The letter the applicant keeps, as data: the page and the saved text file are both drawn
+   * from it, so they always say the same things. `fields`: [label key, text, span attributes].
+   */
+  #letter() {
     const d = this.#draft;
     const lang = this.lang;
     const product = this.#product;
     const pw = keptDownloadPassword(this.draftName);
     const url = this.receiveUrl(d.applicationId);
-    const row = (label, value, cls) => [h('dt', { text: this.t(label) }), h('dd', { class: cls }, value)];
-    fill(this.q('#ap-letter'), 
+    const fields = [
+      ['ap.l.applicant', `${d.nameJa} (${d.romaji})`],
+      ['ap.l.product', product ? loc(product.name.value, lang) : d.product],
+      this.#term ? ['ap.l.term', this.t('ap.term.years', { n: this.#term }), { id: 'ap-letter-term' }] : null,
+      ['ap.l.date', formatDate(d.submittedAt, lang)],
+      ['ap.l.id', d.applicationId, { class: 'mono', id: 'ap-letter-id', lang: 'en' }],
+      pw ? ['ap.l.pw', pw, { class: 'password', id: 'ap-letter-pw', lang: 'en' }] : null,
+      ['ap.l.where', url, { class: 'mono url' }],
+      ['ap.l.until', downloadRuleText(product, lang)],
+    ].filter(Boolean);
+    const seller = (product?.secrets ?? []).map((s) => loc(s.text, lang));
+    return { id: d.applicationId, url, pw, fields, seller };
+  }
+
+  #renderLetter() {
+    const d = this.#draft;
+    const letter = this.#letter();
+    const { url, pw } = letter;
+    fill(this.q('#ap-letter'),
       h('h2', { id: 'ap-letter-title', tabindex: '-1', text: this.t('ap.l.title') }),
       h('p', { class: 'no-print', text: this.t('ap.l.keep') }),
       d.mailboxConfirmed ? h('p', { class: 'ok-text no-print', id: 'ap-letter-mailbox', role: 'status', text: this.t('ap.mb.done') }) : null,
       h('dl', { class: 'letter-fields' },
-        row('ap.l.applicant', `${d.nameJa} (${d.romaji})`),
-        row('ap.l.product', product ? loc(product.name.value, lang) : d.product),
-        this.#term ? row('ap.l.term', h('span', { id: 'ap-letter-term', text: this.t('ap.term.years', { n: this.#term }) })) : null,
-        row('ap.l.date', formatDate(d.submittedAt, lang)),
-        row('ap.l.id', h('span', { class: 'mono', id: 'ap-letter-id', lang: 'en', text: d.applicationId })),
-        pw ? row('ap.l.pw', h('span', { class: 'password', id: 'ap-letter-pw', lang: 'en', text: pw })) : null,
-        row('ap.l.where', h('span', { class: 'mono url', text: url })),
-        row('ap.l.until', downloadRuleText(product, lang))),
+        letter.fields.flatMap(([label, text, span]) => [h('dt', { text: this.t(label) }), h('dd', {}, span ? h('span', { ...span, text }) : text)])),
       pw ? null : h('p', { class: 'muted', text: this.t('ap.l.pwgone') }),
       h('p', { text: this.t('ap.l.need') }),
-      product?.secrets?.length ? h('div', {}, h('h3', { text: this.t('ap.l.seller') }), h('ul', {}, product.secrets.map((s) => h('li', { text: loc(s.text, lang) })))) : null,
+      letter.seller.length ? h('div', {}, h('h3', { text: this.t('ap.l.seller') }), h('ul', {}, letter.seller.map((text) => h('li', { text })))) : null,
       h('p', { class: 'actions no-print' },
         h('button', { type: 'button', id: 'ap-print', text: this.t('ap.l.print'), onclick: () => this.#print() }), ' ',
-        h('button', { type: 'button', id: 'ap-letter-save', class: 'secondary', text: this.t('ap.l.save'), onclick: () => this.#saveLetter(url, pw) }), ' ',
+        h('button', { type: 'button', id: 'ap-letter-save', class: 'secondary', text: this.t('ap.l.save'), onclick: () => this.#saveLetter() }), ' ',
         pw ? h('button', { type: 'button', id: 'ap-letter-done', class: 'secondary', text: this.t('ap.l.done'), onclick: () => { forgetDownloadPassword(this.draftName); this.#sync(); } }) : null, ' ',
         this.receiveLink ? h('a', { href: url, target: this.receiveLink.target, class: 'button-like secondary', text: this.t('ap.l.receive') }) : null));
   }
@@ -638,20 +652,15 @@ export class ApplyView extends View {
     window.print();
   }
 
-  #saveLetter(url, pw) {
-    const d = this.#draft;
+  #saveLetter() {
+    const letter = this.#letter();
     const lines = [
-      `${this.t('ap.l.title')}`, '',
-      `${this.t('ap.l.applicant')}: ${d.nameJa} (${d.romaji})`,
-      `${this.t('ap.l.product')}: ${this.#product ? loc(this.#product.name.value, this.lang) : d.product}`,
-      `${this.t('ap.l.date')}: ${formatDate(d.submittedAt, this.lang)}`,
-      `${this.t('ap.l.id')}: ${d.applicationId}`,
-      pw ? `${this.t('ap.l.pw')}: ${pw}` : null,
-      `${this.t('ap.l.where')}: ${url}`,
-      `${this.t('ap.l.until')}: ${downloadRuleText(this.#product, this.lang)}`, '',
+      this.t('ap.l.title'), '',
+      ...letter.fields.map(([label, text]) => `${this.t(label)}: ${text}`), '',
       this.t('ap.l.need'),
-    ].filter((l) => l !== null);
-    download(lines.join('\r\n') + '\r\n', `inkan-letter-${d.applicationId}.txt`, 'text/plain;charset=utf-8');
+      ...(letter.seller.length ? ['', this.t('ap.l.seller'), ...letter.seller.map((text) => `- ${text}`)] : []),
+    ];
+    download(lines.join('\r\n') + '\r\n', `inkan-letter-${letter.id}.txt`, 'text/plain;charset=utf-8');
   }
 
   async #restart() {
