@@ -24,7 +24,7 @@ const ROUTES = {
   // `data`: a file the view reads before it paints (js/data.js); fetched with the view's module.
   advisor: { load: () => import('./views/advisor.js'), tag: 'inkan-advisor', data: 'data/advisor.json' },
   apply: { load: () => import('./views/apply.js'), tag: 'inkan-apply' },
-  receive: { load: () => import('./views/receive.js'), tag: 'inkan-collect' },
+  receive: { load: () => import('./views/receive.js'), tag: 'inkan-receive' },
   check: { load: () => import('./views/check.js'), tag: 'inkan-check' },
   plan: { load: () => import('./views/planner.js'), tag: 'inkan-planner' },
   tools: { load: () => import('./views/workbench.js'), tag: 'inkan-workbench' },

@@ -320,4 +320,4 @@ export class ReceiveView extends View {
   }
 }
 
-customElements.define('inkan-collect', ReceiveView);
+customElements.define('inkan-receive', ReceiveView);
