@@ -1,6 +1,6 @@
-//! Reads `data/products.toml` into the catalog's own types (`src/catalog/model.rs`, shared with
-//! the library), validates it, and writes it out as `$OUT_DIR/catalog.rs`: a `static` that
-//! `src/catalog.rs` includes.
+//! Reads `data/products.toml` and `data/advisor.toml` into the catalog's own types
+//! (`src/catalog/model.rs`, shared with the library), validates them, and writes them out as
+//! `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
 //!
 //! The catalog is compiled in rather than parsed at run time so that the wasm carries neither a
 //! TOML parser nor a deserializer for the catalog, and no catalog text is copied at start-up.
@@ -18,12 +18,14 @@ use serde::Deserialize;
 mod model;
 
 use model::{
-    AfterDeadline, Choose, Cited, Closure, DeliveryFormat, DocumentCondition, DocumentRule, DownloadStart,
-    DownloadWindow, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note, NoticeOffset, OffsetUnit,
-    Product, Profession, Purpose, ReapplyWindow, Text, Trouble, UploadLimits, Validity,
+    AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
+    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
+    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Text, Trouble,
+    UploadLimits, Validity,
 };
 
 const CATALOG_PATH: &str = "data/products.toml";
+const ADVISOR_PATH: &str = "data/advisor.toml";
 
 /// Product ids the library code refers to by name; the catalog may add more, never fewer.
 const REQUIRED_IDS: [&str; 8] = [
@@ -39,7 +41,17 @@ const REQUIRED_IDS: [&str; 8] = [
 
 const UPLOAD_FORMATS: [&str; 3] = ["pdf", "jpeg", "png"];
 
-/// The whole file: its top-level arrays of tables.
+/// The advisor's file: its questions and its product rules.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advisor {
+    #[serde(deserialize_with = "model::Load::load")]
+    question: &'static [Question],
+    #[serde(default, deserialize_with = "model::Load::load")]
+    rule: &'static [Rule],
+}
+
+/// The products file: its top-level arrays of tables.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Catalog {
@@ -51,39 +63,54 @@ struct Catalog {
 
 fn main() {
     println!("cargo:rerun-if-changed={CATALOG_PATH}");
+    println!("cargo:rerun-if-changed={ADVISOR_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/model.rs");
     if let Err(problems) = run() {
         for problem in &problems {
-            eprintln!("error: {CATALOG_PATH}: {problem}");
+            eprintln!("error: {problem}");
         }
         std::process::exit(1);
     }
 }
 
+/// Reads one data file: the citation check on its raw tree, then its typed shape.
+fn load<T: serde::de::DeserializeOwned>(
+    manifest_dir: &Path,
+    path: &str,
+    cited: &[&str],
+    seeds_dir: Option<&Path>,
+) -> Result<T, Vec<String>> {
+    let at = |problems: Vec<String>| problems.into_iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>();
+    let source =
+        std::fs::read_to_string(manifest_dir.join(path)).map_err(|e| at(vec![format!("cannot read the file: {e}")]))?;
+    let raw: toml::Table = toml::from_str(&source).map_err(|e| at(vec![format!("not valid TOML: {e}")]))?;
+    let mut problems = Vec::new();
+    check_citations(&raw, cited, seeds_dir, &mut problems);
+    if !problems.is_empty() {
+        return Err(at(problems));
+    }
+    toml::from_str(&source).map_err(|e| at(vec![format!("unexpected shape: {e}")]))
+}
+
 fn run() -> Result<(), Vec<String>> {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
     let out_dir = PathBuf::from(env_var("OUT_DIR")?);
-    let source = std::fs::read_to_string(manifest_dir.join(CATALOG_PATH))
-        .map_err(|e| vec![format!("cannot read the file: {e}")])?;
-
-    let raw: toml::Table = toml::from_str(&source).map_err(|e| vec![format!("not valid TOML: {e}")])?;
     // The seed pages live in shared/seeds beside the repository; when they are present (a
     // developer machine, CI) a citation must name a file that exists.
     let seeds_dir = manifest_dir.join("../../shared/seeds");
     let seeds_dir = seeds_dir.is_dir().then_some(seeds_dir);
-    let mut problems = Vec::new();
-    check_citations(&raw, seeds_dir.as_deref(), &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    // Every table of these top-level arrays cites its seed; the questions are Inkan's own.
+    let catalog: Catalog = load(&manifest_dir, CATALOG_PATH, &["product", "troubleshooting"], seeds_dir.as_deref())?;
+    let advisor: Advisor = load(&manifest_dir, ADVISOR_PATH, &["rule"], seeds_dir.as_deref())?;
 
-    let catalog: Catalog = toml::from_str(&source).map_err(|e| vec![format!("unexpected shape: {e}")])?;
+    let mut problems = Vec::new();
     validate(&catalog, &mut problems);
+    validate_advisor(&advisor, &catalog, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let code = generate(&catalog).map_err(|e| vec![format!("cannot format the output: {e}")])?;
+    let code = generate(&catalog, &advisor).map_err(|e| vec![format!("cannot format the output: {e}")])?;
     std::fs::write(out_dir.join("catalog.rs"), code).map_err(|e| vec![format!("cannot write catalog.rs: {e}")])?;
     Ok(())
 }
@@ -95,21 +122,26 @@ fn env_var(name: &str) -> Result<String, Vec<String>> {
 // ---------------------------------------------------------------------------------------
 // Citation check on the raw tree, so that it holds for every key, including ones added later.
 
-fn check_citations(raw: &toml::Table, seeds_dir: Option<&Path>, problems: &mut Vec<String>) {
-    if !matches!(raw.get("product"), Some(toml::Value::Array(_))) {
-        problems.push("no [[product]] entries".to_owned());
-    }
+fn check_citations(raw: &toml::Table, cited: &[&str], seeds_dir: Option<&Path>, problems: &mut Vec<String>) {
     for (name, value) in raw {
         let toml::Value::Array(entries) = value else {
             problems.push(format!("top-level key `{name}` is not an array of tables"));
             continue;
         };
+        if !cited.contains(&name.as_str()) {
+            continue;
+        }
         for (index, entry) in entries.iter().enumerate() {
             let Some(table) = entry.as_table() else {
                 problems.push(format!("{name}[{index}] is not a table"));
                 continue;
             };
             let label = table.get("id").or_else(|| table.get("code")).and_then(toml::Value::as_str).unwrap_or("?");
+            // A rule or a trouble is one fact: it cites its seed as a whole.
+            if name != "product" && !table.contains_key("seed") {
+                problems.push(format!("{name}[{index}] `{label}` has no `seed` (the seed page it rests on)"));
+                continue;
+            }
             check_table(&format!("{name}[{index}] `{label}`"), table, false, name == "product", seeds_dir, problems);
         }
     }
@@ -200,7 +232,7 @@ fn is_seed_file_name(name: &str) -> bool {
 fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
     let mut seen = BTreeSet::new();
     for product in catalog.product {
-        let at = format!("product `{}`", product.id);
+        let at = format!("{CATALOG_PATH}: product `{}`", product.id);
         if !is_id(product.id) {
             problems.push(format!("{at}: id must be lowercase letters, digits and '-'"));
         }
@@ -310,17 +342,77 @@ fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
     }
     for id in REQUIRED_IDS {
         if !seen.contains(id) {
-            problems.push(format!("product `{id}` is missing (the library refers to it)"));
+            problems.push(format!("{CATALOG_PATH}: product `{id}` is missing (the library refers to it)"));
         }
     }
-    check_notes("catalog", "troubleshooting", catalog.troubleshooting.iter().map(|t| (t.code, &t.text)), problems);
+    check_notes(CATALOG_PATH, "troubleshooting", catalog.troubleshooting.iter().map(|t| (t.code, &t.text)), problems);
     for trouble in catalog.troubleshooting {
-        let field = format!("troubleshooting `{}`", trouble.code);
+        let field = format!("{CATALOG_PATH}: troubleshooting `{}`", trouble.code);
         if trouble.products.is_empty() {
             problems.push(format!("{field}: products is empty"));
         }
         for id in trouble.products.iter().filter(|id| !seen.contains(*id)) {
             problems.push(format!("{field}: unknown product `{id}`"));
+        }
+    }
+}
+
+/// The advisor's questions and rules: ids unique, every option value and rule code snake_case,
+/// and every rule naming products and questions (and option values) that exist.
+fn validate_advisor(advisor: &Advisor, catalog: &Catalog, problems: &mut Vec<String>) {
+    let mut ids = BTreeSet::new();
+    for question in advisor.question {
+        let at = format!("{ADVISOR_PATH}: question `{}`", question.id);
+        check_code(&at, question.id, problems);
+        if !ids.insert(question.id) {
+            problems.push(format!("{at}: duplicate id"));
+        }
+        check_text(&at, &question.text, problems);
+        match (question.kind, question.options.is_empty()) {
+            (QuestionKind::YesNo, false) => problems.push(format!("{at}: a yes/no question has no options")),
+            (QuestionKind::Single | QuestionKind::Multiple, true) => {
+                problems.push(format!("{at}: options are missing"))
+            }
+            _ => {}
+        }
+        check_notes(&at, "options", question.options.iter().map(|o| (o.value, &o.text)), problems);
+    }
+    let mut codes = BTreeSet::new();
+    for (i, rule) in advisor.rule.iter().enumerate() {
+        let at = format!("{ADVISOR_PATH}: rule[{i}] `{}`", rule.code);
+        check_code(&at, rule.code, problems);
+        check_text(&at, &rule.text, problems);
+        if !codes.insert((rule.code, rule.products)) {
+            problems.push(format!("{at}: duplicate rule"));
+        }
+        if rule.products.is_empty() {
+            problems.push(format!("{at}: products is empty"));
+        }
+        for id in rule.products.iter().filter(|id| !catalog.product.iter().any(|p| p.id == **id)) {
+            problems.push(format!("{at}: unknown product `{id}`"));
+        }
+        let (question_id, values) = match rule.when {
+            Condition::Always => continue,
+            Condition::Unanswered { question } => (question, &[][..]),
+            Condition::OneOf { question, values } | Condition::NoneOf { question, values } => {
+                if values.is_empty() {
+                    problems.push(format!("{at}: `when.values` is empty"));
+                }
+                (question, values)
+            }
+        };
+        let Some(question) = advisor.question.iter().find(|q| q.id == question_id) else {
+            problems.push(format!("{at}: unknown question `{question_id}`"));
+            continue;
+        };
+        for value in values {
+            let known = match question.kind {
+                QuestionKind::YesNo => matches!(*value, "true" | "false"),
+                QuestionKind::Single | QuestionKind::Multiple => question.options.iter().any(|o| o.value == *value),
+            };
+            if !known {
+                problems.push(format!("{at}: `{value}` is not an answer to question `{question_id}`"));
+            }
         }
     }
 }
@@ -410,9 +502,9 @@ fn is_id(id: &str) -> bool {
 // Output: each model value written as the Rust expression that builds it. The compiler checks
 // the result against the same types, so a field left out here fails the build.
 
-fn generate(catalog: &Catalog) -> Result<String, std::fmt::Error> {
+fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
-    writeln!(out, "// @generated by build.rs from {CATALOG_PATH}. Do not edit.")?;
+    writeln!(out, "// @generated by build.rs from {CATALOG_PATH} and {ADVISOR_PATH}. Do not edit.")?;
     writeln!(out, "/// Every product in the catalog, in catalog order.")?;
     write!(out, "pub(crate) static PRODUCTS: &[Product] = ")?;
     catalog.product.rust(&mut out)?;
@@ -422,6 +514,14 @@ fn generate(catalog: &Catalog) -> Result<String, std::fmt::Error> {
     writeln!(out, "/// S/MIME troubleshooting, in catalog order.")?;
     write!(out, "pub(crate) static TROUBLESHOOTING: &[Trouble] = ")?;
     catalog.troubleshooting.rust(&mut out)?;
+    writeln!(out, ";")?;
+    writeln!(out, "/// The advisor's questions, in the order to ask them.")?;
+    write!(out, "pub(crate) static QUESTIONS: &[Question] = ")?;
+    advisor.question.rust(&mut out)?;
+    writeln!(out, ";")?;
+    writeln!(out, "/// The advisor's product rules, in file order.")?;
+    write!(out, "pub(crate) static RULES: &[Rule] = ")?;
+    advisor.rule.rust(&mut out)?;
     writeln!(out, ";")?;
     Ok(out)
 }
@@ -512,6 +612,9 @@ rust_struct! {
     DocumentRule { code, professions, when, choose, items, seed }
     Note { code, text, seed }
     Trouble { products, code, text, seed }
+    Choice { value, text }
+    Question { id, text, kind, options }
+    Rule { products, when, effect, code, text, seed }
     Product {
         id, name, seller, issuer, issuer_markers, validity, expiry_notices, reapply, download, issuance,
         eligibility, webmail_supported, purposes_supported, purposes_unsupported, delivery_format, upload,
@@ -540,8 +643,27 @@ rust_unit_enum!(
     IssuanceMilestone,
     DeliveryFormat,
     DocumentCondition,
-    Choose
+    Choose,
+    QuestionKind,
+    Effect
 );
+
+impl Rust for Condition {
+    fn rust(&self, out: &mut String) -> Gen {
+        let (variant, question, values) = match self {
+            Condition::Always => return write!(out, "Condition::Always"),
+            Condition::Unanswered { question } => {
+                return write!(out, "Condition::Unanswered {{ question: {question:?} }}");
+            }
+            Condition::OneOf { question, values } => ("OneOf", question, values),
+            Condition::NoneOf { question, values } => ("NoneOf", question, values),
+        };
+        write!(out, "Condition::{variant} {{ question: {question:?}, values: ")?;
+        values.rust(out)?;
+        out.push_str(" }");
+        Ok(())
+    }
+}
 
 impl Rust for Validity {
     fn rust(&self, out: &mut String) -> Gen {

@@ -12,9 +12,10 @@ use crate::i18n::{Localized, Message};
 mod model;
 
 pub use model::{
-    AfterDeadline, Choose, Cited, Closure, DeliveryFormat, DocumentCondition, DocumentRule, DownloadStart,
-    DownloadWindow, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note, NoticeOffset, OffsetUnit,
-    Product, Profession, Purpose, ReapplyWindow, Seeds, Text, Trouble, UploadLimits, Validity,
+    AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
+    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
+    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Seeds, Text,
+    Trouble, UploadLimits, Validity,
 };
 
 impl Text {

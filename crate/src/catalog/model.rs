@@ -1,7 +1,7 @@
 //! The catalog's data types, defined once for both sides of the build.
 //!
 //! `build.rs` includes this file (`#[path = "src/catalog/model.rs"] mod model;`), deserializes
-//! `data/products.toml` into these types, validates them and writes them out as a `static`;
+//! `data/products.toml` and `data/advisor.toml` into these types, validates them and writes them out as a `static`;
 //! `catalog.rs` includes the same file as `catalog::model` and serves that `static`. The
 //! `Serialize` derives are the JSON the site and the CLI read; the `Deserialize` derives are the
 //! TOML shape of the data files, read only by the build script.
@@ -415,6 +415,114 @@ pub struct Product {
     pub notes: &'static [Note],
 }
 
+// ---------------------------------------------------------------------------------------
+// The advisor's knowledge (data/advisor.toml).
+
+/// How a question is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// One option.
+    Single,
+    /// Any number of options (a JSON list).
+    Multiple,
+    /// `true` or `false`.
+    YesNo,
+}
+
+/// One answer option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// The value the answer sends.
+    #[serde(deserialize_with = "Load::load")]
+    pub value: Str,
+    /// Label.
+    pub text: Text,
+}
+
+/// One question of the advisor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The key of the answer (a field of the advisor's answers).
+    #[serde(deserialize_with = "Load::load")]
+    pub id: Str,
+    /// The question.
+    pub text: Text,
+    /// How it is answered.
+    pub kind: QuestionKind,
+    /// Options (empty for yes/no).
+    #[serde(default, deserialize_with = "Load::load")]
+    pub options: &'static [Choice],
+}
+
+/// What a reason does to a product's fit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// The product does not fit.
+    RulesOut,
+    /// The product fits at best possibly.
+    Uncertain,
+    /// Something to know; the fit is unchanged.
+    Remark,
+}
+
+/// When a rule applies, as a test of one answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "test", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// Whatever the answers.
+    Always,
+    /// The question is not answered.
+    Unanswered {
+        /// The question's id.
+        #[serde(deserialize_with = "Load::load")]
+        question: Str,
+    },
+    /// The answer (or, for a multiple choice, one of the answers) is one of `values`.
+    OneOf {
+        /// The question's id.
+        #[serde(deserialize_with = "Load::load")]
+        question: Str,
+        /// Option values (`true`/`false` for a yes/no question).
+        #[serde(deserialize_with = "Load::load")]
+        values: &'static [&'static str],
+    },
+    /// The question is answered and no answer is one of `values`.
+    NoneOf {
+        /// The question's id.
+        #[serde(deserialize_with = "Load::load")]
+        question: Str,
+        /// Option values (`true`/`false` for a yes/no question).
+        #[serde(deserialize_with = "Load::load")]
+        values: &'static [&'static str],
+    },
+}
+
+/// A reason the advisor gives some products when the answers match: a seller's rule that
+/// concerns those products only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The ids of the products it concerns.
+    #[serde(deserialize_with = "Load::load")]
+    pub products: &'static [&'static str],
+    /// When it applies.
+    pub when: Condition,
+    /// What it does to the fit.
+    pub effect: Effect,
+    /// Stable code of the reason.
+    #[serde(deserialize_with = "Load::load")]
+    pub code: Str,
+    /// The reason.
+    pub text: Text,
+    /// Where it was read.
+    #[serde(deserialize_with = "load_seeds")]
+    pub seed: Seeds,
+}
+
 /// How a `&'static` field is read from the catalog file: deserialized as an owned value and
 /// leaked. Only the build script deserializes the catalog (once, in a short-lived process); at
 /// run time the catalog is the `static` the build script wrote.
@@ -471,6 +579,9 @@ load_by_deserialize!(
     Note,
     Trouble,
     Product,
+    Choice,
+    Question,
+    Rule,
 );
 
 /// A citation is one seed file name or a list of them.
