@@ -382,8 +382,26 @@ fn validate_advisor(advisor: &Advisor, catalog: &Catalog, problems: &mut Vec<Str
         let at = format!("{ADVISOR_PATH}: rule[{i}] `{}`", rule.code);
         check_code(&at, rule.code, problems);
         check_text(&at, &rule.text, problems);
-        if !codes.insert((rule.code, rule.products)) {
+        if !codes.insert((rule.code, rule.products, format!("{:?}", rule.when))) {
             problems.push(format!("{at}: duplicate rule"));
+        }
+        let quotes = rule.text.ja.contains("{note}") && rule.text.en.contains("{note}");
+        match rule.note {
+            Some(code) => {
+                for id in rule.products {
+                    let product = catalog.product.iter().find(|p| p.id == *id);
+                    if product.is_some_and(|p| !p.environment.iter().chain(p.notes).any(|n| n.code == code)) {
+                        problems.push(format!("{at}: product `{id}` has no note `{code}`"));
+                    }
+                }
+                if !quotes {
+                    problems.push(format!("{at}: a rule with a note quotes it as {{note}} in both texts"));
+                }
+            }
+            None if quotes || rule.text.ja.contains("{note}") || rule.text.en.contains("{note}") => {
+                problems.push(format!("{at}: {{note}} in the text needs `note`"));
+            }
+            None => {}
         }
         if rule.products.is_empty() {
             problems.push(format!("{at}: products is empty"));
@@ -614,7 +632,7 @@ rust_struct! {
     Trouble { products, code, text, seed }
     Choice { value, text }
     Question { id, text, kind, options }
-    Rule { products, when, effect, code, text, seed }
+    Rule { products, note, when, effect, code, text, seed }
     Product {
         id, name, seller, issuer, issuer_markers, validity, expiry_notices, reapply, download, issuance,
         eligibility, webmail_supported, purposes_supported, purposes_unsupported, delivery_format, upload,

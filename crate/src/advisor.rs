@@ -503,58 +503,9 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
     }
 }
 
-fn assess_environment(product: &Product, answers: &Answers, a: &mut Assessment) {
-    for note in product.environment {
-        let seed = note.seed;
-        match (note.code, answers.os) {
-            // seed: 001_d4e7ca17d72183de.txt: 「Windows 7以降」「Internet Explorer11以降」「マッキントッシュ(Mac)、
-            // Linuxなど、その他のOSを搭載したコンピュータはご利用になれません」. The application, the key
-            // and the download all run on that site, so Inkan cannot stand in for it.
-            ("windows_ie11_only", Some(Os::Windows)) => a.add(
-                Effect::Remark,
-                "seller_environment_ie11",
-                format!("{} 申込み・鍵の生成・ダウンロードは販売者の IE11 向けサイトで行うため、鍵はInkanでは作れません。", note.text.ja),
-                format!("{} The application, the key generation and the download run on the seller's IE11 site, so Inkan cannot make the key.", note.text.en),
-                seed,
-            ),
-            ("windows_ie11_only", Some(_)) => a.add(
-                Effect::RulesOut,
-                "seller_environment_windows_only",
-                format!("{} 申込みのオンライン入力・鍵の生成・ダウンロードはすべて販売者の Internet Explorer 11 向けサイトで行い、別の場所で作った鍵を受け付けるという案内もないため、Windows 以外では取得できません。", note.text.ja),
-                format!("{} The online request, the key generation and the download all run on the seller's Internet Explorer 11 site, and the seller says nothing about accepting a key made elsewhere, so it cannot be obtained without Windows.", note.text.en),
-                seed,
-            ),
-            ("mac_not_supported", Some(Os::Mac)) => a.add(
-                Effect::Uncertain,
-                "seller_mac_not_supported",
-                format!("{} Inkanで鍵を作ることはできますが、販売者の動作保証はありません。", note.text.ja),
-                format!("{} Inkan can create the key, but the seller does not support this setup.", note.text.en),
-                seed,
-            ),
-            ("ie_activex_key_generation", Some(Os::Windows)) => a.add(
-                Effect::Remark,
-                "seller_ie_activex",
-                format!("{} Inkanはこの鍵生成をブラウザだけで置き換えます。", note.text.ja),
-                format!("{} Inkan replaces that key generation with one done in any browser.", note.text.en),
-                seed,
-            ),
-            ("ie_activex_key_generation", Some(Os::Linux | Os::Ios | Os::Android)) => a.add(
-                Effect::Uncertain,
-                "seller_ie_activex",
-                format!("{} Inkanで鍵を作ることはできますが、販売者の手順はこの環境を想定していません。", note.text.ja),
-                format!("{} Inkan can create the key, but the seller's procedure does not cover this system.", note.text.en),
-                seed,
-            ),
-            ("windows_ie11_only" | "mac_not_supported", None) => a.add(
-                Effect::Uncertain,
-                "unanswered_os",
-                format!("OSが未回答です。{}", note.text.ja),
-                format!("Operating system not answered. {}", note.text.en),
-                seed,
-            ),
-            _ => {}
-        }
-    }
+/// The sellers' environments are rules of `data/advisor.toml`; a product without one says
+/// nothing of phones.
+fn assess_mobile(product: &Product, answers: &Answers, a: &mut Assessment) {
     if matches!(answers.os, Some(Os::Ios | Os::Android)) && product.environment.is_empty() {
         a.add(
             Effect::Remark,
@@ -570,9 +521,16 @@ fn assess_environment(product: &Product, answers: &Answers, a: &mut Assessment) 
 /// in file order.
 fn assess_rules(product: &Product, answers: &serde_json::Value, a: &mut Assessment) {
     for rule in catalog::RULES.iter().filter(|rule| rule.products.contains(&product.id)) {
-        if matches(rule.when, answers) {
-            a.add(rule.effect, rule.code, rule.text.ja, rule.text.en, rule.seed);
+        if !matches(rule.when, answers) {
+            continue;
         }
+        // build.rs checks that every product a rule names has its note.
+        let note = rule.note.and_then(|code| product.environment.iter().chain(product.notes).find(|n| n.code == code));
+        let (ja, en) = match note {
+            Some(note) => (rule.text.ja.replace("{note}", note.text.ja), rule.text.en.replace("{note}", note.text.en)),
+            None => (rule.text.ja.to_owned(), rule.text.en.to_owned()),
+        };
+        a.add(rule.effect, rule.code, ja, en, rule.seed);
     }
 }
 
@@ -747,9 +705,8 @@ fn assess(
     assess_applicant(product, answers, &mut a);
     assess_purposes(product, answers, &mut a);
     assess_mail_client(product, answers, &mut a);
-    assess_environment(product, answers, &mut a);
-    // No product has both a remark from the rules and one certificate per address, so the
-    // order of these two is not visible.
+    assess_mobile(product, answers, &mut a);
+    // One certificate per address is a remark for NJC, after its environment rules.
     assess_rules(product, answers_json, &mut a);
     assess_one_cert_per_email(product, &mut a);
     let mut reasons = a.decisive;
@@ -955,7 +912,12 @@ mod tests {
             }
             assert!(!rule.products.is_empty(), "{}", rule.code);
             for id in rule.products {
-                assert!(catalog::product(id).is_ok(), "{}: unknown product `{id}`", rule.code);
+                let product = catalog::product(id);
+                assert!(product.is_ok(), "{}: unknown product `{id}`", rule.code);
+                if let (Some(code), Ok(product)) = (rule.note, product) {
+                    let has = product.environment.iter().chain(product.notes).any(|n| n.code == code);
+                    assert!(has, "{}: `{id}` has no note `{code}`", rule.code);
+                }
             }
             let (question_id, values) = match rule.when {
                 Condition::Always => continue,

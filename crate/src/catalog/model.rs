@@ -509,6 +509,10 @@ pub struct Rule {
     /// The ids of the products it concerns.
     #[serde(deserialize_with = "Load::load")]
     pub products: &'static [&'static str],
+    /// The code of a note of these products (environment or other) whose text stands for
+    /// `{note}` in [`Rule::text`]: the reason quotes the seller's rule and adds what it means.
+    #[serde(default, deserialize_with = "Load::load")]
+    pub note: Option<Str>,
     /// When it applies.
     pub when: Condition,
     /// What it does to the fit.
@@ -537,16 +541,25 @@ impl Load for &'static str {
     }
 }
 
+/// One value read through [`Load`], for the containers below.
+struct Item<T>(T);
+
+impl<'de, T: Load> Deserialize<'de> for Item<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::load(deserializer).map(Item)
+    }
+}
+
 impl<T: Load + 'static> Load for &'static [T] {
     fn load<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Item<T>(T);
-        impl<'de, T: Load> Deserialize<'de> for Item<T> {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                T::load(deserializer).map(Item)
-            }
-        }
         let items = Vec::<Item<T>>::deserialize(deserializer)?;
         Ok(Box::leak(items.into_iter().map(|Item(item)| item).collect::<Box<[T]>>()))
+    }
+}
+
+impl<T: Load> Load for Option<T> {
+    fn load<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<Item<T>>::deserialize(deserializer)?.map(|Item(item)| item))
     }
 }
 
