@@ -519,7 +519,7 @@ fn assess_mobile(product: &Product, answers: &Answers, a: &mut Assessment) {
 
 /// The product rules of `data/advisor.toml` that concern this product and match the answers,
 /// in file order.
-fn assess_rules(product: &Product, answers: &serde_json::Value, a: &mut Assessment) {
+fn assess_rules(product: &Product, answers: &[(&'static str, Answer)], a: &mut Assessment) {
     for rule in catalog::RULES.iter().filter(|rule| rule.products.contains(&product.id)) {
         if !matches(rule.when, answers) {
             continue;
@@ -527,33 +527,214 @@ fn assess_rules(product: &Product, answers: &serde_json::Value, a: &mut Assessme
         // build.rs checks that every product a rule names has its note.
         let note = rule.note.and_then(|code| product.environment.iter().chain(product.notes).find(|n| n.code == code));
         let (ja, en) = match note {
-            Some(note) => (rule.text.ja.replace("{note}", note.text.ja), rule.text.en.replace("{note}", note.text.en)),
+            Some(note) => (quote(rule.text.ja, note.text.ja), quote(rule.text.en, note.text.en)),
             None => (rule.text.ja.to_owned(), rule.text.en.to_owned()),
         };
         a.add(rule.effect, rule.code, ja, en, rule.seed);
     }
 }
 
-/// Whether the answers (as their JSON: a string, a boolean or a list of strings, or null when
-/// not answered) pass the test.
-fn matches(condition: Condition, answers: &serde_json::Value) -> bool {
-    let answer = |question: &str| answers.get(question).filter(|value| !value.is_null());
-    let any_of = |value: &serde_json::Value, values: &[&str]| {
-        let one = |v: &serde_json::Value| match v {
-            serde_json::Value::String(text) => values.contains(&text.as_str()),
-            serde_json::Value::Bool(flag) => values.contains(&if *flag { "true" } else { "false" }),
-            _ => false,
-        };
-        match value {
-            serde_json::Value::Array(items) => items.iter().any(one),
-            single => one(single),
-        }
-    };
+/// `text` with its `{note}` replaced by `note` (looked for by its `{`, which keeps the string
+/// searcher out of the wasm).
+fn quote(text: &str, note: &str) -> String {
+    const NOTE: &str = "{note}";
+    match text.find('{') {
+        Some(at) if text[at..].starts_with(NOTE) => format!("{}{note}{}", &text[..at], &text[at + NOTE.len()..]),
+        _ => text.to_owned(),
+    }
+}
+
+/// Whether the answers pass the test.
+fn matches(condition: Condition, answers: &[(&'static str, Answer)]) -> bool {
+    let answer = |question: &str| answers.iter().find(|(id, _)| *id == question).and_then(|(_, a)| a.as_deref());
+    let any_of = |given: &[&str], values: &[&str]| given.iter().any(|g| values.contains(g));
     match condition {
         Condition::Always => true,
         Condition::Unanswered { question } => answer(question).is_none(),
-        Condition::OneOf { question, values } => answer(question).is_some_and(|v| any_of(v, values)),
-        Condition::NoneOf { question, values } => answer(question).is_some_and(|v| !any_of(v, values)),
+        Condition::OneOf { question, values } => answer(question).is_some_and(|given| any_of(given, values)),
+        Condition::NoneOf { question, values } => answer(question).is_some_and(|given| !any_of(given, values)),
+    }
+}
+
+/// One answer as the rules test it: the option values given (`true` or `false` for a yes/no
+/// question), `None` when the question is not answered.
+type Answer = Option<Vec<&'static str>>;
+
+/// Each answer under its serde name, which is its question's id: the rules need no table of
+/// the fields of [`Answers`].
+fn answers_by_question(answers: &Answers) -> Vec<(&'static str, Answer)> {
+    match answers.serialize(probe::AnswerProbe) {
+        Ok(probe::Probed::Fields(fields)) => fields,
+        _ => Vec::new(),
+    }
+}
+
+/// A serializer that only understands the shapes answers have (a struct of optional unit
+/// variants, booleans and lists of unit variants) and keeps their serde names. Smaller in the
+/// wasm than going through `serde_json::Value`.
+mod probe {
+    use std::fmt;
+
+    use serde::Serialize;
+    use serde::ser::{self, Impossible, SerializeSeq, SerializeStruct};
+
+    use super::Answer;
+
+    pub(super) struct AnswerProbe;
+
+    pub(super) enum Probed {
+        Nothing,
+        Values(Vec<&'static str>),
+        Fields(Vec<(&'static str, Answer)>),
+    }
+
+    #[derive(Debug)]
+    pub(super) struct NotAnAnswer;
+
+    impl fmt::Display for NotAnAnswer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("not the shape of an answer")
+        }
+    }
+
+    impl std::error::Error for NotAnAnswer {}
+
+    impl ser::Error for NotAnAnswer {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            NotAnAnswer
+        }
+    }
+
+    pub(super) struct Seq(Vec<&'static str>);
+    pub(super) struct Struct(Vec<(&'static str, Answer)>);
+
+    type Result<T> = std::result::Result<T, NotAnAnswer>;
+
+    macro_rules! not_an_answer {
+        ($($name:ident($($arg:ty),*)),* $(,)?) => {
+            $(fn $name(self, $(_: $arg),*) -> Result<Probed> { Err(NotAnAnswer) })*
+        };
+    }
+
+    impl ser::Serializer for AnswerProbe {
+        type Ok = Probed;
+        type Error = NotAnAnswer;
+        type SerializeSeq = Seq;
+        type SerializeTuple = Impossible<Probed, NotAnAnswer>;
+        type SerializeTupleStruct = Impossible<Probed, NotAnAnswer>;
+        type SerializeTupleVariant = Impossible<Probed, NotAnAnswer>;
+        type SerializeMap = Impossible<Probed, NotAnAnswer>;
+        type SerializeStruct = Struct;
+        type SerializeStructVariant = Impossible<Probed, NotAnAnswer>;
+
+        fn serialize_bool(self, value: bool) -> Result<Probed> {
+            Ok(Probed::Values(vec![if value { "true" } else { "false" }]))
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Probed> {
+            Ok(Probed::Values(vec![variant]))
+        }
+        fn serialize_none(self) -> Result<Probed> {
+            Ok(Probed::Nothing)
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<Probed> {
+            value.serialize(self)
+        }
+        fn serialize_seq(self, len: Option<usize>) -> Result<Seq> {
+            Ok(Seq(Vec::with_capacity(len.unwrap_or(0))))
+        }
+        fn serialize_struct(self, _: &'static str, len: usize) -> Result<Struct> {
+            Ok(Struct(Vec::with_capacity(len)))
+        }
+        not_an_answer!(
+            serialize_i8(i8),
+            serialize_i16(i16),
+            serialize_i32(i32),
+            serialize_i64(i64),
+            serialize_u8(u8),
+            serialize_u16(u16),
+            serialize_u32(u32),
+            serialize_u64(u64),
+            serialize_f32(f32),
+            serialize_f64(f64),
+            serialize_char(char),
+            serialize_str(&str),
+            serialize_bytes(&[u8]),
+            serialize_unit(),
+            serialize_unit_struct(&'static str),
+        );
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, _: &T) -> Result<Probed> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Probed> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant> {
+            Err(NotAnAnswer)
+        }
+    }
+
+    impl SerializeSeq for Seq {
+        type Ok = Probed;
+        type Error = NotAnAnswer;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+            match value.serialize(AnswerProbe)? {
+                Probed::Values(values) => {
+                    self.0.extend(values);
+                    Ok(())
+                }
+                _ => Err(NotAnAnswer),
+            }
+        }
+        fn end(self) -> Result<Probed> {
+            Ok(Probed::Values(self.0))
+        }
+    }
+
+    impl SerializeStruct for Struct {
+        type Ok = Probed;
+        type Error = NotAnAnswer;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
+            let answer = match value.serialize(AnswerProbe)? {
+                Probed::Nothing => None,
+                Probed::Values(values) => Some(values),
+                Probed::Fields(_) => return Err(NotAnAnswer),
+            };
+            self.0.push((key, answer));
+            Ok(())
+        }
+        fn end(self) -> Result<Probed> {
+            Ok(Probed::Fields(self.0))
+        }
     }
 }
 
@@ -698,7 +879,7 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {
 fn assess(
     product: &'static Product,
     answers: &Answers,
-    answers_json: &serde_json::Value,
+    by_question: &[(&'static str, Answer)],
     today: Option<Date>,
 ) -> ProductAdvice {
     let mut a = Assessment::new();
@@ -707,7 +888,7 @@ fn assess(
     assess_mail_client(product, answers, &mut a);
     assess_mobile(product, answers, &mut a);
     // One certificate per address is a remark for NJC, after its environment rules.
-    assess_rules(product, answers_json, &mut a);
+    assess_rules(product, by_question, &mut a);
     assess_one_cert_per_email(product, &mut a);
     let mut reasons = a.decisive;
     reasons.extend(a.remarks);
@@ -833,9 +1014,9 @@ pub fn advise(answers: &Answers) -> Advice {
 
 /// The advice for these answers, with issuance dates for an application made on `today`.
 pub fn advise_on(answers: &Answers, today: Option<Date>) -> Advice {
-    let answers_json = serde_json::to_value(answers).unwrap_or_default();
+    let by_question = answers_by_question(answers);
     let mut products: Vec<ProductAdvice> =
-        catalog::products().iter().map(|p| assess(p, answers, &answers_json, today)).collect();
+        catalog::products().iter().map(|p| assess(p, answers, &by_question, today)).collect();
     products.sort_by_key(|p| p.fit);
     let documents = documents(&products, answers);
     let issuance_days = issuance_range(&products);
@@ -889,6 +1070,17 @@ mod tests {
         let mut ids: Vec<String> = questions().iter().map(|q| q.id.to_owned()).collect();
         ids.sort();
         assert_eq!(ids, keys);
+        // The rules read the answers under the same names.
+        let mut probed: Vec<&str> = answers_by_question(&Answers::default()).iter().map(|(id, _)| *id).collect();
+        probed.sort_unstable();
+        assert_eq!(probed, keys);
+    }
+
+    #[test]
+    fn a_rule_quotes_its_note_where_the_text_says() {
+        assert_eq!(quote("OSが未回答です。{note}", "X"), "OSが未回答です。X");
+        assert_eq!(quote("{note} Inkan can.", "Seller says."), "Seller says. Inkan can.");
+        assert_eq!(quote("no {placeholder}", "X"), "no {placeholder}");
     }
 
     /// A JSON answer to `question` with `value` (an option value, or true/false).
@@ -931,14 +1123,15 @@ mod tests {
                 let parsed = parse_answers(&json.to_string());
                 assert!(parsed.is_ok(), "{}: `{value}` is not an answer to `{question_id}`", rule.code);
                 let one_of = matches!(rule.when, Condition::OneOf { .. });
-                assert_eq!(matches(rule.when, &json), one_of, "{}: `{json}`", rule.code);
+                let given = answers_by_question(&parse_answers(&json.to_string()).expect("valid in test"));
+                assert_eq!(matches(rule.when, &given), one_of, "{}: `{json}`", rule.code);
             }
         }
     }
 
     #[test]
     fn rule_conditions_test_one_answer() {
-        let when = |json: &str| serde_json::to_value(parse_answers(json).expect("valid in test")).expect("valid");
+        let when = |json: &str| answers_by_question(&parse_answers(json).expect("valid in test"));
         let of = |values: &'static [&'static str]| Condition::OneOf { question: "purposes", values };
         let none_of = Condition::NoneOf { question: "profession", values: &["architect"] };
         assert!(matches(Condition::Always, &when("{}")));
