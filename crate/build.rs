@@ -385,7 +385,8 @@ fn validate_advisor(advisor: &Advisor, catalog: &Catalog, problems: &mut Vec<Str
         if !codes.insert((rule.code, rule.products, format!("{:?}", rule.when))) {
             problems.push(format!("{at}: duplicate rule"));
         }
-        let quotes = rule.text.ja.contains("{note}") && rule.text.en.contains("{note}");
+        let at_an_end = |text: &str| text.starts_with("{note}") || text.ends_with("{note}");
+        let quotes = at_an_end(rule.text.ja) && at_an_end(rule.text.en);
         match rule.note {
             Some(code) => {
                 for id in rule.products {
@@ -395,7 +396,9 @@ fn validate_advisor(advisor: &Advisor, catalog: &Catalog, problems: &mut Vec<Str
                     }
                 }
                 if !quotes {
-                    problems.push(format!("{at}: a rule with a note quotes it as {{note}} in both texts"));
+                    problems.push(format!(
+                        "{at}: a rule with a note quotes it as {{note}} at the start or end of both texts"
+                    ));
                 }
             }
             None if quotes || rule.text.ja.contains("{note}") || rule.text.en.contains("{note}") => {
@@ -529,10 +532,21 @@ fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Er
     writeln!(out, ";")?;
     // Kept apart from PRODUCTS so that only code that asks for it (the knowledge module's
     // catalog view) links these long texts; the PKI module's inspector uses PRODUCTS only.
-    writeln!(out, "/// S/MIME troubleshooting, in catalog order.")?;
-    write!(out, "pub(crate) static TROUBLESHOOTING: &[Trouble] = ")?;
-    catalog.troubleshooting.rust(&mut out)?;
-    writeln!(out, ";")?;
+    for (i, trouble) in catalog.troubleshooting.iter().enumerate() {
+        write!(out, "static TROUBLE_{i}: Trouble = ")?;
+        trouble.rust(&mut out)?;
+        writeln!(out, ";")?;
+    }
+    writeln!(out, "/// S/MIME troubleshooting per product id, in catalog order.")?;
+    writeln!(out, "pub(crate) static TROUBLESHOOTING: &[(&str, &[&Trouble])] = &[")?;
+    for product in catalog.product {
+        let troubles = catalog.troubleshooting.iter().enumerate().filter(|(_, t)| t.products.contains(&product.id));
+        let refs: Vec<String> = troubles.map(|(i, _)| format!("&TROUBLE_{i}")).collect();
+        if !refs.is_empty() {
+            writeln!(out, "    ({:?}, &[{}]),", product.id, refs.join(", "))?;
+        }
+    }
+    writeln!(out, "];")?;
     writeln!(out, "/// The advisor's questions, in the order to ask them.")?;
     write!(out, "pub(crate) static QUESTIONS: &[Question] = ")?;
     advisor.question.rust(&mut out)?;

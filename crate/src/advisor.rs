@@ -534,13 +534,14 @@ fn assess_rules(product: &Product, answers: &[(&'static str, Answer)], a: &mut A
     }
 }
 
-/// `text` with its `{note}` replaced by `note` (looked for by its `{`, which keeps the string
-/// searcher out of the wasm).
+/// `text` with the `{note}` it starts or ends with replaced by `note` (build.rs checks it is
+/// there).
 fn quote(text: &str, note: &str) -> String {
     const NOTE: &str = "{note}";
-    match text.find('{') {
-        Some(at) if text[at..].starts_with(NOTE) => format!("{}{note}{}", &text[..at], &text[at + NOTE.len()..]),
-        _ => text.to_owned(),
+    match (text.strip_prefix(NOTE), text.strip_suffix(NOTE)) {
+        (Some(rest), _) => format!("{note}{rest}"),
+        (None, Some(rest)) => format!("{rest}{note}"),
+        (None, None) => text.to_owned(),
     }
 }
 
@@ -1080,7 +1081,7 @@ mod tests {
     fn a_rule_quotes_its_note_where_the_text_says() {
         assert_eq!(quote("OSが未回答です。{note}", "X"), "OSが未回答です。X");
         assert_eq!(quote("{note} Inkan can.", "Seller says."), "Seller says. Inkan can.");
-        assert_eq!(quote("no {placeholder}", "X"), "no {placeholder}");
+        assert_eq!(quote("no {note} inside", "X"), "no {note} inside");
     }
 
     /// A JSON answer to `question` with `value` (an option value, or true/false).

@@ -35,13 +35,13 @@ impl Closure {
 
 /// A product as the site's catalog data shows it: every field of [`Product`] plus its
 /// `troubleshooting` (kept out of [`Product`] so the PKI module does not carry those texts).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct ProductView {
     /// The product.
     #[serde(flatten)]
     pub product: &'static Product,
     /// Known troubles in use and their fixes.
-    pub troubleshooting: Vec<&'static Trouble>,
+    pub troubleshooting: &'static [&'static Trouble],
 }
 
 /// Every product with its troubleshooting, in catalog order (the wasm's `products()`).
@@ -63,8 +63,8 @@ impl Product {
     }
 
     /// Known troubles in use and their fixes (S/MIME mail), from the seller's FAQ.
-    pub fn troubleshooting(&self) -> Vec<&'static Trouble> {
-        TROUBLESHOOTING.iter().filter(|trouble| trouble.products.contains(&self.id)).collect()
+    pub fn troubleshooting(&self) -> &'static [&'static Trouble] {
+        TROUBLESHOOTING.iter().find(|(id, _)| *id == self.id).map_or(&[], |(_, troubles)| troubles)
     }
 
     /// The document rules for a profession, with the organisation-name extras when asked for.
