@@ -639,7 +639,9 @@ rust_struct! {
     DownloadWindow { days, counted_from, reminders_after_days, after_deadline }
     IssuanceTime { min, max, unit, approximate, milestone }
     Closure { from, until, assumption }
-    Eligibility { individual_allowed, corporate_profile_required, organisation_required, own_domain_required, one_cert_per_email }
+    Eligibility {
+        individual_allowed, corporate_profile_required, organisation_required, own_domain_required, one_cert_per_email,
+    }
     UploadLimits { formats, max_megabytes, registration_number_readable }
     DocumentRule { code, professions, when, choose, items, seed }
     Note { code, text, seed }
