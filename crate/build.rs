@@ -1,9 +1,11 @@
-//! Turns `data/products.toml` into `$OUT_DIR/catalog.rs`, static Rust data included by
-//! `src/catalog.rs`.
+//! Reads `data/products.toml` and `data/advisor.toml` into the catalog's own types
+//! (`src/catalog/model.rs`, shared with the library), validates them, and writes them out as
+//! `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
 //!
-//! The catalog is compiled in rather than parsed at run time so that the wasm build carries no
-//! TOML parser. Validation happens here, so a bad catalog fails the build with a message
-//! naming the product and the field, instead of failing at run time on a user's machine.
+//! The catalog is compiled in rather than parsed at run time so that the wasm carries neither a
+//! TOML parser nor a deserializer for the catalog, and no catalog text is copied at start-up.
+//! Validation happens here, so a bad catalog fails the build with a message naming the product
+//! and the field, instead of failing at run time on a user's machine.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -11,7 +13,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+#[path = "src/catalog/model.rs"]
+#[allow(dead_code, reason = "the library uses the types' methods; the build script only reads and writes data")]
+mod model;
+
+use model::{
+    AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
+    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
+    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Text, Trouble,
+    UploadLimits, Validity,
+};
+
 const CATALOG_PATH: &str = "data/products.toml";
+const ADVISOR_PATH: &str = "data/advisor.toml";
 
 /// Product ids the library code refers to by name; the catalog may add more, never fewer.
 const REQUIRED_IDS: [&str; 8] = [
@@ -25,62 +39,78 @@ const REQUIRED_IDS: [&str; 8] = [
     "njc-class2-standard",
 ];
 
-const PURPOSES: [(&str, &str); 6] = [
-    ("smime_sign", "SmimeSign"),
-    ("smime_encrypt", "SmimeEncrypt"),
-    ("client_auth", "ClientAuth"),
-    ("document_sign", "DocumentSign"),
-    ("e_contract", "EContract"),
-    ("vba_sign", "VbaSign"),
-];
-
-const PROFESSIONS: [(&str, &str); 8] = [
-    ("lawyer", "Lawyer"),
-    ("cpa", "Cpa"),
-    ("tax_accountant", "TaxAccountant"),
-    ("architect", "Architect"),
-    ("real_estate_appraiser", "RealEstateAppraiser"),
-    ("other_national", "OtherNational"),
-    ("employee", "Employee"),
-    ("none", "NoQualification"),
-];
-
 const UPLOAD_FORMATS: [&str; 3] = ["pdf", "jpeg", "png"];
+
+/// The advisor's file: its questions and its product rules.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Advisor {
+    #[serde(deserialize_with = "model::Load::load")]
+    question: &'static [Question],
+    #[serde(default, deserialize_with = "model::Load::load")]
+    rule: &'static [Rule],
+}
+
+/// The products file: its top-level arrays of tables.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalog {
+    #[serde(deserialize_with = "model::Load::load")]
+    product: &'static [Product],
+    #[serde(default, deserialize_with = "model::Load::load")]
+    troubleshooting: &'static [Trouble],
+}
 
 fn main() {
     println!("cargo:rerun-if-changed={CATALOG_PATH}");
+    println!("cargo:rerun-if-changed={ADVISOR_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/catalog/model.rs");
     if let Err(problems) = run() {
         for problem in &problems {
-            eprintln!("error: {CATALOG_PATH}: {problem}");
+            eprintln!("error: {problem}");
         }
         std::process::exit(1);
     }
 }
 
+/// Reads one data file: the citation check on its raw tree, then its typed shape.
+fn load<T: serde::de::DeserializeOwned>(
+    manifest_dir: &Path,
+    path: &str,
+    cited: &[&str],
+    seeds_dir: Option<&Path>,
+) -> Result<T, Vec<String>> {
+    let at = |problems: Vec<String>| problems.into_iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>();
+    let source =
+        std::fs::read_to_string(manifest_dir.join(path)).map_err(|e| at(vec![format!("cannot read the file: {e}")]))?;
+    let raw: toml::Table = toml::from_str(&source).map_err(|e| at(vec![format!("not valid TOML: {e}")]))?;
+    let mut problems = Vec::new();
+    check_citations(&raw, cited, seeds_dir, &mut problems);
+    if !problems.is_empty() {
+        return Err(at(problems));
+    }
+    toml::from_str(&source).map_err(|e| at(vec![format!("unexpected shape: {e}")]))
+}
+
 fn run() -> Result<(), Vec<String>> {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
     let out_dir = PathBuf::from(env_var("OUT_DIR")?);
-    let source = std::fs::read_to_string(manifest_dir.join(CATALOG_PATH))
-        .map_err(|e| vec![format!("cannot read the file: {e}")])?;
-
-    let raw: toml::Table = toml::from_str(&source).map_err(|e| vec![format!("not valid TOML: {e}")])?;
     // The seed pages live in shared/seeds beside the repository; when they are present (a
     // developer machine, CI) a citation must name a file that exists.
     let seeds_dir = manifest_dir.join("../../shared/seeds");
     let seeds_dir = seeds_dir.is_dir().then_some(seeds_dir);
-    let mut problems = Vec::new();
-    check_citations(&raw, seeds_dir.as_deref(), &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    // Every table of these top-level arrays cites its seed; the questions are Inkan's own.
+    let catalog: Catalog = load(&manifest_dir, CATALOG_PATH, &["product", "troubleshooting"], seeds_dir.as_deref())?;
+    let advisor: Advisor = load(&manifest_dir, ADVISOR_PATH, &["rule"], seeds_dir.as_deref())?;
 
-    let catalog: Catalog = toml::from_str(&source).map_err(|e| vec![format!("unexpected shape: {e}")])?;
+    let mut problems = Vec::new();
     validate(&catalog, &mut problems);
+    validate_advisor(&advisor, &catalog, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let code = generate(&catalog).map_err(|e| vec![format!("cannot format the output: {e}")])?;
+    let code = generate(&catalog, &advisor).map_err(|e| vec![format!("cannot format the output: {e}")])?;
     std::fs::write(out_dir.join("catalog.rs"), code).map_err(|e| vec![format!("cannot write catalog.rs: {e}")])?;
     Ok(())
 }
@@ -92,21 +122,28 @@ fn env_var(name: &str) -> Result<String, Vec<String>> {
 // ---------------------------------------------------------------------------------------
 // Citation check on the raw tree, so that it holds for every key, including ones added later.
 
-fn check_citations(raw: &toml::Table, seeds_dir: Option<&Path>, problems: &mut Vec<String>) {
-    let Some(toml::Value::Array(products)) = raw.get("product") else {
-        problems.push("no [[product]] entries".to_owned());
-        return;
-    };
-    for key in raw.keys().filter(|k| k.as_str() != "product") {
-        problems.push(format!("unexpected top-level key `{key}`"));
-    }
-    for (index, product) in products.iter().enumerate() {
-        let Some(table) = product.as_table() else {
-            problems.push(format!("product[{index}] is not a table"));
+fn check_citations(raw: &toml::Table, cited: &[&str], seeds_dir: Option<&Path>, problems: &mut Vec<String>) {
+    for (name, value) in raw {
+        let toml::Value::Array(entries) = value else {
+            problems.push(format!("top-level key `{name}` is not an array of tables"));
             continue;
         };
-        let id = table.get("id").and_then(toml::Value::as_str).unwrap_or("?");
-        check_table(&format!("product[{index}] `{id}`"), table, false, true, seeds_dir, problems);
+        if !cited.contains(&name.as_str()) {
+            continue;
+        }
+        for (index, entry) in entries.iter().enumerate() {
+            let Some(table) = entry.as_table() else {
+                problems.push(format!("{name}[{index}] is not a table"));
+                continue;
+            };
+            let label = table.get("id").or_else(|| table.get("code")).and_then(toml::Value::as_str).unwrap_or("?");
+            // A rule or a trouble is one fact: it cites its seed as a whole.
+            if name != "product" && !table.contains_key("seed") {
+                problems.push(format!("{name}[{index}] `{label}` has no `seed` (the seed page it rests on)"));
+                continue;
+            }
+            check_table(&format!("{name}[{index}] `{label}`"), table, false, name == "product", seeds_dir, problems);
+        }
     }
 }
 
@@ -118,49 +155,38 @@ fn check_table(
     seeds_dir: Option<&Path>,
     problems: &mut Vec<String>,
 ) {
-    let covered = inherited || table.contains_key("seed");
+    let covered = inherited || table.contains_key("seed") || table.contains_key("assumption");
     for (key, value) in table {
-        if let Some(base) = key.strip_suffix("_assumption") {
+        match key.as_str() {
+            "seed" => {
+                check_seed_value(&format!("{path}: `seed`"), value, seeds_dir, problems);
+                continue;
+            }
             // An assumption stands in for a citation where no seed states the fact.
-            if value.as_str().is_none_or(|text| text.trim().len() < 20) {
-                problems.push(format!("{path}: `{key}` must say in a sentence what is assumed and why"));
+            "assumption" => {
+                if value.as_str().is_none_or(|text| text.trim().len() < 20) {
+                    problems.push(format!("{path}: `assumption` must say in a sentence what is assumed and why"));
+                }
+                continue;
             }
-            if !table.contains_key(base) {
-                problems.push(format!("{path}: `{key}` explains a field `{base}` that is not there"));
-            }
-            continue;
+            "id" if is_product => continue,
+            _ => {}
         }
-        if key == "seed" || key.ends_with("_seed") {
-            check_seed_value(&format!("{path}: `{key}`"), value, seeds_dir, problems);
-            if let Some(base) = key.strip_suffix("_seed")
-                && !table.contains_key(base)
-            {
-                problems.push(format!("{path}: `{key}` cites a field `{base}` that is not there"));
-            }
-            continue;
-        }
-        if is_product && key == "id" {
-            continue;
-        }
-        let key_covered =
-            covered || table.contains_key(&format!("{key}_seed")) || table.contains_key(&format!("{key}_assumption"));
         let field = format!("{path}: field `{key}`");
         match value {
-            toml::Value::Table(inner) => {
-                check_table(&field, inner, key_covered, false, seeds_dir, problems);
-            }
+            toml::Value::Table(inner) => check_table(&field, inner, covered, false, seeds_dir, problems),
             toml::Value::Array(items) if items.iter().any(toml::Value::is_table) => {
                 for (i, item) in items.iter().enumerate() {
                     match item.as_table() {
                         Some(inner) => {
-                            check_table(&format!("{field}[{i}]"), inner, key_covered, false, seeds_dir, problems)
+                            check_table(&format!("{field}[{i}]"), inner, covered, false, seeds_dir, problems)
                         }
                         None => problems.push(format!("{field}[{i}]: mixes tables and plain values")),
                     }
                 }
             }
-            _ if !key_covered => {
-                problems.push(format!("{field} has no seed citation (add `{key}_seed` or a table `seed`)"));
+            _ if !covered => {
+                problems.push(format!("{field} has no seed citation (write `{key} = {{ value = ..., seed = ... }}`)"));
             }
             _ => {}
         }
@@ -201,288 +227,95 @@ fn is_seed_file_name(name: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------
-// Typed view of the catalog.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Catalog {
-    product: Vec<RawProduct>,
-}
-
-#[derive(Deserialize, Clone)]
-#[serde(untagged)]
-enum Seeds {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Seeds {
-    fn names(&self) -> Vec<&str> {
-        match self {
-            Seeds::One(name) => vec![name.as_str()],
-            Seeds::Many(names) => names.iter().map(String::as_str).collect(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawText {
-    ja: String,
-    en: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProduct {
-    id: String,
-    name: RawText,
-    name_seed: Seeds,
-    seller: RawText,
-    seller_seed: Seeds,
-    issuer: RawText,
-    issuer_seed: Seeds,
-    issuer_markers: Vec<String>,
-    issuer_markers_seed: Seeds,
-    validity: RawValidity,
-    validity_seed: Seeds,
-    expiry_notices: Option<Vec<RawOffset>>,
-    expiry_notices_seed: Option<Seeds>,
-    reapply: Option<RawReapply>,
-    reapply_seed: Option<Seeds>,
-    download: Option<RawDownload>,
-    download_seed: Option<Seeds>,
-    issuance: Option<RawIssuance>,
-    issuance_seed: Option<Seeds>,
-    individual_allowed: Option<bool>,
-    individual_allowed_seed: Option<Seeds>,
-    corporate_profile_required: Option<bool>,
-    corporate_profile_required_seed: Option<Seeds>,
-    organisation_required: Option<bool>,
-    organisation_required_seed: Option<Seeds>,
-    own_domain_required: Option<bool>,
-    own_domain_required_seed: Option<Seeds>,
-    one_cert_per_email: Option<bool>,
-    one_cert_per_email_seed: Option<Seeds>,
-    webmail_supported: Option<bool>,
-    webmail_supported_seed: Option<Seeds>,
-    purposes_supported: Option<Vec<String>>,
-    purposes_supported_seed: Option<Seeds>,
-    purposes_unsupported: Option<Vec<String>>,
-    purposes_unsupported_seed: Option<Seeds>,
-    delivery_format: Option<String>,
-    delivery_format_seed: Option<Seeds>,
-    upload: Option<RawUpload>,
-    upload_seed: Option<Seeds>,
-    year_end_closure: Option<RawClosure>,
-    year_end_closure_assumption: Option<String>,
-    #[serde(default)]
-    documents: Vec<RawDocumentRule>,
-    #[serde(default)]
-    secrets: Vec<RawNote>,
-    #[serde(default)]
-    environment: Vec<RawNote>,
-    #[serde(default)]
-    notes: Vec<RawNote>,
-    #[serde(default)]
-    troubleshooting: Vec<RawNote>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawClosure {
-    from: String,
-    until: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawValidity {
-    kind: String,
-    terms_years: Option<Vec<u8>>,
-    days: Option<u16>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOffset {
-    before: u8,
-    unit: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawReapply {
-    from_before: u8,
-    until_before: u8,
-    unit: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDownload {
-    days: u16,
-    counted_from: String,
-    #[serde(default)]
-    reminders_after_days: Vec<u16>,
-    after_deadline: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIssuance {
-    min: Option<u16>,
-    max: Option<u16>,
-    unit: String,
-    approximate: bool,
-    milestone: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawUpload {
-    formats: Vec<String>,
-    max_megabytes: Option<u8>,
-    registration_number_readable: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDocumentRule {
-    code: String,
-    professions: Vec<String>,
-    when: String,
-    choose: String,
-    items: Vec<RawText>,
-    seed: Seeds,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNote {
-    code: String,
-    ja: String,
-    en: String,
-    seed: Seeds,
-}
-
-// ---------------------------------------------------------------------------------------
 // Semantic checks: the things the types cannot say.
 
 fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
     let mut seen = BTreeSet::new();
-    for product in &catalog.product {
-        let at = format!("product `{}`", product.id);
-        if !is_id(&product.id) {
+    for product in catalog.product {
+        let at = format!("{CATALOG_PATH}: product `{}`", product.id);
+        if !is_id(product.id) {
             problems.push(format!("{at}: id must be lowercase letters, digits and '-'"));
         }
-        if !seen.insert(product.id.as_str()) {
+        if !seen.insert(product.id) {
             problems.push(format!("{at}: duplicate id"));
         }
         for (field, text) in [("name", &product.name), ("seller", &product.seller), ("issuer", &product.issuer)] {
-            check_text(&format!("{at}: field `{field}`"), text, problems);
+            check_text(&format!("{at}: field `{field}`"), &text.value, problems);
         }
-        if product.issuer_markers.is_empty() || product.issuer_markers.iter().any(|m| m.trim().chars().count() < 3) {
+        let markers = product.issuer_markers.value;
+        if markers.is_empty() || markers.iter().any(|m| m.trim().chars().count() < 3) {
             problems.push(format!("{at}: field `issuer_markers` needs at least one marker of 3+ characters"));
         }
-        validate_validity(&at, &product.validity, problems);
+        validate_validity(&at, &product.validity.value, problems);
         if let Some(notices) = &product.expiry_notices {
             let mut keys = BTreeSet::new();
-            for (i, notice) in notices.iter().enumerate() {
+            for (i, notice) in notices.value.iter().enumerate() {
                 let field = format!("{at}: field `expiry_notices[{i}]`");
-                check_offset(&field, notice.before, &notice.unit, problems);
-                if !keys.insert((notice.unit.as_str(), notice.before)) {
+                check_offset(&field, notice.before, notice.unit, problems);
+                if !keys.insert((format!("{:?}", notice.unit), notice.before)) {
                     problems.push(format!("{field}: duplicate notice"));
+                }
+                let kind = notice_kind(notice.before, notice.unit);
+                if notice.kind != kind {
+                    problems.push(format!("{field}: kind must be `{kind}`"));
                 }
             }
         }
         if let Some(reapply) = &product.reapply {
             let field = format!("{at}: field `reapply`");
-            check_offset(&field, reapply.from_before, &reapply.unit, problems);
-            check_offset(&field, reapply.until_before, &reapply.unit, problems);
-            if reapply.from_before < reapply.until_before {
+            let window = reapply.value;
+            check_offset(&field, window.from_before, window.unit, problems);
+            check_offset(&field, window.until_before, window.unit, problems);
+            if window.from_before < window.until_before {
                 problems.push(format!("{field}: from_before must be at least until_before"));
             }
         }
         if let Some(download) = &product.download {
             let field = format!("{at}: field `download`");
-            if !(1..=365).contains(&download.days) {
+            let window = download.value;
+            if !(1..=365).contains(&window.days) {
                 problems.push(format!("{field}: days must be 1..=365"));
             }
-            if download.reminders_after_days.iter().any(|d| *d == 0 || *d > download.days) {
+            if window.reminders_after_days.iter().any(|d| *d == 0 || *d > window.days) {
                 problems.push(format!("{field}: reminders must fall within the download window"));
-            }
-            if !matches!(download.counted_from.as_str(), "issuance" | "issuance_email") {
-                problems.push(format!("{field}: counted_from must be issuance | issuance_email"));
-            }
-            if !matches!(download.after_deadline.as_str(), "not_downloadable_fee_charged" | "auto_cancelled") {
-                problems.push(format!("{field}: after_deadline must be not_downloadable_fee_charged | auto_cancelled"));
             }
         }
         if let Some(issuance) = &product.issuance {
             let field = format!("{at}: field `issuance`");
-            if !matches!(issuance.unit.as_str(), "minutes" | "calendar_days" | "business_days") {
-                problems.push(format!("{field}: unit must be minutes | calendar_days | business_days"));
-            }
-            match (issuance.min, issuance.max) {
+            let time = issuance.value;
+            match (time.min, time.max) {
                 (None, None) => problems.push(format!("{field}: give min, max or both")),
                 (Some(min), Some(max)) if min > max => problems.push(format!("{field}: min exceeds max")),
                 _ => {}
             }
-            if issuance.milestone.as_deref().is_some_and(|m| !matches!(m, "certificate" | "pin_email")) {
-                problems.push(format!("{field}: milestone must be certificate | pin_email"));
-            }
-            if issuance.min.into_iter().chain(issuance.max).any(|n| n > 1000) {
+            if time.min.into_iter().chain(time.max).any(|n| n > 1000) {
                 problems.push(format!("{field}: more than 1000 units is not sane"));
             }
         }
-        for (field, list) in [
-            ("purposes_supported", &product.purposes_supported),
-            ("purposes_unsupported", &product.purposes_unsupported),
-        ] {
-            for purpose in list.iter().flatten() {
-                if lookup(&PURPOSES, purpose).is_none() {
-                    problems.push(format!("{at}: field `{field}`: unknown purpose `{purpose}`"));
-                }
-            }
-        }
         if let (Some(yes), Some(no)) = (&product.purposes_supported, &product.purposes_unsupported)
-            && yes.iter().any(|p| no.contains(p))
+            && yes.value.iter().any(|p| no.value.contains(p))
         {
             problems.push(format!("{at}: a purpose is both supported and unsupported"));
         }
-        if product.delivery_format.as_deref().is_some_and(|format| format != "pkcs12") {
-            problems.push(format!("{at}: field `delivery_format`: only pkcs12 is known"));
-        }
         if let Some(upload) = &product.upload {
             let field = format!("{at}: field `upload`");
-            if upload.formats.is_empty() || upload.formats.iter().any(|f| !UPLOAD_FORMATS.contains(&f.as_str())) {
+            let limits = upload.value;
+            if limits.formats.is_empty() || limits.formats.iter().any(|f| !UPLOAD_FORMATS.contains(f)) {
                 problems.push(format!("{field}: formats must be non-empty, from {UPLOAD_FORMATS:?}"));
             }
-            if upload.max_megabytes.is_some_and(|mb| !(1..=100).contains(&mb)) {
+            if limits.max_megabytes.is_some_and(|mb| !(1..=100).contains(&mb)) {
                 problems.push(format!("{field}: max_megabytes must be 1..=100"));
             }
         }
         let mut codes = BTreeSet::new();
         for (i, rule) in product.documents.iter().enumerate() {
             let field = format!("{at}: field `documents[{i}]` `{}`", rule.code);
-            check_code(&field, &rule.code, problems);
-            if !codes.insert(rule.code.as_str()) {
+            check_code(&field, rule.code, problems);
+            if !codes.insert(rule.code) {
                 problems.push(format!("{field}: duplicate document code"));
             }
             if rule.professions.is_empty() {
                 problems.push(format!("{field}: professions is empty"));
-            }
-            for profession in &rule.professions {
-                if profession != "any" && lookup(&PROFESSIONS, profession).is_none() {
-                    problems.push(format!("{field}: unknown profession `{profession}`"));
-                }
-            }
-            if !matches!(rule.when.as_str(), "always" | "org_name_on_certificate") {
-                problems.push(format!("{field}: when must be always | org_name_on_certificate"));
-            }
-            if !matches!(rule.choose.as_str(), "all" | "one_of") {
-                problems.push(format!("{field}: choose must be all | one_of"));
             }
             if rule.items.is_empty() {
                 problems.push(format!("{field}: items is empty"));
@@ -492,84 +325,182 @@ fn validate(catalog: &Catalog, problems: &mut Vec<String>) {
             }
         }
         if let Some(closure) = &product.year_end_closure {
-            for (end, text) in [("from", &closure.from), ("until", &closure.until)] {
-                if month_day(text).is_none() {
-                    problems.push(format!("{at}: field `year_end_closure.{end}` must be MM-DD"));
+            for (end, (month, day)) in [("from", closure.from), ("until", closure.until)] {
+                if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+                    problems.push(format!("{at}: field `year_end_closure.{end}` must be [month, day]"));
                 }
             }
-            if product.year_end_closure_assumption.is_none() {
-                problems.push(format!("{at}: field `year_end_closure` needs `year_end_closure_assumption`"));
-            }
-            if product.issuance.as_ref().is_none_or(|i| i.unit != "business_days") {
+            if product.issuance.is_none_or(|i| i.value.unit != IssuanceUnit::BusinessDays) {
                 problems.push(format!("{at}: field `year_end_closure` only applies to issuance in business days"));
             }
         }
-        for (list_name, list) in [
-            ("secrets", &product.secrets),
-            ("environment", &product.environment),
-            ("notes", &product.notes),
-            ("troubleshooting", &product.troubleshooting),
-        ] {
-            let mut codes = BTreeSet::new();
-            for note in list {
-                let field = format!("{at}: field `{list_name}` `{}`", note.code);
-                check_code(&field, &note.code, problems);
-                if !codes.insert(note.code.as_str()) {
-                    problems.push(format!("{field}: duplicate code"));
-                }
-                check_text(&field, &RawText { ja: note.ja.clone(), en: note.en.clone() }, problems);
-            }
+        for (list_name, list) in
+            [("secrets", product.secrets), ("environment", product.environment), ("notes", product.notes)]
+        {
+            check_notes(&at, list_name, list.iter().map(|n| (n.code, &n.text)), problems);
         }
     }
     for id in REQUIRED_IDS {
         if !seen.contains(id) {
-            problems.push(format!("product `{id}` is missing (the library refers to it)"));
+            problems.push(format!("{CATALOG_PATH}: product `{id}` is missing (the library refers to it)"));
+        }
+    }
+    check_notes(CATALOG_PATH, "troubleshooting", catalog.troubleshooting.iter().map(|t| (t.code, &t.text)), problems);
+    for trouble in catalog.troubleshooting {
+        let field = format!("{CATALOG_PATH}: troubleshooting `{}`", trouble.code);
+        if trouble.products.is_empty() {
+            problems.push(format!("{field}: products is empty"));
+        }
+        for id in trouble.products.iter().filter(|id| !seen.contains(*id)) {
+            problems.push(format!("{field}: unknown product `{id}`"));
         }
     }
 }
 
-fn validate_validity(at: &str, validity: &RawValidity, problems: &mut Vec<String>) {
+/// The advisor's questions and rules: ids unique, every option value and rule code snake_case,
+/// and every rule naming products and questions (and option values) that exist.
+fn validate_advisor(advisor: &Advisor, catalog: &Catalog, problems: &mut Vec<String>) {
+    let mut ids = BTreeSet::new();
+    for question in advisor.question {
+        let at = format!("{ADVISOR_PATH}: question `{}`", question.id);
+        check_code(&at, question.id, problems);
+        if !ids.insert(question.id) {
+            problems.push(format!("{at}: duplicate id"));
+        }
+        check_text(&at, &question.text, problems);
+        match (question.kind, question.options.is_empty()) {
+            (QuestionKind::YesNo, false) => problems.push(format!("{at}: a yes/no question has no options")),
+            (QuestionKind::Single | QuestionKind::Multiple, true) => {
+                problems.push(format!("{at}: options are missing"))
+            }
+            _ => {}
+        }
+        check_notes(&at, "options", question.options.iter().map(|o| (o.value, &o.text)), problems);
+    }
+    let mut codes = BTreeSet::new();
+    for (i, rule) in advisor.rule.iter().enumerate() {
+        let at = format!("{ADVISOR_PATH}: rule[{i}] `{}`", rule.code);
+        check_code(&at, rule.code, problems);
+        check_text(&at, &rule.text, problems);
+        if !codes.insert((rule.code, rule.products, format!("{:?}", rule.when))) {
+            problems.push(format!("{at}: duplicate rule"));
+        }
+        let at_an_end = |text: &str| text.starts_with("{note}") || text.ends_with("{note}");
+        let quotes = at_an_end(rule.text.ja) && at_an_end(rule.text.en);
+        match rule.note {
+            Some(code) => {
+                for id in rule.products {
+                    let product = catalog.product.iter().find(|p| p.id == *id);
+                    if product.is_some_and(|p| !p.environment.iter().chain(p.notes).any(|n| n.code == code)) {
+                        problems.push(format!("{at}: product `{id}` has no note `{code}`"));
+                    }
+                }
+                if !quotes {
+                    problems.push(format!(
+                        "{at}: a rule with a note quotes it as {{note}} at the start or end of both texts"
+                    ));
+                }
+            }
+            None if quotes || rule.text.ja.contains("{note}") || rule.text.en.contains("{note}") => {
+                problems.push(format!("{at}: {{note}} in the text needs `note`"));
+            }
+            None => {}
+        }
+        if rule.products.is_empty() {
+            problems.push(format!("{at}: products is empty"));
+        }
+        for id in rule.products.iter().filter(|id| !catalog.product.iter().any(|p| p.id == **id)) {
+            problems.push(format!("{at}: unknown product `{id}`"));
+        }
+        let (question_id, values) = match rule.when {
+            Condition::Always => continue,
+            Condition::Unanswered { question } => (question, &[][..]),
+            Condition::OneOf { question, values } | Condition::NoneOf { question, values } => {
+                if values.is_empty() {
+                    problems.push(format!("{at}: `when.values` is empty"));
+                }
+                (question, values)
+            }
+        };
+        let Some(question) = advisor.question.iter().find(|q| q.id == question_id) else {
+            problems.push(format!("{at}: unknown question `{question_id}`"));
+            continue;
+        };
+        for value in values {
+            let known = match question.kind {
+                QuestionKind::YesNo => matches!(*value, "true" | "false"),
+                QuestionKind::Single | QuestionKind::Multiple => question.options.iter().any(|o| o.value == *value),
+            };
+            if !known {
+                problems.push(format!("{at}: `{value}` is not an answer to question `{question_id}`"));
+            }
+        }
+    }
+}
+
+fn check_notes<'a>(
+    at: &str,
+    list_name: &str,
+    notes: impl Iterator<Item = (&'a str, &'a Text)>,
+    problems: &mut Vec<String>,
+) {
+    let mut codes = BTreeSet::new();
+    for (code, text) in notes {
+        let field = format!("{at}: field `{list_name}` `{code}`");
+        check_code(&field, code, problems);
+        if !codes.insert(code) {
+            problems.push(format!("{field}: duplicate code"));
+        }
+        check_text(&field, text, problems);
+    }
+}
+
+fn validate_validity(at: &str, validity: &Validity, problems: &mut Vec<String>) {
     let field = format!("{at}: field `validity`");
-    match (validity.kind.as_str(), &validity.terms_years, validity.days) {
-        ("same_day" | "quarter_end_after", Some(terms), None) => {
-            if terms.is_empty() || terms.iter().any(|t| !(1..=10).contains(t)) {
+    match validity {
+        Validity::SameDay { terms_years } | Validity::QuarterEndAfter { terms_years } => {
+            if terms_years.is_empty() || terms_years.iter().any(|t| !(1..=10).contains(t)) {
                 problems.push(format!("{field}: terms_years must be non-empty, each 1..=10"));
             }
-            if terms.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
+            if terms_years.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
                 problems.push(format!("{field}: terms_years must be ascending without repeats"));
             }
         }
-        ("days", None, Some(days)) => {
-            if !(1..=3660).contains(&days) {
+        Validity::Days { days } => {
+            if !(1..=3660).contains(days) {
                 problems.push(format!("{field}: days must be 1..=3660"));
             }
         }
-        ("same_day" | "quarter_end_after", _, _) => {
-            problems.push(format!("{field}: kind {} takes terms_years and no days", validity.kind));
-        }
-        ("days", _, _) => problems.push(format!("{field}: kind days takes days and no terms_years")),
-        (other, _, _) => {
-            problems.push(format!("{field}: unknown kind `{other}` (same_day | quarter_end_after | days)"))
-        }
     }
 }
 
-fn check_offset(field: &str, amount: u8, unit: &str, problems: &mut Vec<String>) {
+fn check_offset(field: &str, amount: u8, unit: OffsetUnit, problems: &mut Vec<String>) {
     let limit = match unit {
-        "days" => 366,
-        "weeks" => 52,
-        "months" => 12,
-        _ => {
-            problems.push(format!("{field}: unit `{unit}` must be days | weeks | months"));
-            return;
-        }
+        OffsetUnit::Days => 366,
+        OffsetUnit::Weeks => 52,
+        OffsetUnit::Months => 12,
     };
     if u16::from(amount) > limit {
-        problems.push(format!("{field}: {amount} {unit} is more than a year"));
+        problems.push(format!("{field}: {amount} {unit:?} is more than a year"));
     }
 }
 
-fn check_text(field: &str, text: &RawText, problems: &mut Vec<String>) {
+/// The stable code of a notice: `expiry_notice_4_weeks`, `expiry_notice_1_month`,
+/// `expiry_notice_same_day`.
+fn notice_kind(before: u8, unit: OffsetUnit) -> String {
+    let singular = match unit {
+        OffsetUnit::Days => "day",
+        OffsetUnit::Weeks => "week",
+        OffsetUnit::Months => "month",
+    };
+    match before {
+        0 => "expiry_notice_same_day".to_owned(),
+        1 => format!("expiry_notice_1_{singular}"),
+        n => format!("expiry_notice_{n}_{singular}s"),
+    }
+}
+
+fn check_text(field: &str, text: &Text, problems: &mut Vec<String>) {
     if text.ja.trim().is_empty() || text.en.trim().is_empty() {
         problems.push(format!("{field}: both ja and en text are required"));
     }
@@ -584,270 +515,200 @@ fn check_code(field: &str, code: &str, problems: &mut Vec<String>) {
     }
 }
 
-fn month_day(text: &str) -> Option<(u8, u8)> {
-    let (month, day) = text.split_once('-')?;
-    let (month, day): (u8, u8) = (month.parse().ok()?, day.parse().ok()?);
-    ((1..=12).contains(&month) && (1..=31).contains(&day) && text.len() == 5).then_some((month, day))
-}
-
 fn is_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn lookup(table: &[(&'static str, &'static str)], key: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-}
-
 // ---------------------------------------------------------------------------------------
-// Code generation. Values were validated above, so lookups that fail here are unreachable
-// and fall back to an error instead of a panic.
+// Output: each model value written as the Rust expression that builds it. The compiler checks
+// the result against the same types, so a field left out here fails the build.
 
-type Gen = Result<(), std::fmt::Error>;
-
-fn generate(catalog: &Catalog) -> Result<String, std::fmt::Error> {
+fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
-    writeln!(out, "// @generated by build.rs from {CATALOG_PATH}. Do not edit.")?;
+    writeln!(out, "// @generated by build.rs from {CATALOG_PATH} and {ADVISOR_PATH}. Do not edit.")?;
     writeln!(out, "/// Every product in the catalog, in catalog order.")?;
-    writeln!(out, "pub(crate) static PRODUCTS: &[Product] = &[")?;
-    for product in &catalog.product {
-        gen_product(&mut out, product)?;
-    }
-    writeln!(out, "];")?;
+    write!(out, "pub(crate) static PRODUCTS: &[Product] = ")?;
+    catalog.product.rust(&mut out)?;
+    writeln!(out, ";")?;
     // Kept apart from PRODUCTS so that only code that asks for it (the knowledge module's
     // catalog view) links these long texts; the PKI module's inspector uses PRODUCTS only.
+    for (i, trouble) in catalog.troubleshooting.iter().enumerate() {
+        write!(out, "static TROUBLE_{i}: Trouble = ")?;
+        trouble.rust(&mut out)?;
+        writeln!(out, ";")?;
+    }
     writeln!(out, "/// S/MIME troubleshooting per product id, in catalog order.")?;
-    writeln!(out, "pub(crate) static TROUBLESHOOTING: &[(&str, &[Note])] = &[")?;
-    for product in catalog.product.iter().filter(|p| !p.troubleshooting.is_empty()) {
-        writeln!(out, "    ({:?}, &[", product.id)?;
-        for note in &product.troubleshooting {
-            writeln!(
-                out,
-                "        Note {{ code: {:?}, text: Text {{ ja: {:?}, en: {:?} }}, seed: {} }},",
-                note.code,
-                note.ja,
-                note.en,
-                seeds_lit(&note.seed)
-            )?;
+    writeln!(out, "pub(crate) static TROUBLESHOOTING: &[(&str, &[&Trouble])] = &[")?;
+    for product in catalog.product {
+        let troubles = catalog.troubleshooting.iter().enumerate().filter(|(_, t)| t.products.contains(&product.id));
+        let refs: Vec<String> = troubles.map(|(i, _)| format!("&TROUBLE_{i}")).collect();
+        if !refs.is_empty() {
+            writeln!(out, "    ({:?}, &[{}]),", product.id, refs.join(", "))?;
         }
-        writeln!(out, "    ]),")?;
     }
     writeln!(out, "];")?;
+    writeln!(out, "/// The advisor's questions, in the order to ask them.")?;
+    write!(out, "pub(crate) static QUESTIONS: &[Question] = ")?;
+    advisor.question.rust(&mut out)?;
+    writeln!(out, ";")?;
+    writeln!(out, "/// The advisor's product rules, in file order.")?;
+    write!(out, "pub(crate) static RULES: &[Rule] = ")?;
+    advisor.rule.rust(&mut out)?;
+    writeln!(out, ";")?;
     Ok(out)
 }
 
-fn seeds_lit(seeds: &Seeds) -> String {
-    let names: Vec<String> = seeds.names().iter().map(|n| format!("{n:?}")).collect();
-    format!("&[{}]", names.join(", "))
+type Gen = Result<(), std::fmt::Error>;
+
+/// A value that can write itself as a Rust expression.
+trait Rust {
+    fn rust(&self, out: &mut String) -> Gen;
 }
 
-fn opt_seeds(seeds: Option<&Seeds>) -> String {
-    seeds.map_or_else(|| "&[]".to_owned(), seeds_lit)
-}
-
-fn text_lit(text: &RawText) -> String {
-    format!("Text {{ ja: {:?}, en: {:?} }}", text.ja, text.en)
-}
-
-fn cited(value: &str, seeds: &str) -> String {
-    format!("Cited {{ value: {value}, seed: {seeds} }}")
-}
-
-fn opt_cited(value: Option<String>, seeds: Option<&Seeds>) -> String {
-    match value {
-        Some(v) => format!("Some({})", cited(&v, &opt_seeds(seeds))),
-        None => "None".to_owned(),
+impl Rust for &str {
+    fn rust(&self, out: &mut String) -> Gen {
+        write!(out, "{self:?}")
     }
 }
 
-fn camel(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |c| c.to_ascii_uppercase().to_string() + chars.as_str())
-        })
-        .collect()
+macro_rules! rust_by_display {
+    ($($ty:ty),*) => { $(impl Rust for $ty { fn rust(&self, out: &mut String) -> Gen { write!(out, "{self}") } })* };
 }
+rust_by_display!(bool, u8, u16);
 
-fn offset_unit(unit: &str) -> String {
-    format!("OffsetUnit::{}", camel(unit))
-}
-
-fn notice_kind(before: u8, unit: &str) -> String {
-    if before == 0 {
-        return "expiry_notice_same_day".to_owned();
-    }
-    let singular = unit.trim_end_matches('s');
-    let unit_word = if before == 1 { singular.to_owned() } else { format!("{singular}s") };
-    format!("expiry_notice_{before}_{unit_word}")
-}
-
-fn purposes_lit(list: &[String]) -> String {
-    let items: Vec<String> =
-        list.iter().filter_map(|p| lookup(&PURPOSES, p)).map(|v| format!("Purpose::{v}")).collect();
-    format!("&[{}]", items.join(", "))
-}
-
-fn gen_product(out: &mut String, p: &RawProduct) -> Gen {
-    writeln!(out, "    Product {{")?;
-    writeln!(out, "        id: {:?},", p.id)?;
-    writeln!(out, "        name: {},", cited(&text_lit(&p.name), &seeds_lit(&p.name_seed)))?;
-    writeln!(out, "        seller: {},", cited(&text_lit(&p.seller), &seeds_lit(&p.seller_seed)))?;
-    writeln!(out, "        issuer: {},", cited(&text_lit(&p.issuer), &seeds_lit(&p.issuer_seed)))?;
-    let markers: Vec<String> = p.issuer_markers.iter().map(|m| format!("{m:?}")).collect();
-    writeln!(
-        out,
-        "        issuer_markers: {},",
-        cited(&format!("&[{}]", markers.join(", ")), &seeds_lit(&p.issuer_markers_seed))
-    )?;
-    let validity = match p.validity.kind.as_str() {
-        "days" => format!("Validity::Days {{ days: {} }}", p.validity.days.unwrap_or(0)),
-        kind => format!(
-            "Validity::{} {{ terms_years: &{:?} }}",
-            camel(kind),
-            p.validity.terms_years.clone().unwrap_or_default()
-        ),
-    };
-    writeln!(out, "        validity: {},", cited(&validity, &seeds_lit(&p.validity_seed)))?;
-    let notices = p.expiry_notices.as_ref().map(|list| {
-        let items: Vec<String> = list
-            .iter()
-            .map(|n| {
-                format!(
-                    "NoticeOffset {{ kind: {:?}, before: {}, unit: {} }}",
-                    notice_kind(n.before, &n.unit),
-                    n.before,
-                    offset_unit(&n.unit)
-                )
-            })
-            .collect();
-        format!("&[{}]", items.join(", "))
-    });
-    writeln!(out, "        expiry_notices: {},", opt_cited(notices, p.expiry_notices_seed.as_ref()))?;
-    let reapply = p.reapply.as_ref().map(|r| {
-        format!(
-            "ReapplyWindow {{ from_before: {}, until_before: {}, unit: {} }}",
-            r.from_before,
-            r.until_before,
-            offset_unit(&r.unit)
-        )
-    });
-    writeln!(out, "        reapply: {},", opt_cited(reapply, p.reapply_seed.as_ref()))?;
-    let download = p.download.as_ref().map(|d| {
-        format!(
-            "DownloadWindow {{ days: {}, counted_from: DownloadStart::{}, reminders_after_days: &{:?}, after_deadline: AfterDeadline::{} }}",
-            d.days,
-            camel(&d.counted_from),
-            d.reminders_after_days,
-            camel(&d.after_deadline)
-        )
-    });
-    writeln!(out, "        download: {},", opt_cited(download, p.download_seed.as_ref()))?;
-    let issuance = p.issuance.as_ref().map(|i| {
-        format!(
-            "IssuanceTime {{ min: {:?}, max: {:?}, unit: IssuanceUnit::{}, approximate: {}, milestone: IssuanceMilestone::{} }}",
-            i.min,
-            i.max,
-            camel(&i.unit),
-            i.approximate,
-            camel(i.milestone.as_deref().unwrap_or("certificate"))
-        )
-    });
-    writeln!(out, "        issuance: {},", opt_cited(issuance, p.issuance_seed.as_ref()))?;
-    let flag = |v: Option<bool>, s: Option<&Seeds>| opt_cited(v.map(|b| b.to_string()), s);
-    writeln!(out, "        eligibility: Eligibility {{")?;
-    writeln!(
-        out,
-        "            individual_allowed: {},",
-        flag(p.individual_allowed, p.individual_allowed_seed.as_ref())
-    )?;
-    writeln!(
-        out,
-        "            corporate_profile_required: {},",
-        flag(p.corporate_profile_required, p.corporate_profile_required_seed.as_ref())
-    )?;
-    writeln!(
-        out,
-        "            organisation_required: {},",
-        flag(p.organisation_required, p.organisation_required_seed.as_ref())
-    )?;
-    writeln!(
-        out,
-        "            own_domain_required: {},",
-        flag(p.own_domain_required, p.own_domain_required_seed.as_ref())
-    )?;
-    writeln!(
-        out,
-        "            one_cert_per_email: {},",
-        flag(p.one_cert_per_email, p.one_cert_per_email_seed.as_ref())
-    )?;
-    writeln!(out, "        }},")?;
-    writeln!(out, "        webmail_supported: {},", flag(p.webmail_supported, p.webmail_supported_seed.as_ref()))?;
-    writeln!(
-        out,
-        "        purposes_supported: {},",
-        opt_cited(p.purposes_supported.as_deref().map(purposes_lit), p.purposes_supported_seed.as_ref())
-    )?;
-    writeln!(
-        out,
-        "        purposes_unsupported: {},",
-        opt_cited(p.purposes_unsupported.as_deref().map(purposes_lit), p.purposes_unsupported_seed.as_ref())
-    )?;
-    let format = p.delivery_format.as_ref().map(|_| "DeliveryFormat::Pkcs12".to_owned());
-    writeln!(out, "        delivery_format: {},", opt_cited(format, p.delivery_format_seed.as_ref()))?;
-    let upload = p.upload.as_ref().map(|u| {
-        format!(
-            "UploadLimits {{ formats: &{:?}, max_megabytes: {:?}, registration_number_readable: {:?} }}",
-            u.formats, u.max_megabytes, u.registration_number_readable
-        )
-    });
-    writeln!(out, "        upload: {},", opt_cited(upload, p.upload_seed.as_ref()))?;
-    let closure = match (&p.year_end_closure, &p.year_end_closure_assumption) {
-        (Some(c), Some(assumption)) => {
-            let ((fm, fd), (um, ud)) = (month_day(&c.from).unwrap_or((12, 29)), month_day(&c.until).unwrap_or((1, 3)));
-            format!("Some(Closure {{ from: ({fm}, {fd}), until: ({um}, {ud}), assumption: {assumption:?} }})")
+impl<T: Rust> Rust for &[T] {
+    fn rust(&self, out: &mut String) -> Gen {
+        out.push_str("&[");
+        for item in *self {
+            item.rust(out)?;
+            out.push_str(", ");
         }
-        _ => "None".to_owned(),
+        out.push(']');
+        Ok(())
+    }
+}
+
+impl<T: Rust> Rust for Option<T> {
+    fn rust(&self, out: &mut String) -> Gen {
+        match self {
+            Some(value) => {
+                out.push_str("Some(");
+                value.rust(out)?;
+                out.push(')');
+            }
+            None => out.push_str("None"),
+        }
+        Ok(())
+    }
+}
+
+impl<A: Rust, B: Rust> Rust for (A, B) {
+    fn rust(&self, out: &mut String) -> Gen {
+        out.push('(');
+        self.0.rust(out)?;
+        out.push_str(", ");
+        self.1.rust(out)?;
+        out.push(')');
+        Ok(())
+    }
+}
+
+/// Structs: `Name { field: value, .. }`, every field listed (the compiler rejects a missing one).
+macro_rules! rust_struct {
+    ($($ty:ident $(<$param:ident>)? { $($field:ident),* $(,)? })*) => {
+        $(impl$(<$param: Rust>)? Rust for $ty$(<$param>)? {
+            fn rust(&self, out: &mut String) -> Gen {
+                out.push_str(concat!(stringify!($ty), " { "));
+                $(
+                    out.push_str(concat!(stringify!($field), ": "));
+                    self.$field.rust(out)?;
+                    out.push_str(", ");
+                )*
+                out.push('}');
+                Ok(())
+            }
+        })*
     };
-    writeln!(out, "        year_end_closure: {closure},")?;
-    writeln!(out, "        documents: &[")?;
-    for rule in &p.documents {
-        let professions: Vec<String> = if rule.professions.iter().any(|x| x == "any") {
-            PROFESSIONS.iter().map(|(_, v)| format!("Profession::{v}")).collect()
-        } else {
-            rule.professions
-                .iter()
-                .filter_map(|x| lookup(&PROFESSIONS, x))
-                .map(|v| format!("Profession::{v}"))
-                .collect()
+}
+
+rust_struct! {
+    Text { ja, en }
+    Cited<T> { value, seed }
+    NoticeOffset { kind, before, unit }
+    ReapplyWindow { from_before, until_before, unit }
+    DownloadWindow { days, counted_from, reminders_after_days, after_deadline }
+    IssuanceTime { min, max, unit, approximate, milestone }
+    Closure { from, until, assumption }
+    Eligibility {
+        individual_allowed, corporate_profile_required, organisation_required, own_domain_required, one_cert_per_email,
+    }
+    UploadLimits { formats, max_megabytes, registration_number_readable }
+    DocumentRule { code, professions, when, choose, items, seed }
+    Note { code, text, seed }
+    Trouble { products, code, text, seed }
+    Choice { value, text }
+    Question { id, text, kind, options }
+    Rule { products, note, when, effect, code, text, seed }
+    Product {
+        id, name, seller, issuer, issuer_markers, validity, expiry_notices, reapply, download, issuance,
+        eligibility, webmail_supported, purposes_supported, purposes_unsupported, delivery_format, upload,
+        year_end_closure, documents, secrets, environment, notes,
+    }
+}
+
+/// Enums without data: `Type::Variant`, the variant's name from its `Debug`.
+macro_rules! rust_unit_enum {
+    ($($ty:ident),*) => {
+        $(impl Rust for $ty {
+            fn rust(&self, out: &mut String) -> Gen {
+                write!(out, concat!(stringify!($ty), "::{:?}"), self)
+            }
+        })*
+    };
+}
+
+rust_unit_enum!(
+    Purpose,
+    Profession,
+    OffsetUnit,
+    DownloadStart,
+    AfterDeadline,
+    IssuanceUnit,
+    IssuanceMilestone,
+    DeliveryFormat,
+    DocumentCondition,
+    Choose,
+    QuestionKind,
+    Effect
+);
+
+impl Rust for Condition {
+    fn rust(&self, out: &mut String) -> Gen {
+        let (variant, question, values) = match self {
+            Condition::Always => return write!(out, "Condition::Always"),
+            Condition::Unanswered { question } => {
+                return write!(out, "Condition::Unanswered {{ question: {question:?} }}");
+            }
+            Condition::OneOf { question, values } => ("OneOf", question, values),
+            Condition::NoneOf { question, values } => ("NoneOf", question, values),
         };
-        let items: Vec<String> = rule.items.iter().map(text_lit).collect();
-        writeln!(
-            out,
-            "            DocumentRule {{ code: {:?}, professions: &[{}], when: DocumentCondition::{}, choose: Choose::{}, items: &[{}], seed: {} }},",
-            rule.code,
-            professions.join(", "),
-            camel(&rule.when),
-            camel(&rule.choose),
-            items.join(", "),
-            seeds_lit(&rule.seed)
-        )?;
+        write!(out, "Condition::{variant} {{ question: {question:?}, values: ")?;
+        values.rust(out)?;
+        out.push_str(" }");
+        Ok(())
     }
-    writeln!(out, "        ],")?;
-    for (field, list) in [("secrets", &p.secrets), ("environment", &p.environment), ("notes", &p.notes)] {
-        writeln!(out, "        {field}: &[")?;
-        for note in list {
-            writeln!(
-                out,
-                "            Note {{ code: {:?}, text: Text {{ ja: {:?}, en: {:?} }}, seed: {} }},",
-                note.code,
-                note.ja,
-                note.en,
-                seeds_lit(&note.seed)
-            )?;
-        }
-        writeln!(out, "        ],")?;
+}
+
+impl Rust for Validity {
+    fn rust(&self, out: &mut String) -> Gen {
+        let (variant, terms_years) = match self {
+            Validity::SameDay { terms_years } => ("SameDay", terms_years),
+            Validity::QuarterEndAfter { terms_years } => ("QuarterEndAfter", terms_years),
+            Validity::Days { days } => return write!(out, "Validity::Days {{ days: {days} }}"),
+        };
+        write!(out, "Validity::{variant} {{ terms_years: ")?;
+        terms_years.rust(out)?;
+        out.push_str(" }");
+        Ok(())
     }
-    writeln!(out, "    }},")?;
-    Ok(())
 }

@@ -10,14 +10,13 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{
-    self, Choose, Closure, DocumentCondition, IssuanceMilestone, IssuanceUnit, Product, Profession, Purpose, Seeds,
-    Text,
+    self, Choose, Closure, Condition, DocumentCondition, Effect, IssuanceMilestone, IssuanceUnit, Product, Profession,
+    Purpose, Seeds, Text,
 };
 use crate::date::Date;
 use crate::i18n::{Localized, Message};
 
 const SEED_000: &str = "000_83bab2e9cbe37489.txt";
-const SEED_001: &str = "001_d4e7ca17d72183de.txt";
 const SEED_002: &str = "002_a9432d1613d8294a.txt";
 const SEED_003: &str = "003_8c0952f4faeac254.txt";
 const SEED_004: &str = "004_d25a5a965b92ed0f.txt";
@@ -150,143 +149,13 @@ pub fn parse_answers(json: &str) -> Result<Answers, AdvisorError> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Questions as data, for the site to render.
+// Questions: data (`data/advisor.toml`), for the site to render.
 
-/// How a question is answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QuestionKind {
-    /// One option.
-    Single,
-    /// Any number of options (a JSON list).
-    Multiple,
-    /// `true` or `false`.
-    YesNo,
-}
+pub use crate::catalog::{Choice, Question, QuestionKind};
 
-/// One answer option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Choice {
-    /// The value to send in [`Answers`].
-    pub value: &'static str,
-    /// Label.
-    pub text: Text,
-}
-
-/// One question of the advisor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Question {
-    /// The key in [`Answers`].
-    pub id: &'static str,
-    /// The question.
-    pub text: Text,
-    /// How it is answered.
-    pub kind: QuestionKind,
-    /// Options (empty for yes/no).
-    pub options: &'static [Choice],
-}
-
-const fn t(ja: &'static str, en: &'static str) -> Text {
-    Text { ja, en }
-}
-
-const fn c(value: &'static str, ja: &'static str, en: &'static str) -> Choice {
-    Choice { value, text: t(ja, en) }
-}
-
-static QUESTIONS: &[Question] = &[
-    Question {
-        id: "applicant",
-        text: t("どなたが申し込みますか?", "Who is applying?"),
-        kind: QuestionKind::Single,
-        options: &[
-            c("individual", "個人", "An individual"),
-            c("sole_proprietor", "個人事業主", "A sole proprietor"),
-            c("organisation", "会社・団体の一員として", "A member of a company or organisation"),
-        ],
-    },
-    Question {
-        id: "own_domain",
-        text: t(
-            "組織で独自ドメイン(例: example.co.jp)をお持ちですか?",
-            "Does your organisation have its own internet domain (e.g. example.co.jp)?",
-        ),
-        kind: QuestionKind::YesNo,
-        options: &[],
-    },
-    Question {
-        id: "purposes",
-        text: t("何に使いますか?(複数選択可)", "What will you use it for? (choose any)"),
-        kind: QuestionKind::Multiple,
-        options: &[
-            c("smime_sign", "メールへの電子署名", "Signing e-mail"),
-            c("smime_encrypt", "メールの暗号化", "Encrypting e-mail"),
-            c(
-                "client_auth",
-                "Webサービスへのログイン(クライアント認証)",
-                "Logging in to web services (client authentication)",
-            ),
-            c("document_sign", "PDFなど文書への電子署名", "Signing documents such as PDFs"),
-            c("e_contract", "電子契約サービス", "Electronic-contract services"),
-            c("vba_sign", "Office VBA マクロへの署名", "Signing Office VBA macros"),
-        ],
-    },
-    Question {
-        id: "profession",
-        text: t("ご職業・資格は?", "Your profession or qualification?"),
-        kind: QuestionKind::Single,
-        options: &[
-            c("lawyer", "弁護士", "Lawyer"),
-            c("cpa", "公認会計士", "Certified public accountant"),
-            c("tax_accountant", "税理士", "Tax accountant"),
-            c("architect", "建築士", "Architect"),
-            c("real_estate_appraiser", "不動産鑑定士", "Real-estate appraiser"),
-            c("other_national", "その他の国家資格", "Another national qualification"),
-            c("employee", "会社員など", "Company employee or similar"),
-            c("none", "特になし", "None of these"),
-        ],
-    },
-    Question {
-        id: "org_name_on_certificate",
-        text: t(
-            "証明書に組織名(会社名・事務所名)を記載しますか?",
-            "Should the organisation (company or office) name appear on the certificate?",
-        ),
-        kind: QuestionKind::YesNo,
-        options: &[],
-    },
-    Question {
-        id: "os",
-        text: t("お使いのOSは?", "Which operating system do you use?"),
-        kind: QuestionKind::Single,
-        options: &[
-            c("windows", "Windows", "Windows"),
-            c("mac", "Mac", "Mac"),
-            c("linux", "Linux", "Linux"),
-            c("ios", "iPhone / iPad", "iPhone / iPad"),
-            c("android", "Android", "Android"),
-        ],
-    },
-    Question {
-        id: "mail_client",
-        text: t("お使いのメールソフトは?", "Which mail program do you use?"),
-        kind: QuestionKind::Single,
-        options: &[
-            c("outlook", "Outlook", "Outlook"),
-            c("thunderbird", "Thunderbird", "Thunderbird"),
-            c("apple_mail", "Appleメール", "Apple Mail"),
-            c("becky", "Becky! Internet Mail", "Becky! Internet Mail"),
-            c("gmail_free", "Gmail(無料版、ブラウザ)", "Gmail, free (in the browser)"),
-            c("google_workspace", "Google Workspace の Gmail(ブラウザ)", "Gmail of Google Workspace (in the browser)"),
-            c("webmail_other", "その他の Web メール", "Other webmail"),
-            c("other", "その他", "Other"),
-        ],
-    },
-];
-
-/// The advisor's questions, in the order to ask them.
+/// The advisor's questions, in the order to ask them (`data/advisor.toml`).
 pub fn questions() -> &'static [Question] {
-    QUESTIONS
+    catalog::QUESTIONS
 }
 
 // ---------------------------------------------------------------------------------------
@@ -408,13 +277,6 @@ pub struct Advice {
     pub issuance_days: Option<IssuanceRange>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Effect {
-    RulesOut,
-    Uncertain,
-    Remark,
-}
-
 struct Assessment {
     fit: Fit,
     decisive: Vec<Reason>,
@@ -440,6 +302,10 @@ impl Assessment {
             Effect::Remark => self.remarks.push(reason),
         }
     }
+}
+
+const fn t(ja: &'static str, en: &'static str) -> Text {
+    Text { ja, en }
 }
 
 fn purpose_label(purpose: Purpose) -> Text {
@@ -637,58 +503,9 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
     }
 }
 
-fn assess_environment(product: &Product, answers: &Answers, a: &mut Assessment) {
-    for note in product.environment {
-        let seed = note.seed;
-        match (note.code, answers.os) {
-            // seed: 001_d4e7ca17d72183de.txt: 「Windows 7以降」「Internet Explorer11以降」「マッキントッシュ(Mac)、
-            // Linuxなど、その他のOSを搭載したコンピュータはご利用になれません」. The application, the key
-            // and the download all run on that site, so Inkan cannot stand in for it.
-            ("windows_ie11_only", Some(Os::Windows)) => a.add(
-                Effect::Remark,
-                "seller_environment_ie11",
-                format!("{} 申込み・鍵の生成・ダウンロードは販売者の IE11 向けサイトで行うため、鍵はInkanでは作れません。", note.text.ja),
-                format!("{} The application, the key generation and the download run on the seller's IE11 site, so Inkan cannot make the key.", note.text.en),
-                seed,
-            ),
-            ("windows_ie11_only", Some(_)) => a.add(
-                Effect::RulesOut,
-                "seller_environment_windows_only",
-                format!("{} 申込みのオンライン入力・鍵の生成・ダウンロードはすべて販売者の Internet Explorer 11 向けサイトで行い、別の場所で作った鍵を受け付けるという案内もないため、Windows 以外では取得できません。", note.text.ja),
-                format!("{} The online request, the key generation and the download all run on the seller's Internet Explorer 11 site, and the seller says nothing about accepting a key made elsewhere, so it cannot be obtained without Windows.", note.text.en),
-                seed,
-            ),
-            ("mac_not_supported", Some(Os::Mac)) => a.add(
-                Effect::Uncertain,
-                "seller_mac_not_supported",
-                format!("{} Inkanで鍵を作ることはできますが、販売者の動作保証はありません。", note.text.ja),
-                format!("{} Inkan can create the key, but the seller does not support this setup.", note.text.en),
-                seed,
-            ),
-            ("ie_activex_key_generation", Some(Os::Windows)) => a.add(
-                Effect::Remark,
-                "seller_ie_activex",
-                format!("{} Inkanはこの鍵生成をブラウザだけで置き換えます。", note.text.ja),
-                format!("{} Inkan replaces that key generation with one done in any browser.", note.text.en),
-                seed,
-            ),
-            ("ie_activex_key_generation", Some(Os::Linux | Os::Ios | Os::Android)) => a.add(
-                Effect::Uncertain,
-                "seller_ie_activex",
-                format!("{} Inkanで鍵を作ることはできますが、販売者の手順はこの環境を想定していません。", note.text.ja),
-                format!("{} Inkan can create the key, but the seller's procedure does not cover this system.", note.text.en),
-                seed,
-            ),
-            ("windows_ie11_only" | "mac_not_supported", None) => a.add(
-                Effect::Uncertain,
-                "unanswered_os",
-                format!("OSが未回答です。{}", note.text.ja),
-                format!("Operating system not answered. {}", note.text.en),
-                seed,
-            ),
-            _ => {}
-        }
-    }
+/// The sellers' environments are rules of `data/advisor.toml`; a product without one says
+/// nothing of phones.
+fn assess_mobile(product: &Product, answers: &Answers, a: &mut Assessment) {
     if matches!(answers.os, Some(Os::Ios | Os::Android)) && product.environment.is_empty() {
         a.add(
             Effect::Remark,
@@ -700,46 +517,229 @@ fn assess_environment(product: &Product, answers: &Answers, a: &mut Assessment) 
     }
 }
 
-fn assess_product_specific(product: &Product, answers: &Answers, a: &mut Assessment) {
-    // MCCI lists upload documents only for architects and appraisers; everyone else is asked
-    // to contact MCCI first (seed: 003_8c0952f4faeac254.txt).
-    if product.id == "jcan-mcci" {
-        match answers.profession {
-            Some(Profession::Architect | Profession::RealEstateAppraiser) => {}
-            Some(_) => a.add(
-                Effect::Uncertain,
-                "mcci_ask_first",
-                "松本商工会議所の案内で書類が示されているのは建築士と不動産鑑定士です。その他の資格・本人確認書類は事前に問い合わせが必要です。",
-                "MCCI lists the documents for architects and real-estate appraisers; for other qualifications or plain ID it asks you to contact it first.",
-                &[SEED_003],
-            ),
-            None => a.add(
-                Effect::Uncertain,
-                "unanswered_profession",
-                "職業・資格が未回答です。松本商工会議所が書類を示しているのは建築士と不動産鑑定士で、それ以外は事前問い合わせが必要です。",
-                "Profession not answered. MCCI lists documents for architects and real-estate appraisers; others must contact it first.",
-                &[SEED_003],
-            ),
+/// The product rules of `data/advisor.toml` that concern this product and match the answers,
+/// in file order.
+fn assess_rules(product: &Product, answers: &[(&'static str, Answer)], a: &mut Assessment) {
+    for rule in catalog::RULES.iter().filter(|rule| rule.products.contains(&product.id)) {
+        if !matches(rule.when, answers) {
+            continue;
+        }
+        // build.rs checks that every product a rule names has its note.
+        let note = rule.note.and_then(|code| product.environment.iter().chain(product.notes).find(|n| n.code == code));
+        let (ja, en) = match note {
+            Some(note) => (quote(rule.text.ja, note.text.ja), quote(rule.text.en, note.text.en)),
+            None => (rule.text.ja.to_owned(), rule.text.en.to_owned()),
+        };
+        a.add(rule.effect, rule.code, ja, en, rule.seed);
+    }
+}
+
+/// `text` with the `{note}` it starts or ends with replaced by `note` (build.rs checks it is
+/// there).
+fn quote(text: &str, note: &str) -> String {
+    const NOTE: &str = "{note}";
+    match (text.strip_prefix(NOTE), text.strip_suffix(NOTE)) {
+        (Some(rest), _) => format!("{note}{rest}"),
+        (None, Some(rest)) => format!("{rest}{note}"),
+        (None, None) => text.to_owned(),
+    }
+}
+
+/// Whether the answers pass the test.
+fn matches(condition: Condition, answers: &[(&'static str, Answer)]) -> bool {
+    let answer = |question: &str| answers.iter().find(|(id, _)| *id == question).and_then(|(_, a)| a.as_deref());
+    let any_of = |given: &[&str], values: &[&str]| given.iter().any(|g| values.contains(g));
+    match condition {
+        Condition::Always => true,
+        Condition::Unanswered { question } => answer(question).is_none(),
+        Condition::OneOf { question, values } => answer(question).is_some_and(|given| any_of(given, values)),
+        Condition::NoneOf { question, values } => answer(question).is_some_and(|given| !any_of(given, values)),
+    }
+}
+
+/// One answer as the rules test it: the option values given (`true` or `false` for a yes/no
+/// question), `None` when the question is not answered.
+type Answer = Option<Vec<&'static str>>;
+
+/// Each answer under its serde name, which is its question's id: the rules need no table of
+/// the fields of [`Answers`].
+fn answers_by_question(answers: &Answers) -> Vec<(&'static str, Answer)> {
+    match answers.serialize(probe::AnswerProbe) {
+        Ok(probe::Probed::Fields(fields)) => fields,
+        _ => Vec::new(),
+    }
+}
+
+/// A serializer that only understands the shapes answers have (a struct of optional unit
+/// variants, booleans and lists of unit variants) and keeps their serde names. Smaller in the
+/// wasm than going through `serde_json::Value`.
+mod probe {
+    use std::fmt;
+
+    use serde::Serialize;
+    use serde::ser::{self, Impossible, SerializeSeq, SerializeStruct};
+
+    use super::Answer;
+
+    pub(super) struct AnswerProbe;
+
+    pub(super) enum Probed {
+        Nothing,
+        Values(Vec<&'static str>),
+        Fields(Vec<(&'static str, Answer)>),
+    }
+
+    #[derive(Debug)]
+    pub(super) struct NotAnAnswer;
+
+    impl fmt::Display for NotAnAnswer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("not the shape of an answer")
         }
     }
-    if has_note(product, "for_document_management_professionals") {
-        a.add(
-            Effect::Uncertain,
-            "for_document_management_professionals",
-            "文書情報管理士向けの証明書です。この資格をお持ちの場合に選んでください。",
-            "This certificate is for certified document-management professionals; choose it if you hold that qualification.",
-            &[SEED_001],
-        );
+
+    impl std::error::Error for NotAnAnswer {}
+
+    impl ser::Error for NotAnAnswer {
+        fn custom<T: fmt::Display>(_: T) -> Self {
+            NotAnAnswer
+        }
     }
-    if has_note(product, "postal_twelve_steps") {
-        a.add(
-            Effect::Remark,
-            "postal_application",
-            "申込みは郵送で、本人限定受取郵便での照会書の受取と返送、入金を経て発行されます(12ステップ)。",
-            "The application is by post: an inquiry letter comes by restricted-delivery mail and must be signed and returned, then paid, before issuance (12 steps).",
-            &[SEED_001],
-        );
+
+    pub(super) struct Seq(Vec<&'static str>);
+    pub(super) struct Struct(Vec<(&'static str, Answer)>);
+
+    type Result<T> = std::result::Result<T, NotAnAnswer>;
+
+    macro_rules! not_an_answer {
+        ($($name:ident($($arg:ty),*)),* $(,)?) => {
+            $(fn $name(self, $(_: $arg),*) -> Result<Probed> { Err(NotAnAnswer) })*
+        };
     }
+
+    impl ser::Serializer for AnswerProbe {
+        type Ok = Probed;
+        type Error = NotAnAnswer;
+        type SerializeSeq = Seq;
+        type SerializeTuple = Impossible<Probed, NotAnAnswer>;
+        type SerializeTupleStruct = Impossible<Probed, NotAnAnswer>;
+        type SerializeTupleVariant = Impossible<Probed, NotAnAnswer>;
+        type SerializeMap = Impossible<Probed, NotAnAnswer>;
+        type SerializeStruct = Struct;
+        type SerializeStructVariant = Impossible<Probed, NotAnAnswer>;
+
+        fn serialize_bool(self, value: bool) -> Result<Probed> {
+            Ok(Probed::Values(vec![if value { "true" } else { "false" }]))
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<Probed> {
+            Ok(Probed::Values(vec![variant]))
+        }
+        fn serialize_none(self) -> Result<Probed> {
+            Ok(Probed::Nothing)
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<Probed> {
+            value.serialize(self)
+        }
+        fn serialize_seq(self, len: Option<usize>) -> Result<Seq> {
+            Ok(Seq(Vec::with_capacity(len.unwrap_or(0))))
+        }
+        fn serialize_struct(self, _: &'static str, len: usize) -> Result<Struct> {
+            Ok(Struct(Vec::with_capacity(len)))
+        }
+        not_an_answer!(
+            serialize_i8(i8),
+            serialize_i16(i16),
+            serialize_i32(i32),
+            serialize_i64(i64),
+            serialize_u8(u8),
+            serialize_u16(u16),
+            serialize_u32(u32),
+            serialize_u64(u64),
+            serialize_f32(f32),
+            serialize_f64(f64),
+            serialize_char(char),
+            serialize_str(&str),
+            serialize_bytes(&[u8]),
+            serialize_unit(),
+            serialize_unit_struct(&'static str),
+        );
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, _: &T) -> Result<Probed> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Probed> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
+            Err(NotAnAnswer)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant> {
+            Err(NotAnAnswer)
+        }
+    }
+
+    impl SerializeSeq for Seq {
+        type Ok = Probed;
+        type Error = NotAnAnswer;
+        fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+            match value.serialize(AnswerProbe)? {
+                Probed::Values(values) => {
+                    self.0.extend(values);
+                    Ok(())
+                }
+                _ => Err(NotAnAnswer),
+            }
+        }
+        fn end(self) -> Result<Probed> {
+            Ok(Probed::Values(self.0))
+        }
+    }
+
+    impl SerializeStruct for Struct {
+        type Ok = Probed;
+        type Error = NotAnAnswer;
+        fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
+            let answer = match value.serialize(AnswerProbe)? {
+                Probed::Nothing => None,
+                Probed::Values(values) => Some(values),
+                Probed::Fields(_) => return Err(NotAnAnswer),
+            };
+            self.0.push((key, answer));
+            Ok(())
+        }
+        fn end(self) -> Result<Probed> {
+            Ok(Probed::Fields(self.0))
+        }
+    }
+}
+
+fn assess_one_cert_per_email(product: &Product, a: &mut Assessment) {
     if let Some(one) = product.eligibility.one_cert_per_email.filter(|c| c.value) {
         a.add(
             Effect::Remark,
@@ -747,16 +747,6 @@ fn assess_product_specific(product: &Product, answers: &Answers, a: &mut Assessm
             "証明書1枚で使えるメールアドレスは1つです。アドレスごとに購入が必要です。",
             "One certificate covers one e-mail address; each address needs its own.",
             one.seed,
-        );
-    }
-    if product.id == "sign123" {
-        // seed: 000_83bab2e9cbe37489.txt ("電話により在籍確認など", "おおむね 1週間程度").
-        a.add(
-            Effect::Remark,
-            "phone_check_possible",
-            "審査では電話による在籍確認などがあり、発行までおおむね1週間かかります。",
-            "The review may include a phone check of your employment; issuance takes about one week.",
-            &[SEED_000],
         );
     }
 }
@@ -887,13 +877,20 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {
     parts.collect::<Vec<_>>().join(separator)
 }
 
-fn assess(product: &'static Product, answers: &Answers, today: Option<Date>) -> ProductAdvice {
+fn assess(
+    product: &'static Product,
+    answers: &Answers,
+    by_question: &[(&'static str, Answer)],
+    today: Option<Date>,
+) -> ProductAdvice {
     let mut a = Assessment::new();
     assess_applicant(product, answers, &mut a);
     assess_purposes(product, answers, &mut a);
     assess_mail_client(product, answers, &mut a);
-    assess_environment(product, answers, &mut a);
-    assess_product_specific(product, answers, &mut a);
+    assess_mobile(product, answers, &mut a);
+    // One certificate per address is a remark for NJC, after its environment rules.
+    assess_rules(product, by_question, &mut a);
+    assess_one_cert_per_email(product, &mut a);
     let mut reasons = a.decisive;
     reasons.extend(a.remarks);
     ProductAdvice {
@@ -1018,7 +1015,9 @@ pub fn advise(answers: &Answers) -> Advice {
 
 /// The advice for these answers, with issuance dates for an application made on `today`.
 pub fn advise_on(answers: &Answers, today: Option<Date>) -> Advice {
-    let mut products: Vec<ProductAdvice> = catalog::products().iter().map(|p| assess(p, answers, today)).collect();
+    let by_question = answers_by_question(answers);
+    let mut products: Vec<ProductAdvice> =
+        catalog::products().iter().map(|p| assess(p, answers, &by_question, today)).collect();
     products.sort_by_key(|p| p.fit);
     let documents = documents(&products, answers);
     let issuance_days = issuance_range(&products);
@@ -1059,6 +1058,94 @@ mod tests {
                 assert!(parse_answers(&json).is_ok(), "{json}");
             }
         }
+    }
+
+    // The question ids are the data's; the answer keys are serde's names of `Answers`' fields.
+    // Neither is written twice by hand: this ties them.
+    #[test]
+    fn every_answer_has_exactly_one_question() {
+        let keys: Vec<String> = match serde_json::to_value(Answers::default()).expect("valid in test") {
+            serde_json::Value::Object(map) => map.keys().cloned().collect(),
+            other => panic!("answers serialize as an object, not {other}"),
+        };
+        let mut ids: Vec<String> = questions().iter().map(|q| q.id.to_owned()).collect();
+        ids.sort();
+        assert_eq!(ids, keys);
+        // The rules read the answers under the same names.
+        let mut probed: Vec<&str> = answers_by_question(&Answers::default()).iter().map(|(id, _)| *id).collect();
+        probed.sort_unstable();
+        assert_eq!(probed, keys);
+    }
+
+    #[test]
+    fn a_rule_quotes_its_note_where_the_text_says() {
+        assert_eq!(quote("OSが未回答です。{note}", "X"), "OSが未回答です。X");
+        assert_eq!(quote("{note} Inkan can.", "Seller says."), "Seller says. Inkan can.");
+        assert_eq!(quote("no {note} inside", "X"), "no {note} inside");
+    }
+
+    /// A JSON answer to `question` with `value` (an option value, or true/false).
+    fn answer_json(question: &Question, value: &str) -> serde_json::Value {
+        let one: serde_json::Value = match question.kind {
+            QuestionKind::YesNo => (value == "true").into(),
+            QuestionKind::Single | QuestionKind::Multiple => value.into(),
+        };
+        let answer = if question.kind == QuestionKind::Multiple { serde_json::json!([one]) } else { one };
+        serde_json::json!({ question.id: answer })
+    }
+
+    // build.rs refuses such a catalog; this proves it of the catalog that was built.
+    #[test]
+    fn every_product_rule_cites_a_seed_and_names_known_products_and_answers() {
+        assert!(!catalog::RULES.is_empty());
+        for rule in catalog::RULES {
+            assert!(!rule.seed.is_empty(), "{} has no seed", rule.code);
+            for seed in rule.seed {
+                assert!(catalog::source(seed).is_some(), "{}: `{seed}` is not a seed page", rule.code);
+            }
+            assert!(!rule.products.is_empty(), "{}", rule.code);
+            for id in rule.products {
+                let product = catalog::product(id);
+                assert!(product.is_ok(), "{}: unknown product `{id}`", rule.code);
+                if let (Some(code), Ok(product)) = (rule.note, product) {
+                    let has = product.environment.iter().chain(product.notes).any(|n| n.code == code);
+                    assert!(has, "{}: `{id}` has no note `{code}`", rule.code);
+                }
+            }
+            let (question_id, values) = match rule.when {
+                Condition::Always => continue,
+                Condition::Unanswered { question } => (question, &[][..]),
+                Condition::OneOf { question, values } | Condition::NoneOf { question, values } => (question, values),
+            };
+            let question = questions().iter().find(|q| q.id == question_id);
+            let question = question.unwrap_or_else(|| panic!("{}: unknown question `{question_id}`", rule.code));
+            for value in values {
+                let json = answer_json(question, value);
+                let parsed = parse_answers(&json.to_string());
+                assert!(parsed.is_ok(), "{}: `{value}` is not an answer to `{question_id}`", rule.code);
+                let one_of = matches!(rule.when, Condition::OneOf { .. });
+                let given = answers_by_question(&parse_answers(&json.to_string()).expect("valid in test"));
+                assert_eq!(matches(rule.when, &given), one_of, "{}: `{json}`", rule.code);
+            }
+        }
+    }
+
+    #[test]
+    fn rule_conditions_test_one_answer() {
+        let when = |json: &str| answers_by_question(&parse_answers(json).expect("valid in test"));
+        let of = |values: &'static [&'static str]| Condition::OneOf { question: "purposes", values };
+        let none_of = Condition::NoneOf { question: "profession", values: &["architect"] };
+        assert!(matches(Condition::Always, &when("{}")));
+        assert!(matches(Condition::Unanswered { question: "profession" }, &when("{}")));
+        assert!(!matches(Condition::Unanswered { question: "profession" }, &when(r#"{"profession":"cpa"}"#)));
+        assert!(matches(none_of, &when(r#"{"profession":"cpa"}"#)));
+        assert!(!matches(none_of, &when(r#"{"profession":"architect"}"#)));
+        assert!(!matches(none_of, &when("{}")), "an unanswered question is neither one of nor none of");
+        assert!(matches(of(&["vba_sign"]), &when(r#"{"purposes":["smime_sign","vba_sign"]}"#)));
+        assert!(!matches(of(&["vba_sign"]), &when(r#"{"purposes":[]}"#)));
+        let own_domain = Condition::OneOf { question: "own_domain", values: &["false"] };
+        assert!(matches(own_domain, &when(r#"{"own_domain":false}"#)));
+        assert!(!matches(own_domain, &when(r#"{"own_domain":true}"#)));
     }
 
     #[test]

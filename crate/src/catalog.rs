@@ -1,213 +1,28 @@
 //! The product catalog: what the seed pages say about each personal client certificate.
 //!
-//! The data lives in `data/products.toml` and is compiled in by `build.rs` (no TOML parser in
-//! the wasm). Every fact carries the seed file(s) it comes from, so the site can show where a
+//! The data lives in `data/products.toml`; `build.rs` reads it into the types of
+//! [`model`](self::model) (the same file, shared with the build script), validates it and
+//! compiles it in as a `static` (no TOML parser in the wasm). Every fact carries the seed file(s) it comes from, so the site can show where a
 //! rule was read. A fact the seeds do not state is `None`, which means "unknown", never "no".
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::i18n::{Localized, Message};
 
-/// The seed files a fact was read from (names of files in `shared/seeds/`).
-pub type Seeds = &'static [&'static str];
+mod model;
 
-/// A static text in Japanese and English.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Text {
-    /// Japanese.
-    pub ja: &'static str,
-    /// English.
-    pub en: &'static str,
-}
+pub use model::{
+    AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
+    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
+    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Seeds, Text,
+    Trouble, UploadLimits, Validity,
+};
 
 impl Text {
     /// The owned bilingual message for this text.
     pub fn message(&self) -> Message {
         Message::new(self.ja, self.en)
     }
-}
-
-/// A fact together with the seed files that state it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Cited<T> {
-    /// The fact.
-    pub value: T,
-    /// Where it was read.
-    pub seed: Seeds,
-}
-
-/// What a certificate is used for (also the advisor's `purposes` answer).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    /// Signing e-mail (S/MIME).
-    SmimeSign,
-    /// Encrypting e-mail (S/MIME).
-    SmimeEncrypt,
-    /// Logging in to a service with the certificate (TLS client authentication).
-    ClientAuth,
-    /// Signing documents such as PDFs.
-    DocumentSign,
-    /// Signing through an electronic-contract service.
-    EContract,
-    /// Signing Office VBA macros.
-    VbaSign,
-}
-
-/// The applicant's profession, which decides the identity documents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Profession {
-    /// 弁護士.
-    Lawyer,
-    /// 公認会計士.
-    Cpa,
-    /// 税理士.
-    TaxAccountant,
-    /// 建築士.
-    Architect,
-    /// 不動産鑑定士.
-    RealEstateAppraiser,
-    /// Another national qualification.
-    OtherNational,
-    /// Company employee (会社員等).
-    Employee,
-    /// No professional qualification.
-    #[serde(rename = "none")]
-    NoQualification,
-}
-
-/// How a certificate's expiry date follows from its download day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Validity {
-    /// The same month and day N years after the download day.
-    SameDay {
-        /// Terms offered, in years, ascending.
-        terms_years: &'static [u8],
-    },
-    /// The end of the calendar quarter that comes after N years from the download day.
-    QuarterEndAfter {
-        /// Terms offered, in years, ascending.
-        terms_years: &'static [u8],
-    },
-    /// A fixed number of days after the download day.
-    Days {
-        /// Length of the validity period in days.
-        days: u16,
-    },
-}
-
-impl Validity {
-    /// The terms offered in years; empty for a validity counted in days.
-    pub fn terms_years(&self) -> &'static [u8] {
-        match self {
-            Validity::SameDay { terms_years } | Validity::QuarterEndAfter { terms_years } => terms_years,
-            Validity::Days { .. } => &[],
-        }
-    }
-}
-
-/// The unit of an offset before expiry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OffsetUnit {
-    /// Calendar days.
-    Days,
-    /// Weeks of seven days.
-    Weeks,
-    /// Calendar months, with the last-day-of-month rule.
-    Months,
-}
-
-/// An expiry notice the seller sends, some time before the expiry day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct NoticeOffset {
-    /// Stable kind code, e.g. `expiry_notice_4_weeks`, `expiry_notice_same_day`.
-    pub kind: &'static str,
-    /// How many units before the expiry day (0: on the day).
-    pub before: u8,
-    /// The unit of `before`.
-    pub unit: OffsetUnit,
-}
-
-/// The seller's advice on when to apply for the next certificate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct ReapplyWindow {
-    /// Earliest sensible application, this many units before expiry.
-    pub from_before: u8,
-    /// Latest sensible application, this many units before expiry.
-    pub until_before: u8,
-    /// Unit of both offsets.
-    pub unit: OffsetUnit,
-}
-
-/// What the download window is counted from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DownloadStart {
-    /// The issuance itself.
-    Issuance,
-    /// Receipt of the "ready for issuance" e-mail.
-    IssuanceEmail,
-}
-
-/// What happens when the download window closes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AfterDeadline {
-    /// The certificate can no longer be downloaded and the fee is still due.
-    NotDownloadableFeeCharged,
-    /// The certificate is cancelled automatically.
-    AutoCancelled,
-}
-
-/// The period in which an issued certificate can be downloaded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct DownloadWindow {
-    /// Days after the start (the start day is day 0).
-    pub days: u16,
-    /// What the window counts from.
-    pub counted_from: DownloadStart,
-    /// Reminder mails, this many days after the start.
-    pub reminders_after_days: &'static [u16],
-    /// What happens after the last day.
-    pub after_deadline: AfterDeadline,
-}
-
-/// The unit of an issuance time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuanceUnit {
-    /// Minutes.
-    Minutes,
-    /// Calendar days.
-    CalendarDays,
-    /// Business days (weekdays that are not public holidays).
-    BusinessDays,
-}
-
-/// What the stated issuance time leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuanceMilestone {
-    /// The certificate is ready (to download).
-    Certificate,
-    /// Only the e-mail with the PIN arrives (NJC, seed: 004_d25a5a965b92ed0f.txt: "申請後15分程度"):
-    /// buying the coupon before and generating the key and installing after are not included.
-    PinEmail,
-}
-
-/// Days on which a seller is assumed closed, every year (month and day, both inclusive; the
-/// range may wrap over the new year). The catalog marks it an assumption when no seed states it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Closure {
-    /// First closed day (month, day).
-    pub from: (u8, u8),
-    /// Last closed day (month, day).
-    pub until: (u8, u8),
-    /// What Inkan assumed and why (no seed states it).
-    pub assumption: &'static str,
 }
 
 impl Closure {
@@ -218,150 +33,6 @@ impl Closure {
     }
 }
 
-/// How long issuance takes, as the seller states it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct IssuanceTime {
-    /// Lower bound, when stated.
-    pub min: Option<u16>,
-    /// Upper bound, when stated.
-    pub max: Option<u16>,
-    /// Unit of both bounds.
-    pub unit: IssuanceUnit,
-    /// Whether the seller words it as approximate ("about", "usually").
-    pub approximate: bool,
-    /// What the time leads to: the certificate, or only a PIN e-mail.
-    pub milestone: IssuanceMilestone,
-}
-
-/// Who may apply. Each flag is `None` when the seeds do not say.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Eligibility {
-    /// An individual (not acting for an organisation) may apply.
-    pub individual_allowed: Option<Cited<bool>>,
-    /// A corporate profile is reviewed.
-    pub corporate_profile_required: Option<Cited<bool>>,
-    /// The applicant must belong to a company or organisation.
-    pub organisation_required: Option<Cited<bool>>,
-    /// The applicant needs an own internet domain.
-    pub own_domain_required: Option<Cited<bool>>,
-    /// A certificate covers exactly one e-mail address.
-    pub one_cert_per_email: Option<Cited<bool>>,
-}
-
-/// The file format the certificate is delivered in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryFormat {
-    /// A password-protected PKCS#12 file with the key and certificate.
-    Pkcs12,
-}
-
-/// Limits on identity-document uploads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct UploadLimits {
-    /// Accepted file formats (`pdf`, `jpeg`, `png`).
-    pub formats: &'static [&'static str],
-    /// Largest accepted file, in megabytes, when stated.
-    pub max_megabytes: Option<u8>,
-    /// Whether the registration number must be readable in the image, when stated.
-    pub registration_number_readable: Option<bool>,
-}
-
-/// When a document rule applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocumentCondition {
-    /// Always.
-    Always,
-    /// Only when the organisation's name is to appear on the certificate.
-    OrgNameOnCertificate,
-}
-
-/// Whether every item or one of them is needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Choose {
-    /// Every item.
-    All,
-    /// Any one item.
-    OneOf,
-}
-
-/// A group of documents an applicant of some professions must provide.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct DocumentRule {
-    /// Stable code.
-    pub code: &'static str,
-    /// The professions it applies to.
-    pub professions: &'static [Profession],
-    /// When it applies.
-    pub when: DocumentCondition,
-    /// Whether all items or one of them are needed.
-    pub choose: Choose,
-    /// The documents.
-    pub items: &'static [Text],
-    /// Where it was read.
-    pub seed: Seeds,
-}
-
-/// A cited remark: a password rule, an environment constraint, a caution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Note {
-    /// Stable code.
-    pub code: &'static str,
-    /// The remark.
-    pub text: Text,
-    /// Where it was read.
-    pub seed: Seeds,
-}
-
-/// One personal client certificate product as sold by one seller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Product {
-    /// Stable id, e.g. `jcan-123sign`.
-    pub id: &'static str,
-    /// Product name.
-    pub name: Cited<Text>,
-    /// Who sells it.
-    pub seller: Cited<Text>,
-    /// Who operates the issuing CA.
-    pub issuer: Cited<Text>,
-    /// Strings that appear in the issuer of its certificates, used to recognise it.
-    pub issuer_markers: Cited<&'static [&'static str]>,
-    /// How the expiry date is computed and which terms are offered.
-    pub validity: Cited<Validity>,
-    /// Expiry notices the seller sends.
-    pub expiry_notices: Option<Cited<&'static [NoticeOffset]>>,
-    /// The seller's advice on when to re-apply.
-    pub reapply: Option<Cited<ReapplyWindow>>,
-    /// The download window after issuance.
-    pub download: Option<Cited<DownloadWindow>>,
-    /// How long issuance takes.
-    pub issuance: Option<Cited<IssuanceTime>>,
-    /// Who may apply.
-    pub eligibility: Eligibility,
-    /// Whether it can be used from webmail.
-    pub webmail_supported: Option<Cited<bool>>,
-    /// Purposes the seeds say it serves.
-    pub purposes_supported: Option<Cited<&'static [Purpose]>>,
-    /// Purposes the seeds say it cannot serve.
-    pub purposes_unsupported: Option<Cited<&'static [Purpose]>>,
-    /// Delivery file format.
-    pub delivery_format: Option<Cited<DeliveryFormat>>,
-    /// Identity-document upload limits.
-    pub upload: Option<Cited<UploadLimits>>,
-    /// Days the seller is assumed closed, for issuance counted in business days.
-    pub year_end_closure: Option<Closure>,
-    /// Identity documents, per profession.
-    pub documents: &'static [DocumentRule],
-    /// Password and PIN rules.
-    pub secrets: &'static [Note],
-    /// Environment constraints of the seller's own procedure.
-    pub environment: &'static [Note],
-    /// Other cautions.
-    pub notes: &'static [Note],
-}
-
 /// A product as the site's catalog data shows it: every field of [`Product`] plus its
 /// `troubleshooting` (kept out of [`Product`] so the PKI module does not carry those texts).
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -370,7 +41,7 @@ pub struct ProductView {
     #[serde(flatten)]
     pub product: &'static Product,
     /// Known troubles in use and their fixes.
-    pub troubleshooting: &'static [Note],
+    pub troubleshooting: &'static [&'static Trouble],
 }
 
 /// Every product with its troubleshooting, in catalog order (the wasm's `products()`).
@@ -392,8 +63,8 @@ impl Product {
     }
 
     /// Known troubles in use and their fixes (S/MIME mail), from the seller's FAQ.
-    pub fn troubleshooting(&self) -> &'static [Note] {
-        TROUBLESHOOTING.iter().find(|(id, _)| *id == self.id).map_or(&[], |(_, notes)| notes)
+    pub fn troubleshooting(&self) -> &'static [&'static Trouble] {
+        TROUBLESHOOTING.iter().find(|(id, _)| *id == self.id).map_or(&[], |(_, troubles)| troubles)
     }
 
     /// The document rules for a profession, with the organisation-name extras when asked for.
@@ -678,7 +349,8 @@ mod tests {
         for p in products() {
             let mut seeds: Vec<&str> = p.validity.seed.to_vec();
             seeds.extend(p.documents.iter().flat_map(|d| d.seed.iter()));
-            seeds.extend(p.notes.iter().chain(p.troubleshooting()).chain(p.secrets).flat_map(|n| n.seed.iter()));
+            seeds.extend(p.notes.iter().chain(p.secrets).flat_map(|n| n.seed.iter()));
+            seeds.extend(p.troubleshooting().iter().flat_map(|t| t.seed.iter()));
             for seed in seeds {
                 let found = source(seed).expect("every seed has a source");
                 assert!(!found.title.ja.contains(".txt") && !found.title.en.contains(".txt"));
