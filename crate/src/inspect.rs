@@ -716,6 +716,14 @@ mod tests {
     }
 
     #[test]
+    fn a_paste_over_max_chain_certificates_is_refused_like_x509_refuses_it() {
+        use crate::limits::MAX_CHAIN_CERTIFICATES;
+        let (_, _, ca) = pki();
+        let over = pem(&vec![&ca; MAX_CHAIN_CERTIFICATES + 1]);
+        assert_eq!(inspect(&over, None, day("2026-06-01")).expect_err("inspect").code(), "too_many_certificates");
+    }
+
+    #[test]
     fn a_der_request_with_a_key_we_do_not_take_is_named_not_unknown() {
         // fuzz/fixtures/gen.sh: DER CSRs with a P-521 and an Ed25519 key.
         for der in [

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::asn1::{self, DerReader, tag};
 use crate::i18n::{Localized, Message};
 use crate::limits::MAX_INPUT_BYTES;
+use crate::oid::{self, key_algorithm_name};
 use crate::password::Password;
 use crate::pbe::{PbeError, PbeScheme};
 
@@ -208,18 +209,6 @@ impl Localized for KeyError {
             ),
         }
     }
-}
-
-pub(crate) mod oid {
-    use const_oid::ObjectIdentifier as Oid;
-    pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
-    pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
-    pub const SECP256R1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
-    pub const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
-    pub const SECP521R1: Oid = Oid::new_unwrap("1.3.132.0.35");
-    pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
-    pub const DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
-    pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 }
 
 /// A short description of a key, safe to show and serialize.
@@ -487,26 +476,10 @@ fn pkcs8_algorithm(der: &[u8]) -> Result<(Vec<u8>, Option<Vec<u8>>), KeyError> {
 
 fn is_encrypted_pkcs8(der: &[u8]) -> bool {
     let mut r = DerReader::new(der);
-    r.sequence().and_then(|mut s| s.sequence()).and_then(|mut a| a.oid().map(<[u8]>::to_vec)).is_ok_and(|o| {
-        o == crate::pbe::oid::PBES2.as_bytes() || o.starts_with(&crate::pbe::oid::PKCS12_3DES.as_bytes()[..9])
-    })
-}
-
-/// A readable name for a key algorithm or curve OID.
-pub(crate) fn key_algorithm_name(o: &[u8]) -> String {
-    for (known, name) in [
-        (oid::RSA_ENCRYPTION, "rsa"),
-        (oid::SECP521R1, "ec-p521"),
-        (oid::ED25519, "ed25519"),
-        (oid::DSA, "dsa"),
-        (oid::RSA_PSS, "rsassa-pss"),
-        (oid::EC_PUBLIC_KEY, "ec"),
-    ] {
-        if known.as_bytes() == o {
-            return name.to_owned();
-        }
-    }
-    crate::pbe::algorithm_name(o)
+    r.sequence()
+        .and_then(|mut s| s.sequence())
+        .and_then(|mut a| a.oid().map(<[u8]>::to_vec))
+        .is_ok_and(|o| o == oid::PBES2.as_bytes() || o.starts_with(&oid::PKCS12_3DES.as_bytes()[..9]))
 }
 
 /// The scheme of a key backup: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, fresh salt and IV.
@@ -655,7 +628,7 @@ impl PublicKey {
 
 /// The digest an ECDSA signature algorithm names.
 fn ecdsa_digest(alg: &const_oid::ObjectIdentifier, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
-    use crate::x509::oid as s;
+    use crate::oid as s;
     use digest::Digest as _;
     Ok(if *alg == s::ECDSA_SHA256 {
         sha2::Sha256::digest(message).to_vec()
@@ -666,7 +639,7 @@ fn ecdsa_digest(alg: &const_oid::ObjectIdentifier, message: &[u8]) -> Result<Vec
     } else if *alg == s::ECDSA_SHA1 {
         sha1::Sha1::digest(message).to_vec()
     } else {
-        return Err(SignatureError::Unsupported { algorithm: crate::x509::signature_algorithm_name(alg) });
+        return Err(SignatureError::Unsupported { algorithm: oid::signature_algorithm_name(alg) });
     })
 }
 
@@ -701,9 +674,9 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureError> {
-        use crate::x509::oid as s;
+        use crate::oid as s;
         use signature::Verifier as _;
-        let unsupported = || SignatureError::Unsupported { algorithm: crate::x509::signature_algorithm_name(alg) };
+        let unsupported = || SignatureError::Unsupported { algorithm: oid::signature_algorithm_name(alg) };
         match self {
             PublicKey::Rsa(k) => {
                 let sig = rsa::pkcs1v15::Signature::try_from(signature).map_err(|_| SignatureError::Invalid)?;
@@ -732,19 +705,6 @@ impl PublicKey {
 mod tests {
     use super::*;
     use crate::test_support::{rng, test};
-
-    #[test]
-    fn keys_we_do_not_handle_are_still_named_with_their_size() {
-        // tests/interop/fixtures/pki (gen.sh): certificates with a P-521 and an Ed25519 key.
-        for (pem, algorithm, bits) in [
-            (include_str!("../../tests/interop/fixtures/pki/other-p521.pem"), "ec-p521", 521),
-            (include_str!("../../tests/interop/fixtures/pki/other-ed25519.pem"), "ed25519", 256),
-        ] {
-            let certs = crate::x509::parse_certificates(pem.as_bytes()).expect("certificate");
-            let info = crate::x509::facts(&certs[0]).key;
-            assert_eq!((info.algorithm.as_str(), info.bits), (algorithm, bits));
-        }
-    }
 
     #[test]
     fn every_algorithm_generates_and_round_trips_through_pkcs8() {

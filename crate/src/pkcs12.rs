@@ -930,12 +930,12 @@ pub fn pbkdf2_derivations(input: &[u8]) -> Vec<Derivation> {
 fn pbmac1_derivation(mac_data: &[u8]) -> Option<Derivation> {
     let mut m = DerReader::new(mac_data);
     let mut alg = m.sequence().ok()?.sequence().ok()?;
-    if !is(alg.oid().ok()?, pbe::oid::PBMAC1) {
+    if !is(alg.oid().ok()?, crate::oid::PBMAC1) {
         return None;
     }
     let mut params = alg.sequence().ok()?;
     let mut kdf = params.sequence().ok()?;
-    if !is(kdf.oid().ok()?, pbe::oid::PBKDF2) {
+    if !is(kdf.oid().ok()?, crate::oid::PBKDF2) {
         return None;
     }
     let (prf, salt, iterations, key_len) = pbe::parse_pbkdf2_params(&mut kdf.sequence().ok()?).ok()?;
@@ -1085,14 +1085,14 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
     }
     let iterations = u32::try_from(iterations).map_err(|_| Pkcs12Error::Corrupt { detail: "mac iterations" })?;
 
-    if is(alg_oid, pbe::oid::PBMAC1) {
+    if is(alg_oid, crate::oid::PBMAC1) {
         // RFC 9579: the key comes from PBKDF2 over the UTF-8 password; MacData's own salt and
         // iterations are ignored.
         let mut params = alg.sequence()?;
         let mut kdf = params.sequence()?;
         let kdf_oid = kdf.oid()?;
-        if !is(kdf_oid, pbe::oid::PBKDF2) {
-            return Err(Pkcs12Error::UnsupportedAlgorithm { algorithm: pbe::algorithm_name(kdf_oid) });
+        if !is(kdf_oid, crate::oid::PBKDF2) {
+            return Err(Pkcs12Error::UnsupportedAlgorithm { algorithm: crate::oid::algorithm_name(kdf_oid) });
         }
         let (prf, kdf_salt, kdf_iter, key_len) = pbe::parse_pbkdf2_params(&mut kdf.sequence()?)?;
         let mut scheme = params.sequence()?;
