@@ -195,6 +195,47 @@ impl Pkcs12Cipher {
     }
 }
 
+/// Which password-based encryption a scheme is, without its parameters. Displays as the name
+/// reports use (`pbes2-pbkdf2-hmac-sha256-aes-256-cbc`, `pbe-sha1-3des`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// PBES2 with PBKDF2 over `prf` and the block cipher `cipher`.
+    Pbes2 {
+        /// The PBKDF2 PRF.
+        prf: Hash,
+        /// The block cipher.
+        cipher: Pbes2Cipher,
+    },
+    /// One of the PKCS#12 PBE schemes (SHA-1 KDF).
+    Pkcs12(Pkcs12Cipher),
+}
+
+impl SchemeKind {
+    /// RC2 or RC4, at any key size: ciphers some platforms no longer import.
+    pub fn is_rc2_or_rc4(self) -> bool {
+        matches!(
+            self,
+            SchemeKind::Pkcs12(
+                Pkcs12Cipher::Rc2_128 | Pkcs12Cipher::Rc2_40 | Pkcs12Cipher::Rc4_128 | Pkcs12Cipher::Rc4_40
+            )
+        )
+    }
+
+    /// 40-bit RC2 or any RC4: encryption broken in practice.
+    pub fn is_broken(self) -> bool {
+        matches!(self, SchemeKind::Pkcs12(Pkcs12Cipher::Rc2_40 | Pkcs12Cipher::Rc4_128 | Pkcs12Cipher::Rc4_40))
+    }
+}
+
+impl core::fmt::Display for SchemeKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SchemeKind::Pkcs12(cipher) => f.write_str(cipher.name()),
+            SchemeKind::Pbes2 { prf, cipher } => write!(f, "pbes2-pbkdf2-hmac-{}-{}", prf.name(), cipher.name()),
+        }
+    }
+}
+
 /// A fully parameterised password-based encryption scheme: an AlgorithmIdentifier.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PbeScheme {
@@ -318,11 +359,14 @@ impl PbeScheme {
 
     /// The name used in reports, e.g. `pbes2-pbkdf2-hmac-sha256-aes-256-cbc`.
     pub fn name(&self) -> String {
+        self.kind().to_string()
+    }
+
+    /// The scheme without its salt, IV and iteration count: what reports name and judge.
+    pub fn kind(&self) -> SchemeKind {
         match self {
-            PbeScheme::Pkcs12 { cipher, .. } => cipher.name().to_owned(),
-            PbeScheme::Pbes2 { prf, cipher, .. } => {
-                format!("pbes2-pbkdf2-hmac-{}-{}", prf.name(), cipher.name())
-            }
+            PbeScheme::Pkcs12 { cipher, .. } => SchemeKind::Pkcs12(*cipher),
+            PbeScheme::Pbes2 { prf, cipher, .. } => SchemeKind::Pbes2 { prf: *prf, cipher: *cipher },
         }
     }
 

@@ -29,13 +29,13 @@ use zeroize::Zeroizing;
 use crate::asn1::{self, Asn1Error, DerReader, tag};
 use crate::findings::{Finding, Severity};
 use crate::i18n::{Localized, Message};
-use crate::keys::{KeyError, KeyInfo, PrivateKey};
+use crate::keys::{KeyError, KeyInfo, KeyType, PrivateKey};
 use crate::limits::{
     MAX_BAG_NESTING, MAX_INPUT_BYTES, MAX_KDF_ITERATIONS, MAX_KDF_WORK, MAX_PASSWORD_CHARS, MAX_SAFE_BAGS,
     MAX_WRITE_ITERATIONS, MIN_WRITE_ITERATIONS,
 };
 use crate::password::{Derivation, Derived, Password, PasswordEncoding};
-use crate::pbe::{self, Hash, KdfPurpose, PbeError, PbeScheme};
+use crate::pbe::{self, Hash, KdfPurpose, PbeError, PbeScheme, SchemeKind};
 
 mod oid {
     use const_oid::ObjectIdentifier as Oid;
@@ -638,15 +638,92 @@ pub struct CertificateEntry {
     pub file_index: usize,
 }
 
+/// What protects one part of a file. Serializes as `none` or the scheme's name
+/// (`pbes2-pbkdf2-hmac-sha256-aes-256-cbc`, `pbe-sha1-3des`, ...).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheme {
+    /// In the clear.
+    #[default]
+    None,
+    /// Password-based encryption.
+    Encrypted(SchemeKind),
+}
+
+impl Scheme {
+    /// PBES2 (PBKDF2 and a block cipher).
+    pub fn is_pbes2(self) -> bool {
+        matches!(self, Scheme::Encrypted(SchemeKind::Pbes2 { .. }))
+    }
+
+    /// RC2 or RC4 at any size.
+    pub fn is_rc2_or_rc4(self) -> bool {
+        matches!(self, Scheme::Encrypted(k) if k.is_rc2_or_rc4())
+    }
+
+    /// 40-bit RC2 or any RC4.
+    pub fn is_broken(self) -> bool {
+        matches!(self, Scheme::Encrypted(k) if k.is_broken())
+    }
+}
+
+impl From<&PbeScheme> for Scheme {
+    fn from(scheme: &PbeScheme) -> Self {
+        Scheme::Encrypted(scheme.kind())
+    }
+}
+
+impl core::fmt::Display for Scheme {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Scheme::None => f.write_str("none"),
+            Scheme::Encrypted(kind) => kind.fmt(f),
+        }
+    }
+}
+
+impl Serialize for Scheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The integrity check of a file. Serializes as `none`, `hmac-sha256`, `pbmac1-hmac-sha256`, ...
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mac {
+    /// No MacData.
+    #[default]
+    None,
+    /// The RFC 7292 MAC: HMAC keyed by the PKCS#12 KDF.
+    Hmac(Hash),
+    /// RFC 9579 PBMAC1: HMAC keyed by PBKDF2.
+    Pbmac1(Hash),
+}
+
+impl core::fmt::Display for Mac {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Mac::None => f.write_str("none"),
+            Mac::Hmac(hash) => write!(f, "hmac-{}", hash.name()),
+            Mac::Pbmac1(hash) => write!(f, "pbmac1-hmac-{}", hash.name()),
+        }
+    }
+}
+
+impl Serialize for Mac {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// The encryption facts, as the CLI and the site report them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct EncryptionFacts {
     /// Scheme protecting the certificates (`none` when they are in the clear).
-    pub certificates: String,
+    pub certificates: Scheme,
     /// Scheme protecting the key (`none` for a plain keyBag or no key).
-    pub key: String,
+    pub key: Scheme,
     /// MAC algorithm (`hmac-sha256`, `pbmac1-hmac-sha256`, `none`).
-    pub mac: String,
+    pub mac: Mac,
     /// KDF iterations of the key (or of the certificates when there is no key).
     pub iterations: u32,
     /// MAC KDF iterations (0 without a MAC).
@@ -716,7 +793,7 @@ pub struct Pkcs12Report {
 #[derive(Clone, Debug, Serialize)]
 pub struct KeyReport {
     /// `rsa`, `ec-p256`, `ec-p384`.
-    pub algorithm: String,
+    pub algorithm: KeyType,
     /// Size in bits.
     pub bits: u32,
     /// Whether it belongs to the leaf certificate.
@@ -801,8 +878,8 @@ struct OpenState<'p> {
     bmp: Zeroizing<Vec<u8>>,
     encoding: PasswordEncoding,
     bags: Vec<RawBag>,
-    cert_scheme: Option<String>,
-    key_scheme: Option<String>,
+    cert_scheme: Option<Scheme>,
+    key_scheme: Option<Scheme>,
     key_iterations: Option<u32>,
     cert_iterations: Option<u32>,
     legacy: bool,
@@ -1027,7 +1104,7 @@ fn open_pfx(
                 "このファイルには改ざん検知(MAC)がありません。途中で書き換えられても気づけません。信頼できる入手元のファイルか確認し、Inkan で作り直す(再パック)ことをおすすめします。",
                 "This file has no integrity check (MAC): tampering would go unnoticed. Make sure it came from a trusted source, and re-pack it with Inkan.",
             ));
-            ("none".to_owned(), 0)
+            (Mac::None, 0)
         }
     };
 
@@ -1043,7 +1120,7 @@ fn open_pfx(
         if is(ct, oid::DATA) {
             let bytes = DerReader::new(content).octet_string()?;
             if state.cert_scheme.is_none() {
-                state.cert_scheme = Some("none".into());
+                state.cert_scheme = Some(Scheme::None);
             }
             read_safe_contents(bytes, &mut state, 0, None)?;
         } else if is(ct, oid::ENCRYPTED_DATA) {
@@ -1061,7 +1138,7 @@ fn open_pfx(
 }
 
 /// Verifies the MAC, trying the password encodings real tools use. Returns (name, iterations).
-fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> Result<(String, u32), Pkcs12Error> {
+fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> Result<(Mac, u32), Pkcs12Error> {
     let mut m = DerReader::new(mac_data);
     let mut digest_info = m.sequence()?;
     let mut alg = digest_info.sequence()?;
@@ -1109,7 +1186,7 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
         }
         state.mac_verified = true;
         state.mac_derived = Some((derivation, key));
-        return Ok((format!("pbmac1-hmac-{}", hmac.name()), kdf_iter));
+        return Ok((Mac::Pbmac1(hmac), kdf_iter));
     }
 
     let hash = Hash::from_digest_oid(alg_oid)?;
@@ -1134,7 +1211,7 @@ fn verify_mac(mac_data: &[u8], auth_safe: &[u8], state: &mut OpenState<'_>) -> R
             if hash == Hash::Sha1 {
                 state.legacy = true;
             }
-            return Ok((format!("hmac-{}", hash.name()), iterations));
+            return Ok((Mac::Hmac(hash), iterations));
         }
     }
     Err(Pkcs12Error::WrongPassword)
@@ -1201,7 +1278,7 @@ fn read_encrypted_data(content: &[u8], state: &mut OpenState<'_>) -> Result<(), 
     read_safe_contents(&normalised, state, 0, Some(&scheme))?;
     // The scheme protecting certificates is what the report calls "certificates".
     if state.bags[before..].iter().any(|b| matches!(b.kind, BagKind::Cert(_))) || state.cert_scheme.is_none() {
-        state.cert_scheme = Some(scheme.name());
+        state.cert_scheme = Some(Scheme::from(&scheme));
         state.cert_iterations = Some(scheme.iterations());
     }
     Ok(())
@@ -1250,7 +1327,7 @@ fn read_safe_contents(
             let der = DerReader::new(cb.expect(tag::CONTEXT_0_CONSTRUCTED)?.value).octet_string()?;
             let cert = Certificate::from_der(der).map_err(|_| Pkcs12Error::Corrupt { detail: "certificate" })?;
             if outer.is_none() && state.cert_scheme.is_none() {
-                state.cert_scheme = Some("none".into());
+                state.cert_scheme = Some(Scheme::None);
             }
             state.bags.push(RawBag { kind: BagKind::Cert(Box::new(cert)), attributes });
         } else if is(bag_id, oid::SHROUDED_KEY_BAG) {
@@ -1266,12 +1343,11 @@ fn read_safe_contents(
                 other => other.into(),
             })?;
             state.key_iterations.get_or_insert(scheme.iterations());
-            state.key_scheme.get_or_insert_with(|| scheme.name());
+            state.key_scheme.get_or_insert(Scheme::from(&scheme));
             state.bags.push(RawBag { kind: BagKind::Key(key), attributes });
         } else if is(bag_id, oid::KEY_BAG) {
             let key = PrivateKey::from_pkcs8_der(DerReader::new(value).expect(tag::SEQUENCE)?.raw)?;
-            let name = outer.map_or_else(|| "none".to_owned(), PbeScheme::name);
-            state.key_scheme.get_or_insert_with(|| name.clone());
+            state.key_scheme.get_or_insert(outer.map_or(Scheme::None, Scheme::from));
             if let Some(s) = outer {
                 state.key_iterations.get_or_insert(s.iterations());
             }
@@ -1309,7 +1385,7 @@ fn read_attributes(set: &[u8]) -> Result<BagAttributes, Pkcs12Error> {
 fn finish(
     state: OpenState<'_>,
     mut findings: Vec<Finding>,
-    mac: String,
+    mac: Mac,
     mac_iterations: u32,
 ) -> Result<OpenedPkcs12, Pkcs12Error> {
     let mut keys = Vec::new();
@@ -1460,8 +1536,8 @@ fn finish(
 
     let iterations = state.key_iterations.or(state.cert_iterations).unwrap_or(0);
     let encryption = EncryptionFacts {
-        certificates: state.cert_scheme.unwrap_or_else(|| "none".into()),
-        key: state.key_scheme.unwrap_or_else(|| "none".into()),
+        certificates: state.cert_scheme.unwrap_or_default(),
+        key: state.key_scheme.unwrap_or_default(),
         mac,
         iterations,
         mac_iterations,
@@ -1569,8 +1645,8 @@ mod tests {
                     Pkcs12Profile::Modern => "pbes2-pbkdf2-hmac-sha256-aes-256-cbc",
                     Pkcs12Profile::Legacy => "pbe-sha1-3des",
                 };
-                assert_eq!(opened.encryption.certificates, expected_scheme);
-                assert_eq!(opened.encryption.key, expected_scheme);
+                assert_eq!(opened.encryption.certificates.to_string(), expected_scheme);
+                assert_eq!(opened.encryption.key.to_string(), expected_scheme);
                 assert_eq!(opened.encryption.iterations, 1000);
                 assert_eq!(opened.encryption.mac_iterations, 1000);
                 assert_eq!(opened.has_finding("legacy_encryption"), profile == Pkcs12Profile::Legacy);
@@ -1627,7 +1703,7 @@ mod tests {
         let repacked =
             repack(&built.der, &Password::new("old"), &Password::new("新しい"), &legacy, &mut rng()).expect("repack");
         let opened = open(&repacked.der, &Password::new("新しい")).expect("open");
-        assert_eq!(opened.encryption.key, "pbe-sha1-3des");
+        assert_eq!(opened.encryption.key.to_string(), "pbe-sha1-3des");
         assert_eq!(opened.key_attributes.friendly_name.as_deref(), Some("Mine"));
         assert_eq!(opened.key.expect("key").public_key(), key.public_key());
     }
@@ -1791,6 +1867,69 @@ mod tests {
             let err = build(&key, &leaf, &chain, &Password::new("p"), &opts, &mut rng()).expect_err("bounds");
             assert_eq!(err.code(), "invalid_iterations");
         }
+    }
+
+    #[test]
+    fn encryption_facts_serialize_to_the_names_reports_always_used() {
+        use crate::pbe::{Pbes2Cipher, Pkcs12Cipher};
+        let modern = EncryptionFacts {
+            certificates: Scheme::Encrypted(SchemeKind::Pbes2 { prf: Hash::Sha256, cipher: Pbes2Cipher::Aes256Cbc }),
+            key: Scheme::Encrypted(SchemeKind::Pbes2 { prf: Hash::Sha1, cipher: Pbes2Cipher::DesEde3Cbc }),
+            mac: Mac::Pbmac1(Hash::Sha512),
+            iterations: 600_000,
+            mac_iterations: 600_000,
+        };
+        assert_eq!(
+            serde_json::to_string(&modern).expect("json"),
+            r#"{"certificates":"pbes2-pbkdf2-hmac-sha256-aes-256-cbc","key":"pbes2-pbkdf2-hmac-sha1-des-ede3-cbc","mac":"pbmac1-hmac-sha512","iterations":600000,"mac_iterations":600000}"#
+        );
+        let legacy = EncryptionFacts {
+            certificates: Scheme::Encrypted(SchemeKind::Pkcs12(Pkcs12Cipher::Rc2_40)),
+            key: Scheme::Encrypted(SchemeKind::Pkcs12(Pkcs12Cipher::TripleDes3Key)),
+            mac: Mac::Hmac(Hash::Sha1),
+            iterations: 2048,
+            mac_iterations: 2048,
+        };
+        assert_eq!(
+            serde_json::to_string(&legacy).expect("json"),
+            r#"{"certificates":"pbe-sha1-rc2-40","key":"pbe-sha1-3des","mac":"hmac-sha1","iterations":2048,"mac_iterations":2048}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&EncryptionFacts::default()).expect("json"),
+            r#"{"certificates":"none","key":"none","mac":"none","iterations":0,"mac_iterations":0}"#
+        );
+        let names: Vec<String> =
+            [Pkcs12Cipher::TripleDes2Key, Pkcs12Cipher::Rc2_128, Pkcs12Cipher::Rc4_128, Pkcs12Cipher::Rc4_40]
+                .into_iter()
+                .map(|c| Scheme::Encrypted(SchemeKind::Pkcs12(c)).to_string())
+                .collect();
+        assert_eq!(names, ["pbe-sha1-2des", "pbe-sha1-rc2-128", "pbe-sha1-rc4-128", "pbe-sha1-rc4-40"]);
+        assert_eq!(Mac::Hmac(Hash::Sha256).to_string(), "hmac-sha256");
+    }
+
+    #[test]
+    fn key_reports_serialize_key_types_by_their_old_names() {
+        let report = |algorithm| KeyReport { algorithm, bits: 1, matches_certificate: true };
+        let json: Vec<String> = [
+            KeyType::Rsa,
+            KeyType::EcP256,
+            KeyType::EcP384,
+            KeyType::named("ed25519".into()),
+            KeyType::named("rsa".into()),
+        ]
+        .into_iter()
+        .map(|t| serde_json::to_string(&report(t)).expect("json"))
+        .collect();
+        assert_eq!(
+            json,
+            [
+                r#"{"algorithm":"rsa","bits":1,"matches_certificate":true}"#,
+                r#"{"algorithm":"ec-p256","bits":1,"matches_certificate":true}"#,
+                r#"{"algorithm":"ec-p384","bits":1,"matches_certificate":true}"#,
+                r#"{"algorithm":"ed25519","bits":1,"matches_certificate":true}"#,
+                r#"{"algorithm":"rsa","bits":1,"matches_certificate":true}"#,
+            ]
+        );
     }
 
     #[test]

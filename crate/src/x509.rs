@@ -279,7 +279,9 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
     let tbs = cert.tbs_certificate();
     let spki_der = tbs.subject_public_key_info().to_der().unwrap_or_default();
     let key = PublicKey::from_spki_der(&spki_der).map(|k| k.info()).unwrap_or(crate::keys::KeyInfo {
-        algorithm: key_algorithm_name(tbs.subject_public_key_info().algorithm.oid.as_bytes()),
+        algorithm: crate::keys::KeyType::named(key_algorithm_name(
+            tbs.subject_public_key_info().algorithm.oid.as_bytes(),
+        )),
         bits: 0,
     });
     let mut emails = Vec::new();
