@@ -1,7 +1,10 @@
 //! From the bags read to an [`OpenedPkcs12`]: which key and which certificate are the user's,
 //! the chain in order, and the findings about what was found.
 
+use x509_cert::Certificate;
+
 use crate::findings::{Finding, Severity};
+use crate::keys::PrivateKey;
 use crate::password::PasswordEncoding;
 
 use super::build::empty_password_finding;
@@ -9,39 +12,69 @@ use super::error::Pkcs12Error;
 use super::report::{BagAttributes, CertificateEntry, EncryptionFacts, Mac, OpenedPkcs12, Role};
 use super::state::{BagKind, OpenState};
 
+/// A key bag's key and attributes.
+type KeyBag = (PrivateKey, BagAttributes);
+/// A certificate bag's certificate, attributes and position among the file's bags.
+type CertBag = (Certificate, BagAttributes, usize);
+
+/// Turns what opening read into an [`OpenedPkcs12`]. The findings keep a fixed order: the
+/// key's, the chain's, then the file's protection and contents.
 pub(super) fn finish(
-    state: OpenState<'_>,
+    mut state: OpenState<'_>,
     mut findings: Vec<Finding>,
     mac: Mac,
     mac_iterations: u32,
 ) -> Result<OpenedPkcs12, Pkcs12Error> {
+    let (mut keys, certs) = split_bags(&mut state);
+    let (key_index, leaf_index) = find_leaf(&keys, &certs);
+    findings.extend(key_findings(&keys, key_index, !certs.is_empty()));
+    let (key, key_attributes) = take_key(&mut keys, key_index);
+    let (certificates, unrelated) = order_certificates(certs, leaf_index);
+    findings.extend(chain_findings(&certificates, unrelated));
+    findings.extend(file_findings(&state, key.is_some()));
+    Ok(OpenedPkcs12 {
+        key,
+        key_attributes,
+        certificates,
+        encryption: encryption_facts(&state, mac, mac_iterations),
+        findings,
+        other_keys: keys.into_iter().map(|(k, _)| k).collect(),
+        ignored_bags: state.ignored_bags,
+    })
+}
+
+/// The keys and the certificates, each certificate with its position among the bags.
+fn split_bags(state: &mut OpenState<'_>) -> (Vec<KeyBag>, Vec<CertBag>) {
     let mut keys = Vec::new();
     let mut certs = Vec::new();
-    for (i, bag) in state.bags.into_iter().enumerate() {
+    for (i, bag) in core::mem::take(&mut state.bags).into_iter().enumerate() {
         match bag.kind {
             BagKind::Key(k) => keys.push((k, bag.attributes)),
             BagKind::Cert(c) => certs.push((*c, bag.attributes, i)),
         }
     }
-    // The leaf: the certificate of a key in the file; else one that issued nothing else.
-    let mut key_index = None;
-    let mut leaf_index = None;
-    'outer: for (ki, (k, _)) in keys.iter().enumerate() {
+    (keys, certs)
+}
+
+/// (the key, the leaf) as indexes: the leaf is the certificate of a key in the file; else one
+/// that issued nothing else. The key is the one matching the leaf, if any does.
+fn find_leaf(keys: &[KeyBag], certs: &[CertBag]) -> (Option<usize>, Option<usize>) {
+    for (ki, (k, _)) in keys.iter().enumerate() {
         let pk = k.public_key();
-        for (ci, (c, _, _)) in certs.iter().enumerate() {
-            if crate::x509::public_key(c).as_ref() == Some(&pk) {
-                key_index = Some(ki);
-                leaf_index = Some(ci);
-                break 'outer;
-            }
+        if let Some(ci) = certs.iter().position(|(c, _, _)| crate::x509::public_key(c).as_ref() == Some(&pk)) {
+            return (Some(ki), Some(ci));
         }
     }
-    if leaf_index.is_none() {
-        leaf_index = certs.iter().position(|(c, _, _)| {
-            !certs.iter().any(|(o, _, _)| o != c && o.tbs_certificate().issuer() == c.tbs_certificate().subject())
-        });
-    }
-    if !keys.is_empty() && key_index.is_none() && !certs.is_empty() {
+    let leaf_index = certs.iter().position(|(c, _, _)| {
+        !certs.iter().any(|(o, _, _)| o != c && o.tbs_certificate().issuer() == c.tbs_certificate().subject())
+    });
+    (None, leaf_index)
+}
+
+/// A key that matches no certificate; more than one key.
+fn key_findings(keys: &[KeyBag], key_index: Option<usize>, has_certificates: bool) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if !keys.is_empty() && key_index.is_none() && has_certificates {
         findings.push(Finding::new(
             "key_certificate_mismatch",
             Severity::Error,
@@ -57,15 +90,23 @@ pub(super) fn finish(
             format!("The file holds {} private keys; the one matching the certificate is used.", keys.len()),
         ));
     }
-    let (key, key_attributes) = match key_index.or(if keys.is_empty() { None } else { Some(0) }) {
+    findings
+}
+
+/// Removes and returns the user's key: the leaf's, else the first.
+fn take_key(keys: &mut Vec<KeyBag>, key_index: Option<usize>) -> (Option<PrivateKey>, BagAttributes) {
+    match key_index.or(if keys.is_empty() { None } else { Some(0) }) {
         Some(i) => {
             let (k, a) = keys.swap_remove(i);
             (Some(k), a)
         }
         None => (None, BagAttributes::default()),
-    };
+    }
+}
 
-    // Order: leaf, then issuers by name, then the rest.
+/// Leaf, then issuers by name, then the rest; and how many of the rest are outside the leaf's
+/// chain (none when there is no leaf: a trust store).
+fn order_certificates(mut certs: Vec<CertBag>, leaf_index: Option<usize>) -> (Vec<CertificateEntry>, usize) {
     let mut ordered: Vec<CertificateEntry> = Vec::new();
     if let Some(li) = leaf_index {
         let (c, a, idx) = certs.remove(li);
@@ -100,6 +141,12 @@ pub(super) fn finish(
         };
         ordered.push(CertificateEntry { certificate: c, attributes: a, role, file_index: idx });
     }
+    (ordered, unrelated)
+}
+
+/// Certificates outside the leaf's chain; a file whose first certificate is not the leaf.
+fn chain_findings(ordered: &[CertificateEntry], unrelated: usize) -> Vec<Finding> {
+    let mut findings = Vec::new();
     if unrelated > 0 {
         findings.push(Finding::new(
             "unrelated_certificates",
@@ -109,9 +156,7 @@ pub(super) fn finish(
         ));
     }
     if ordered.len() > 1 {
-        let mut file_order: Vec<usize> = ordered.iter().map(|e| e.file_index).collect();
-        let leaf_first = ordered.first().map(|e| e.file_index) == file_order.iter().min().copied();
-        file_order.sort_unstable();
+        let leaf_first = ordered.first().map(|e| e.file_index) == ordered.iter().map(|e| e.file_index).min();
         if !leaf_first {
             findings.push(Finding::new(
                 "chain_not_leaf_first",
@@ -121,7 +166,13 @@ pub(super) fn finish(
             ));
         }
     }
+    findings
+}
 
+/// What the user should know about the file's protection and contents: legacy encryption or
+/// password encoding, the password itself, bags not read, no key.
+fn file_findings(state: &OpenState<'_>, has_key: bool) -> Vec<Finding> {
+    let mut findings = Vec::new();
     if state.legacy {
         findings.push(Finding::new(
             "legacy_encryption",
@@ -141,7 +192,7 @@ pub(super) fn finish(
     if state.password.is_non_ascii() {
         findings.push(Finding::non_ascii_password());
     }
-    if state.password.is_empty() && key.is_some() {
+    if state.password.is_empty() && has_key {
         findings.push(empty_password_finding());
     }
     if state.ignored_bags > 0 {
@@ -152,7 +203,7 @@ pub(super) fn finish(
             format!("{} items other than keys and certificates were ignored.", state.ignored_bags),
         ));
     }
-    if key.is_none() {
+    if !has_key {
         findings.push(Finding::new(
             "no_private_key",
             Severity::Warning,
@@ -160,23 +211,16 @@ pub(super) fn finish(
             "The file contains no private key; it cannot be used to sign, decrypt or log in on its own.",
         ));
     }
+    findings
+}
 
-    let iterations = state.key_iterations.or(state.cert_iterations).unwrap_or(0);
-    let encryption = EncryptionFacts {
+/// How the file is protected, as reported.
+fn encryption_facts(state: &OpenState<'_>, mac: Mac, mac_iterations: u32) -> EncryptionFacts {
+    EncryptionFacts {
         certificates: state.cert_scheme.unwrap_or_default(),
         key: state.key_scheme.unwrap_or_default(),
         mac,
-        iterations,
+        iterations: state.key_iterations.or(state.cert_iterations).unwrap_or(0),
         mac_iterations,
-    };
-    let other_keys = keys.into_iter().map(|(k, _)| k).collect();
-    Ok(OpenedPkcs12 {
-        key,
-        key_attributes,
-        certificates: ordered,
-        encryption,
-        findings,
-        other_keys,
-        ignored_bags: state.ignored_bags,
-    })
+    }
 }

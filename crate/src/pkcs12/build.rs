@@ -9,10 +9,10 @@ use crate::asn1::{self, tag};
 use crate::findings::{Finding, Severity};
 use crate::keys::PrivateKey;
 use crate::password::Password;
-use crate::pbe::KdfPurpose;
 
 use super::check_password;
 use super::error::Pkcs12Error;
+use super::mac::mac_data;
 use super::oid;
 use super::plan::{BuildOptions, BuildPlan};
 
@@ -155,16 +155,7 @@ pub fn build_planned(
     let key_ci = data_content_info(&asn1::tlv(tag::SEQUENCE, &key_bag));
 
     let auth_safe = asn1::sequence(&[&certs_ci, &key_ci]);
-    let mac_key = password.pkcs12_kdf(mac_hash, &bmp, mac_salt, KdfPurpose::Mac, iterations, mac_hash.output_len());
-    let mac = mac_hash.hmac(&mac_key, &auth_safe);
-    let mac_data = asn1::sequence(&[
-        &asn1::sequence(&[
-            &asn1::sequence(&[&asn1::oid(mac_hash.digest_oid().as_bytes()), &asn1::tlv(tag::NULL, &[])]),
-            &asn1::octet_string(&mac),
-        ]),
-        &asn1::octet_string(mac_salt),
-        &asn1::uint(u64::from(iterations)),
-    ]);
+    let mac_data = mac_data(password, &bmp, mac_hash, mac_salt, iterations, &auth_safe);
     let der = asn1::sequence(&[&asn1::uint(3), &data_content_info(&auth_safe), &mac_data]);
 
     let mut findings = Vec::new();

@@ -1,9 +1,9 @@
 //! The PKCS#12 MAC (RFC 7292 section 5, HMAC keyed by the PKCS#12 KDF) and PBMAC1 (RFC 9579):
-//! verifying it on open, trying the password encodings real tools use.
+//! written on build, and verified on open trying the password encodings real tools use.
 
-use crate::asn1::{DerReader, tag};
+use crate::asn1::{self, DerReader, tag};
 use crate::limits::MAX_KDF_ITERATIONS;
-use crate::password::{Derivation, PasswordEncoding};
+use crate::password::{Derivation, Password, PasswordEncoding};
 use crate::pbe::{self, Hash, KdfPurpose};
 
 use super::error::Pkcs12Error;
@@ -26,6 +26,28 @@ pub(super) fn pbmac1_derivation(mac_data: &[u8]) -> Option<Derivation> {
     let hmac = Hash::from_hmac_oid(params.sequence().ok()?.oid().ok()?).ok()?;
     let len = usize::try_from(key_len.unwrap_or(hmac.output_len() as u64)).ok()?;
     Some(Derivation::Pbkdf2 { prf, salt, iterations, len })
+}
+
+/// The MacData of a file we write (RFC 7292 section 4): HMAC over the authenticated safe, keyed
+/// by the PKCS#12 KDF over the password's BMPString `bmp`.
+pub(super) fn mac_data(
+    password: &Password,
+    bmp: &[u8],
+    hash: Hash,
+    salt: &[u8],
+    iterations: u32,
+    auth_safe: &[u8],
+) -> Vec<u8> {
+    let key = password.pkcs12_kdf(hash, bmp, salt, KdfPurpose::Mac, iterations, hash.output_len());
+    let mac = hash.hmac(&key, auth_safe);
+    asn1::sequence(&[
+        &asn1::sequence(&[
+            &asn1::sequence(&[&asn1::oid(hash.digest_oid().as_bytes()), &asn1::tlv(tag::NULL, &[])]),
+            &asn1::octet_string(&mac),
+        ]),
+        &asn1::octet_string(salt),
+        &asn1::uint(u64::from(iterations)),
+    ])
 }
 
 /// Verifies the MAC, trying the password encodings real tools use. Returns (name, iterations).
