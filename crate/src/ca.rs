@@ -131,10 +131,7 @@ impl BuilderProfile for Profile {
                     // emailProtection and must not carry serverAuth; clientAuth is what the
                     // personal certificates are also sold for. A leaked issuing key then cannot
                     // mint TLS server certificates that EKU-chaining clients accept.
-                    let eku = ExtendedKeyUsage(vec![
-                        crate::x509::oid::EKU_EMAIL_PROTECTION,
-                        crate::x509::oid::EKU_CLIENT_AUTH,
-                    ]);
+                    let eku = ExtendedKeyUsage(vec![crate::oid::EKU_EMAIL_PROTECTION, crate::oid::EKU_CLIENT_AUTH]);
                     exts.push((false, &eku).to_extension(subject, &exts)?);
                 }
             }
@@ -149,8 +146,7 @@ impl BuilderProfile for Profile {
                     usages |= KeyUsages::KeyAgreement;
                 }
                 exts.push((true, &KeyUsage(usages)).to_extension(subject, &exts)?);
-                let eku =
-                    ExtendedKeyUsage(vec![crate::x509::oid::EKU_EMAIL_PROTECTION, crate::x509::oid::EKU_CLIENT_AUTH]);
+                let eku = ExtendedKeyUsage(vec![crate::oid::EKU_EMAIL_PROTECTION, crate::oid::EKU_CLIENT_AUTH]);
                 exts.push((false, &eku).to_extension(subject, &exts)?);
                 if !emails.is_empty() {
                     let mut names = Vec::new();

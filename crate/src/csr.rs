@@ -19,7 +19,7 @@ use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq};
 use crate::asn1::{self, tag};
 use crate::i18n::{Localized, Message};
 use crate::keys::{KeyAlgorithm, PrivateKey, PublicKey};
-use crate::x509::oid as x509_oid;
+use crate::oid as x509_oid;
 
 /// RFC 5280 upper bounds (ub-common-name and friends), in characters.
 const MAX_NAME_CHARS: usize = 64;

@@ -22,7 +22,8 @@ use crate::date::Date;
 use crate::findings::{Finding, Severity};
 use crate::i18n::{Localized, Message};
 use crate::password::Password;
-use crate::pkcs12::{self, EncryptionFacts, Pkcs12Error, Role};
+use crate::pbe::Hash;
+use crate::pkcs12::{self, EncryptionFacts, Mac, Pkcs12Error, Role};
 use crate::x509::{self, CertificateFacts};
 
 /// Days before expiry from which `expires_soon` is reported.
@@ -248,7 +249,7 @@ fn verdict(
             ),
         ));
     }
-    if facts.key.algorithm == "rsa" && facts.key.bits < 2048 {
+    if facts.key.is_short_rsa() {
         findings.push(Finding::new(
             "weak_key",
             Severity::Error,
@@ -370,12 +371,12 @@ fn chain_signature_invalid(cert: &Certificate) -> Finding {
 
 /// Import verdicts per platform from a `.p12`'s encryption facts and password.
 pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerdict> {
-    let schemes = [enc.certificates.as_str(), enc.key.as_str()];
-    let pbes2 = schemes.iter().any(|s| s.starts_with("pbes2"));
-    let rc2_or_rc4 = schemes.iter().any(|s| s.contains("rc2") || s.contains("rc4"));
-    let sha1_mac = enc.mac == "hmac-sha1";
-    let pbmac1 = enc.mac.starts_with("pbmac1");
-    let no_mac = enc.mac == "none";
+    let schemes = [enc.certificates, enc.key];
+    let pbes2 = schemes.iter().any(|s| s.is_pbes2());
+    let rc2_or_rc4 = schemes.iter().any(|s| s.is_rc2_or_rc4());
+    let sha1_mac = enc.mac == Mac::Hmac(Hash::Sha1);
+    let pbmac1 = matches!(enc.mac, Mac::Pbmac1(_));
+    let no_mac = enc.mac == Mac::None;
     let mut out = Vec::new();
     let mut push = |platform, ja: &str, en: &str, verdict, reason: Option<Message>| {
         out.push(PlatformVerdict { platform, name: Message::new(ja, en), verdict, reason });
@@ -512,7 +513,7 @@ fn suggestion(platforms: &[PlatformVerdict], enc: &EncryptionFacts) -> Option<Re
             ),
         });
     }
-    let weak = [enc.certificates.as_str(), enc.key.as_str()].iter().any(|s| s.contains("rc2-40") || s.contains("rc4"));
+    let weak = enc.certificates.is_broken() || enc.key.is_broken();
     if weak || fails("windows") {
         return Some(RepackSuggestion {
             profile: pkcs12::Pkcs12Profile::Modern,
@@ -610,7 +611,7 @@ fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, Inspect
 fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
     let csr = crate::csr::parse_csr(input).map_err(InspectError::Csr)?;
     let mut findings = Vec::new();
-    if csr.key.algorithm == "rsa" && csr.key.bits < 2048 {
+    if csr.key.is_short_rsa() {
         findings.push(Finding::new(
             "weak_key",
             Severity::Error,
@@ -713,6 +714,14 @@ mod tests {
 
     fn codes(r: &InspectReport) -> Vec<&'static str> {
         r.findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_paste_over_max_chain_certificates_is_refused_like_x509_refuses_it() {
+        use crate::limits::MAX_CHAIN_CERTIFICATES;
+        let (_, _, ca) = pki();
+        let over = pem(&vec![&ca; MAX_CHAIN_CERTIFICATES + 1]);
+        assert_eq!(inspect(&over, None, day("2026-06-01")).expect_err("inspect").code(), "too_many_certificates");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::asn1::{self, DerReader, tag};
 use crate::i18n::{Localized, Message};
 use crate::limits::MAX_INPUT_BYTES;
+use crate::oid::{self, key_algorithm_name};
 use crate::password::Password;
 use crate::pbe::{PbeError, PbeScheme};
 
@@ -210,25 +211,115 @@ impl Localized for KeyError {
     }
 }
 
-pub(crate) mod oid {
-    use const_oid::ObjectIdentifier as Oid;
-    pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
-    pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
-    pub const SECP256R1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
-    pub const SECP384R1: Oid = Oid::new_unwrap("1.3.132.0.34");
-    pub const SECP521R1: Oid = Oid::new_unwrap("1.3.132.0.35");
-    pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
-    pub const DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
-    pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+/// The smallest RSA modulus the product accepts, in bits (S/MIME Baseline Requirements 6.1.5).
+pub const RSA_MIN_BITS: u32 = 2048;
+/// The largest RSA modulus the product accepts, in bits: what every issuer in the seeds certifies.
+pub const RSA_MAX_BITS: u32 = 4096;
+/// The one RSA public exponent the product accepts (S/MIME Baseline Requirements 6.1.6).
+pub const RSA_EXPONENT: u32 = 65_537;
+
+/// How an RSA key breaks [`check_rsa_policy`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RsaPolicyError {
+    /// Modulus below [`RSA_MIN_BITS`].
+    TooShort {
+        /// The modulus size.
+        bits: u32,
+    },
+    /// Modulus above [`RSA_MAX_BITS`].
+    TooLong {
+        /// The modulus size.
+        bits: u32,
+    },
+    /// Public exponent other than [`RSA_EXPONENT`].
+    Exponent,
+}
+
+/// The product's one RSA key policy: a modulus of [`RSA_MIN_BITS`] to [`RSA_MAX_BITS`] bits and
+/// the exponent [`RSA_EXPONENT`] (`exponent` big-endian, leading zeros allowed). Keys we
+/// generate always pass. [`PublicKey::check_strength`], the inspector's `weak_key` finding
+/// ([`KeyInfo::is_short_rsa`]) and the worker's key checks (which add ROCA, small factors and
+/// Fermat) all apply this one rule, each with its own error codes.
+pub fn check_rsa_policy(bits: u32, exponent: &[u8]) -> Result<(), RsaPolicyError> {
+    if bits < RSA_MIN_BITS {
+        return Err(RsaPolicyError::TooShort { bits });
+    }
+    if bits > RSA_MAX_BITS {
+        return Err(RsaPolicyError::TooLong { bits });
+    }
+    let significant = &exponent[exponent.iter().take_while(|&&b| b == 0).count()..];
+    let wanted = RSA_EXPONENT.to_be_bytes();
+    if significant != &wanted[wanted.iter().take_while(|&&b| b == 0).count()..] {
+        return Err(RsaPolicyError::Exponent);
+    }
+    Ok(())
+}
+
+/// The kind of a key as reports name it. Serializes as `rsa`, `ec-p256`, `ec-p384`, or for keys
+/// the product does not use (seen in certificates) the name of their algorithm or curve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyType {
+    /// RSA, any size.
+    Rsa,
+    /// ECDSA on P-256.
+    EcP256,
+    /// ECDSA on P-384.
+    EcP384,
+    /// Anything else, by name (`ec-p521`, `ed25519`, `dsa`, or a dotted OID).
+    Other(String),
+}
+
+impl KeyType {
+    /// The kind a report name stands for: `rsa`, `ec-p256` and `ec-p384` are the known kinds
+    /// whatever produced the name (e.g. an RSA key too damaged to parse is still `rsa`).
+    pub fn named(name: String) -> Self {
+        match name.as_str() {
+            "rsa" => KeyType::Rsa,
+            "ec-p256" => KeyType::EcP256,
+            "ec-p384" => KeyType::EcP384,
+            _ => KeyType::Other(name),
+        }
+    }
+
+    /// The name reports use.
+    pub fn as_str(&self) -> &str {
+        match self {
+            KeyType::Rsa => "rsa",
+            KeyType::EcP256 => "ec-p256",
+            KeyType::EcP384 => "ec-p384",
+            KeyType::Other(name) => name,
+        }
+    }
+}
+
+impl core::fmt::Display for KeyType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for KeyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// A short description of a key, safe to show and serialize.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyInfo {
-    /// `rsa`, `ec-p256` or `ec-p384` (or the OID name of something else, for certificates).
-    pub algorithm: String,
+    /// `rsa`, `ec-p256` or `ec-p384` (or the name of something else, for certificates).
+    pub algorithm: KeyType,
     /// Key size in bits (modulus for RSA, field size for EC).
     pub bits: u32,
+}
+
+impl KeyInfo {
+    /// An RSA key below [`RSA_MIN_BITS`]: what a certificate's or request's facts can tell of
+    /// [`check_rsa_policy`] (the inspector's `weak_key` finding).
+    pub fn is_short_rsa(&self) -> bool {
+        self.algorithm == KeyType::Rsa && self.bits < RSA_MIN_BITS
+    }
 }
 
 #[derive(Clone)]
@@ -487,26 +578,10 @@ fn pkcs8_algorithm(der: &[u8]) -> Result<(Vec<u8>, Option<Vec<u8>>), KeyError> {
 
 fn is_encrypted_pkcs8(der: &[u8]) -> bool {
     let mut r = DerReader::new(der);
-    r.sequence().and_then(|mut s| s.sequence()).and_then(|mut a| a.oid().map(<[u8]>::to_vec)).is_ok_and(|o| {
-        o == crate::pbe::oid::PBES2.as_bytes() || o.starts_with(&crate::pbe::oid::PKCS12_3DES.as_bytes()[..9])
-    })
-}
-
-/// A readable name for a key algorithm or curve OID.
-pub(crate) fn key_algorithm_name(o: &[u8]) -> String {
-    for (known, name) in [
-        (oid::RSA_ENCRYPTION, "rsa"),
-        (oid::SECP521R1, "ec-p521"),
-        (oid::ED25519, "ed25519"),
-        (oid::DSA, "dsa"),
-        (oid::RSA_PSS, "rsassa-pss"),
-        (oid::EC_PUBLIC_KEY, "ec"),
-    ] {
-        if known.as_bytes() == o {
-            return name.to_owned();
-        }
-    }
-    crate::pbe::algorithm_name(o)
+    r.sequence()
+        .and_then(|mut s| s.sequence())
+        .and_then(|mut a| a.oid().map(<[u8]>::to_vec))
+        .is_ok_and(|o| o == oid::PBES2.as_bytes() || o.starts_with(&oid::PKCS12_3DES.as_bytes()[..9]))
 }
 
 /// The scheme of a key backup: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, fresh salt and IV.
@@ -623,30 +698,27 @@ impl PublicKey {
     /// Algorithm family and size.
     pub fn info(&self) -> KeyInfo {
         match self {
-            PublicKey::Rsa(k) => KeyInfo { algorithm: "rsa".into(), bits: k.n().bits() },
-            PublicKey::P256(_) => KeyInfo { algorithm: "ec-p256".into(), bits: 256 },
-            PublicKey::P384(_) => KeyInfo { algorithm: "ec-p384".into(), bits: 384 },
-            PublicKey::Other { algorithm, bits } => KeyInfo { algorithm: algorithm.clone(), bits: *bits },
+            PublicKey::Rsa(k) => KeyInfo { algorithm: KeyType::Rsa, bits: k.n().bits() },
+            PublicKey::P256(_) => KeyInfo { algorithm: KeyType::EcP256, bits: 256 },
+            PublicKey::P384(_) => KeyInfo { algorithm: KeyType::EcP384, bits: 384 },
+            PublicKey::Other { algorithm, bits } => {
+                KeyInfo { algorithm: KeyType::named(algorithm.clone()), bits: *bits }
+            }
         }
     }
 
-    /// Refuses RSA below 2048 bits or with e other than 65537, and unusable key types.
+    /// Refuses RSA outside [`check_rsa_policy`] and unusable key types.
     pub fn check_strength(&self) -> Result<(), KeyError> {
         match self {
-            PublicKey::Rsa(k) => {
-                let bits = k.n().bits();
-                if bits < 2048 {
-                    return Err(KeyError::WeakKey { reason: format!("RSA {bits} bits < 2048") });
+            PublicKey::Rsa(k) => check_rsa_policy(k.n().bits(), &k.e_bytes()).map_err(|e| match e {
+                RsaPolicyError::TooShort { bits } => {
+                    KeyError::WeakKey { reason: format!("RSA {bits} bits < {RSA_MIN_BITS}") }
                 }
-                if bits > 4096 {
-                    return Err(KeyError::UnsupportedAlgorithm { algorithm: format!("rsa{bits}") });
+                RsaPolicyError::TooLong { bits } => KeyError::UnsupportedAlgorithm { algorithm: format!("rsa{bits}") },
+                RsaPolicyError::Exponent => {
+                    KeyError::WeakKey { reason: format!("RSA public exponent is not {RSA_EXPONENT}") }
                 }
-                let e = k.e();
-                if e.bits() > 17 || e.as_words().first().copied().unwrap_or(0) != 65_537 {
-                    return Err(KeyError::WeakKey { reason: "RSA public exponent is not 65537".into() });
-                }
-                Ok(())
-            }
+            }),
             PublicKey::P256(_) | PublicKey::P384(_) => Ok(()),
             PublicKey::Other { algorithm, .. } => Err(KeyError::UnsupportedAlgorithm { algorithm: algorithm.clone() }),
         }
@@ -655,7 +727,7 @@ impl PublicKey {
 
 /// The digest an ECDSA signature algorithm names.
 fn ecdsa_digest(alg: &const_oid::ObjectIdentifier, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
-    use crate::x509::oid as s;
+    use crate::oid as s;
     use digest::Digest as _;
     Ok(if *alg == s::ECDSA_SHA256 {
         sha2::Sha256::digest(message).to_vec()
@@ -666,7 +738,7 @@ fn ecdsa_digest(alg: &const_oid::ObjectIdentifier, message: &[u8]) -> Result<Vec
     } else if *alg == s::ECDSA_SHA1 {
         sha1::Sha1::digest(message).to_vec()
     } else {
-        return Err(SignatureError::Unsupported { algorithm: crate::x509::signature_algorithm_name(alg) });
+        return Err(SignatureError::Unsupported { algorithm: oid::signature_algorithm_name(alg) });
     })
 }
 
@@ -701,9 +773,9 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureError> {
-        use crate::x509::oid as s;
+        use crate::oid as s;
         use signature::Verifier as _;
-        let unsupported = || SignatureError::Unsupported { algorithm: crate::x509::signature_algorithm_name(alg) };
+        let unsupported = || SignatureError::Unsupported { algorithm: oid::signature_algorithm_name(alg) };
         match self {
             PublicKey::Rsa(k) => {
                 let sig = rsa::pkcs1v15::Signature::try_from(signature).map_err(|_| SignatureError::Invalid)?;
@@ -734,16 +806,15 @@ mod tests {
     use crate::test_support::{rng, test};
 
     #[test]
-    fn keys_we_do_not_handle_are_still_named_with_their_size() {
-        // tests/interop/fixtures/pki (gen.sh): certificates with a P-521 and an Ed25519 key.
-        for (pem, algorithm, bits) in [
-            (include_str!("../../tests/interop/fixtures/pki/other-p521.pem"), "ec-p521", 521),
-            (include_str!("../../tests/interop/fixtures/pki/other-ed25519.pem"), "ed25519", 256),
-        ] {
-            let certs = crate::x509::parse_certificates(pem.as_bytes()).expect("certificate");
-            let info = crate::x509::facts(&certs[0]).key;
-            assert_eq!((info.algorithm.as_str(), info.bits), (algorithm, bits));
-        }
+    fn the_rsa_policy_is_2048_to_4096_bits_with_e_65537() {
+        let e = [0x01, 0x00, 0x01];
+        assert_eq!(check_rsa_policy(2048, &e), Ok(()));
+        assert_eq!(check_rsa_policy(4096, &[0, 0, 0x01, 0x00, 0x01]), Ok(()));
+        assert_eq!(check_rsa_policy(2047, &e), Err(RsaPolicyError::TooShort { bits: 2047 }));
+        assert_eq!(check_rsa_policy(4097, &e), Err(RsaPolicyError::TooLong { bits: 4097 }));
+        assert_eq!(check_rsa_policy(2048, &[3]), Err(RsaPolicyError::Exponent));
+        assert_eq!(check_rsa_policy(2048, &[0x01, 0x00, 0x01, 0x00]), Err(RsaPolicyError::Exponent));
+        assert_eq!(check_rsa_policy(2048, &[]), Err(RsaPolicyError::Exponent));
     }
 
     #[test]
@@ -765,7 +836,7 @@ mod tests {
     #[test]
     fn rsa_keys_have_the_requested_size_and_exponent() {
         let key = PrivateKey::generate(KeyAlgorithm::Rsa3072, &mut rng()).expect("keygen");
-        assert_eq!(key.info(), KeyInfo { algorithm: "rsa".into(), bits: 3072 });
+        assert_eq!(key.info(), KeyInfo { algorithm: KeyType::Rsa, bits: 3072 });
         let PublicKey::Rsa(pk) = key.public_key() else { panic!("rsa") };
         assert_eq!(pk.e().as_words()[0], 65_537);
     }

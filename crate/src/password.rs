@@ -2,7 +2,7 @@
 
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::pbe::{Hash, KdfPurpose};
+use crate::kdf::{Hash, KdfPurpose};
 
 /// A password or PIN typed by a person. Zeroized on drop; `Debug` prints nothing of it.
 ///

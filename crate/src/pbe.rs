@@ -6,39 +6,13 @@
 
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyIvInit, block_padding::Pkcs7};
 use const_oid::ObjectIdentifier;
-use digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 use zeroize::Zeroizing;
 
 use crate::asn1::{self, DerReader, tag};
+pub use crate::kdf::{Hash, KdfPurpose};
 use crate::limits::{MAX_KDF_ITERATIONS, MAX_SALT_BYTES};
+use crate::oid::{self, algorithm_name};
 use crate::password::{Derivation, Password};
-
-pub(crate) mod oid {
-    use const_oid::ObjectIdentifier as Oid;
-    pub const PBES2: Oid = Oid::new_unwrap("1.2.840.113549.1.5.13");
-    pub const PBKDF2: Oid = Oid::new_unwrap("1.2.840.113549.1.5.12");
-    pub const PBMAC1: Oid = Oid::new_unwrap("1.2.840.113549.1.5.14");
-    pub const HMAC_SHA1: Oid = Oid::new_unwrap("1.2.840.113549.2.7");
-    pub const HMAC_SHA224: Oid = Oid::new_unwrap("1.2.840.113549.2.8");
-    pub const HMAC_SHA256: Oid = Oid::new_unwrap("1.2.840.113549.2.9");
-    pub const HMAC_SHA384: Oid = Oid::new_unwrap("1.2.840.113549.2.10");
-    pub const HMAC_SHA512: Oid = Oid::new_unwrap("1.2.840.113549.2.11");
-    pub const AES_128_CBC: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.1.2");
-    pub const AES_192_CBC: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.1.22");
-    pub const AES_256_CBC: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.1.42");
-    pub const DES_EDE3_CBC: Oid = Oid::new_unwrap("1.2.840.113549.3.7");
-    pub const PKCS12_RC4_128: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.1");
-    pub const PKCS12_RC4_40: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.2");
-    pub const PKCS12_3DES: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.3");
-    pub const PKCS12_2DES: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.4");
-    pub const PKCS12_RC2_128: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.5");
-    pub const PKCS12_RC2_40: Oid = Oid::new_unwrap("1.2.840.113549.1.12.1.6");
-    pub const SHA1: Oid = Oid::new_unwrap("1.3.14.3.2.26");
-    pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
-    pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
-    pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
-    pub const MD5: Oid = Oid::new_unwrap("1.2.840.113549.2.5");
-}
 
 /// What went wrong with password-based encryption.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,63 +44,13 @@ impl From<asn1::Asn1Error> for PbeError {
     }
 }
 
-/// A readable name for an algorithm OID, for error messages.
-pub(crate) fn algorithm_name(oid: &[u8]) -> String {
-    const NAMES: &[(ObjectIdentifier, &str)] = &[
-        (oid::PKCS12_RC4_128, "pbeWithSHAAnd128BitRC4"),
-        (oid::PKCS12_RC4_40, "pbeWithSHAAnd40BitRC4"),
-        (ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.3"), "pbeWithMD5AndDES-CBC"),
-        (ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.10"), "pbeWithSHA1AndDES-CBC"),
-        (ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.11"), "pbeWithSHA1AndRC2-CBC"),
-        (ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.6"), "pbeWithMD5AndRC2-CBC"),
-        (ObjectIdentifier::new_unwrap("1.3.6.1.4.1.11591.4.11"), "scrypt"),
-        (ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.6"), "aes-128-gcm"),
-        (ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.46"), "aes-256-gcm"),
-        (ObjectIdentifier::new_unwrap("1.2.840.113549.3.2"), "rc2-cbc"),
-        (ObjectIdentifier::new_unwrap("1.3.14.3.2.7"), "des-cbc"),
-        (oid::MD5, "md5"),
-        (ObjectIdentifier::new_unwrap("1.2.392.200011.61.1.1.1.2"), "camellia-128-cbc"),
-        (ObjectIdentifier::new_unwrap("1.2.392.200011.61.1.1.1.3"), "camellia-192-cbc"),
-        (ObjectIdentifier::new_unwrap("1.2.392.200011.61.1.1.1.4"), "camellia-256-cbc"),
-        (ObjectIdentifier::new_unwrap("1.2.410.200004.1.4"), "seed-cbc"),
-        (ObjectIdentifier::new_unwrap("1.2.156.10197.1.104.2"), "sm4-cbc"),
-        (oid::HMAC_SHA224, "hmacWithSHA224"),
-    ];
-    for (known, name) in NAMES {
-        if known.as_bytes() == oid {
-            return (*name).to_owned();
-        }
-    }
-    ObjectIdentifier::from_bytes(oid).map_or_else(|_| "unknown".to_owned(), |o| o.to_string())
-}
-
 fn is(oid: &[u8], known: ObjectIdentifier) -> bool {
     oid == known.as_bytes()
 }
 
-/// The pseudo-random function of PBKDF2, also the HMAC of a MAC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hash {
-    /// SHA-1: still the default PRF of PBKDF2 and the legacy PKCS#12 MAC.
-    Sha1,
-    /// SHA-256.
-    Sha256,
-    /// SHA-384.
-    Sha384,
-    /// SHA-512.
-    Sha512,
-}
-
+// The OIDs that name each hash in PBES2, PBMAC1 and the PKCS#12 MAC: the hash itself and its
+// KDFs live in `kdf`, which knows nothing of ASN.1.
 impl Hash {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Hash::Sha1 => "sha1",
-            Hash::Sha256 => "sha256",
-            Hash::Sha384 => "sha384",
-            Hash::Sha512 => "sha512",
-        }
-    }
-
     fn hmac_oid(self) -> ObjectIdentifier {
         match self {
             Hash::Sha1 => oid::HMAC_SHA1,
@@ -158,119 +82,6 @@ impl Hash {
             .find(|h| is(o, h.digest_oid()))
             .ok_or_else(|| PbeError::Unsupported { algorithm: algorithm_name(o) })
     }
-
-    pub(crate) fn output_len(self) -> usize {
-        match self {
-            Hash::Sha1 => 20,
-            Hash::Sha256 => 32,
-            Hash::Sha384 => 48,
-            Hash::Sha512 => 64,
-        }
-    }
-
-    /// PBKDF2 with HMAC over this hash.
-    pub(crate) fn pbkdf2(self, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
-        match self {
-            Hash::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out),
-            Hash::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, out),
-            Hash::Sha384 => pbkdf2::pbkdf2_hmac::<sha2::Sha384>(password, salt, iterations, out),
-            Hash::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, out),
-        }
-    }
-
-    /// The PKCS#12 KDF over this hash.
-    pub(crate) fn pkcs12_kdf(
-        self,
-        password_bmp: &[u8],
-        salt: &[u8],
-        id: KdfPurpose,
-        iterations: u32,
-        len: usize,
-    ) -> Zeroizing<Vec<u8>> {
-        match self {
-            Hash::Sha1 => pkcs12_kdf::<sha1::Sha1>(password_bmp, salt, id, iterations, len),
-            Hash::Sha256 => pkcs12_kdf::<sha2::Sha256>(password_bmp, salt, id, iterations, len),
-            Hash::Sha384 => pkcs12_kdf::<sha2::Sha384>(password_bmp, salt, id, iterations, len),
-            Hash::Sha512 => pkcs12_kdf::<sha2::Sha512>(password_bmp, salt, id, iterations, len),
-        }
-    }
-
-    /// HMAC over `data`, compared in constant time against `expected` when given.
-    pub(crate) fn hmac(self, key: &[u8], data: &[u8]) -> Vec<u8> {
-        use hmac::Mac;
-        macro_rules! run {
-            ($d:ty) => {{
-                // HMAC accepts keys of any length, so this cannot fail.
-                let mut mac = <hmac::Hmac<$d> as hmac::KeyInit>::new_from_slice(key)
-                    .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-                mac.update(data);
-                mac.finalize().into_bytes().to_vec()
-            }};
-        }
-        match self {
-            Hash::Sha1 => run!(sha1::Sha1),
-            Hash::Sha256 => run!(sha2::Sha256),
-            Hash::Sha384 => run!(sha2::Sha384),
-            Hash::Sha512 => run!(sha2::Sha512),
-        }
-    }
-}
-
-/// The diversifier ID of the PKCS#12 KDF (RFC 7292 B.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KdfPurpose {
-    /// Encryption key material.
-    Key = 1,
-    /// An IV.
-    Iv = 2,
-    /// A MAC key.
-    Mac = 3,
-}
-
-/// RFC 7292 appendix B.2. `password_bmp` is already BMP-encoded with its NUL terminator.
-fn pkcs12_kdf<D>(password_bmp: &[u8], salt: &[u8], id: KdfPurpose, iterations: u32, len: usize) -> Zeroizing<Vec<u8>>
-where
-    D: Digest + FixedOutputReset + BlockSizeUser,
-{
-    let u = <D as Digest>::output_size();
-    let v = <D as BlockSizeUser>::block_size();
-    let fill = |src: &[u8]| -> Zeroizing<Vec<u8>> {
-        if src.is_empty() {
-            return Zeroizing::new(Vec::new());
-        }
-        let n = v * src.len().div_ceil(v);
-        Zeroizing::new(src.iter().copied().cycle().take(n).collect())
-    };
-    let mut i_block = Zeroizing::new([fill(salt).as_slice(), fill(password_bmp).as_slice()].concat());
-    let d = vec![id as u8; v];
-    let mut out = Zeroizing::new(Vec::with_capacity(len + u));
-    let mut hasher = D::new();
-    while out.len() < len {
-        Digest::update(&mut hasher, &d);
-        Digest::update(&mut hasher, i_block.as_slice());
-        let mut a = Zeroizing::new(hasher.finalize_reset().to_vec());
-        for _ in 1..iterations {
-            Digest::update(&mut hasher, a.as_slice());
-            let next = hasher.finalize_reset();
-            a.copy_from_slice(&next);
-        }
-        out.extend_from_slice(&a);
-        if out.len() >= len {
-            break;
-        }
-        // I_j = (I_j + B + 1) mod 2^(8v), with B = A repeated to v bytes.
-        let b: Zeroizing<Vec<u8>> = Zeroizing::new(a.iter().copied().cycle().take(v).collect());
-        for chunk in i_block.chunks_mut(v) {
-            let mut carry = 1u16;
-            for (x, y) in chunk.iter_mut().rev().zip(b.iter().rev()) {
-                let sum = u16::from(*x) + u16::from(*y) + carry;
-                *x = sum as u8;
-                carry = sum >> 8;
-            }
-        }
-    }
-    out.truncate(len);
-    out
 }
 
 /// The block cipher inside a PBES2 scheme.
@@ -380,6 +191,47 @@ impl Pkcs12Cipher {
             Pkcs12Cipher::Rc2_40 => "pbe-sha1-rc2-40",
             Pkcs12Cipher::Rc4_128 => "pbe-sha1-rc4-128",
             Pkcs12Cipher::Rc4_40 => "pbe-sha1-rc4-40",
+        }
+    }
+}
+
+/// Which password-based encryption a scheme is, without its parameters. Displays as the name
+/// reports use (`pbes2-pbkdf2-hmac-sha256-aes-256-cbc`, `pbe-sha1-3des`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// PBES2 with PBKDF2 over `prf` and the block cipher `cipher`.
+    Pbes2 {
+        /// The PBKDF2 PRF.
+        prf: Hash,
+        /// The block cipher.
+        cipher: Pbes2Cipher,
+    },
+    /// One of the PKCS#12 PBE schemes (SHA-1 KDF).
+    Pkcs12(Pkcs12Cipher),
+}
+
+impl SchemeKind {
+    /// RC2 or RC4, at any key size: ciphers some platforms no longer import.
+    pub fn is_rc2_or_rc4(self) -> bool {
+        matches!(
+            self,
+            SchemeKind::Pkcs12(
+                Pkcs12Cipher::Rc2_128 | Pkcs12Cipher::Rc2_40 | Pkcs12Cipher::Rc4_128 | Pkcs12Cipher::Rc4_40
+            )
+        )
+    }
+
+    /// 40-bit RC2 or any RC4: encryption broken in practice.
+    pub fn is_broken(self) -> bool {
+        matches!(self, SchemeKind::Pkcs12(Pkcs12Cipher::Rc2_40 | Pkcs12Cipher::Rc4_128 | Pkcs12Cipher::Rc4_40))
+    }
+}
+
+impl core::fmt::Display for SchemeKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SchemeKind::Pkcs12(cipher) => f.write_str(cipher.name()),
+            SchemeKind::Pbes2 { prf, cipher } => write!(f, "pbes2-pbkdf2-hmac-{}-{}", prf.name(), cipher.name()),
         }
     }
 }
@@ -507,11 +359,14 @@ impl PbeScheme {
 
     /// The name used in reports, e.g. `pbes2-pbkdf2-hmac-sha256-aes-256-cbc`.
     pub fn name(&self) -> String {
+        self.kind().to_string()
+    }
+
+    /// The scheme without its salt, IV and iteration count: what reports name and judge.
+    pub fn kind(&self) -> SchemeKind {
         match self {
-            PbeScheme::Pkcs12 { cipher, .. } => cipher.name().to_owned(),
-            PbeScheme::Pbes2 { prf, cipher, .. } => {
-                format!("pbes2-pbkdf2-hmac-{}-{}", prf.name(), cipher.name())
-            }
+            PbeScheme::Pkcs12 { cipher, .. } => SchemeKind::Pkcs12(*cipher),
+            PbeScheme::Pbes2 { prf, cipher, .. } => SchemeKind::Pbes2 { prf: *prf, cipher: *cipher },
         }
     }
 

@@ -10,8 +10,10 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
 
 use crate::i18n::{Localized, Message};
-use crate::keys::{PublicKey, key_algorithm_name};
+use crate::keys::PublicKey;
 use crate::limits::{MAX_CHAIN_CERTIFICATES, MAX_INPUT_BYTES};
+pub use crate::oid::signature_algorithm_name;
+use crate::oid::{self, key_algorithm_name};
 
 /// What went wrong reading certificates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,27 +116,6 @@ pub fn parse_certificates(input: &[u8]) -> Result<Vec<Certificate>, CertificateE
         .enumerate()
         .map(|(i, b)| Certificate::from_der(&b.der).map_err(|_| CertificateError::Corrupt { index: i + 1 }))
         .collect()
-}
-
-pub(crate) mod oid {
-    use const_oid::ObjectIdentifier as Oid;
-    pub const CN: Oid = Oid::new_unwrap("2.5.4.3");
-    pub const EMAIL_ADDRESS: Oid = Oid::new_unwrap("1.2.840.113549.1.9.1");
-    pub const EKU_CLIENT_AUTH: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.2");
-    pub const EKU_EMAIL_PROTECTION: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.4");
-    pub const EKU_CODE_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.3");
-    pub const EKU_DOCUMENT_SIGNING: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.36");
-    pub const EKU_ANY: Oid = Oid::new_unwrap("2.5.29.37.0");
-    pub const SHA1_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.5");
-    pub const MD5_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.4");
-    pub const SHA256_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
-    pub const SHA384_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
-    pub const SHA512_RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
-    pub const ECDSA_SHA1: Oid = Oid::new_unwrap("1.2.840.10045.4.1");
-    pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
-    pub const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
-    pub const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
-    pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 }
 
 /// Decodes an attribute value of any DirectoryString type (and IA5String) to text.
@@ -287,23 +268,6 @@ pub struct CertificateFacts {
     pub self_issued: bool,
 }
 
-/// The readable name of a signature algorithm.
-pub fn signature_algorithm_name(oid: &const_oid::ObjectIdentifier) -> String {
-    let table = [
-        (oid::SHA1_RSA, "sha1WithRSAEncryption"),
-        (oid::MD5_RSA, "md5WithRSAEncryption"),
-        (oid::SHA256_RSA, "sha256WithRSAEncryption"),
-        (oid::SHA384_RSA, "sha384WithRSAEncryption"),
-        (oid::SHA512_RSA, "sha512WithRSAEncryption"),
-        (oid::ECDSA_SHA1, "ecdsa-with-SHA1"),
-        (oid::ECDSA_SHA256, "ecdsa-with-SHA256"),
-        (oid::ECDSA_SHA384, "ecdsa-with-SHA384"),
-        (oid::ECDSA_SHA512, "ecdsa-with-SHA512"),
-        (oid::RSA_PSS, "rsassa-pss"),
-    ];
-    table.iter().find(|(o, _)| o == oid).map_or_else(|| key_algorithm_name(oid.as_bytes()), |(_, n)| (*n).to_owned())
-}
-
 /// Whether a signature algorithm is broken for new signatures (SHA-1, MD5).
 pub fn is_weak_signature_algorithm(oid: &const_oid::ObjectIdentifier) -> bool {
     [oid::SHA1_RSA, oid::MD5_RSA, oid::ECDSA_SHA1, const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.2")]
@@ -315,7 +279,9 @@ pub fn facts(cert: &Certificate) -> CertificateFacts {
     let tbs = cert.tbs_certificate();
     let spki_der = tbs.subject_public_key_info().to_der().unwrap_or_default();
     let key = PublicKey::from_spki_der(&spki_der).map(|k| k.info()).unwrap_or(crate::keys::KeyInfo {
-        algorithm: key_algorithm_name(tbs.subject_public_key_info().algorithm.oid.as_bytes()),
+        algorithm: crate::keys::KeyType::named(key_algorithm_name(
+            tbs.subject_public_key_info().algorithm.oid.as_bytes(),
+        )),
         bits: 0,
     });
     let mut emails = Vec::new();
@@ -421,6 +387,19 @@ mod tests {
     use crate::test_support::test;
 
     #[test]
+    fn keys_we_do_not_handle_are_still_named_with_their_size() {
+        // tests/interop/fixtures/pki (gen.sh): certificates with a P-521 and an Ed25519 key.
+        for (pem, algorithm, bits) in [
+            (include_str!("../../tests/interop/fixtures/pki/other-p521.pem"), "ec-p521", 521),
+            (include_str!("../../tests/interop/fixtures/pki/other-ed25519.pem"), "ed25519", 256),
+        ] {
+            let certs = parse_certificates(pem.as_bytes()).expect("certificate");
+            let info = facts(&certs[0]).key;
+            assert_eq!((info.algorithm.as_str(), info.bits), (algorithm, bits));
+        }
+    }
+
+    #[test]
     fn key_usage_names_are_what_debug_printed() {
         use der::flagset::FlagSet;
         for f in FlagSet::<KeyUsages>::full() {
@@ -452,12 +431,7 @@ mod tests {
         );
         assert_eq!(err.code(), "too_many_certificates");
         assert!(!err.message().ja.is_ascii() && !err.message().en.is_empty());
-        // The inspector reads certificates through the same door.
-        let at = crate::date::Date::new(2026, 6, 1).expect("date");
-        assert_eq!(
-            crate::inspect::inspect(over.as_bytes(), None, at).expect_err("inspect").code(),
-            "too_many_certificates"
-        );
+        // The inspector reads certificates through the same door: see inspect's tests.
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Public-key checks that a CSR's signature cannot show: keys that are weak because of how they
 //! were made. Every test here works on the public key alone, so it runs before anything is stored.
 //!
-//! - **Size and exponent**: RSA 2048 to 4096 bits with e = 65537 (the S/MIME Baseline
-//!   Requirements 6.1.5/6.1.6 range that every issuer in the seeds can certify); ECDSA only on
-//!   P-256 and P-384 (the point is checked to lie on the curve when the key is parsed).
+//! - **Size and exponent**: the core's one RSA policy, [`inkan::keys::check_rsa_policy`] (2048 to
+//!   4096 bits with e = 65537, the S/MIME Baseline Requirements 6.1.5/6.1.6 range that every
+//!   issuer in the seeds can certify); ECDSA only on P-256 and P-384 (the point is checked to lie
+//!   on the curve when the key is parsed). The checks below extend it for RSA.
 //! - **Small factors**: trial division of n by every prime below [`SMALL_PRIME_BOUND`]. A real
 //!   modulus has two primes of 1024+ bits, so any hit means a broken generator.
 //! - **ROCA** (CVE-2017-15361, Nemec et al., "The Return of Coppersmith's Attack", CCS 2017):
@@ -18,7 +19,7 @@
 use num_bigint::BigUint;
 
 use inkan::i18n::{Localized, Message};
-use inkan::keys::PublicKey;
+use inkan::keys::{PublicKey, RsaPolicyError, check_rsa_policy};
 
 /// Trial division covers every prime below this bound (1,229 primes).
 pub const SMALL_PRIME_BOUND: u32 = 10_000;
@@ -58,6 +59,15 @@ pub enum KeyCheckError {
         /// The algorithm's name.
         algorithm: String,
     },
+}
+
+impl From<RsaPolicyError> for KeyCheckError {
+    fn from(e: RsaPolicyError) -> Self {
+        match e {
+            RsaPolicyError::TooShort { bits } | RsaPolicyError::TooLong { bits } => KeyCheckError::RsaKeySize { bits },
+            RsaPolicyError::Exponent => KeyCheckError::RsaExponent,
+        }
+    }
 }
 
 impl core::fmt::Display for KeyCheckError {
@@ -126,20 +136,16 @@ pub fn check_public_key(key: &PublicKey) -> Result<(), KeyCheckError> {
     match key {
         PublicKey::Rsa(k) => check_rsa(&k.n_bytes(), &k.e_bytes()),
         PublicKey::P256(_) | PublicKey::P384(_) => Ok(()),
-        other => Err(KeyCheckError::UnsupportedKey { algorithm: other.info().algorithm }),
+        other => Err(KeyCheckError::UnsupportedKey { algorithm: other.info().algorithm.to_string() }),
     }
 }
 
-/// Checks an RSA public key given as big-endian modulus and exponent bytes.
+/// Checks an RSA public key given as big-endian modulus and exponent bytes: the core's
+/// [`check_rsa_policy`] (size and exponent), then the tests for broken generators.
 pub fn check_rsa(modulus: &[u8], exponent: &[u8]) -> Result<(), KeyCheckError> {
     let n = BigUint::from_bytes_be(modulus);
     let bits = u32::try_from(n.bits()).unwrap_or(u32::MAX);
-    if !(2048..=4096).contains(&bits) {
-        return Err(KeyCheckError::RsaKeySize { bits });
-    }
-    if BigUint::from_bytes_be(exponent) != BigUint::from(65_537u32) {
-        return Err(KeyCheckError::RsaExponent);
-    }
+    check_rsa_policy(bits, exponent).map_err(KeyCheckError::from)?;
     // One pass over the modulus serves both the trial division and ROCA's residues.
     let residues = GroupResidues::of(modulus);
     if let Some(prime) = residues.small_factor() {
