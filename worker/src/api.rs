@@ -1066,7 +1066,12 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         }
         let apps = self
             .store
-            .applications(status.as_deref(), product.as_deref(), limit, offset)
+            .applications(&crate::store::QueueFilter {
+                status: status.as_deref(),
+                product: product.as_deref(),
+                limit,
+                offset,
+            })
             .await
             .map_err(|e| store_failure(&e))?;
         let list: Vec<_> = apps.iter().map(Application::admin_summary).collect();

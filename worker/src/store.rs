@@ -149,6 +149,20 @@ pub enum Inserted {
     Existing(Box<Application>),
 }
 
+/// Which page of the desk's queue to list: a state (any: `None`), a product (any: `None`),
+/// `limit` applications from `offset`.
+#[derive(Clone, Copy, Debug)]
+pub struct QueueFilter<'a> {
+    /// The state, e.g. `submitted`.
+    pub status: Option<&'a str>,
+    /// The catalog product id.
+    pub product: Option<&'a str>,
+    /// Page size.
+    pub limit: u32,
+    /// Applications skipped before the page.
+    pub offset: u32,
+}
+
 /// The storage operations the core needs.
 #[allow(async_fn_in_trait)] // see crate::http::HttpClient for why there is no Send bound
 pub trait Store {
@@ -162,15 +176,8 @@ pub trait Store {
     async fn save_application(&self, app: &mut Application) -> Result<(), StoreError>;
     /// Applications whose next event is due.
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError>;
-    /// Applications in a state (any state: `None`) of a product (any: `None`), newest first,
-    /// `limit` from `offset`.
-    async fn applications(
-        &self,
-        status: Option<&str>,
-        product: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Application>, StoreError>;
+    /// The desk's queue: applications matching `filter`, newest first, one page.
+    async fn applications(&self, filter: &QueueFilter<'_>) -> Result<Vec<Application>, StoreError>;
     /// Stores an application's sealed documents (ciphertext only).
     async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError>;
     /// An application's sealed documents, in order.
@@ -284,13 +291,8 @@ impl Store for MemoryStore {
             .cloned()
             .collect())
     }
-    async fn applications(
-        &self,
-        status: Option<&str>,
-        product: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Application>, StoreError> {
+    async fn applications(&self, filter: &QueueFilter<'_>) -> Result<Vec<Application>, StoreError> {
+        let QueueFilter { status, product, limit, offset } = *filter;
         let apps = self.apps.lock().expect("lock");
         let mut list: Vec<_> = apps
             .values()

@@ -26,7 +26,7 @@ use crate::UnixTime;
 use crate::application::Application;
 use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::{Reminder, ReminderState};
-use crate::store::{Inserted, SCHEMA, Store, StoreError};
+use crate::store::{Inserted, QueueFilter, SCHEMA, Store, StoreError};
 
 /// Applications inserted after which the writer asks the checkpoint thread to copy the WAL back
 /// into the database (an application is one to three 4 KiB pages with its index entries, so
@@ -272,13 +272,8 @@ impl Store for SqliteStore {
         rows.into_iter().map(|(id, body, version)| decode(&body, version, &id)).collect()
     }
 
-    async fn applications(
-        &self,
-        status: Option<&str>,
-        product: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Application>, StoreError> {
+    async fn applications(&self, filter: &QueueFilter<'_>) -> Result<Vec<Application>, StoreError> {
+        let QueueFilter { status, product, limit, offset } = *filter;
         let rows = self.with(|c| {
             let mut statement = c.prepare_cached(crate::store::LIST_SQL)?;
             let rows = statement.query_map(params![status, limit, offset, product], |row| {

@@ -11,7 +11,7 @@ use crate::application::Application;
 use crate::issuer::local::CaMaterial;
 use crate::lockout::{Charge, LockoutPolicy};
 use crate::reminders::{Reminder, ReminderState};
-use crate::store::{Inserted, Store, StoreError};
+use crate::store::{Inserted, QueueFilter, Store, StoreError};
 
 /// The D1 store.
 pub struct D1Store {
@@ -284,13 +284,8 @@ impl Store for D1Store {
         rows.into_iter().map(AppRow::decode).collect()
     }
 
-    async fn applications(
-        &self,
-        status: Option<&str>,
-        product: Option<&str>,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Application>, StoreError> {
+    async fn applications(&self, filter: &QueueFilter<'_>) -> Result<Vec<Application>, StoreError> {
+        let QueueFilter { status, product, limit, offset } = *filter;
         let rows = self
             .all::<AppRow>(
                 crate::store::LIST_SQL,
