@@ -215,16 +215,7 @@ pub fn issue(
         subject_is_rsa: matches!(req.subject_key, PublicKey::Rsa(_)),
     };
     let builder = CertificateBuilder::new(profile, serial, validity, spki).map_err(|_| IssueError::SigningFailed)?;
-    let cert = if let Some(k) = issuer_key.rsa() {
-        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(k.clone());
-        builder.build::<_, rsa::pkcs1v15::Signature>(&signer)
-    } else if let Some(k) = issuer_key.p256() {
-        builder.build::<_, p256::ecdsa::DerSignature>(&p256::ecdsa::SigningKey::from(k))
-    } else if let Some(k) = issuer_key.p384() {
-        builder.build::<_, p384::ecdsa::DerSignature>(&p384::ecdsa::SigningKey::from(k))
-    } else {
-        return Err(IssueError::SigningFailed);
-    };
+    let cert = builder.build::<_, crate::keys::KeySignature>(&issuer_key.signer());
     let cert = cert.map_err(|_| IssueError::SigningFailed)?;
     // Catch an encoder bug here rather than in a user's mail client.
     cert.to_der().map_err(|_| IssueError::SigningFailed)?;

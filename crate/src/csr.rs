@@ -8,7 +8,7 @@
 use der::{Decode as _, Encode as _, asn1::BitString};
 use serde::{Deserialize, Serialize};
 use signature::{Keypair, Signer};
-use spki::{DynSignatureAlgorithmIdentifier, EncodePublicKey, SubjectPublicKeyInfoOwned};
+use spki::{DynSignatureAlgorithmIdentifier, SignatureBitStringEncoding as _, SubjectPublicKeyInfoOwned};
 use x509_cert::attr::{Attribute, Attributes};
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
@@ -18,7 +18,7 @@ use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq};
 
 use crate::asn1::{self, tag};
 use crate::i18n::{Localized, Message};
-use crate::keys::{KeyAlgorithm, PrivateKey, PublicKey};
+use crate::keys::{KeyAlgorithm, KeySignature, KeySigner, PrivateKey, PublicKey};
 use crate::oid as x509_oid;
 
 /// RFC 5280 upper bounds (ub-common-name and friends), in characters.
@@ -343,35 +343,19 @@ pub fn build_csr(key: &PrivateKey, subject: &Subject, options: &CsrOptions) -> R
         let attr = Attribute::try_from(ExtensionReq(extensions)).map_err(|_| CsrError::SigningFailed)?;
         attributes.insert(attr).map_err(|_| CsrError::SigningFailed)?;
     }
-    let der = if let Some(k) = key.rsa() {
-        let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(k.clone());
-        sign_request::<_, rsa::pkcs1v15::Signature>(&signer, name, attributes)?
-    } else if let Some(k) = key.p256() {
-        let signer = p256::ecdsa::SigningKey::from(k);
-        sign_request::<_, p256::ecdsa::DerSignature>(&signer, name, attributes)?
-    } else if let Some(k) = key.p384() {
-        let signer = p384::ecdsa::SigningKey::from(k);
-        sign_request::<_, p384::ecdsa::DerSignature>(&signer, name, attributes)?
-    } else {
-        return Err(CsrError::SigningFailed);
-    };
+    let der = sign_request(&key.signer(), name, attributes)?;
     let pem = crate::pem::encode("CERTIFICATE REQUEST", &der);
     Ok(Csr { der, pem })
 }
 
 /// Signs CertificationRequestInfo with any signer that names its own algorithm, so a request
 /// can only be assembled with the key whose public half it carries.
-fn sign_request<S, Sig>(signer: &S, subject: Name, attributes: Attributes) -> Result<Vec<u8>, CsrError>
-where
-    S: Keypair + DynSignatureAlgorithmIdentifier + Signer<Sig>,
-    S::VerifyingKey: EncodePublicKey,
-    Sig: spki::SignatureBitStringEncoding,
-{
+fn sign_request(signer: &KeySigner, subject: Name, attributes: Attributes) -> Result<Vec<u8>, CsrError> {
     let public_key =
         SubjectPublicKeyInfoOwned::from_key(&signer.verifying_key()).map_err(|_| CsrError::SigningFailed)?;
     let info = CertReqInfo { version: x509_cert::request::Version::V1, subject, public_key, attributes };
     let tbs = info.to_der().map_err(|_| CsrError::SigningFailed)?;
-    let signature = signer.try_sign(&tbs).map_err(|_| CsrError::SigningFailed)?;
+    let signature: KeySignature = signer.try_sign(&tbs).map_err(|_| CsrError::SigningFailed)?;
     let signature: BitString = signature.to_bitstring().map_err(|_| CsrError::SigningFailed)?;
     let algorithm = signer.signature_algorithm_identifier().map_err(|_| CsrError::SigningFailed)?;
     CertReq { info, algorithm, signature }.to_der().map_err(|_| CsrError::SigningFailed)

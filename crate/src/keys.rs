@@ -532,22 +532,87 @@ impl PrivateKey {
         Ok(crate::pem::encode("ENCRYPTED PRIVATE KEY", &der))
     }
 
-    pub(crate) fn rsa(&self) -> Option<&rsa::RsaPrivateKey> {
-        match &self.secret {
-            Secret::Rsa(k) => Some(k),
-            _ => None,
+    /// What signs with this key: the one place that dispatches on the algorithm for signing
+    /// (as rcgen's `KeyPair` does), used for CSRs and by the local CA. RSA signs PKCS#1 v1.5
+    /// with SHA-256, P-256 ECDSA with SHA-256, P-384 ECDSA with SHA-384.
+    pub fn signer(&self) -> KeySigner {
+        let public = self.public_key();
+        let kind = match &self.secret {
+            Secret::Rsa(k) => SignerKind::Rsa(rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone())),
+            Secret::P256(k) => SignerKind::P256(p256::ecdsa::SigningKey::from(k)),
+            Secret::P384(k) => SignerKind::P384(p384::ecdsa::SigningKey::from(k)),
+        };
+        KeySigner { kind, public }
+    }
+}
+
+enum SignerKind {
+    Rsa(rsa::pkcs1v15::SigningKey<sha2::Sha256>),
+    P256(p256::ecdsa::SigningKey),
+    P384(p384::ecdsa::SigningKey),
+}
+
+/// A [`PrivateKey`] ready to sign: implements the RustCrypto `Signer`, `Keypair` and
+/// `DynSignatureAlgorithmIdentifier` traits, so `x509-cert`'s builders take it for any of our
+/// algorithms. The signing key is zeroized on drop by the underlying crates.
+pub struct KeySigner {
+    kind: SignerKind,
+    public: PublicKey,
+}
+
+/// A signature as a certificate or request carries it (the BIT STRING's bytes): PKCS#1 v1.5
+/// for RSA, DER `ECDSA-Sig-Value` for ECDSA.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySignature(Vec<u8>);
+
+impl KeySignature {
+    /// The signature's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl spki::SignatureBitStringEncoding for KeySignature {
+    fn to_bitstring(&self) -> der::Result<der::asn1::BitString> {
+        der::asn1::BitString::from_bytes(&self.0)
+    }
+}
+
+impl signature::Signer<KeySignature> for KeySigner {
+    fn try_sign(&self, message: &[u8]) -> Result<KeySignature, signature::Error> {
+        use signature::SignatureEncoding as _;
+        Ok(KeySignature(match &self.kind {
+            SignerKind::Rsa(k) => signature::Signer::<rsa::pkcs1v15::Signature>::try_sign(k, message)?.to_vec(),
+            SignerKind::P256(k) => signature::Signer::<p256::ecdsa::DerSignature>::try_sign(k, message)?.to_vec(),
+            SignerKind::P384(k) => signature::Signer::<p384::ecdsa::DerSignature>::try_sign(k, message)?.to_vec(),
+        }))
+    }
+}
+
+impl signature::Keypair for KeySigner {
+    type VerifyingKey = PublicKey;
+    fn verifying_key(&self) -> PublicKey {
+        self.public.clone()
+    }
+}
+
+impl spki::DynSignatureAlgorithmIdentifier for KeySigner {
+    fn signature_algorithm_identifier(&self) -> spki::Result<spki::AlgorithmIdentifierOwned> {
+        match &self.kind {
+            SignerKind::Rsa(k) => k.signature_algorithm_identifier(),
+            SignerKind::P256(k) => k.signature_algorithm_identifier(),
+            SignerKind::P384(k) => k.signature_algorithm_identifier(),
         }
     }
-    pub(crate) fn p256(&self) -> Option<&p256::SecretKey> {
-        match &self.secret {
-            Secret::P256(k) => Some(k),
-            _ => None,
-        }
-    }
-    pub(crate) fn p384(&self) -> Option<&p384::SecretKey> {
-        match &self.secret {
-            Secret::P384(k) => Some(k),
-            _ => None,
+}
+
+impl pkcs8::EncodePublicKey for PublicKey {
+    fn to_public_key_der(&self) -> spki::Result<der::Document> {
+        match self {
+            PublicKey::Rsa(k) => k.to_public_key_der(),
+            PublicKey::P256(k) => k.to_public_key_der(),
+            PublicKey::P384(k) => k.to_public_key_der(),
+            PublicKey::Other { .. } => Err(spki::Error::KeyMalformed),
         }
     }
 }
