@@ -127,10 +127,27 @@ class Page {
   /** A real click (the engine's input events) on a visible element. */
   async click(selector) {
     await this.waitFor(selector);
-    const y = await this.evaluate((s) => { const e = $(s); e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return r.top + r.height / 2; }, selector);
-    // In a frame that is as tall as its content the element is "in view" of the frame only: the
-    // top page scrolls it into the window too (WebKitWebDriver clicks outside the window miss).
-    if (this.parent) await this.parent.evaluate((f, top) => { window.scrollBy(0, $(f).getBoundingClientRect().top + top - innerHeight / 2); }, this.frameSelector, y);
+    // Where the element's centre is in the window, after scrolling it to the middle. In a frame
+    // that is as tall as its content the element is "in view" of the frame only: the top page
+    // scrolls it into the window too (WebKitWebDriver clicks outside the window miss).
+    const place = async () => {
+      const y = await this.evaluate((s) => { const e = $(s); e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return r.top + r.height / 2; }, selector);
+      if (!this.parent) return y;
+      return this.parent.evaluate((f, top) => {
+        window.scrollBy(0, $(f).getBoundingClientRect().top + top - innerHeight / 2);
+        return $(f).getBoundingClientRect().top + top;
+      }, this.frameSelector, y);
+    };
+    // Click only once the element stays put: a frame resizing to its content (or a view
+    // re-rendering) moved it between the scroll and the click, and WebKitWebDriver's click then
+    // landed beside the button (the widget's Confirm, once, in a full run).
+    let last = null;
+    await until(`${selector} to stay in place`, async () => {
+      const now = await place();
+      const still = last !== null && Math.abs(now - last) < 1;
+      last = now;
+      return still;
+    }, 10_000);
     await this.impl.click(selector);
   }
   /** Real key presses: `keys` is text to type, or one named key ('Tab', 'Enter', 'Space', 'Shift+Tab'). */
