@@ -58,7 +58,16 @@ export async function fetchCertificate(page, { id, downloadPassword, scope = '' 
   await page.fill(s('#rc-id'), id);
   await page.fill(s('#rc-pw'), downloadPassword);
   await page.click(s('#rc-fetch'));
-  await page.locator(s('#rc-key-form')).waitFor({ state: 'visible', timeout: 30_000 });
+  try {
+    await page.locator(s('#rc-key-form')).waitFor({ state: 'visible', timeout: 30_000 });
+  } catch (e) {
+    // Say what the page said instead (once, in a full run, the key step never came: the
+    // view's own error or status line is the lead).
+    const said = async (sel) => (await page.locator(s(sel)).textContent({ timeout: 1_000 }).catch(() => null))?.trim();
+    e.message += `\n  #rc-fetch-error: ${await said('#rc-fetch-error')}\n  #rc-fetch-status: ${await said('#rc-fetch-status')}`
+      + `\n  #rc-id filled: ${(await page.inputValue(s('#rc-id')).catch(() => '')) === id}`;
+    throw e;
+  }
 }
 
 /** Unlocks the key with `pin`, builds the .p12 in `profile`; returns the saved path. */
