@@ -565,13 +565,6 @@ pub struct KeySigner {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeySignature(Vec<u8>);
 
-impl KeySignature {
-    /// The signature's bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
-
 impl spki::SignatureBitStringEncoding for KeySignature {
     fn to_bitstring(&self) -> der::Result<der::asn1::BitString> {
         der::asn1::BitString::from_bytes(&self.0)
