@@ -165,6 +165,14 @@ impl<'a> DerReader<'a> {
     }
 }
 
+/// Whether `data` is exactly one DER SEQUENCE, as every decrypted PrivateKeyInfo and
+/// SafeContents is: a wrong password passes the CBC padding check about once in 256 tries,
+/// and what it yields is almost never one.
+pub(crate) fn is_one_sequence(data: &[u8]) -> bool {
+    let mut reader = DerReader::new(data);
+    reader.sequence().is_ok() && reader.finish().is_ok()
+}
+
 /// Decodes the content octets of a non-negative INTEGER.
 pub(crate) fn uint_value(v: &[u8]) -> Result<u64> {
     match v {

@@ -161,6 +161,10 @@ impl DocumentKey {
             other => other,
         });
         let plain = plain.map_err(DocumentError::Key)?;
+        if !crate::asn1::is_one_sequence(&plain) {
+            // Garbage that passed the padding check, not some other key.
+            return Err(DocumentError::Key(KeyError::WrongPassword));
+        }
         let Some(raw) = plain.strip_prefix(&PKCS8_PREFIX[..]).filter(|raw| raw.len() == 32) else {
             return Err(DocumentError::NotADocumentKey);
         };
@@ -258,6 +262,25 @@ mod tests {
         let wrong = DocumentKey::from_encrypted(pem.as_bytes(), &Password::new("nope")).err();
         assert_eq!(wrong.map(|e| e.code()), Some("wrong_password"));
         assert_eq!(DocumentKey::from_encrypted(b"hello", &pass).err(), Some(DocumentError::NotADocumentKey));
+        // A wrong passphrase whose garbage passes the CBC padding check (about 1 in 256; the
+        // CI run that found this hit one by chance) is still a wrong password.
+        // One PBKDF2 iteration keeps the search for such a passphrase cheap.
+        let cheap = key.to_encrypted_pem(&pass, 1, &mut rng());
+        let der = crate::pem::find_blocks(cheap.as_bytes()).remove(0).der;
+        let lucky = (0..20_000)
+            .map(|i| Password::new(format!("wrong {i}")))
+            .find(|p| crate::keys::decrypt_pkcs8(&der, p, &p.bmp()).is_ok())
+            .expect("some wrong passphrase passes the padding check");
+        let err = DocumentKey::from_encrypted(cheap.as_bytes(), &lucky).err();
+        assert_eq!(err.map(|e| e.code()), Some("wrong_password"));
+        // The right passphrase over a key of another kind is a key, just not the desk's.
+        let other = crate::keys::encrypt_pkcs8(
+            &crate::keys::backup_scheme(1, &mut rng()),
+            &crate::asn1::sequence(&[&crate::asn1::uint(0)]),
+            &pass,
+            &pass.bmp(),
+        );
+        assert_eq!(DocumentKey::from_encrypted(&other, &pass).err(), Some(DocumentError::NotADocumentKey));
         assert!(!format!("{key:?}").contains(&format!("{:?}", key.private.as_ref())));
     }
 

@@ -218,10 +218,19 @@ fn open_pfx(
 
 /// Decrypts with the password encoding already found, or, with no MAC to tell, each
 /// candidate in turn. A failure after the MAC verified means damage, not a wrong password.
-fn decrypt(scheme: &PbeScheme, data: &[u8], state: &mut OpenState<'_>) -> Result<Zeroizing<Vec<u8>>, Pkcs12Error> {
+pub(super) fn decrypt(
+    scheme: &PbeScheme,
+    data: &[u8],
+    state: &mut OpenState<'_>,
+) -> Result<Zeroizing<Vec<u8>>, Pkcs12Error> {
     state.charge_kdf(scheme.kdf_work())?;
+    // Without a verified MAC, only a plaintext of the right shape tells a right password
+    // from one whose garbage passed the padding check; the next encoding may still be right.
+    let mac_verified = state.mac_verified;
+    let plausible = |p: &Zeroizing<Vec<u8>>| mac_verified || crate::asn1::is_one_sequence(p);
     match scheme.decrypt(state.password, &state.bmp, data) {
-        Ok(p) => return Ok(p),
+        Ok(p) if plausible(&p) => return Ok(p),
+        Ok(_) => {}
         Err(PbeError::DecryptFailed) if state.mac_verified => {
             return Err(Pkcs12Error::Corrupt { detail: "bag decryption after mac" });
         }
@@ -231,7 +240,7 @@ fn decrypt(scheme: &PbeScheme, data: &[u8], state: &mut OpenState<'_>) -> Result
     if matches!(scheme, PbeScheme::Pkcs12 { .. }) {
         for (encoding, bmp) in state.password.bmp_alternatives() {
             state.charge_kdf(scheme.kdf_work())?;
-            if let Ok(p) = scheme.decrypt(state.password, &bmp, data) {
+            if let Some(p) = scheme.decrypt(state.password, &bmp, data).ok().filter(plausible) {
                 state.bmp = bmp;
                 state.encoding = encoding;
                 return Ok(p);

@@ -361,3 +361,27 @@ fn every_error_has_both_languages() {
         assert!(codes.contains(required), "{required}");
     }
 }
+
+#[test]
+fn without_a_mac_garbage_that_passes_the_padding_check_does_not_stop_the_next_encoding() {
+    // A file without a MAC, written by old OpenSSL (UTF-8 widened) for a non-ASCII password:
+    // the standard encoding is tried first, and about once in 256 salts its garbage passes
+    // the CBC padding check. Find such a salt; the widened encoding must still be tried.
+    let password = Password::new("合言葉");
+    let (encoding, widened) = password.bmp_alternatives().remove(0);
+    assert_eq!(encoding, crate::password::PasswordEncoding::WidenedUtf8);
+    let contents = crate::asn1::sequence(&[&crate::asn1::octet_string(b"safe contents")]);
+    let lucky = (0u64..20_000)
+        .map(|i| crate::pbe::PbeScheme::pkcs12_3des(i.to_be_bytes(), 1))
+        .map(|scheme| {
+            let data = scheme.encrypt(&password, &widened, &contents);
+            (scheme, data)
+        })
+        .find(|(scheme, data)| scheme.decrypt(&password, &password.bmp(), data).is_ok())
+        .expect("some salt lets the standard encoding pass the padding check");
+    let (scheme, data) = lucky;
+    let mut state = state::OpenState::new(&password, MAX_KDF_WORK);
+    let plain = open::decrypt(&scheme, &data, &mut state).expect("the widened encoding opens it");
+    assert_eq!(plain.as_slice(), contents.as_slice());
+    assert_eq!(state.encoding, crate::password::PasswordEncoding::WidenedUtf8);
+}
