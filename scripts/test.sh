@@ -8,6 +8,8 @@ cd "$ROOT"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export INKAN_BIN="$CARGO_TARGET_DIR/debug/inkan"
 PY="$VENV/bin/python"
+# The library crates that also run in the browser (crate/*; the CLI is native only).
+WASM_LIBS=(-p inkan -p inkan-i18n -p inkan-pki -p inkan-knowledge -p inkan-inspect -p inkan-ca)
 
 passed=0; failed=0; failures=()
 stage() {
@@ -26,8 +28,9 @@ rust_lint() {
   # Each command returns on failure: a `&&` chain ending before the loop below let a clippy
   # error through with the stage still green.
   cargo fmt --all -- --check || return 1
-  cargo clippy --workspace --all-targets --features inkan/cli -- -D warnings || return 1
-  cargo clippy -p inkan --lib --target wasm32-unknown-unknown -- -D warnings || return 1
+  cargo clippy --workspace --all-targets -- -D warnings || return 1
+  # The library crates as the browser gets them.
+  cargo clippy "${WASM_LIBS[@]}" --lib --target wasm32-unknown-unknown -- -D warnings || return 1
   # The Workers adapter is compiled for wasm32 only: lint it there too.
   cargo clippy -p inkan-worker --lib --target wasm32-unknown-unknown -- -D warnings || return 1
   # Each shipped wasm module's feature set (wasm-pack.toml [modules]) on its own, as built.
@@ -38,7 +41,7 @@ rust_lint() {
   done
 }
 rust_unit() {
-  cargo test --workspace --features inkan/cli
+  cargo test --workspace
 }
 wasm_build() {
   bash scripts/build-wasm.sh && bash scripts/build-site.sh && bash scripts/build-package.sh &&
@@ -47,7 +50,7 @@ wasm_build() {
 wasm_unit() {
   # The same unit tests, compiled to wasm32 and run by wasm-bindgen-test in headless Chromium.
   (cd crate && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test -p inkan --lib --target wasm32-unknown-unknown)
+    cargo test "${WASM_LIBS[@]}" --lib --target wasm32-unknown-unknown)
 }
 wasm_debian_route() {
   # TOOLCHAIN.md: prove the fallback route on every run, into its own output directory.
@@ -56,15 +59,15 @@ wasm_debian_route() {
   INKAN_PKG="$CACHE/pkg-debian" node --test tests/node/
 }
 interop() {
-  cargo build -p inkan --features cli --bin inkan &&
+  cargo build -p inkan-cli --bin inkan &&
   "$PY" -m pytest -q -p no:cacheprovider tests/interop
 }
 knowledge() {
-  cargo build -p inkan --features cli --bin inkan &&
+  cargo build -p inkan-cli --bin inkan &&
   "$PY" -m pytest -q -p no:cacheprovider tests/knowledge
 }
 inspect_suite() {
-  cargo build -p inkan --features cli --bin inkan &&
+  cargo build -p inkan-cli --bin inkan &&
   "$PY" -m pytest -q -p no:cacheprovider tests/inspect
 }
 worker() {

@@ -7,14 +7,19 @@ use crate::i18n::{Localized, Message};
 #[non_exhaustive]
 pub enum Error {
     /// From [`crate::keys`].
+    #[cfg(feature = "pki-core")]
     Key(crate::keys::KeyError),
     /// From [`crate::csr`].
+    #[cfg(feature = "pki-core")]
     Csr(crate::csr::CsrError),
     /// From [`crate::pkcs12`].
+    #[cfg(feature = "pki-core")]
     Pkcs12(crate::pkcs12::Pkcs12Error),
     /// From [`crate::x509`].
+    #[cfg(feature = "pki-core")]
     Certificate(crate::x509::CertificateError),
     /// From [`crate::ca`].
+    #[cfg(feature = "ca")]
     Issue(crate::ca::IssueError),
     /// A caller passed an argument the API does not accept.
     InvalidArgument {
@@ -25,6 +30,7 @@ pub enum Error {
     },
 }
 
+#[cfg(feature = "pki-core")]
 macro_rules! from {
     ($($v:ident($t:ty)),*) => {$(
         impl From<$t> for Error {
@@ -32,13 +38,15 @@ macro_rules! from {
         }
     )*};
 }
+#[cfg(feature = "pki-core")]
 from!(
     Key(crate::keys::KeyError),
     Csr(crate::csr::CsrError),
     Pkcs12(crate::pkcs12::Pkcs12Error),
-    Certificate(crate::x509::CertificateError),
-    Issue(crate::ca::IssueError)
+    Certificate(crate::x509::CertificateError)
 );
+#[cfg(feature = "ca")]
+from!(Issue(crate::ca::IssueError));
 
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -51,10 +59,15 @@ impl std::error::Error for Error {}
 impl Localized for Error {
     fn code(&self) -> &'static str {
         match self {
+            #[cfg(feature = "pki-core")]
             Error::Key(e) => e.code(),
+            #[cfg(feature = "pki-core")]
             Error::Csr(e) => e.code(),
+            #[cfg(feature = "pki-core")]
             Error::Pkcs12(e) => e.code(),
+            #[cfg(feature = "pki-core")]
             Error::Certificate(e) => e.code(),
+            #[cfg(feature = "ca")]
             Error::Issue(e) => e.code(),
             Error::InvalidArgument { .. } => "invalid_argument",
         }
@@ -62,10 +75,15 @@ impl Localized for Error {
 
     fn message(&self) -> Message {
         match self {
+            #[cfg(feature = "pki-core")]
             Error::Key(e) => e.message(),
+            #[cfg(feature = "pki-core")]
             Error::Csr(e) => e.message(),
+            #[cfg(feature = "pki-core")]
             Error::Pkcs12(e) => e.message(),
+            #[cfg(feature = "pki-core")]
             Error::Certificate(e) => e.message(),
+            #[cfg(feature = "ca")]
             Error::Issue(e) => e.message(),
             Error::InvalidArgument { name, reason } => Message::new(
                 format!("引数 {name} が正しくありません: {reason}"),

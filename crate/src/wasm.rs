@@ -810,8 +810,12 @@ mod delegated {
         use wasm_bindgen_test::wasm_bindgen_test;
 
         use super::*;
+        use crate::os_rng as rng;
         use crate::pkcs12::{BuildOptions, Pkcs12Profile};
-        use crate::test_support::{rng, self_signed};
+
+        fn self_signed(key: &PrivateKey, cn: &str, issuer: Option<(&PrivateKey, &Certificate)>) -> Certificate {
+            inkan_ca::test_certificate(key, cn, issuer).expect("issue")
+        }
 
         fn p12(password: &str) -> Vec<u8> {
             let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("ca key");

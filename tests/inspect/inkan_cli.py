@@ -23,7 +23,7 @@ def inkan_bin() -> Path:
         pytest.fail(
             "INKAN_BIN is not set. Build the CLI and point INKAN_BIN at it:\n"
             "  cd /work/main && CARGO_TARGET_DIR=~/.cache/inkan/target "
-            "cargo build -p inkan --features cli --bin inkan\n"
+            "cargo build -p inkan-cli --bin inkan\n"
             "  export INKAN_BIN=~/.cache/inkan/target/debug/inkan",
             pytrace=False,
         )

@@ -1,7 +1,7 @@
 """Shared helpers: run the inkan example binaries through cargo.
 
 By default the examples of the `inkan` package in this repository's workspace are run
-(`cargo run -p inkan`, from the repository root). Set INKAN_CARGO to another command prefix
+(`cargo run -p inkan-knowledge`, from the repository root). Set INKAN_CARGO to another command prefix
 to point elsewhere, e.g.
 INKAN_CARGO="cargo run --manifest-path /path/to/Cargo.toml".
 """
@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def cargo_prefix():
-    return shlex.split(os.environ.get("INKAN_CARGO", "cargo run -p inkan"))
+    return shlex.split(os.environ.get("INKAN_CARGO", "cargo run -p inkan-knowledge"))
 
 
 def _run_example(name, *args, env_extra=None, check=True):

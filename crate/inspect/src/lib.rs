@@ -1,0 +1,856 @@
+//! "Is this certificate OK?": one report for a `.p12`, certificates (DER, PEM, PEM bundles)
+//! or a CSR, in plain language, with stable finding codes.
+//!
+//! Verdicts:
+//! - S/MIME capability follows the CA/B Forum S/MIME Baseline Requirements (v1.0.x, 7.1.2.3):
+//!   the extKeyUsage must contain id-kp-emailProtection, the subjectAltName must carry an
+//!   rfc822Name (an address only in the subject's emailAddress does not count), and keyUsage
+//!   must be present with a bit the BR allow for S/MIME: digitalSignature (signing),
+//!   keyEncipherment (RSA encryption) or keyAgreement (ECC encryption). Signing-only and
+//!   encryption-only certificates are both S/MIME certificates under the BR; this is the
+//!   reading DigiCert's pkilint applies, and `tests/inspect/test_pkilint.py` checks we agree.
+//! - Client authentication (RFC 5280 4.2.1.12): no extKeyUsage, or one naming clientAuth or
+//!   anyExtendedKeyUsage; and keyUsage absent or allowing digitalSignature.
+//! - Import compatibility per platform is read from the encryption facts; each rule cites its
+//!   source next to it in [`platforms`].
+//!
+//! This crate is where certificate facts meet product knowledge: it may use `inkan-pki`
+//! (parsing, PKCS#12 facts) and `inkan-knowledge` (which product issued it, the calendar).
+//! Used by: `inkan` (the bindings and the CLI through them).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use serde::Serialize;
+use x509_cert::Certificate;
+
+use inkan_i18n::{Localized, Message};
+use inkan_knowledge::catalog;
+use inkan_knowledge::date::Date;
+use inkan_pki::findings::{Finding, Severity};
+use inkan_pki::password::Password;
+use inkan_pki::pbe::Hash;
+use inkan_pki::pkcs12::{self, EncryptionFacts, Mac, Pkcs12Error, Role};
+use inkan_pki::x509::{self, CertificateFacts};
+
+/// Days before expiry from which `expires_soon` is reported.
+pub const EXPIRES_SOON_DAYS: i64 = 30;
+
+/// What went wrong inspecting a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InspectError {
+    /// A `.p12` that needs its password.
+    PasswordRequired,
+    /// Nothing we recognise: not a certificate, CSR or PKCS#12.
+    UnknownFormat,
+    /// Opening the `.p12` failed.
+    Pkcs12(Pkcs12Error),
+    /// Reading certificates failed.
+    Certificate(x509::CertificateError),
+    /// Reading the CSR failed.
+    Csr(inkan_pki::csr::CsrError),
+}
+
+impl core::fmt::Display for InspectError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message().en)
+    }
+}
+
+impl std::error::Error for InspectError {}
+
+impl Localized for InspectError {
+    fn code(&self) -> &'static str {
+        match self {
+            InspectError::PasswordRequired => "password_required",
+            InspectError::UnknownFormat => "unknown_format",
+            InspectError::Pkcs12(e) => e.code(),
+            InspectError::Certificate(e) => e.code(),
+            InspectError::Csr(e) => e.code(),
+        }
+    }
+
+    fn message(&self) -> Message {
+        match self {
+            InspectError::PasswordRequired => Message::new(
+                "このファイル(.p12/.pfx)を調べるにはパスワード(PIN)が必要です。",
+                "This file (.p12/.pfx) needs its password (PIN) to be checked.",
+            ),
+            InspectError::UnknownFormat => Message::new(
+                "証明書(.cer/.pem/.der)、PKCS#12(.p12/.pfx)、CSR のいずれでもありません。ファイルを確認してください。",
+                "This is not a certificate (.cer/.pem/.der), a PKCS#12 file (.p12/.pfx) or a CSR. Check the file.",
+            ),
+            InspectError::Pkcs12(e) => e.message(),
+            InspectError::Certificate(e) => e.message(),
+            InspectError::Csr(e) => e.message(),
+        }
+    }
+}
+
+/// One certificate in the report: the `p12 open` fields plus the verdicts.
+#[derive(Clone, Debug, Serialize)]
+pub struct CertificateVerdict {
+    /// The plain facts (subject, dates, key, usages...).
+    #[serde(flatten)]
+    pub facts: CertificateFacts,
+    /// Role in the chain.
+    pub role: Role,
+    /// friendlyName from the `.p12` bag.
+    pub friendly_name: Option<String>,
+    /// Days from the inspection date to notAfter (negative when expired).
+    pub days_left: i64,
+    /// notAfter is before the inspection date.
+    pub expired: bool,
+    /// notBefore is after the inspection date.
+    pub not_yet_valid: bool,
+    /// Usable for S/MIME signing and encryption (S/MIME BR profile).
+    pub smime: bool,
+    /// Usable for TLS client authentication.
+    pub client_auth: bool,
+    /// Signed with SHA-1 or MD5.
+    pub weak_signature: bool,
+    /// Catalog products whose issuer this certificate names.
+    pub products: Vec<&'static str>,
+}
+
+/// How one platform will take a `.p12`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlatformVerdict {
+    /// Stable id, e.g. `macos_keychain`.
+    pub platform: &'static str,
+    /// Display name.
+    pub name: Message,
+    /// `ok`, `warning` or `fails`.
+    pub verdict: &'static str,
+    /// Why, when not `ok`.
+    pub reason: Option<Message>,
+}
+
+/// The re-pack that makes the file work where it fails.
+#[derive(Clone, Debug, Serialize)]
+pub struct RepackSuggestion {
+    /// The profile to re-pack with.
+    pub profile: pkcs12::Pkcs12Profile,
+    /// What it fixes.
+    pub message: Message,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, Serialize)]
+pub struct InspectReport {
+    /// `pkcs12`, `certificates` or `csr`.
+    pub kind: &'static str,
+    /// The date the verdicts are for.
+    pub at: Date,
+    /// The private key (`.p12` only).
+    pub key: Option<pkcs12::KeyReport>,
+    /// Certificates, leaf first for a `.p12`, input order otherwise.
+    pub certificates: Vec<CertificateVerdict>,
+    /// Encryption facts (`.p12` only).
+    pub encryption: Option<EncryptionFacts>,
+    /// Import verdicts per platform (`.p12` only).
+    pub platforms: Option<Vec<PlatformVerdict>>,
+    /// The fix when a platform would fail.
+    pub repack_suggestion: Option<RepackSuggestion>,
+    /// The request (CSR only).
+    pub csr: Option<inkan_pki::csr::ParsedCsr>,
+    /// Every finding, most severe first.
+    pub findings: Vec<Finding>,
+}
+
+fn cert_date(unix: u64) -> Option<Date> {
+    Date::from_days_since_epoch(i64::try_from(unix / 86_400).ok()?).ok()
+}
+
+/// S/MIME BR capability from the facts.
+pub fn smime_capable(f: &CertificateFacts) -> bool {
+    let eku = f.extended_key_usage.iter().any(|e| e == "emailProtection");
+    let san = !f.san_emails.is_empty();
+    let ku = f.key_usage.iter().any(|k| matches!(k.as_str(), "digitalSignature" | "keyEncipherment" | "keyAgreement"));
+    eku && san && ku && !f.is_ca
+}
+
+/// Client-authentication capability from the facts.
+pub fn client_auth_capable(f: &CertificateFacts) -> bool {
+    let eku = f.extended_key_usage.is_empty()
+        || f.extended_key_usage.iter().any(|e| e == "clientAuth" || e == "anyExtendedKeyUsage");
+    let ku = f.key_usage.is_empty() || f.key_usage.iter().any(|k| k == "digitalSignature");
+    eku && ku && !f.is_ca
+}
+
+fn verdict(
+    cert: &Certificate,
+    role: Role,
+    friendly_name: Option<String>,
+    at: Date,
+    findings: &mut Vec<Finding>,
+) -> CertificateVerdict {
+    let facts = x509::facts(cert);
+    let not_after = cert_date(facts.not_after_unix).unwrap_or(at);
+    let not_before = cert_date(facts.not_before_unix).unwrap_or(at);
+    let days_left = not_after.days_since_epoch() - at.days_since_epoch();
+    let expired = not_after < at;
+    let not_yet_valid = not_before > at;
+    let weak_signature = !facts.self_issued && x509::is_weak_signature_algorithm(&cert.signature_algorithm().oid);
+    let products: Vec<&'static str> = catalog::identify_by_issuer(&facts.issuer).into_iter().map(|p| p.id).collect();
+    let who = if facts.subject_cn.is_empty() { facts.subject.clone() } else { facts.subject_cn.clone() };
+    let is_user_cert = role == Role::Leaf;
+    if expired {
+        findings.push(Finding::new(
+            "expired",
+            if is_user_cert { Severity::Error } else { Severity::Warning },
+            format!("証明書「{who}」は {} に有効期限が切れています。新しい証明書を申請してください(更新ではなく新規申請です)。期限切れの証明書と秘密鍵も、過去の暗号化メールを読むために削除せず保管してください。", facts.not_after),
+            format!("The certificate \"{who}\" expired on {}. Apply for a new one (there is no renewal, only a new application). Keep the expired certificate and key: you need them to read old encrypted mail.", facts.not_after),
+        ));
+    } else if not_yet_valid {
+        findings.push(Finding::new(
+            "not_yet_valid",
+            Severity::Warning,
+            format!(
+                "証明書「{who}」はまだ有効期間前です({} から有効)。パソコンの日付も確認してください。",
+                facts.not_before
+            ),
+            format!(
+                "The certificate \"{who}\" is not valid yet (from {}). Check your computer's date too.",
+                facts.not_before
+            ),
+        ));
+    } else if is_user_cert && days_left <= EXPIRES_SOON_DAYS {
+        // seed: 000_83bab2e9cbe37489.txt (notices 4 and 2 weeks before; re-apply 4–2 weeks
+        // before), 003_8c0952f4faeac254.txt (notices 3 months, 1 month, same day).
+        let notices: Vec<String> = products
+            .iter()
+            .filter_map(|id| catalog::product(id).ok())
+            .map(|p| {
+                let kinds: Vec<&str> =
+                    p.expiry_notices.map(|n| n.value.iter().map(|o| o.kind).collect()).unwrap_or_default();
+                format!("{} ({})", p.name.value.en, kinds.join(", "))
+            })
+            .collect();
+        let extra_en =
+            if notices.is_empty() { String::new() } else { format!(" Seller notices: {}.", notices.join("; ")) };
+        let extra_ja = if notices.is_empty() {
+            String::new()
+        } else {
+            format!(" 販売元からの通知: {}。", notices.join("、"))
+        };
+        findings.push(Finding::new(
+            "expires_soon",
+            Severity::Warning,
+            format!("証明書「{who}」の有効期限まであと {days_left} 日({})です。新しい証明書の申請を始めてください。{extra_ja}", facts.not_after),
+            format!("The certificate \"{who}\" expires in {days_left} days ({}). Start the application for a new one now.{extra_en}", facts.not_after),
+        ));
+    }
+    if weak_signature {
+        findings.push(Finding::new(
+            "weak_signature_algorithm",
+            Severity::Warning,
+            format!(
+                "証明書「{who}」の署名方式({})は安全ではなく、多くのソフトで拒否されます。",
+                facts.signature_algorithm
+            ),
+            format!(
+                "The certificate \"{who}\" is signed with {}, which is insecure and rejected by most software.",
+                facts.signature_algorithm
+            ),
+        ));
+    }
+    if facts.key.is_short_rsa() {
+        findings.push(Finding::new(
+            "weak_key",
+            Severity::Error,
+            format!("証明書「{who}」の鍵(RSA {} ビット)は短すぎて安全ではありません。", facts.key.bits),
+            format!("The certificate \"{who}\" has an RSA {}-bit key, too short to be safe.", facts.key.bits),
+        ));
+    }
+    let smime = smime_capable(&facts);
+    let client_auth = client_auth_capable(&facts);
+    if is_user_cert && !smime {
+        let mut missing_ja = Vec::new();
+        let mut missing_en = Vec::new();
+        if !facts.extended_key_usage.iter().any(|e| e == "emailProtection") {
+            missing_ja.push("拡張鍵用途に「電子メールの保護」がない");
+            missing_en.push("no emailProtection extended key usage");
+        }
+        if facts.san_emails.is_empty() {
+            missing_ja.push("メールアドレス(SAN の rfc822Name)がない");
+            missing_en.push("no e-mail address (rfc822Name SAN)");
+        }
+        if facts.key_usage.is_empty() {
+            missing_ja.push("鍵用途(keyUsage)がない");
+            missing_en.push("no keyUsage extension");
+        } else if !facts
+            .key_usage
+            .iter()
+            .any(|k| matches!(k.as_str(), "digitalSignature" | "keyEncipherment" | "keyAgreement"))
+        {
+            missing_ja.push("鍵用途に署名・暗号化の用途がない");
+            missing_en.push("no signing or encryption key usage");
+        }
+        if facts.is_ca {
+            missing_ja.push("認証局(CA)の証明書である");
+            missing_en.push("it is a CA certificate");
+        }
+        findings.push(Finding::new(
+            "not_smime_capable",
+            Severity::Warning,
+            format!(
+                "この証明書は S/MIME(Outlook・Thunderbird での署名・暗号化メール)に使えません: {}。",
+                missing_ja.join("、")
+            ),
+            format!(
+                "This certificate cannot be used for S/MIME (signed/encrypted mail in Outlook, Thunderbird): {}.",
+                missing_en.join(", ")
+            ),
+        ));
+    }
+    if is_user_cert && !client_auth {
+        findings.push(Finding::new(
+            "not_client_auth_capable",
+            Severity::Info,
+            "この証明書はクライアント認証(証明書によるログイン)には使えません(拡張鍵用途にクライアント認証がありません)。",
+            "This certificate cannot be used for client authentication (logging in with the certificate): its extended key usage lacks clientAuth.",
+        ));
+    }
+    CertificateVerdict {
+        facts,
+        role,
+        friendly_name,
+        days_left,
+        expired,
+        not_yet_valid,
+        smime,
+        client_auth,
+        weak_signature,
+        products,
+    }
+}
+
+/// Chain checks on certificates already ordered (leaf first) or in input order.
+fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings: &mut Vec<Finding>) {
+    if certs.len() > 1 && !input_order_leaf_first {
+        findings.push(Finding::new(
+            "chain_not_leaf_first",
+            Severity::Warning,
+            "証明書の並び順が「本人の証明書 → 中間CA → ルートCA」になっていません。古いソフトが別の証明書を本人のものと取り違えることがあります。",
+            "The certificates are not in the order leaf → intermediate → root. Older software may pick the wrong certificate as yours.",
+        ));
+    }
+    for cert in certs {
+        let tbs = cert.tbs_certificate();
+        if tbs.subject() == tbs.issuer() {
+            if !x509::is_signed_by(cert, cert) {
+                findings.push(chain_signature_invalid(cert));
+            }
+            continue;
+        }
+        match certs.iter().find(|c| c.tbs_certificate().subject() == tbs.issuer()) {
+            Some(issuer) if !x509::is_signed_by(cert, issuer) => findings.push(chain_signature_invalid(cert)),
+            Some(_) => {}
+            // A leaf without its issuer cannot be verified by anyone who does not already hold
+            // the intermediate; a CA certificate whose root is absent is the normal case.
+            None if !x509::facts(cert).is_ca => {
+                let issuer = x509::name_to_string(tbs.issuer());
+                findings.push(Finding::new(
+                    "chain_missing_issuer",
+                    Severity::Info,
+                    format!("発行元の証明書({issuer})が含まれていません。多くの環境では問題ありませんが、メール相手やサーバーが中間CA証明書を持っていないと検証に失敗します。"),
+                    format!("The issuing certificate ({issuer}) is not included. Usually fine, but verification fails where the intermediate CA certificate is not already known."),
+                ));
+            }
+            None => {}
+        }
+    }
+}
+
+fn chain_signature_invalid(cert: &Certificate) -> Finding {
+    let who = x509::facts(cert).subject;
+    Finding::new(
+        "chain_signature_invalid",
+        Severity::Error,
+        format!("証明書「{who}」の署名を発行元の鍵で検証できません。証明書が壊れているか、別の発行元のものです。"),
+        format!(
+            "The signature on \"{who}\" does not verify with its issuer's key: the certificate is damaged or from another issuer."
+        ),
+    )
+}
+
+/// Import verdicts per platform from a `.p12`'s encryption facts and password.
+pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerdict> {
+    let schemes = [enc.certificates, enc.key];
+    let pbes2 = schemes.iter().any(|s| s.is_pbes2());
+    let rc2_or_rc4 = schemes.iter().any(|s| s.is_rc2_or_rc4());
+    let sha1_mac = enc.mac == Mac::Hmac(Hash::Sha1);
+    let pbmac1 = matches!(enc.mac, Mac::Pbmac1(_));
+    let no_mac = enc.mac == Mac::None;
+    let mut out = Vec::new();
+    let mut push = |platform, ja: &str, en: &str, verdict, reason: Option<Message>| {
+        out.push(PlatformVerdict { platform, name: Message::new(ja, en), verdict, reason });
+    };
+    let m = Message::new;
+    // Windows 10 1709+ / 11 import AES-256/SHA-256 PFX files (Microsoft Learn,
+    // Export-PfxCertificate -CryptoAlgorithmOption AES256_SHA256); RFC 9579 PBMAC1 is not
+    // documented for Windows.
+    push(
+        "windows",
+        "Windows 10/11",
+        "Windows 10/11",
+        if pbmac1 { "fails" } else { "ok" },
+        pbmac1.then(|| {
+            m("PBMAC1 形式の改ざん検知は Windows で読めません。", "Windows does not read PBMAC1 integrity checks.")
+        }),
+    );
+    // Windows Server 2016 / Windows 10 before 1709: TripleDES_SHA1 only (same source).
+    push(
+        "windows_legacy",
+        "Windows Server 2016 以前・古い Windows 10",
+        "Windows Server 2016 and older, early Windows 10",
+        if pbes2 || pbmac1 {
+            "fails"
+        } else if !sha1_mac && !no_mac {
+            "warning"
+        } else {
+            "ok"
+        },
+        if pbes2 || pbmac1 {
+            Some(m(
+                "新しい暗号(AES/PBES2)の .p12 は読み込めません。「互換(3DES)」で再パックしてください。",
+                "Cannot read AES/PBES2 files: re-pack with the legacy (3DES) profile.",
+            ))
+        } else if !sha1_mac && !no_mac {
+            Some(m("SHA-1 以外の MAC は読めない場合があります。", "A MAC other than SHA-1 may not be readable."))
+        } else {
+            None
+        },
+    );
+    // macOS Keychain / iOS: Apple's Security framework rejects OpenSSL 3's default
+    // PBES2 + HMAC-SHA256 files ("MAC verification failed"); the widely documented fix is
+    // `openssl pkcs12 -export -legacy`.
+    for (id, ja, en) in
+        [("macos_keychain", "Mac(キーチェーン)", "macOS Keychain"), ("ios", "iPhone・iPad", "iOS / iPadOS")]
+    {
+        push(
+            id,
+            ja,
+            en,
+            if pbes2 || pbmac1 || (!sha1_mac && !no_mac) { "fails" } else { "ok" },
+            (pbes2 || pbmac1 || (!sha1_mac && !no_mac)).then(|| {
+                m("Apple の機器は新しい暗号(AES/SHA-256)の .p12 を読み込めません。「互換(3DES)」で再パックしてください。", "Apple devices reject AES/SHA-256 .p12 files: re-pack with the legacy (3DES) profile.")
+            }),
+        );
+    }
+    // Android before 12 imports through an old Bouncy Castle without PBES2 for PKCS#12.
+    push(
+        "android",
+        "Android",
+        "Android",
+        if pbes2 || pbmac1 { "warning" } else { "ok" },
+        (pbes2 || pbmac1).then(|| {
+            m("Android 11 以前では読み込めないことがあります。", "Android 11 and older may fail to import it.")
+        }),
+    );
+    // NSS (Firefox, Thunderbird) reads PBES2, 3DES, RC2 and RC4; PBMAC1 only in recent NSS.
+    push(
+        "firefox_nss",
+        "Firefox・Thunderbird",
+        "Firefox / Thunderbird (NSS)",
+        if pbmac1 { "warning" } else { "ok" },
+        pbmac1.then(|| {
+            m("古い Firefox/Thunderbird は PBMAC1 を読めません。", "Older Firefox/Thunderbird cannot read PBMAC1.")
+        }),
+    );
+    // Java keytool refuses non-ASCII passwords ("Password is not ASCII", TOOLCHAIN.md) and
+    // store passwords shorter than 6 characters.
+    let java_bad_pw = password.is_non_ascii();
+    push(
+        "java",
+        "Java(keytool)",
+        "Java (keytool)",
+        if java_bad_pw {
+            "fails"
+        } else if password.char_len() < 6 || pbmac1 {
+            "warning"
+        } else {
+            "ok"
+        },
+        if java_bad_pw {
+            Some(m(
+                "パスワードに全角文字があるため Java では開けません。半角英数字の PIN で再パックしてください。",
+                "Java rejects non-ASCII passwords: re-pack with an ASCII PIN.",
+            ))
+        } else if password.char_len() < 6 {
+            Some(m(
+                "keytool は 6 文字未満のパスワードを受け付けません。",
+                "keytool refuses passwords shorter than 6 characters.",
+            ))
+        } else {
+            None
+        },
+    );
+    // OpenSSL 1.1.1 reads PBES2; PBMAC1 arrived in OpenSSL 3.4.
+    push(
+        "openssl_1_1",
+        "OpenSSL 1.1",
+        "OpenSSL 1.1",
+        if pbmac1 { "fails" } else { "ok" },
+        pbmac1.then(|| m("OpenSSL 1.1 は PBMAC1 を読めません。", "OpenSSL 1.1 cannot read PBMAC1.")),
+    );
+    // OpenSSL 3 needs `-legacy` (the legacy provider) for RC2 and RC4 (openssl-pkcs12(1)).
+    push(
+        "openssl_3",
+        "OpenSSL 3",
+        "OpenSSL 3",
+        if rc2_or_rc4 { "warning" } else { "ok" },
+        rc2_or_rc4.then(|| {
+            m("RC2/RC4 の .p12 は OpenSSL 3 で -legacy が必要です。", "OpenSSL 3 needs -legacy for RC2/RC4 files.")
+        }),
+    );
+    out
+}
+
+fn suggestion(platforms: &[PlatformVerdict], enc: &EncryptionFacts) -> Option<RepackSuggestion> {
+    let fails = |id: &str| platforms.iter().any(|p| p.platform == id && p.verdict == "fails");
+    if fails("macos_keychain") || fails("ios") || fails("windows_legacy") {
+        return Some(RepackSuggestion {
+            profile: pkcs12::Pkcs12Profile::Legacy,
+            message: Message::new(
+                "Mac・iPhone・古い Windows で使う場合は「互換(3DES)」形式で再パックしてください。Inkan の「ファイルを調べる」画面でこのブラウザの中だけで変換できます。",
+                "To use it on a Mac, iPhone or older Windows, re-pack it with the legacy (3DES) profile. Inkan's \"Check a file\" view converts it inside this browser.",
+            ),
+        });
+    }
+    let weak = enc.certificates.is_broken() || enc.key.is_broken();
+    if weak || fails("windows") {
+        return Some(RepackSuggestion {
+            profile: pkcs12::Pkcs12Profile::Modern,
+            message: Message::new(
+                "Windows 10/11・Firefox で使うなら、新しい暗号(AES)で再パックすると安全性が上がります。",
+                "For Windows 10/11 and Firefox, re-packing with the modern profile (AES) makes the file safer.",
+            ),
+        });
+    }
+    None
+}
+
+fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by_key(|f| core::cmp::Reverse(f.severity));
+    findings.dedup_by(|a, b| a.code == b.code && a.message == b.message);
+}
+
+/// Inspects `input` as of `at`. `password` is needed for a `.p12` only.
+pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<InspectReport, InspectError> {
+    if input.is_empty() {
+        return Err(InspectError::Certificate(x509::CertificateError::EmptyInput));
+    }
+    let text_blocks = inkan_pki::pem::find_blocks(input);
+    let has_label = |l: &str| text_blocks.iter().any(|b| b.label == l);
+    if has_label("CERTIFICATE REQUEST") || has_label("NEW CERTIFICATE REQUEST") {
+        return inspect_csr(input, at);
+    }
+    if has_label("CERTIFICATE") || has_label("X509 CERTIFICATE") || has_label("TRUSTED CERTIFICATE") {
+        return inspect_certificates(input, at);
+    }
+    if has_label("PKCS12") || pkcs12::looks_like_pkcs12(input) {
+        let password = password.ok_or(InspectError::PasswordRequired)?;
+        return inspect_pkcs12(input, password, at);
+    }
+    if inkan_pki::pem::looks_like_text(input) {
+        return Err(InspectError::UnknownFormat);
+    }
+    if x509::parse_certificates(input).is_ok() {
+        return inspect_certificates(input, at);
+    }
+    // A DER request that is one but cannot be used (a key we do not take, a bad signature) gets
+    // its own error, not "unknown format": the differential check against pyca found P-521 and
+    // Ed25519 requests reported as unknown files.
+    match inkan_pki::csr::parse_csr(input) {
+        Ok(_) => inspect_csr(input, at),
+        Err(inkan_pki::csr::CsrError::NotACsr) => Err(InspectError::UnknownFormat),
+        Err(e) => Err(InspectError::Csr(e)),
+    }
+}
+
+fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
+    let certs = x509::parse_certificates(input).map_err(InspectError::Certificate)?;
+    let mut findings = Vec::new();
+    // The leaf: an end-entity certificate that issued none of the others; a CA only when the
+    // input has no end-entity certificate at all (a CA bundle).
+    let issued_nothing = |c: &&Certificate| {
+        !certs.iter().any(|o| o != *c && o.tbs_certificate().issuer() == c.tbs_certificate().subject())
+    };
+    let leaf = certs
+        .iter()
+        .filter(issued_nothing)
+        .find(|c| !x509::facts(c).is_ca)
+        .or_else(|| certs.iter().find(issued_nothing))
+        .unwrap_or(&certs[0]);
+    let ordered = pkcs12::order_chain(leaf.clone(), certs.clone());
+    let leaf_first = ordered.first() == certs.first();
+    chain_findings(&ordered, leaf_first, &mut findings);
+    let certificates = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let self_issued = c.tbs_certificate().subject() == c.tbs_certificate().issuer();
+            let role = match (i, self_issued) {
+                (0, _) if !x509::facts(c).is_ca || ordered.len() > 1 => Role::Leaf,
+                (_, true) => Role::Root,
+                _ => Role::Intermediate,
+            };
+            verdict(c, role, None, at, &mut findings)
+        })
+        .collect();
+    sort_findings(&mut findings);
+    Ok(InspectReport {
+        kind: "certificates",
+        at,
+        key: None,
+        certificates,
+        encryption: None,
+        platforms: None,
+        repack_suggestion: None,
+        csr: None,
+        findings,
+    })
+}
+
+fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
+    let csr = inkan_pki::csr::parse_csr(input).map_err(InspectError::Csr)?;
+    let mut findings = Vec::new();
+    if csr.key.is_short_rsa() {
+        findings.push(Finding::new(
+            "weak_key",
+            Severity::Error,
+            format!("CSR の鍵(RSA {} ビット)は短すぎて発行を断られます。", csr.key.bits),
+            format!("The CSR's key (RSA {} bits) is too short; issuers will refuse it.", csr.key.bits),
+        ));
+    }
+    if csr.signature_algorithm.contains("SHA1")
+        || csr.signature_algorithm.contains("sha1")
+        || csr.signature_algorithm.contains("md5")
+    {
+        findings.push(Finding::new(
+            "weak_signature_algorithm",
+            Severity::Error,
+            format!("CSR の署名方式({})は安全ではなく、受け付けられません。", csr.signature_algorithm),
+            format!("The CSR is signed with {}, which is insecure and will be refused.", csr.signature_algorithm),
+        ));
+    }
+    if csr.emails.is_empty() {
+        findings.push(Finding::new(
+            "not_smime_capable",
+            Severity::Warning,
+            "CSR にメールアドレスがありません。S/MIME 用の証明書にはメールアドレスが必要です。",
+            "The CSR has no e-mail address; an S/MIME certificate needs one.",
+        ));
+    }
+    sort_findings(&mut findings);
+    Ok(InspectReport {
+        kind: "csr",
+        at,
+        key: None,
+        certificates: Vec::new(),
+        encryption: None,
+        platforms: None,
+        repack_suggestion: None,
+        csr: Some(csr),
+        findings,
+    })
+}
+
+fn inspect_pkcs12(input: &[u8], password: &Password, at: Date) -> Result<InspectReport, InspectError> {
+    let opened = pkcs12::open(input, password).map_err(InspectError::Pkcs12)?;
+    // `chain_findings` reports the order itself (as a warning, with the inspector's wording),
+    // so the opener's info about the same thing is dropped: one finding per fact.
+    let mut findings: Vec<Finding> =
+        opened.findings.iter().filter(|f| f.code != "chain_not_leaf_first").cloned().collect();
+    let ordered: Vec<Certificate> =
+        opened.certificates.iter().filter(|c| c.role != Role::Other).map(|c| c.certificate.clone()).collect();
+    let leaf_first = !opened.findings.iter().any(|f| f.code == "chain_not_leaf_first");
+    chain_findings(&ordered, leaf_first, &mut findings);
+    let certificates = opened
+        .certificates
+        .iter()
+        .map(|c| verdict(&c.certificate, c.role, c.attributes.friendly_name.clone(), at, &mut findings))
+        .collect();
+    let platforms = platforms(&opened.encryption, password);
+    let repack_suggestion = suggestion(&platforms, &opened.encryption);
+    let report = opened.report();
+    sort_findings(&mut findings);
+    Ok(InspectReport {
+        kind: "pkcs12",
+        at,
+        key: report.key,
+        certificates,
+        encryption: Some(opened.encryption.clone()),
+        platforms: Some(platforms),
+        repack_suggestion,
+        csr: None,
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(not(target_arch = "wasm32"))]
+    use core::prelude::v1::test;
+    use inkan_pki::keys::{KeyAlgorithm, PrivateKey};
+    use inkan_pki::os_rng as rng;
+    use inkan_pki::pkcs12::{BuildOptions, Pkcs12Profile};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn self_signed(key: &PrivateKey, cn: &str, issuer: Option<(&PrivateKey, &Certificate)>) -> Certificate {
+        inkan_ca::test_certificate(key, cn, issuer).expect("issue")
+    }
+    use der::Encode as _;
+
+    fn day(s: &str) -> Date {
+        Date::parse(s).expect("date")
+    }
+
+    fn pki() -> (PrivateKey, Certificate, Certificate) {
+        let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
+        let ca = self_signed(&ca_key, "JCAN Root CA GlobalSign", None);
+        let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
+        let leaf = self_signed(&key, "山田 太郎", Some((&ca_key, &ca)));
+        (key, leaf, ca)
+    }
+
+    fn pem(certs: &[&Certificate]) -> Vec<u8> {
+        certs
+            .iter()
+            .map(|c| inkan_pki::pem::encode("CERTIFICATE", &c.to_der().expect("der")))
+            .collect::<String>()
+            .into_bytes()
+    }
+
+    fn codes(r: &InspectReport) -> Vec<&'static str> {
+        r.findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_paste_over_max_chain_certificates_is_refused_like_x509_refuses_it() {
+        use inkan_pki::limits::MAX_CHAIN_CERTIFICATES;
+        let (_, _, ca) = pki();
+        let over = pem(&vec![&ca; MAX_CHAIN_CERTIFICATES + 1]);
+        assert_eq!(inspect(&over, None, day("2026-06-01")).expect_err("inspect").code(), "too_many_certificates");
+    }
+
+    #[test]
+    fn a_der_request_with_a_key_we_do_not_take_is_named_not_unknown() {
+        // fuzz/fixtures/gen.sh: DER CSRs with a P-521 and an Ed25519 key.
+        for der in [
+            &include_bytes!("../../../fuzz/fixtures/csr-p521.der")[..],
+            include_bytes!("../../../fuzz/fixtures/csr-ed25519.der"),
+        ] {
+            let err = inspect(der, None, day("2026-06-01")).expect_err("refused");
+            assert_eq!(err.code(), "unsupported_algorithm", "{err:?}");
+        }
+        // Bytes that are no request at all are still an unknown format.
+        assert_eq!(
+            inspect(&[0x30, 0x03, 0x02, 0x01, 0x05], None, day("2026-06-01")).expect_err("junk").code(),
+            "unknown_format"
+        );
+    }
+
+    #[test]
+    fn a_healthy_chain_has_days_left_and_capabilities() {
+        let (_, leaf, ca) = pki();
+        let r = inspect(&pem(&[&leaf, &ca]), None, day("2026-06-01")).expect("inspect");
+        assert_eq!(r.kind, "certificates");
+        let l = &r.certificates[0];
+        assert_eq!(l.role, Role::Leaf);
+        assert_eq!(l.facts.subject_cn, "山田 太郎");
+        assert_eq!(l.days_left, 214); // to 2027-01-01
+        assert!(l.smime && l.client_auth && !l.expired);
+        assert_eq!(r.certificates[1].role, Role::Root);
+        assert!(codes(&r).is_empty(), "{:?}", codes(&r));
+    }
+
+    #[test]
+    fn dates_drive_expired_not_yet_valid_and_expires_soon() {
+        let (_, leaf, ca) = pki();
+        let input = pem(&[&leaf, &ca]);
+        assert!(codes(&inspect(&input, None, day("2027-01-02")).expect("r")).contains(&"expired"));
+        assert!(codes(&inspect(&input, None, day("2025-12-31")).expect("r")).contains(&"not_yet_valid"));
+        let soon = inspect(&input, None, day("2026-12-20")).expect("r");
+        assert!(codes(&soon).contains(&"expires_soon"));
+        assert_eq!(soon.certificates[0].days_left, 12);
+    }
+
+    #[test]
+    fn wrong_order_and_missing_issuer_are_reported() {
+        let (_, leaf, ca) = pki();
+        let r = inspect(&pem(&[&ca, &leaf]), None, day("2026-06-01")).expect("r");
+        assert!(codes(&r).contains(&"chain_not_leaf_first"));
+        assert_eq!(r.certificates[0].facts.subject_cn, "山田 太郎");
+        let r = inspect(&pem(&[&leaf]), None, day("2026-06-01")).expect("r");
+        assert!(codes(&r).contains(&"chain_missing_issuer"));
+    }
+
+    #[test]
+    fn a_forged_issuer_fails_the_signature_check() {
+        let (_, leaf, _) = pki();
+        // A different key under the same root name.
+        let other_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
+        let fake_root = self_signed(&other_key, "JCAN Root CA GlobalSign", None);
+        let r = inspect(&pem(&[&leaf, &fake_root]), None, day("2026-06-01")).expect("r");
+        assert!(codes(&r).contains(&"chain_signature_invalid"), "{:?}", codes(&r));
+    }
+
+    #[test]
+    fn a_p12_gets_platform_verdicts_and_a_repack_suggestion() {
+        let (key, leaf, ca) = pki();
+        let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
+        let p12 = inkan_pki::pkcs12::build(&key, &leaf, &[ca], &Password::new("秘密"), &opts, &mut rng()).expect("b");
+        assert!(matches!(inspect(&p12.der, None, day("2026-06-01")), Err(InspectError::PasswordRequired)));
+        let r = inspect(&p12.der, Some(&Password::new("秘密")), day("2026-06-01")).expect("r");
+        assert_eq!(r.kind, "pkcs12");
+        let v = |id: &str| r.platforms.as_ref().and_then(|p| p.iter().find(|x| x.platform == id)).map(|x| x.verdict);
+        assert_eq!(v("windows"), Some("ok"));
+        assert_eq!(v("macos_keychain"), Some("fails"));
+        assert_eq!(v("java"), Some("fails"));
+        assert_eq!(r.repack_suggestion.as_ref().map(|s| s.profile), Some(Pkcs12Profile::Legacy));
+        assert!(codes(&r).contains(&"non_ascii_password"));
+        assert!(r.key.as_ref().is_some_and(|k| k.matches_certificate));
+    }
+
+    #[test]
+    fn the_issuer_names_the_product() {
+        let (_, leaf, ca) = pki();
+        let r = inspect(&pem(&[&leaf, &ca]), None, day("2026-06-01")).expect("r");
+        assert!(r.certificates[0].products.contains(&"jcan-123sign"), "{:?}", r.certificates[0].products);
+    }
+
+    #[test]
+    fn a_ca_certificate_as_leaf_says_why_it_is_not_for_smime() {
+        let (_, _, _) = pki();
+        let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
+        let ca = self_signed(&ca_key, "Some Root", None);
+        let opts = BuildOptions { profile: Pkcs12Profile::Legacy, iterations: Some(1000), friendly_name: None };
+        let p12 =
+            inkan_pki::pkcs12::build(&ca_key, &ca, &[], &Password::new("pin-1234"), &opts, &mut rng()).expect("b");
+        let r = inspect(&p12.der, Some(&Password::new("pin-1234")), day("2026-06-01")).expect("r");
+        let f = r.findings.iter().find(|f| f.code == "not_smime_capable").expect("finding");
+        assert!(f.message.en.contains("CA certificate") && !f.message.ja.contains(": 。"), "{:?}", f.message);
+    }
+
+    #[test]
+    fn a_csr_is_inspected_too() {
+        let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
+        let subject = inkan_pki::csr::Subject { common_name: "Taro".into(), ..Default::default() };
+        let csr = inkan_pki::csr::build_csr(&key, &subject, &Default::default()).expect("csr");
+        let r = inspect(csr.pem.as_bytes(), None, day("2026-06-01")).expect("r");
+        assert_eq!(r.kind, "csr");
+        assert!(codes(&r).contains(&"not_smime_capable"));
+    }
+
+    #[test]
+    fn unknown_input_is_named() {
+        assert_eq!(inspect(b"hello", None, day("2026-06-01")).expect_err("e").code(), "unknown_format");
+        assert_eq!(inspect(&[0x89, 0x50], None, day("2026-06-01")).expect_err("e").code(), "unknown_format");
+        assert_eq!(inspect(b"", None, day("2026-06-01")).expect_err("e").code(), "empty_input");
+    }
+}

@@ -1,0 +1,26 @@
+//! Inkan's product knowledge: the product catalog (`data/products.toml`, every fact citing its
+//! seed page, checked and compiled in by `build.rs`), Japanese calendar dates and holidays,
+//! expiry plans with their reminders and iCalendar export, and the advisor (`data/advisor.toml`).
+//!
+//! Plain data and date arithmetic: no cryptography, no I/O, nothing of JavaScript.
+//! May use: `inkan-i18n`. Used by: `inkan-inspect`, `inkan` (the bindings).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod advisor;
+pub mod catalog;
+pub mod date;
+pub mod expiry;
+pub mod holidays;
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! The test attribute for native and wasm runs alike.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) use core::prelude::v1::test;
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) use wasm_bindgen_test::wasm_bindgen_test as test;
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
