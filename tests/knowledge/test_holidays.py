@@ -1,4 +1,4 @@
-"""Cross-checks inkan's Japanese holiday calculation (crate/src/holidays.rs) against the
+"""Cross-checks inkan's Japanese holiday calculation (crate/knowledge/src/holidays.rs) against the
 `jpholiday` package for every day from 2000-01-01 to 2050-12-31.
 
 The Rust side computes holidays from the rules of 国民の祝日に関する法律 (equinoxes by the

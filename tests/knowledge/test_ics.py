@@ -1,4 +1,4 @@
-"""Validates the iCalendar output of crate/src/expiry.rs (via crate/examples/expiry_ics.rs)
+"""Validates the iCalendar output of crate/knowledge/src/expiry.rs (via crate/knowledge/examples/expiry_ics.rs)
 with the `icalendar` package and checks the RFC 5545 details a parser may forgive: CRLF line
 ends, lines of at most 75 octets folded on UTF-8 boundaries, TEXT escaping."""
 

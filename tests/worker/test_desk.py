@@ -203,7 +203,7 @@ def test_a_revoked_token_is_refused_and_the_others_still_work(tmp_path):
 # ---------------------------------------------------------------------------------------
 # Identity documents (issue 19 point 2): sealed in the browser to the desk's document key; the
 # worker checks only counts and sizes and keeps ciphertext. Sealing itself is the crate's (unit
-# tests in crate/src/documents.rs, the browser test opens real HPKE); here the bytes are opaque.
+# tests in crate/pki/src/documents.rs, the browser test opens real HPKE); here the bytes are opaque.
 
 
 def sealed(n: int) -> str:

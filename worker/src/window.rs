@@ -1,6 +1,6 @@
 //! The download window: how long an issued certificate can be fetched, when reminders go out,
 //! and what happens when the window closes. The rules come from the product catalog
-//! (crate/data/products.toml, each fact citing its seed):
+//! (crate/knowledge/data/products.toml, each fact citing its seed):
 //!
 //! - 30 days after the issuance mail (seed: 000_83bab2e9cbe37489.txt, "発行メール…受領後30日"),
 //!   after which the certificate can no longer be downloaded and the fee is still due: here the

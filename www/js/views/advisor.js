@@ -1,5 +1,5 @@
 // <inkan-advisor>: "Which certificate?" — the questions come from the wasm advisor (data, in
-// both languages), so the rules live in one place (crate/src/advisor.rs, citing the seeds).
+// both languages), so the rules live in one place (crate/knowledge/src/advisor.rs, citing the seeds).
 // The build writes the questions and the catalog to data/advisor.json (scripts/site-data.mjs),
 // so the view paints at once; the wasm is needed only for the advice itself.
 import { call, products, warmUp } from '../client.js';

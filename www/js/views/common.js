@@ -102,7 +102,7 @@ export function noticeLabel(notice, lang) {
   return t(`c.before.${notice.unit}`, { n: notice.before }, lang);
 }
 
-/** Apple platforms and Android import only the legacy profile (crate/src/pkcs12/mod.rs). */
+/** Apple platforms and Android import only the legacy profile (crate/pki/src/pkcs12/mod.rs). */
 export function defaultProfile(userAgent = navigator.userAgent) {
   return /Macintosh|Mac OS X|iPhone|iPad|Android/.test(userAgent) ? 'legacy' : 'modern';
 }

@@ -1,6 +1,6 @@
 // <inkan-planner>: expiry planner. Product + download date (+ term, + issue date when known)
 // → expiry, the seller's notices, the re-application window and an .ics file. The rules are
-// the catalog's (crate/src/expiry.rs), nothing is computed here.
+// the catalog's (crate/knowledge/src/expiry.rs), nothing is computed here.
 import { call, products } from '../client.js';
 import { register } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';

@@ -92,7 +92,7 @@ const TEMPLATE = `
 </section>`;
 
 export function defaultProfile(userAgent = navigator.userAgent) {
-  // Apple platforms and Android import only the legacy profile (see crate/src/pkcs12/mod.rs).
+  // Apple platforms and Android import only the legacy profile (see crate/pki/src/pkcs12/mod.rs).
   return /Macintosh|iPhone|iPad|Android/.test(userAgent) ? 'legacy' : 'modern';
 }
 
