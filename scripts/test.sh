@@ -9,7 +9,7 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export INKAN_BIN="$CARGO_TARGET_DIR/debug/inkan"
 PY="$VENV/bin/python"
 # The library crates that also run in the browser (crate/*; the CLI is native only).
-WASM_LIBS=(-p inkan -p inkan-i18n -p inkan-pki -p inkan-knowledge -p inkan-inspect -p inkan-ca)
+WASM_LIBS=(-p inkan -p inkan-i18n -p inkan-calendar -p inkan-pki -p inkan-knowledge -p inkan-inspect -p inkan-ca)
 
 passed=0; failed=0; failures=()
 stage() {

@@ -11,6 +11,7 @@
 //! - `inkan-inspect` (`crate/inspect`): the inspector, where certificate facts meet the catalog.
 //! - `inkan-ca` (`crate/ca`): the local CA.
 //! - `inkan-i18n` (`crate/i18n`): the bilingual message every error carries.
+//! - `inkan-calendar` (`crate/calendar`): the one days ↔ civil date arithmetic.
 //!
 //! The features choose which crates a wasm module is built from (see `Cargo.toml`).
 #![forbid(unsafe_code)]
@@ -31,7 +32,7 @@ pub use inkan_i18n as i18n;
 pub use inkan_i18n::{Localized, Message};
 #[cfg(feature = "pki")]
 pub use inkan_inspect as inspect;
-#[cfg(feature = "knowledge")]
+#[cfg(any(feature = "knowledge", feature = "pki"))]
 pub use inkan_knowledge::{advisor, catalog, date, expiry, holidays};
 #[cfg(feature = "documents")]
 pub use inkan_pki::documents;

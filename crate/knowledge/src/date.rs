@@ -188,36 +188,14 @@ impl Date {
 
     /// Days since 1970-01-01 (negative before it).
     pub fn days_since_epoch(self) -> i64 {
-        // Howard Hinnant's days_from_civil: years start in March so the leap day is last.
-        let year = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = year.div_euclid(400);
-        let year_of_era = year - era * 400;
-        let month = i64::from(self.month);
-        let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        era * 146_097 + day_of_era - 719_468
+        inkan_calendar::days_from_civil(i64::from(self.year), self.month, self.day)
     }
 
     /// The date `days` days after 1970-01-01.
     pub fn from_days_since_epoch(days: i64) -> Result<Self, DateError> {
-        // Reject far-away inputs before the arithmetic so it cannot overflow.
-        const LIMIT: i64 = 1_000_000;
-        if !(-LIMIT..=LIMIT).contains(&days) {
-            return Err(DateError::OutOfRange { year: 1970 + days / 365 });
-        }
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let day_of_era = z - era * 146_097;
-        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let mp = (5 * day_of_year + 2) / 153;
-        let day = day_of_year - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        let year = check_year(year)?;
-        let month = u8::try_from(month).map_err(|_| DateError::OutOfRange { year: year.into() })?;
-        let day = u8::try_from(day).map_err(|_| DateError::OutOfRange { year: year.into() })?;
-        Self::new(year, month, day)
+        let (year, month, day) =
+            inkan_calendar::civil_from_days(days).ok_or(DateError::OutOfRange { year: 1970 + days / 365 })?;
+        Self::new(check_year(year)?, month, day)
     }
 
     /// The date `days` days later (earlier when negative).

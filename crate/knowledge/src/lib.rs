@@ -3,7 +3,7 @@
 //! expiry plans with their reminders and iCalendar export, and the advisor (`data/advisor.toml`).
 //!
 //! Plain data and date arithmetic: no cryptography, no I/O, nothing of JavaScript.
-//! May use: `inkan-i18n`. Used by: `inkan-inspect`, `inkan` (the bindings).
+//! May use: `inkan-i18n`, `inkan-calendar`. Used by: `inkan-inspect`, `inkan` (the bindings).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

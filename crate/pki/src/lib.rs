@@ -4,7 +4,7 @@
 //!
 //! It does no I/O and knows nothing of JavaScript, of the product catalog or of the CLI: bytes
 //! and values in, bytes and values out, with time and randomness supplied by the caller.
-//! May use: `inkan-i18n`. Used by: `inkan-ca`, `inkan-inspect`, `inkan` (the bindings).
+//! May use: `inkan-i18n`, `inkan-calendar`. Used by: `inkan-ca`, `inkan-inspect`, `inkan` (the bindings).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

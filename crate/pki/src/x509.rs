@@ -212,23 +212,11 @@ pub fn name_value(name: &x509_cert::name::Name, oid: const_oid::ObjectIdentifier
 
 /// Seconds since the Unix epoch, as a civil date `YYYY-MM-DD` (UTC).
 pub fn unix_to_date(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let (y, m, d) = civil_from_days(days);
+    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
+    // X.509 times end at 9999-12-31 (GeneralizedTime's four-digit year): nothing read from a
+    // certificate is beyond the calendar's range, and anything else is shown as that last day.
+    let (y, m, d) = inkan_calendar::civil_from_days(days).unwrap_or((9999, 12, 31));
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Howard Hinnant's days-to-civil conversion, exact for the proleptic Gregorian calendar.
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// Plain facts about one certificate.
