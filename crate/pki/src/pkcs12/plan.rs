@@ -1,14 +1,16 @@
 //! What a build will use, decided before anything is derived: the profile, its iteration
-//! count, and the salts and IVs ([`BuildPlan`]), so the PBKDF2 runs can happen elsewhere.
+//! count, and the salts and IVs ([`BuildPlan`]), so the PBKDF2 runs can happen elsewhere; and
+//! its twin for opening ([`OpenPlan`]).
 
 use rand_core::CryptoRng;
 use serde::Serialize;
 
 use crate::limits::{MAX_WRITE_ITERATIONS, MIN_WRITE_ITERATIONS};
-use crate::password::{Derivation, Password};
+use crate::password::{Derivation, Derived, Password};
 use crate::pbe::{Hash, KdfPurpose, PbeScheme};
 
 use super::error::Pkcs12Error;
+use super::open::{check_mac, pbkdf2_derivations};
 
 /// Default iterations for [`Pkcs12Profile::Modern`]: OWASP's 600,000 for PBKDF2-HMAC-SHA256
 /// (Password Storage Cheat Sheet, 2023), the count Bouncy Castle also uses. A `.p12` is a
@@ -146,5 +148,47 @@ impl BuildPlan {
             iterations: self.iterations,
             len: self.mac_hash.output_len(),
         }
+    }
+}
+
+/// Opening a `.p12` with its PBKDF2 derivations run elsewhere (WebCrypto): the twin of
+/// [`BuildPlan`]. The caller starts [`OpenPlan::pbkdf2_derivations`] elsewhere, then makes
+/// the plan, which checks the password against the MAC here in the meantime (a wrong password
+/// fails at once, before any wait), hands the outputs back with [`OpenPlan::add_derived`], and
+/// finishes with [`OpenPlan::finish`].
+pub struct OpenPlan {
+    /// The password with the MAC key and every derivation handed back.
+    delegated: Password,
+    /// The password as typed: what [`OpenPlan::finish`] falls back to.
+    plain: Password,
+}
+
+impl OpenPlan {
+    /// The PBKDF2 derivations opening `input` needs that can run elsewhere (see
+    /// [`pbkdf2_derivations`]); empty for the PKCS#12 schemes and for unreadable input.
+    pub fn pbkdf2_derivations(input: &[u8]) -> Vec<Derivation> {
+        pbkdf2_derivations(input)
+    }
+
+    /// Checks `password` against the MAC of `input` and keeps the MAC key for the open.
+    pub fn new(input: &[u8], password: Password) -> Result<Self, Pkcs12Error> {
+        let delegated = match check_mac(input, &password)? {
+            Some((derivation, output)) => password.clone().with_derived(derivation, output),
+            None => password.clone(),
+        };
+        Ok(Self { delegated, plain: password })
+    }
+
+    /// Hands back one derivation computed elsewhere.
+    pub fn add_derived(&mut self, (derivation, output): Derived) {
+        let delegated = core::mem::take(&mut self.delegated);
+        self.delegated = delegated.with_derived(derivation, output);
+    }
+
+    /// Runs `operation` (an open, an inspection) with the derivations handed back, and once more
+    /// with the password alone if that fails: an output from elsewhere that is wrong must not make
+    /// a good file look damaged. Errors are the plain run's, as if nothing had been delegated.
+    pub fn finish<T, E>(&self, operation: impl Fn(&Password) -> Result<T, E>) -> Result<T, E> {
+        operation(&self.delegated).or_else(|_| operation(&self.plain))
     }
 }

@@ -385,3 +385,35 @@ fn without_a_mac_garbage_that_passes_the_padding_check_does_not_stop_the_next_en
     assert_eq!(plain.as_slice(), contents.as_slice());
     assert_eq!(state.encoding, crate::password::PasswordEncoding::WidenedUtf8);
 }
+
+#[test]
+fn an_open_plan_uses_outputs_from_elsewhere_and_survives_a_wrong_one() {
+    let (key, leaf, chain) = fixture(KeyAlgorithm::P256);
+    let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
+    let password = Password::new("合言葉");
+    let built = build(&key, &leaf, &chain, &password, &opts, &mut rng()).expect("build");
+    let derivations = OpenPlan::pbkdf2_derivations(&built.der);
+    assert!(!derivations.is_empty(), "the modern profile's PBES2 runs can be delegated");
+    assert_eq!(OpenPlan::new(&built.der, Password::new("違う")).err(), Some(Pkcs12Error::WrongPassword));
+
+    let runs = core::cell::Cell::new(0);
+    let open_counted = |p: &Password| {
+        runs.set(runs.get() + 1);
+        open(&built.der, p)
+    };
+    // The right outputs: one run, which opens.
+    let mut plan = OpenPlan::new(&built.der, password.clone()).expect("mac");
+    for d in &derivations {
+        plan.add_derived((d.clone(), d.compute(&password)));
+    }
+    let opened = plan.finish(open_counted).expect("opens");
+    assert_eq!((runs.get(), opened.report().certificates.len()), (1, 2));
+    // Wrong outputs from elsewhere: the first run fails, the plain password opens the file.
+    runs.set(0);
+    let mut plan = OpenPlan::new(&built.der, password.clone()).expect("mac");
+    for d in &derivations {
+        plan.add_derived((d.clone(), Zeroizing::new(vec![0u8; 32])));
+    }
+    plan.finish(open_counted).expect("the plain password still opens it");
+    assert_eq!(runs.get(), 2);
+}
