@@ -40,7 +40,7 @@ mod read {
     use wasm_bindgen::JsValue;
 
     use super::invalid;
-    use crate::csr::{CsrOptions, Purpose, Subject};
+    use crate::csr::{CsrOptions, KeyPurpose, Subject};
 
     /// The object, or `None` for `undefined`/`null`.
     pub fn object(value: &JsValue, name: &str) -> Result<Option<JsValue>, JsValue> {
@@ -106,8 +106,8 @@ mod read {
             }
             for item in Array::from(&list).iter() {
                 out.extended_key_usage.push(match item.as_string().as_deref() {
-                    Some("emailProtection") => Purpose::EmailProtection,
-                    Some("clientAuth") => Purpose::ClientAuth,
+                    Some("emailProtection") => KeyPurpose::EmailProtection,
+                    Some("clientAuth") => KeyPurpose::ClientAuth,
                     _ => {
                         return Err(invalid(
                             "options",

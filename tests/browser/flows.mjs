@@ -59,7 +59,9 @@ export async function fetchCertificate(page, { id, downloadPassword, scope = '' 
   await page.fill(s('#rc-pw'), downloadPassword);
   await page.click(s('#rc-fetch'));
   try {
-    await page.locator(s('#rc-key-form')).waitFor({ state: 'visible', timeout: 30_000 });
+    // A hang guard, not a speed check: under a full run's load the frame's first fetch also
+    // compiles the PKI wasm after a reload, which has come close to the old 30 s.
+    await page.locator(s('#rc-key-form')).waitFor({ state: 'visible', timeout: 60_000 });
   } catch (e) {
     // Say what the page said instead (once, in a full run, the key step never came: the
     // view's own error or status line is the lead).

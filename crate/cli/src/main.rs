@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use inkan::csr::{CsrOptions, Purpose, Subject};
+use inkan::csr::{CsrOptions, KeyPurpose, Subject};
 use inkan::pkcs12::{BuildOptions, Pkcs12Profile};
 use inkan::{Error, KeyAlgorithm, Localized, Message, Password, PrivateKey};
 use serde_json::{Value, json};
@@ -435,8 +435,8 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                     .eku
                     .iter()
                     .map(|e| match e {
-                        EkuArg::EmailProtection => Purpose::EmailProtection,
-                        EkuArg::ClientAuth => Purpose::ClientAuth,
+                        EkuArg::EmailProtection => KeyPurpose::EmailProtection,
+                        EkuArg::ClientAuth => KeyPurpose::ClientAuth,
                     })
                     .collect(),
             };

@@ -44,12 +44,13 @@ pub struct Subject {
     pub email: Option<String>,
 }
 
-/// Usages the applicant asks for. Issuers decide, but asking for S/MIME and client
-/// authentication makes the intent visible to their review.
+/// Extended key usages (RFC 5280 KeyPurposeId) the applicant asks for; not the catalog's
+/// `Purpose`, which is what a person uses a certificate for. Issuers decide, but asking for
+/// S/MIME and client authentication makes the intent visible to their review.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub enum Purpose {
+pub enum KeyPurpose {
     /// id-kp-emailProtection (S/MIME).
     EmailProtection,
     /// id-kp-clientAuth (TLS client authentication).
@@ -65,7 +66,7 @@ pub struct CsrOptions {
     /// Request keyUsage: digitalSignature, plus keyEncipherment for RSA keys.
     pub key_usage: bool,
     /// Request these extended key usages (none: no EKU extension).
-    pub extended_key_usage: Vec<Purpose>,
+    pub extended_key_usage: Vec<KeyPurpose>,
 }
 
 impl Default for CsrOptions {
@@ -332,8 +333,8 @@ pub fn build_csr(key: &PrivateKey, subject: &Subject, options: &CsrOptions) -> R
             .extended_key_usage
             .iter()
             .map(|p| match p {
-                Purpose::EmailProtection => x509_oid::EKU_EMAIL_PROTECTION,
-                Purpose::ClientAuth => x509_oid::EKU_CLIENT_AUTH,
+                KeyPurpose::EmailProtection => x509_oid::EKU_EMAIL_PROTECTION,
+                KeyPurpose::ClientAuth => x509_oid::EKU_CLIENT_AUTH,
             })
             .collect();
         extensions.push(ext((&ExtendedKeyUsage(oids)).to_extension(&name, &extensions))?);
@@ -494,7 +495,7 @@ mod tests {
             let key = PrivateKey::generate(alg, &mut rng()).expect("keygen");
             let opts = CsrOptions {
                 key_usage: true,
-                extended_key_usage: vec![Purpose::EmailProtection, Purpose::ClientAuth],
+                extended_key_usage: vec![KeyPurpose::EmailProtection, KeyPurpose::ClientAuth],
                 ..CsrOptions::default()
             };
             let csr = build_csr(&key, &yamada(), &opts).expect("csr");
