@@ -2,14 +2,21 @@
 // applicant's PIN (encrypted PKCS#8) and kept in IndexedDB plus a backup file; only the CSR,
 // the applicant's details and the download password are sent. The form is saved as a draft
 // (no secrets) so a reload loses nothing. Also the base of the widget's <inkan-enroll>.
+//
+// The view is the coordinator: it keeps the draft, computes the stage from it (apply-stage.js)
+// and hands each step element what it shows; the steps report back with events. The ID
+// documents (<inkan-apply-documents>), the e-mail check (<inkan-apply-mailbox>) and the letter
+// (<inkan-apply-letter>) are their own elements; the details form, key and submit are drawn here.
 import { call, products } from '../client.js';
 import { register } from '../i18n.js';
-import { checkIdImage } from '../idimage.js';
-import { confirmMailbox, defaultEndpoint, documentKey, resendCode, sendDocuments, submitApplication } from '../api.js';
+import { defaultEndpoint, documentKey, sendDocuments, submitApplication } from '../api.js';
 import { downloadPassword, BITS } from '../password.js';
 import { clearDraft, deleteKey, downloadPasswordFor, forgetDownloadPassword, getKey, keptDownloadPassword, loadDraft, putKey, saveDraft } from '../store.js';
 import { download } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
+import './apply-documents.js';
+import './apply-letter.js';
+import './apply-mailbox.js';
 import { downloadRuleText, productLabel, shortestTerm } from './common.js';
 import { APPLY_STEPS, stepStates } from './apply-stage.js';
 
@@ -21,14 +28,6 @@ register({
   'ap.s.backup': { ja: '控えの保存', en: 'Backup' },
   'ap.s.submit': { ja: '送信', en: 'Submit' },
   'ap.s.mailbox': { ja: 'メール確認', en: 'E-mail check' },
-  'ap.mb.title': { ja: 'メールアドレスの確認', en: 'Confirm your e-mail address' },
-  'ap.mb.text': { ja: '{email} に確認コード(8 文字)を送りました。届いたコードを入力してください(24 時間有効)。確認が済むまで、審査は始まりません。', en: 'We sent an 8-character confirmation code to {email}. Enter it here (valid for 24 hours). Review starts once the address is confirmed.' },
-  'ap.mb.code': { ja: '確認コード', en: 'Confirmation code' },
-  'ap.mb.confirm': { ja: '確認する', en: 'Confirm' },
-  'ap.mb.resend': { ja: 'コードを再送する', en: 'Send a new code' },
-  'ap.mb.checking': { ja: '確認しています…', en: 'Checking…' },
-  'ap.mb.sent': { ja: '新しいコードを送りました。前のコードは使えません。', en: 'A new code was sent. The previous code no longer works.' },
-  'ap.mb.done': { ja: 'メールアドレスを確認しました。審査の結果をお待ちください。', en: 'Your e-mail address is confirmed. Please wait for the review.' },
   'ap.s.letter': { ja: '配布状', en: 'Letter' },
   'ap.who': { ja: '申込者', en: 'Applicant' },
   'ap.product': { ja: '証明書の種類', en: 'Certificate' },
@@ -68,37 +67,16 @@ register({
   'ap.k.saved': { ja: '控えファイルを保存しました: {name}', en: 'Backup saved: {name}' },
   'ap.k.csr': { ja: '申請データ(CSR)を見る', en: 'Show the request (CSR)' },
   'ap.k.alg': { ja: '鍵の種類: {alg}', en: 'Key type: {alg}' },
-  'ap.id.title': { ja: '本人確認書類の画像チェック(任意)', en: 'ID document image check (optional)' },
-  'ap.id.rule': { ja: '{seller} の提出条件: {formats} 形式', en: '{seller} accepts: {formats}' },
-  'ap.id.rule.mb': { ja: '、{mb} MB まで', en: ', at most {mb} MB' },
-  'ap.id.rule.nomb': { ja: '(大きさの上限は示されていません)', en: ' (no size limit is stated)' },
-  'ap.id.rule.readable': { ja: '。登録番号が読み取れること。', en: ', with the registration number readable.' },
-  'ap.id.rule.end': { ja: '。', en: '.' },
-  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser.' },
-  'ap.id.choose': { ja: '書類のファイル', en: 'Document file' },
-  'ap.id.pdf': { ja: 'PDF ファイルです({size})。このまま提出できます。', en: 'This is a PDF ({size}); it can be submitted as it is.' },
   'ap.term': { ja: '有効期間', en: 'Term' },
   'ap.term.years': { ja: '{n} 年', en: '{n} year(s)' },
   'ap.l.term': { ja: '有効期間', en: 'Term' },
-  'ap.id.ok': { ja: 'この画像はそのまま提出できます({size})。', en: 'This image can be submitted as it is ({size}).' },
-  'ap.id.shrunk': { ja: '画像を {from} から {to} に縮小しました({w}×{h})。登録番号が読めるか確かめてから、保存した画像を提出してください。', en: 'The image was shrunk from {from} to {to} ({w}×{h}). Check that the registration number is readable, then submit the saved image.' },
-  'ap.id.sealed': { ja: '確認できた書類は申込みと一緒に送ります。送る前にこのブラウザの中で発行者の鍵あてに暗号化するので、読めるのは発行者の審査担当だけです(申込みサーバーにも読めません)。', en: 'Checked documents are sent with the application. This browser encrypts them to the issuer’s key first, so only the issuer’s reviewers can read them (the application server cannot).' },
-  'ap.id.disabled': { ja: '発行者は書類のアップロードをまだ有効にしていません。書類は送られません。書類なしで申し込めます。', en: 'The issuer has not enabled document upload yet, so no documents are sent. You can apply without them.' },
-  'ap.id.list': { ja: '送る書類', en: 'Documents to send' },
-  'ap.id.item': { ja: '{n}. {type}({size})', en: '{n}. {type} ({size})' },
-  'ap.id.remove': { ja: '外す', en: 'Remove' },
-  'ap.id.full': { ja: '書類は {max} 件までです。', en: 'At most {max} documents.' },
   'ap.id.sent': { ja: '書類 {n} 件を暗号化して送りました。', en: '{n} document(s) sent, encrypted.' },
-  'ap.id.save': { ja: '縮小した画像を保存', en: 'Save the shrunk image' },
-  'ap.id.preview': { ja: '提出する画像のプレビュー', en: 'Preview of the image to submit' },
   'ap.sub.title': { ja: 'ダウンロード用パスワードと送信', en: 'Download password and submission' },
   'ap.sub.text': { ja: '証明書の受け取りに使うパスワードを、このブラウザで作りました({bits} ビット)。送信後の配布状にも記載されます。', en: 'This browser made the password you will use to collect the certificate ({bits} bits). It is also printed on the letter after you submit.' },
   'ap.sub.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
   'ap.sub.send': { ja: '申し込む(送信)', en: 'Submit the application' },
   'ap.sub.sending': { ja: '送信しています…', en: 'Submitting…' },
   'ap.sub.needonline': { ja: '送信にはインターネット接続が必要です。', en: 'Submitting needs an internet connection.' },
-  'ap.l.title': { ja: '証明書 配布状', en: 'Certificate distribution letter' },
-  'ap.l.keep': { ja: 'この配布状を印刷または保存し、証明書を受け取るまで大切に保管してください。パスワードは再発行できません。', en: 'Print or save this letter and keep it until you have collected the certificate. The password cannot be re-issued.' },
   'ap.l.applicant': { ja: '申込者', en: 'Applicant' },
   'ap.l.product': { ja: '証明書', en: 'Certificate' },
   'ap.l.date': { ja: '申込日', en: 'Applied on' },
@@ -106,13 +84,6 @@ register({
   'ap.l.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
   'ap.l.where': { ja: '受け取る場所', en: 'Where to collect it' },
   'ap.l.until': { ja: '受け取りの期限', en: 'Collect it by' },
-  'ap.l.need': { ja: '受け取りには、この配布状のほかに「鍵を作ったこのブラウザ」または「鍵の控えファイル」と、鍵の PIN が必要です。', en: 'To collect it you need this letter plus either this browser (where the key was made) or the key backup file, and the key PIN.' },
-  'ap.l.seller': { ja: '販売者からの案内', en: 'The seller’s rules' },
-  'ap.l.print': { ja: '印刷する', en: 'Print' },
-  'ap.l.save': { ja: 'テキストで保存', en: 'Save as text' },
-  'ap.l.done': { ja: '配布状を保管しました', en: 'I have kept the letter' },
-  'ap.l.receive': { ja: '受け取りページへ', en: 'Go to the collection page' },
-  'ap.l.pwgone': { ja: 'パスワードは配布状の保管確認後に画面から消去しました。', en: 'The password was cleared from the screen after you confirmed keeping the letter.' },
   'ap.restart': { ja: '最初からやり直す', en: 'Start over' },
   'ap.restart.confirm': { ja: '入力内容と、まだ送信していない鍵を消去します。よろしいですか?', en: 'This deletes what you entered and the key that has not been submitted. Continue?' },
   'ap.restart.keepkey': { ja: '送信済みの申込みの鍵はこのブラウザに残します(受け取りに必要です)。', en: 'The key of the submitted application stays in this browser (you need it to collect the certificate).' },
@@ -129,9 +100,6 @@ const FIELDS = [
 export class ApplyView extends View {
   #products = [];
   #draft = {};
-  #idResult = null;
-  /** The checked documents to send: [{ type, bytes: Uint8Array, size }]. Never stored. */
-  #docs = [];
   /** The issuer's published document key and limits, or null (upload not enabled). */
   #docKey = null;
 
@@ -199,22 +167,7 @@ export class ApplyView extends View {
         h('details', {}, h('summary', { 'data-i18n': 'ap.k.csr' }),
           h('label', { for: 'ap-csr', class: 'visually-hidden', text: 'CSR' }),
           h('textarea', { id: 'ap-csr', rows: '10', readonly: true, spellcheck: 'false' }))),
-      h('section', { id: 'ap-id', class: 'card', hidden: true, 'aria-labelledby': 'ap-id-title', part: 'card' },
-        h('h2', { id: 'ap-id-title', 'data-i18n': 'ap.id.title' }),
-        h('p', { id: 'ap-id-rule', class: 'muted' }),
-        h('p', { 'data-i18n': 'ap.id.text' }),
-        h('div', { class: 'field' },
-          h('label', { for: 'ap-id-file', 'data-i18n': 'ap.id.choose' }),
-          h('input', { id: 'ap-id-file', type: 'file', accept: 'image/jpeg,image/png' })),
-        h('p', { id: 'ap-id-status', role: 'status' }),
-        h('p', { class: 'error', role: 'alert', id: 'ap-id-error', hidden: true }),
-        h('figure', { id: 'ap-id-preview', hidden: true },
-          h('div', { id: 'ap-id-canvas', class: 'preview' }),
-          h('figcaption', { 'data-i18n': 'ap.id.preview' })),
-        h('button', { type: 'button', id: 'ap-id-save', class: 'secondary', hidden: true, 'data-i18n': 'ap.id.save' }),
-        h('p', { id: 'ap-id-upload', class: 'muted' }),
-        h('h3', { id: 'ap-id-list-title', hidden: true, 'data-i18n': 'ap.id.list' }),
-        h('ul', { id: 'ap-id-docs', 'aria-labelledby': 'ap-id-list-title' })),
+      h('inkan-apply-documents', { id: 'ap-documents' }),
       h('section', { id: 'ap-submit', class: 'card', hidden: true, 'aria-labelledby': 'ap-submit-title', part: 'card' },
         h('h2', { id: 'ap-submit-title', 'data-i18n': 'ap.sub.title' }),
         h('p', { id: 'ap-sub-text' }),
@@ -222,17 +175,8 @@ export class ApplyView extends View {
         h('p', { id: 'ap-seller-secrets', class: 'muted' }),
         h('button', { type: 'button', id: 'ap-send', 'data-i18n': 'ap.sub.send', part: 'button' }),
         h('p', { id: 'ap-send-status', role: 'status' })),
-      h('section', { id: 'ap-mailbox', class: 'card', hidden: true, 'aria-labelledby': 'ap-mailbox-title', part: 'card' },
-        h('h2', { id: 'ap-mailbox-title', tabindex: '-1', 'data-i18n': 'ap.mb.title' }),
-        h('p', { id: 'ap-mailbox-text' }),
-        h('form', { id: 'ap-mailbox-form', novalidate: true },
-          h('div', { class: 'field' },
-            h('label', { for: 'ap-code', 'data-i18n': 'ap.mb.code' }),
-            h('input', { id: 'ap-code', name: 'code', autocomplete: 'one-time-code', inputmode: 'text', lang: 'en', spellcheck: 'false', maxlength: '12', part: 'field' })),
-          h('button', { type: 'submit', id: 'ap-confirm', 'data-i18n': 'ap.mb.confirm', part: 'button' }), ' ',
-          h('button', { type: 'button', id: 'ap-resend', class: 'secondary', 'data-i18n': 'ap.mb.resend', part: 'button' })),
-        h('p', { id: 'ap-mailbox-status', role: 'status' })),
-      h('section', { id: 'ap-letter', class: 'card letter', hidden: true, 'aria-labelledby': 'ap-letter-title', part: 'letter' }),
+      h('inkan-apply-mailbox', { id: 'ap-mailbox-step' }),
+      h('inkan-apply-letter', { id: 'ap-letter-step' }),
       h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true, part: 'error' }),
       h('p', { class: 'actions' }, h('button', { type: 'button', id: 'ap-restart', class: 'link', 'data-i18n': 'ap.restart' }))));
 
@@ -242,15 +186,9 @@ export class ApplyView extends View {
     this.q('#ap-pin').addEventListener('input', (e) => { this.q('#ap-ascii').hidden = /^[\x20-\x7e]*$/.test(e.target.value); });
     this.q('#ap-backup').addEventListener('click', () => this.#saveBackup());
     this.q('#ap-send').addEventListener('click', () => this.#submit());
-    this.q('#ap-mailbox-form').addEventListener('submit', (e) => { e.preventDefault(); this.#confirmMailbox(); });
-    this.q('#ap-resend').addEventListener('click', () => this.#resendCode());
+    this.addEventListener('inkan:mailbox-confirmed', () => this.#mailboxConfirmed());
+    this.addEventListener('inkan:letter-kept', () => { forgetDownloadPassword(this.draftName); this.#sync(); });
     this.q('#ap-restart').addEventListener('click', () => this.#restart());
-    this.q('#ap-id-file').addEventListener('change', (e) => this.#checkImage(e.target.files[0]));
-    this.q('#ap-id-save').addEventListener('click', () => {
-      const r = this.#idResult;
-      if (r) download(r.blob, `id-document.${r.type === 'image/png' ? 'png' : 'jpg'}`, r.type);
-    });
-
     this.#draft = loadDraft(this.draftName);
     const wanted = this.fixedProduct ?? parseHashQuery().get('product');
     if (wanted && !this.#draft.keyId) this.#draft.product = wanted;
@@ -280,18 +218,6 @@ export class ApplyView extends View {
       this.#docKey = null; // offline or an older worker: apply without documents
     }
     this.#sync();
-  }
-
-  #renderDocs() {
-    const list = this.q('#ap-id-docs');
-    const mb = (n) => `${(n / 1024 / 1024).toFixed(2)} MB`;
-    list.replaceChildren(...this.#docs.map((doc, i) => h('li', { 'data-type': doc.type },
-      this.t('ap.id.item', { n: i + 1, type: doc.type, size: mb(doc.size) }), ' ',
-      h('button', { type: 'button', class: 'secondary', 'data-remove': String(i), text: this.t('ap.id.remove') }))));
-    for (const button of list.querySelectorAll('button[data-remove]')) {
-      button.addEventListener('click', () => { this.#docs.splice(Number(button.dataset.remove), 1); this.#renderDocs(); });
-    }
-    this.q('#ap-id-list-title').hidden = this.#docs.length === 0;
   }
 
   async #loadProducts() {
@@ -337,6 +263,8 @@ export class ApplyView extends View {
   }
 
   onLang() {
+    // The steps speak the view's language (the widget sets it with the locale attribute).
+    for (const step of this.qa('inkan-apply-documents, inkan-apply-mailbox, inkan-apply-letter')) step.setAttribute('locale', this.lang);
     if (this.#products.length) this.#renderProducts();
     this.#sync();
   }
@@ -376,21 +304,10 @@ export class ApplyView extends View {
       if (d.backupSaved) this.q('#ap-backup-status').textContent = this.t('ap.k.saved', { name: d.backupName ?? '' });
     }
     const product = this.#product;
-    // The product's own upload rule from the catalog; a product without an upload step shows none.
-    const upload = product?.upload?.value;
-    this.q('#ap-id').hidden = !d.keyId || !upload || !!d.applicationId;
-    if (upload) {
-      const rule = [this.t('ap.id.rule', { seller: loc(product.seller.value, this.lang), formats: upload.formats.map((f) => f.toUpperCase()).join(' / ') }),
-        upload.max_megabytes ? this.t('ap.id.rule.mb', { mb: upload.max_megabytes }) : this.t('ap.id.rule.nomb'),
-        upload.registration_number_readable ? this.t('ap.id.rule.readable') : this.t('ap.id.rule.end')];
-      this.q('#ap-id-rule').textContent = rule.join('');
-      this.q('#ap-id-rule').dataset.product = product.id;
-      this.q('#ap-id-file').accept = upload.formats.map((f) => (f === 'pdf' ? 'application/pdf' : `image/${f}`)).join(',');
-      const upload2 = this.q('#ap-id-upload');
-      upload2.textContent = this.t(this.#docKey ? 'ap.id.sealed' : 'ap.id.disabled');
-      upload2.dataset.enabled = String(!!this.#docKey);
-      this.#renderDocs();
-    }
+    const documents = this.q('#ap-documents');
+    documents.product = product;
+    documents.documentKey = this.#docKey;
+    documents.open = !!d.keyId && !d.applicationId;
     this.q('#ap-submit').hidden = !d.keyId || !!d.applicationId;
     if (d.keyId && !d.applicationId) {
       this.q('#ap-sub-text').textContent = this.t('ap.sub.text', { bits: Math.floor(BITS) });
@@ -399,33 +316,17 @@ export class ApplyView extends View {
       this.q('#ap-seller-secrets').textContent = secrets.map((s) => loc(s.text, this.lang)).join(' ');
       this.q('#ap-send').disabled = !d.backupSaved;
     }
-    this.q('#ap-mailbox').hidden = !d.applicationId || !!d.mailboxConfirmed;
-    if (d.applicationId && !d.mailboxConfirmed) this.q('#ap-mailbox-text').textContent = this.t('ap.mb.text', { email: d.email ?? '' });
-    this.q('#ap-letter').hidden = !d.applicationId;
-    if (d.applicationId) this.#renderLetter();
+    this.q('#ap-mailbox-step').application = d.applicationId && !d.mailboxConfirmed
+      ? { endpoint: this.endpoint, id: d.applicationId, email: d.email } : null;
+    this.q('#ap-letter-step').show(d.applicationId ? this.#letter() : null);
   }
 
-  async #confirmMailbox() {
-    const d = this.#draft;
-    const code = this.q('#ap-code').value.trim();
-    const status = this.q('#ap-mailbox-status');
-    const view = await this.busy(this.q('#ap-confirm'), status, this.t('ap.mb.checking'), () => confirmMailbox(this.endpoint, d.applicationId, code));
-    if (!view) return;
-    Object.assign(d, { mailboxConfirmed: true });
-    saveDraft(this.draftName, d);
-    this.q('#ap-code').value = '';
-    status.textContent = '';
-    this.emit('inkan:mailbox-confirmed', { id: d.applicationId });
+  /** The e-mail check passed (<inkan-apply-mailbox> said so): the letter says it too. */
+  #mailboxConfirmed() {
+    Object.assign(this.#draft, { mailboxConfirmed: true });
+    saveDraft(this.draftName, this.#draft);
     this.#sync();
-    const done = this.q('#ap-letter-mailbox');
-    if (done) done.textContent = this.t('ap.mb.done');
-    this.q('#ap-letter-title')?.focus();
-  }
-
-  async #resendCode() {
-    const status = this.q('#ap-mailbox-status');
-    const view = await this.busy(this.q('#ap-resend'), status, '…', () => resendCode(this.endpoint, this.#draft.applicationId));
-    if (view) status.textContent = this.t('ap.mb.sent');
+    this.q('#ap-letter-step').focus();
   }
 
   #validate() {
@@ -521,48 +422,6 @@ export class ApplyView extends View {
     this.#sync();
   }
 
-  async #checkImage(file) {
-    const errorBox = this.q('#ap-id-error');
-    this.clearError(errorBox);
-    this.q('#ap-id-preview').hidden = true;
-    this.q('#ap-id-save').hidden = true;
-    this.#idResult = null;
-    if (!file) return;
-    const rule = this.#product?.upload?.value;
-    if (!rule) return;
-    const status = this.q('#ap-id-status');
-    const r = await this.busy(null, status, '…', () => checkIdImage(file, rule), errorBox);
-    if (!r) return;
-    this.#idResult = r;
-    if (this.#docKey) {
-      if (this.#docs.length >= this.#docKey.max_count) {
-        this.showError({ code: 'documents_too_many', ja: this.t('ap.id.full', { max: this.#docKey.max_count }), en: this.t('ap.id.full', { max: this.#docKey.max_count }) }, errorBox);
-      } else {
-        const bytes = new Uint8Array(await r.blob.arrayBuffer());
-        this.#docs.push({ type: r.type, bytes, size: bytes.length });
-        this.#renderDocs();
-      }
-    }
-    const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-    status.dataset.kind = r.kind;
-    if (r.kind === 'pdf') {
-      status.textContent = this.t('ap.id.pdf', { size: mb(r.bytes) });
-      status.dataset.shrunk = 'false';
-      status.dataset.bytes = String(r.bytes);
-      return;
-    }
-    status.textContent = r.shrunk
-      ? this.t('ap.id.shrunk', { from: mb(r.originalBytes), to: mb(r.bytes), w: r.width, h: r.height })
-      : this.t('ap.id.ok', { size: mb(r.bytes) });
-    status.dataset.shrunk = String(r.shrunk);
-    status.dataset.bytes = String(r.bytes);
-    r.canvas.setAttribute('role', 'img');
-    r.canvas.setAttribute('aria-label', this.t('ap.id.preview'));
-    fill(this.q('#ap-id-canvas'), r.canvas);
-    this.q('#ap-id-preview').hidden = false;
-    this.q('#ap-id-save').hidden = !r.shrunk;
-  }
-
   /** The term goes to the worker where the product sells more than one. */
   get #sendsTerm() { return (this.#product?.validity?.value?.terms_years ?? []).length > 1; }
 
@@ -578,18 +437,18 @@ export class ApplyView extends View {
     if (!result) return;
     this.q('#ap-send-status').textContent = '';
     // The documents follow, sealed here to the issuer's key; the worker only ever sees ciphertext.
-    if (this.#docKey && this.#docs.length && result.documents_token) {
+    const docs = this.q('#ap-documents').documents;
+    if (this.#docKey && docs.length && result.documents_token) {
       const key = Uint8Array.from(atob(this.#docKey.public_key), (c) => c.charCodeAt(0));
       const sent = await this.busy(this.q('#ap-send'), this.q('#ap-send-status'), this.t('ap.sub.sending'), async () => {
         const sealed = [];
-        for (const doc of this.#docs) {
+        for (const doc of docs) {
           sealed.push({ media_type: doc.type, sealed: await call('sealDocument', { publicKey: key, mediaType: doc.type, bytes: doc.bytes }) });
         }
         return sendDocuments(this.endpoint, result.id, result.documents_token, sealed);
       });
       if (sent) this.#draft.documentsSent = sent.documents;
-      this.#docs = [];
-      this.#renderDocs();
+      this.q('#ap-documents').reset();
     }
     const record = await getKey(d.keyId);
     if (record) await putKey({ ...record, applicationId: result.id });
@@ -597,7 +456,7 @@ export class ApplyView extends View {
     saveDraft(this.draftName, d);
     this.emit('inkan:application', { id: result.id, status: result.status, product: d.product });
     this.#sync();
-    this.q('#ap-mailbox-title')?.focus();
+    this.q('#ap-mailbox-step').focus();
   }
 
   /**
@@ -621,46 +480,7 @@ export class ApplyView extends View {
       ['ap.l.until', downloadRuleText(product, lang)],
     ].filter(Boolean);
     const seller = (product?.secrets ?? []).map((s) => loc(s.text, lang));
-    return { id: d.applicationId, url, pw, fields, seller };
-  }
-
-  #renderLetter() {
-    const d = this.#draft;
-    const letter = this.#letter();
-    const { url, pw } = letter;
-    fill(this.q('#ap-letter'),
-      h('h2', { id: 'ap-letter-title', tabindex: '-1', text: this.t('ap.l.title') }),
-      h('p', { class: 'no-print', text: this.t('ap.l.keep') }),
-      d.mailboxConfirmed ? h('p', { class: 'ok-text no-print', id: 'ap-letter-mailbox', role: 'status', text: this.t('ap.mb.done') }) : null,
-      h('dl', { class: 'letter-fields' },
-        letter.fields.flatMap(([label, text, span]) => [h('dt', { text: this.t(label) }), h('dd', {}, span ? h('span', { ...span, text }) : text)])),
-      pw ? null : h('p', { class: 'muted', text: this.t('ap.l.pwgone') }),
-      h('p', { text: this.t('ap.l.need') }),
-      letter.seller.length ? h('div', {}, h('h3', { text: this.t('ap.l.seller') }), h('ul', {}, letter.seller.map((text) => h('li', { text })))) : null,
-      h('p', { class: 'actions no-print' },
-        h('button', { type: 'button', id: 'ap-print', text: this.t('ap.l.print'), onclick: () => this.#print() }), ' ',
-        h('button', { type: 'button', id: 'ap-letter-save', class: 'secondary', text: this.t('ap.l.save'), onclick: () => this.#saveLetter() }), ' ',
-        pw ? h('button', { type: 'button', id: 'ap-letter-done', class: 'secondary', text: this.t('ap.l.done'), onclick: () => { forgetDownloadPassword(this.draftName); this.#sync(); } }) : null, ' ',
-        this.receiveLink ? h('a', { href: url, target: this.receiveLink.target, class: 'button-like secondary', text: this.t('ap.l.receive') }) : null));
-  }
-
-  #print() {
-    // Print only the letter: the site's print CSS hides everything else while this class is set.
-    document.documentElement.classList.add('print-letter');
-    const off = () => { document.documentElement.classList.remove('print-letter'); window.removeEventListener('afterprint', off); };
-    window.addEventListener('afterprint', off);
-    window.print();
-  }
-
-  #saveLetter() {
-    const letter = this.#letter();
-    const lines = [
-      this.t('ap.l.title'), '',
-      ...letter.fields.map(([label, text]) => `${this.t(label)}: ${text}`), '',
-      this.t('ap.l.need'),
-      ...(letter.seller.length ? ['', this.t('ap.l.seller'), ...letter.seller.map((text) => `- ${text}`)] : []),
-    ];
-    download(lines.join('\r\n') + '\r\n', `inkan-letter-${letter.id}.txt`, 'text/plain;charset=utf-8');
+    return { id: d.applicationId, url, pw, fields, seller, mailboxConfirmed: !!d.mailboxConfirmed, receiveLink: this.receiveLink };
   }
 
   async #restart() {
@@ -673,14 +493,7 @@ export class ApplyView extends View {
     this.#draft = {};
     this.q('#ap-form').reset();
     // The ID check belongs to the application started over: clear its file and verdict.
-    this.q('#ap-id-file').value = '';
-    this.q('#ap-id-status').textContent = '';
-    this.clearError(this.q('#ap-id-error'));
-    this.q('#ap-id-preview').hidden = true;
-    this.q('#ap-id-save').hidden = true;
-    this.#idResult = null;
-    this.#docs = [];
-    this.#renderDocs();
+    this.q('#ap-documents').reset();
     this.#renderProducts();
     this.#sync();
     this.q('#ap-title').focus();

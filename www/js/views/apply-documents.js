@@ -1,0 +1,161 @@
+// <inkan-apply-documents>: the apply flow's optional ID-document step. It shows the product's
+// upload rule from the catalog, checks (and shrinks) each image in this browser, and keeps the
+// documents to send in memory only. The apply view sets `product` and `documentKey`, reads
+// `documents` when it submits, and calls `reset()` when the applicant starts over.
+import { register } from '../i18n.js';
+import { checkIdImage } from '../idimage.js';
+import { download } from '../util.js';
+import { View, fill, h, loc } from '../view.js';
+
+register({
+  'ap.id.title': { ja: '本人確認書類の画像チェック(任意)', en: 'ID document image check (optional)' },
+  'ap.id.rule': { ja: '{seller} の提出条件: {formats} 形式', en: '{seller} accepts: {formats}' },
+  'ap.id.rule.mb': { ja: '、{mb} MB まで', en: ', at most {mb} MB' },
+  'ap.id.rule.nomb': { ja: '(大きさの上限は示されていません)', en: ' (no size limit is stated)' },
+  'ap.id.rule.readable': { ja: '。登録番号が読み取れること。', en: ', with the registration number readable.' },
+  'ap.id.rule.end': { ja: '。', en: '.' },
+  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser.' },
+  'ap.id.choose': { ja: '書類のファイル', en: 'Document file' },
+  'ap.id.pdf': { ja: 'PDF ファイルです({size})。このまま提出できます。', en: 'This is a PDF ({size}); it can be submitted as it is.' },
+  'ap.id.ok': { ja: 'この画像はそのまま提出できます({size})。', en: 'This image can be submitted as it is ({size}).' },
+  'ap.id.shrunk': { ja: '画像を {from} から {to} に縮小しました({w}×{h})。登録番号が読めるか確かめてから、保存した画像を提出してください。', en: 'The image was shrunk from {from} to {to} ({w}×{h}). Check that the registration number is readable, then submit the saved image.' },
+  'ap.id.sealed': { ja: '確認できた書類は申込みと一緒に送ります。送る前にこのブラウザの中で発行者の鍵あてに暗号化するので、読めるのは発行者の審査担当だけです(申込みサーバーにも読めません)。', en: 'Checked documents are sent with the application. This browser encrypts them to the issuer’s key first, so only the issuer’s reviewers can read them (the application server cannot).' },
+  'ap.id.disabled': { ja: '発行者は書類のアップロードをまだ有効にしていません。書類は送られません。書類なしで申し込めます。', en: 'The issuer has not enabled document upload yet, so no documents are sent. You can apply without them.' },
+  'ap.id.list': { ja: '送る書類', en: 'Documents to send' },
+  'ap.id.item': { ja: '{n}. {type}({size})', en: '{n}. {type} ({size})' },
+  'ap.id.remove': { ja: '外す', en: 'Remove' },
+  'ap.id.full': { ja: '書類は {max} 件までです。', en: 'At most {max} documents.' },
+  'ap.id.save': { ja: '縮小した画像を保存', en: 'Save the shrunk image' },
+  'ap.id.preview': { ja: '提出する画像のプレビュー', en: 'Preview of the image to submit' },
+});
+
+const mb = (n, digits) => `${(n / 1024 / 1024).toFixed(digits)} MB`;
+
+export class ApplyDocuments extends View {
+  /** The product applied for (its `upload` rule decides what is accepted), or undefined. */
+  #product;
+  /** The issuer's published document key and limits, or null (upload not enabled). */
+  #documentKey = null;
+  /** The last checked file's result (for "save the shrunk image"). */
+  #checked = null;
+  /** The checked documents to send: [{ type, bytes: Uint8Array, size }]. Never stored. */
+  #documents = [];
+
+  setup() {
+    this.append(h('section', { id: 'ap-id', class: 'card', hidden: true, 'aria-labelledby': 'ap-id-title', part: 'card' },
+      h('h2', { id: 'ap-id-title', 'data-i18n': 'ap.id.title' }),
+      h('p', { id: 'ap-id-rule', class: 'muted' }),
+      h('p', { 'data-i18n': 'ap.id.text' }),
+      h('div', { class: 'field' },
+        h('label', { for: 'ap-id-file', 'data-i18n': 'ap.id.choose' }),
+        h('input', { id: 'ap-id-file', type: 'file', accept: 'image/jpeg,image/png' })),
+      h('p', { id: 'ap-id-status', role: 'status' }),
+      h('p', { class: 'error', role: 'alert', id: 'ap-id-error', hidden: true }),
+      h('figure', { id: 'ap-id-preview', hidden: true },
+        h('div', { id: 'ap-id-canvas', class: 'preview' }),
+        h('figcaption', { 'data-i18n': 'ap.id.preview' })),
+      h('button', { type: 'button', id: 'ap-id-save', class: 'secondary', hidden: true, 'data-i18n': 'ap.id.save' }),
+      h('p', { id: 'ap-id-upload', class: 'muted' }),
+      h('h3', { id: 'ap-id-list-title', hidden: true, 'data-i18n': 'ap.id.list' }),
+      h('ul', { id: 'ap-id-docs', 'aria-labelledby': 'ap-id-list-title' })));
+    this.q('#ap-id-file').addEventListener('change', (e) => this.#check(e.target.files[0]));
+    this.q('#ap-id-save').addEventListener('click', () => {
+      const r = this.#checked;
+      if (r) download(r.blob, `id-document.${r.type === 'image/png' ? 'png' : 'jpg'}`, r.type);
+    });
+  }
+
+  /** Whether the step is shown (the apply view decides from the draft's stage). */
+  set open(open) { this.q('#ap-id').hidden = !open || !this.#product?.upload?.value; }
+
+  set product(product) { this.#product = product; this.#render(); }
+  set documentKey(key) { this.#documentKey = key; this.#render(); }
+
+  /** The documents to send, checked and in memory. */
+  get documents() { return this.#documentKey ? [...this.#documents] : []; }
+
+  /** Forgets the file, its verdict and the documents (the applicant started over, or sent them). */
+  reset() {
+    this.q('#ap-id-file').value = '';
+    this.q('#ap-id-status').textContent = '';
+    this.clearError(this.q('#ap-id-error'));
+    this.q('#ap-id-preview').hidden = true;
+    this.q('#ap-id-save').hidden = true;
+    this.#checked = null;
+    this.#documents = [];
+    this.#renderList();
+  }
+
+  onLang() { this.#render(); }
+
+  /** The product's own upload rule from the catalog; a product without an upload step shows none. */
+  #render() {
+    const product = this.#product;
+    const upload = product?.upload?.value;
+    if (!upload) return;
+    const rule = [this.t('ap.id.rule', { seller: loc(product.seller.value, this.lang), formats: upload.formats.map((f) => f.toUpperCase()).join(' / ') }),
+      upload.max_megabytes ? this.t('ap.id.rule.mb', { mb: upload.max_megabytes }) : this.t('ap.id.rule.nomb'),
+      upload.registration_number_readable ? this.t('ap.id.rule.readable') : this.t('ap.id.rule.end')];
+    this.q('#ap-id-rule').textContent = rule.join('');
+    this.q('#ap-id-rule').dataset.product = product.id;
+    this.q('#ap-id-file').accept = upload.formats.map((f) => (f === 'pdf' ? 'application/pdf' : `image/${f}`)).join(',');
+    const note = this.q('#ap-id-upload');
+    note.textContent = this.t(this.#documentKey ? 'ap.id.sealed' : 'ap.id.disabled');
+    note.dataset.enabled = String(!!this.#documentKey);
+    this.#renderList();
+  }
+
+  #renderList() {
+    const list = this.q('#ap-id-docs');
+    list.replaceChildren(...this.#documents.map((doc, i) => h('li', { 'data-type': doc.type },
+      this.t('ap.id.item', { n: i + 1, type: doc.type, size: mb(doc.size, 2) }), ' ',
+      h('button', { type: 'button', class: 'secondary', 'data-remove': String(i), text: this.t('ap.id.remove') }))));
+    for (const button of list.querySelectorAll('button[data-remove]')) {
+      button.addEventListener('click', () => { this.#documents.splice(Number(button.dataset.remove), 1); this.#renderList(); });
+    }
+    this.q('#ap-id-list-title').hidden = this.#documents.length === 0;
+  }
+
+  async #check(file) {
+    const errorBox = this.q('#ap-id-error');
+    this.clearError(errorBox);
+    this.q('#ap-id-preview').hidden = true;
+    this.q('#ap-id-save').hidden = true;
+    this.#checked = null;
+    if (!file) return;
+    const rule = this.#product?.upload?.value;
+    if (!rule) return;
+    const status = this.q('#ap-id-status');
+    const r = await this.busy(null, status, '…', () => checkIdImage(file, rule), errorBox);
+    if (!r) return;
+    this.#checked = r;
+    const key = this.#documentKey;
+    if (key) {
+      if (this.#documents.length >= key.max_count) {
+        this.showError({ code: 'documents_too_many', ja: this.t('ap.id.full', { max: key.max_count }, 'ja'), en: this.t('ap.id.full', { max: key.max_count }, 'en') }, errorBox);
+      } else {
+        const bytes = new Uint8Array(await r.blob.arrayBuffer());
+        this.#documents.push({ type: r.type, bytes, size: bytes.length });
+        this.#renderList();
+      }
+    }
+    status.dataset.kind = r.kind;
+    status.dataset.bytes = String(r.bytes);
+    if (r.kind === 'pdf') {
+      status.textContent = this.t('ap.id.pdf', { size: mb(r.bytes, 1) });
+      status.dataset.shrunk = 'false';
+      return;
+    }
+    status.textContent = r.shrunk
+      ? this.t('ap.id.shrunk', { from: mb(r.originalBytes, 1), to: mb(r.bytes, 1), w: r.width, h: r.height })
+      : this.t('ap.id.ok', { size: mb(r.bytes, 1) });
+    status.dataset.shrunk = String(r.shrunk);
+    r.canvas.setAttribute('role', 'img');
+    r.canvas.setAttribute('aria-label', this.t('ap.id.preview'));
+    fill(this.q('#ap-id-canvas'), r.canvas);
+    this.q('#ap-id-preview').hidden = false;
+    this.q('#ap-id-save').hidden = !r.shrunk;
+  }
+}
+
+customElements.define('inkan-apply-documents', ApplyDocuments);
