@@ -1,58 +1,16 @@
-//! Inkan's edge worker: it takes an applicant's CSR and download password, relays the CSR to an
-//! issuer, holds the certificate during the download window and sends the reminders.
-//!
-//! The core is sans-I/O: every module below [`api`] takes time (unix seconds) and randomness
-//! from its caller and reaches storage, the issuer and the network only through the [`store::Store`],
-//! [`issuer::Issuer`], [`password::Pbkdf2`], [`mailbox::Mailer`] and [`http::HttpClient`] traits. Two thin adapters
-//! bind it: [`native`] (axum + tokio + SQLite, the embedded default) and `workers` (Cloudflare
-//! Workers + D1, compiled for wasm32 only).
+//! Inkan's edge worker: the native and Cloudflare Workers adapters over the sans-I/O core
+//! (`inkan-worker-core`, `worker/core/`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod api;
-pub mod application;
-pub mod client;
-pub mod config;
-pub mod documents;
-pub mod http;
-pub mod ids;
-pub mod intake;
-pub mod issuer;
-pub mod keycheck;
-pub mod lockout;
-pub mod mailbox;
-pub mod password;
-pub mod pkcs7;
-pub mod reminders;
-pub mod review;
-pub mod signature;
-pub mod signing;
-pub mod site;
-pub mod store;
-pub mod window;
+pub use inkan_worker_core::{
+    DAY, JST_OFFSET, UnixTime, api, application, client, config, documents, http, ids, intake, issuer, jst_date,
+    keycheck, lockout, mailbox, morning_jst, password, pkcs7, reminders, review, signature, signing, site, store,
+    window,
+};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 
 #[cfg(target_arch = "wasm32")]
 pub mod workers;
-
-/// Seconds since the Unix epoch (UTC).
-pub type UnixTime = i64;
-
-/// Seconds in a day.
-pub const DAY: i64 = 86_400;
-
-/// Japan Standard Time's offset from UTC (no daylight saving): calendar days in this worker are
-/// Japanese days, as in every seed (the sellers count days in Japan).
-pub const JST_OFFSET: i64 = 9 * 3_600;
-
-/// The Japanese calendar day a moment falls on.
-pub fn jst_date(at: UnixTime) -> Result<inkan::date::Date, inkan::date::DateError> {
-    inkan::date::Date::from_days_since_epoch((at + JST_OFFSET).div_euclid(DAY))
-}
-
-/// 09:00 JST on a day (00:00 UTC): when a dated notice is sent.
-pub fn morning_jst(date: inkan::date::Date) -> UnixTime {
-    date.days_since_epoch() * DAY
-}
