@@ -6,7 +6,6 @@
 //! stderr.
 #![forbid(unsafe_code)]
 
-#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     use std::path::PathBuf;
 
@@ -52,6 +51,3 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
-
-#[cfg(target_arch = "wasm32")]
-fn main() {}
