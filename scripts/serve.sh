@@ -2,7 +2,7 @@
 # Starts the worker (embedded local issuer) serving dist/www on 127.0.0.1 and prints the URL.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 listen="${INKAN_LISTEN:-127.0.0.1:8787}"
-if [ -f "$ROOT/worker/Cargo.toml" ] && grep -q '"worker"' "$ROOT/Cargo.toml"; then
+if [ -f "$ROOT/worker/native/Cargo.toml" ] && grep -q '"worker/native"' "$ROOT/Cargo.toml"; then
   (cd "$ROOT" && cargo build -p inkan-worker --release)
   export INKAN_LISTEN="$listen" INKAN_SITE_DIR="$ROOT/dist/www" INKAN_DATA_DIR="${INKAN_DATA_DIR:-$CACHE/data}"
   export INKAN_ISSUER="${INKAN_ISSUER:-local}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Cloudflare Workers module (build/index.js + wasm) with worker-build, using the
+# Builds the Cloudflare Workers module (build/index.js + wasm) from the Workers adapter crate
+# (workers/, package inkan-worker-workers) with worker-build, using the
 # pinned local tools so nothing is downloaded: wasm-bindgen (= the crate's version), esbuild and
 # wasm-opt (binaryen 132) from worker/node_modules.
 set -euo pipefail
@@ -32,9 +33,12 @@ export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNIT
 # suites each start wrangler; worker-build + wasm-opt take minutes on two cores).
 inputs_hash() {
   {
-    find src ../crate/src ../crate/data -type f -print0 | sort -z | xargs -0 sha256sum
+    # The two crates linked into the module (core + Workers adapter) and all of ../crate,
+    # broadly: every file except build output, so a new sub-crate there needs no edit here.
+    find core workers ../crate \( -name target -o -name build -o -name node_modules \) -prune -o -type f -print0 |
+      sort -z | xargs -0 sha256sum
     [ -d desk ] && find desk -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum Cargo.toml schema.sql ../crate/Cargo.toml ../crate/build.rs ../Cargo.toml ../Cargo.lock build-workers.sh
+    sha256sum schema.sql ../Cargo.toml ../Cargo.lock build-workers.sh
     env | grep -E '^CARGO_PROFILE_RELEASE_|^RUSTFLAGS=' | sort
   } | sha256sum | awk '{print $1}'
 }
@@ -45,5 +49,8 @@ if [ -f build/index.js ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; 
   exit 0
 fi
 rm -f "$stamp"
-worker-build --release
+# worker-build builds the crate of the directory it runs in (the Workers adapter,
+# workers/Cargo.toml) and resolves --out-dir from there: ../build is worker/build, the
+# module wrangler.toml's `main` names.
+(cd workers && worker-build --release --out-dir ../build)
 echo "$hash" > "$stamp"

@@ -452,7 +452,7 @@ def _cargo_release(*what: str) -> None:
 
 
 def load_client() -> Path:
-    """The load client (`worker/examples/load.rs`), built once per process (release)."""
+    """The load client (`worker/native/examples/load.rs`), built once per process (release)."""
     global _LOAD_CLIENT
     if _LOAD_CLIENT is None:
         _cargo_release("--example", "load")

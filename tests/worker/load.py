@@ -14,7 +14,7 @@ depend on their value). `--path password` (and `both`, the default, after the si
 measures the legacy body with the plain `download_password`, where the server runs the
 600,000 iterations itself; that path is bounded by the hash (about cores / 180 ms).
 
-The requests are sent by `worker/examples/load.rs` (built here, release): one thread, keep-alive
+The requests are sent by `worker/native/examples/load.rs` (built here, release): one thread, keep-alive
 HTTP/1.1, bodies prepared in advance, ~20 µs of CPU per request (measured). (The Python `http.client`
 this script used before spent 140-220 µs per request on the same two cores as the server, so
 it measured mostly itself.) When the worker is started here it runs as in production (not in

@@ -13,8 +13,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
 export WRANGLER_SEND_METRICS=false
 TARGETS="${INKAN_WORKER_TARGETS:-native,wrangler}"
 
-echo "== unit tests (inkan-worker core)"
-(cd "$REPO" && cargo test -p inkan-worker)
+echo "== unit tests (inkan-worker-core, the native adapter inkan-worker)"
+(cd "$REPO" && cargo test -p inkan-worker-core -p inkan-worker)
 
 if [[ ",$TARGETS," == *",wrangler,"* ]]; then
   echo "== npm dependencies (worker/)"

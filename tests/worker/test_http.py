@@ -89,7 +89,7 @@ def test_hsts_and_frame_ancestors_are_configurable(target, tmp_path):
 
 
 def header_policy(r):
-    """The policy both adapters send with every page (worker/src/site.rs)."""
+    """The policy both adapters send with every page (worker/core/src/site.rs)."""
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert r.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert r.headers["Referrer-Policy"] == "no-referrer"

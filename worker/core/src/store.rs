@@ -12,7 +12,7 @@ use crate::reminders::Reminder;
 use crate::review::AuditEntry;
 
 /// The schema, shared by SQLite and D1 (idempotent: safe to run at every start).
-pub const SCHEMA: &str = include_str!("../schema.sql");
+pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Charges one attempt (see [`crate::lockout::Attempts::charge`], its in-memory twin): `?1` key, `?2` now,
 /// `?3` threshold, `?4` base seconds, `?5` max seconds, `?6` decay seconds (a huge number for

@@ -1,11 +1,17 @@
-//! Inkan's edge worker: it takes an applicant's CSR and download password, relays the CSR to an
-//! issuer, holds the certificate during the download window and sends the reminders.
+//! The sans-I/O core of Inkan's edge worker: it takes an applicant's CSR and download password,
+//! relays the CSR to an issuer, holds the certificate during the download window and sends the
+//! reminders.
 //!
-//! The core is sans-I/O: every module below [`api`] takes time (unix seconds) and randomness
-//! from its caller and reaches storage, the issuer and the network only through the [`store::Store`],
-//! [`issuer::Issuer`], [`password::Pbkdf2`], [`mailbox::Mailer`] and [`http::HttpClient`] traits. Two thin adapters
-//! bind it: [`native`] (axum + tokio + SQLite, the embedded default) and `workers` (Cloudflare
-//! Workers + D1, compiled for wasm32 only).
+//! Every module here takes time (unix seconds) and randomness from its caller and reaches
+//! storage, the issuer and the network only through the [`store::Store`], [`issuer::Issuer`],
+//! [`password::Pbkdf2`], [`mailbox::Mailer`] and [`http::HttpClient`] traits. Two thin adapter
+//! crates bind it: `inkan-worker` (`worker/native/`: axum + tokio + SQLite, the embedded
+//! default) and `inkan-worker-workers` (`worker/workers/`: Cloudflare Workers + D1, wasm32).
+//!
+//! What this crate may depend on: the `inkan` library and pure computation crates (RustCrypto,
+//! serde, tracing's macros; `ring` natively, for the fast CSR signature check). No runtime, no
+//! server, no database, no socket: it compiles for native targets and for wasm32 alike, and
+//! the adapters are not reachable from here (a dependency cycle the compiler refuses).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -30,12 +36,6 @@ pub mod signing;
 pub mod site;
 pub mod store;
 pub mod window;
-
-#[cfg(not(target_arch = "wasm32"))]
-pub mod native;
-
-#[cfg(target_arch = "wasm32")]
-pub mod workers;
 
 /// Seconds since the Unix epoch (UTC).
 pub type UnixTime = i64;

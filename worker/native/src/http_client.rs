@@ -1,6 +1,6 @@
 //! Outbound HTTP with reqwest (rustls): to EST servers, webhook issuers and reminder receivers.
 
-use crate::http::{HttpClient, Inbound, Outbound, TransportError};
+use inkan_worker_core::http::{HttpClient, Inbound, Outbound, TransportError};
 
 /// reqwest behind the core's [`HttpClient`].
 #[derive(Clone)]
@@ -63,24 +63,27 @@ impl BlockingPbkdf2 {
     }
 }
 
-impl crate::password::Pbkdf2 for BlockingPbkdf2 {
+impl inkan_worker_core::password::Pbkdf2 for BlockingPbkdf2 {
     async fn derive(
         &self,
         password: &[u8],
         salt: &[u8],
         iterations: u32,
-    ) -> Result<zeroize::Zeroizing<[u8; crate::password::HASH_BYTES]>, crate::password::PasswordError> {
+    ) -> Result<
+        zeroize::Zeroizing<[u8; inkan_worker_core::password::HASH_BYTES]>,
+        inkan_worker_core::password::PasswordError,
+    > {
         let permit = tokio::time::timeout(KDF_WAIT, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| crate::password::PasswordError::Busy)?
-            .map_err(|_| crate::password::PasswordError::Busy)?;
+            .map_err(|_| inkan_worker_core::password::PasswordError::Busy)?
+            .map_err(|_| inkan_worker_core::password::PasswordError::Busy)?;
         let password = zeroize::Zeroizing::new(password.to_vec());
         let salt = salt.to_vec();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            crate::password::derive_in_software(&password, &salt, iterations)
+            inkan_worker_core::password::derive_in_software(&password, &salt, iterations)
         })
         .await
-        .map_err(|e| crate::password::PasswordError::Backend { detail: e.to_string() })
+        .map_err(|e| inkan_worker_core::password::PasswordError::Backend { detail: e.to_string() })
     }
 }

@@ -6,12 +6,13 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-use crate::UnixTime;
-use crate::application::Application;
-use crate::issuer::local::CaMaterial;
-use crate::lockout::{Charge, LockoutPolicy};
-use crate::reminders::{Reminder, ReminderState};
-use crate::store::{Inserted, QueueFilter, Store, StoreError};
+use inkan_worker_core::UnixTime;
+use inkan_worker_core::application::Application;
+use inkan_worker_core::issuer::local::CaMaterial;
+use inkan_worker_core::lockout::{Charge, LockoutPolicy};
+use inkan_worker_core::reminders::{Reminder, ReminderState};
+use inkan_worker_core::store::{self, Inserted, QueueFilter, Store, StoreError};
+use inkan_worker_core::{documents, mailbox, review};
 
 /// The D1 store.
 pub struct D1Store {
@@ -122,7 +123,7 @@ impl D1Store {
         if READY.with(std::cell::Cell::get) {
             return Ok(());
         }
-        let statements = crate::store::schema_statements().into_iter().map(|sql| self.db.prepare(sql)).collect();
+        let statements = store::schema_statements().into_iter().map(|sql| self.db.prepare(sql)).collect();
         self.db.batch(statements).await.map_err(backend)?;
         READY.with(|ready| ready.set(true));
         Ok(())
@@ -167,7 +168,7 @@ impl D1Store {
     }
 
     /// Queues a mail in the `outbox` table (no relay configured).
-    pub async fn queue_mail(&self, mail: &crate::mailbox::OutgoingMail, now: UnixTime) -> Result<(), StoreError> {
+    pub async fn queue_mail(&self, mail: &mailbox::OutgoingMail, now: UnixTime) -> Result<(), StoreError> {
         self.run(
             "INSERT INTO outbox (key, recipient, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(key) DO NOTHING",
@@ -270,7 +271,7 @@ impl Store for D1Store {
                 ],
             )
             .await;
-        crate::store::settle_save(app, read_version, changed)
+        store::settle_save(app, read_version, changed)
     }
 
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError> {
@@ -288,7 +289,7 @@ impl Store for D1Store {
         let QueueFilter { status, product, limit, offset } = *filter;
         let rows = self
             .all::<AppRow>(
-                crate::store::LIST_SQL,
+                store::LIST_SQL,
                 &[optional_text(status), number(i64::from(limit)), number(i64::from(offset)), optional_text(product)],
             )
             .await?;
@@ -308,28 +309,27 @@ impl Store for D1Store {
             number(i64::from(policy.threshold)),
             number(policy.base_seconds),
             number(policy.max_seconds),
-            number(decay.unwrap_or(crate::store::NO_DECAY)),
+            number(decay.unwrap_or(store::NO_DECAY)),
         ];
-        if let Some(row) = self.one::<ChargedRow>(crate::store::CHARGE_SQL, &args).await? {
+        if let Some(row) = self.one::<ChargedRow>(store::CHARGE_SQL, &args).await? {
             return Ok(Charge::Allowed { failures: row.failures as u32 });
         }
-        let until =
-            self.one::<LockedRow>(crate::store::LOCKED_UNTIL_SQL, &[text(key)]).await?.and_then(|r| r.locked_until);
+        let until = self.one::<LockedRow>(store::LOCKED_UNTIL_SQL, &[text(key)]).await?.and_then(|r| r.locked_until);
         Ok(Charge::Locked { until: until.map_or(now + 1, |t| t as i64) })
     }
 
     async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
-        self.run(crate::store::REFUND_SQL, &[text(key), number(i64::from(policy.threshold))]).await?;
+        self.run(store::REFUND_SQL, &[text(key), number(i64::from(policy.threshold))]).await?;
         Ok(())
     }
 
     async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
-        let row = self.one::<LockedRow>(crate::store::LOCKED_UNTIL_SQL, &[text(key)]).await?;
+        let row = self.one::<LockedRow>(store::LOCKED_UNTIL_SQL, &[text(key)]).await?;
         Ok(row.and_then(|r| r.locked_until).map(|t| t as i64))
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        self.run(crate::store::CLEAR_SQL, &[text(key)]).await?;
+        self.run(store::CLEAR_SQL, &[text(key)]).await?;
         Ok(())
     }
 
@@ -341,15 +341,15 @@ impl Store for D1Store {
         limit: u32,
     ) -> Result<Result<(), i64>, StoreError> {
         let row = self
-            .one::<WindowRow>(crate::store::COUNT_EVENT_SQL, &[text(key), number(now), number(window)])
+            .one::<WindowRow>(store::COUNT_EVENT_SQL, &[text(key), number(now), number(window)])
             .await?
             .ok_or_else(|| StoreError::Backend { detail: "rate window not returned".into() })?;
-        Ok(crate::store::event_outcome(row.count as i64, row.window_start as i64, now, window, limit))
+        Ok(store::event_outcome(row.count as i64, row.window_start as i64, now, window, limit))
     }
 
     async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
-        let attempts = self.run(crate::store::PURGE_ATTEMPTS_SQL, &[number(now - retention), number(now)]).await?;
-        let windows = self.run(crate::store::PURGE_WINDOWS_SQL, &[number(now - window)]).await?;
+        let attempts = self.run(store::PURGE_ATTEMPTS_SQL, &[number(now - retention), number(now)]).await?;
+        let windows = self.run(store::PURGE_WINDOWS_SQL, &[number(now - window)]).await?;
         Ok(u32::try_from(attempts + windows).unwrap_or(u32::MAX))
     }
 
@@ -422,11 +422,11 @@ impl Store for D1Store {
     async fn put_documents(
         &self,
         application_id: &str,
-        documents: &[crate::documents::SealedDocument],
+        documents: &[documents::SealedDocument],
     ) -> Result<(), StoreError> {
         for d in documents {
             self.run(
-                crate::store::DOCUMENT_PUT_SQL,
+                store::DOCUMENT_PUT_SQL,
                 &[text(application_id), number(d.seq), text(&d.media_type), text(&d.sealed)],
             )
             .await?;
@@ -434,18 +434,18 @@ impl Store for D1Store {
         Ok(())
     }
 
-    async fn documents(&self, application_id: &str) -> Result<Vec<crate::documents::SealedDocument>, StoreError> {
-        self.all::<crate::documents::SealedDocument>(crate::store::DOCUMENTS_SQL, &[text(application_id)]).await
+    async fn documents(&self, application_id: &str) -> Result<Vec<documents::SealedDocument>, StoreError> {
+        self.all::<documents::SealedDocument>(store::DOCUMENTS_SQL, &[text(application_id)]).await
     }
 
     async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
-        let n = self.run(crate::store::DOCUMENTS_DELETE_SQL, &[text(application_id)]).await?;
+        let n = self.run(store::DOCUMENTS_DELETE_SQL, &[text(application_id)]).await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
-    async fn append_audit(&self, e: &crate::review::AuditEntry) -> Result<(), StoreError> {
+    async fn append_audit(&self, e: &review::AuditEntry) -> Result<(), StoreError> {
         self.run(
-            crate::store::AUDIT_APPEND_SQL,
+            store::AUDIT_APPEND_SQL,
             &[
                 number(e.at),
                 text(&e.actor),
@@ -458,11 +458,8 @@ impl Store for D1Store {
         Ok(())
     }
 
-    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<crate::review::AuditEntry>, StoreError> {
-        self.all::<crate::review::AuditEntry>(
-            crate::store::AUDIT_LIST_SQL,
-            &[number(i64::from(limit)), number(i64::from(offset))],
-        )
-        .await
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<review::AuditEntry>, StoreError> {
+        self.all::<review::AuditEntry>(store::AUDIT_LIST_SQL, &[number(i64::from(limit)), number(i64::from(offset))])
+            .await
     }
 }

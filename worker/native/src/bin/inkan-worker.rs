@@ -6,7 +6,6 @@
 //! stderr.
 #![forbid(unsafe_code)]
 
-#[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
     use std::path::PathBuf;
 
@@ -29,14 +28,14 @@ fn main() -> std::process::ExitCode {
             }
         }
     }
-    let settings = match inkan_worker::native::load_settings(config.as_deref()) {
+    let settings = match inkan_worker::load_settings(config.as_deref()) {
         Ok(settings) => settings,
         Err(e) => {
             eprintln!("inkan-worker: {e}");
             return std::process::ExitCode::from(2);
         }
     };
-    inkan_worker::native::init_logging(&settings.log_format);
+    inkan_worker::init_logging(&settings.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -44,7 +43,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(inkan_worker::native::run(settings)) {
+    match runtime.block_on(inkan_worker::run(settings)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("inkan-worker: {e}");
@@ -52,6 +51,3 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
-
-#[cfg(target_arch = "wasm32")]
-fn main() {}

@@ -1,5 +1,13 @@
-//! The native adapter (the embedded default): axum + tokio, SQLite in the data directory, the
-//! local CA's key files (mode 0600) beside it, and a timer that runs the background pass.
+//! `inkan-worker`, the native adapter of Inkan's edge worker (the embedded default): axum +
+//! tokio, SQLite in the data directory, the local CA's key files (mode 0600) beside it, and a
+//! timer that runs the background pass. The binary `inkan-worker` (src/bin) starts [`run`].
+//!
+//! What lives here is only the I/O the sans-I/O core (`inkan-worker-core`, `worker/core/`)
+//! leaves to its caller: the clock, the socket, the database file, outbound HTTP and mail.
+//! May depend on the core, `inkan`, and the native runtime crates (axum, hyper, tokio,
+//! rusqlite, reqwest, lettre, tracing-subscriber, toml); never compiled for wasm32.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod http_client;
 pub mod mail;
@@ -14,12 +22,12 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::Response;
 
-use crate::api::Service;
-use crate::config::Settings;
-use crate::http::{ApiRequest, ApiResponse};
-use crate::issuer::AnyIssuer;
-use crate::issuer::local::{CaMaterial, LocalCa};
 use http_client::{BlockingPbkdf2, ReqwestClient};
+use inkan_worker_core::api::Service;
+use inkan_worker_core::config::Settings;
+use inkan_worker_core::http::{ApiRequest, ApiResponse};
+use inkan_worker_core::issuer::AnyIssuer;
+use inkan_worker_core::issuer::local::{CaMaterial, LocalCa};
 use mail::NativeMailer;
 use site::Site;
 use sqlite::SqliteStore;
@@ -30,13 +38,13 @@ pub type NativeService = Service<SqliteStore, ReqwestClient, BlockingPbkdf2, Nat
 struct AppState {
     service: NativeService,
     site: Option<Site>,
-    trusted_proxies: Vec<crate::client::Cidr>,
+    trusted_proxies: Vec<inkan_worker_core::client::Cidr>,
 }
 
 /// Errors starting the server (reported in English to the operator).
 pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
-fn now() -> crate::UnixTime {
+fn now() -> inkan_worker_core::UnixTime {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -49,7 +57,7 @@ pub fn load_settings(config_file: Option<&Path>) -> Result<Settings, StartError>
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             toml::from_str::<Settings>(&text)
-                .map_err(|e| crate::config::ConfigError::Parse { detail: e.message().to_owned() })?
+                .map_err(|e| inkan_worker_core::config::ConfigError::Parse { detail: e.message().to_owned() })?
         }
         None => Settings::default(),
     };
@@ -106,7 +114,7 @@ fn load_or_create_address_key(settings: &Settings, data_dir: &Path) -> Result<ze
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut bytes = [0u8; 32];
             rand_core::Rng::fill_bytes(&mut inkan::os_rng(), &mut bytes);
-            let text = zeroize::Zeroizing::new(crate::reminders::hex(&bytes));
+            let text = zeroize::Zeroizing::new(inkan_worker_core::reminders::hex(&bytes));
             write_secret(&path, &text)?;
             Ok(zeroize::Zeroizing::new(text.as_bytes().to_vec()))
         }
@@ -154,7 +162,7 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let method = parts.method.as_str().to_owned();
-    if crate::api::handles(&path) {
+    if inkan_worker_core::api::handles(&path) {
         let headers: Vec<(String, String)> = parts
             .headers
             .iter()
@@ -178,12 +186,12 @@ async fn handle(
             }
             Err(_) => {
                 tracing::info!("request body too slow; connection closed");
-                let refusal =
-                    crate::api::refuse(&crate::api::ApiError::RequestTimeout).with_header("connection", "close");
+                let refusal = inkan_worker_core::api::refuse(&inkan_worker_core::api::ApiError::RequestTimeout)
+                    .with_header("connection", "close");
                 return to_response(refusal.status, refusal.headers, refusal.body);
             }
         };
-        let client = crate::client::client_address(
+        let client = inkan_worker_core::client::client_address(
             Some(peer.ip()),
             &headers,
             settings.client_ip_header.as_deref(),

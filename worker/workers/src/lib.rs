@@ -1,24 +1,34 @@
-//! The Cloudflare Workers adapter: the same [`Service`] over D1, `fetch` and WebCrypto, with a
-//! Cron Trigger for the background pass. Compiled for wasm32 only and built with worker-build.
+//! `inkan-worker-workers`, the Cloudflare Workers adapter of Inkan's edge worker: the same
+//! [`Service`] over D1, `fetch` and WebCrypto, with a Cron Trigger for the background pass.
+//! Built with worker-build (`worker/build-workers.sh`) into `worker/build/`, which
+//! `worker/wrangler.toml` serves.
 //!
 //! Time comes from `Date.now()` (`SystemTime::now()` traps on wasm32-unknown-unknown) and
 //! randomness from `crypto.getRandomValues` (getrandom's `wasm_js` backend).
+//!
+//! May depend on the sans-I/O core (`inkan-worker-core`, `worker/core/`), `inkan`, and the
+//! Workers runtime crates (worker-rs, wasm-bindgen, js-sys, web-sys). Compiled for wasm32
+//! only: on any other target the crate is empty (the `cfg` below), so `cargo build
+//! --workspace` natively passes over it.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg(target_arch = "wasm32")]
 
 mod d1;
 
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
-use crate::api::Service;
-use crate::config::Settings;
-use crate::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
-use crate::issuer::AnyIssuer;
-use crate::issuer::local::{CaMaterial, LocalCa};
-use crate::password::{HASH_BYTES, PasswordError, Pbkdf2};
-use crate::store::Store as _;
 use d1::D1Store;
+use inkan_worker_core::api::Service;
+use inkan_worker_core::config::Settings;
+use inkan_worker_core::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
+use inkan_worker_core::issuer::AnyIssuer;
+use inkan_worker_core::issuer::local::{CaMaterial, LocalCa};
+use inkan_worker_core::password::{HASH_BYTES, PasswordError, Pbkdf2};
+use inkan_worker_core::store::Store as _;
 
-fn now() -> crate::UnixTime {
-    (js_sys::Date::now() / 1000.0) as crate::UnixTime
+fn now() -> inkan_worker_core::UnixTime {
+    (js_sys::Date::now() / 1000.0) as inkan_worker_core::UnixTime
 }
 
 /// Outbound HTTP through the runtime's `fetch`.
@@ -87,7 +97,7 @@ impl Pbkdf2 for WebCryptoPbkdf2 {
         {
             return Ok(zeroize::Zeroizing::new(array));
         }
-        Ok(crate::password::derive_in_software(password, salt, iterations))
+        Ok(inkan_worker_core::password::derive_in_software(password, salt, iterations))
     }
 }
 
@@ -99,9 +109,12 @@ pub struct WorkersMailer {
     store: D1Store,
 }
 
-impl crate::mailbox::Mailer for WorkersMailer {
-    async fn send(&self, mail: &crate::mailbox::OutgoingMail) -> Result<(), crate::mailbox::MailError> {
-        let failed = |detail: String| crate::mailbox::MailError::Transport { detail };
+impl inkan_worker_core::mailbox::Mailer for WorkersMailer {
+    async fn send(
+        &self,
+        mail: &inkan_worker_core::mailbox::OutgoingMail,
+    ) -> Result<(), inkan_worker_core::mailbox::MailError> {
+        let failed = |detail: String| inkan_worker_core::mailbox::MailError::Transport { detail };
         match &self.relay {
             None => self.store.queue_mail(mail, now()).await.map_err(|e| failed(inkan::Localized::code(&e).to_owned())),
             Some((url, secret)) => {
@@ -111,7 +124,10 @@ impl crate::mailbox::Mailer for WorkersMailer {
                     url: url.clone(),
                     headers: vec![
                         ("content-type".into(), "application/json".into()),
-                        ("inkan-signature".into(), crate::reminders::signature(secret.as_bytes(), now(), &body)),
+                        (
+                            "inkan-signature".into(),
+                            inkan_worker_core::reminders::signature(secret.as_bytes(), now(), &body),
+                        ),
                         ("inkan-delivery".into(), mail.key.clone()),
                     ],
                     body,
@@ -129,11 +145,10 @@ impl crate::mailbox::Mailer for WorkersMailer {
         if self.relay.is_some() { "relay" } else { "outbox" }
     }
 
-    async fn queued(&self, recipient: &str) -> Result<Vec<serde_json::Value>, crate::mailbox::MailError> {
-        self.store
-            .queued_mail(recipient)
-            .await
-            .map_err(|e| crate::mailbox::MailError::Transport { detail: inkan::Localized::code(&e).to_owned() })
+    async fn queued(&self, recipient: &str) -> Result<Vec<serde_json::Value>, inkan_worker_core::mailbox::MailError> {
+        self.store.queued_mail(recipient).await.map_err(|e| inkan_worker_core::mailbox::MailError::Transport {
+            detail: inkan::Localized::code(&e).to_owned(),
+        })
     }
 }
 
@@ -152,7 +167,10 @@ async fn address_key(settings: &Settings, store: &D1Store) -> Result<zeroize::Ze
     }
     let mut bytes = [0u8; 32];
     rand_core::Rng::fill_bytes(&mut inkan::os_rng(), &mut bytes);
-    store.put_value_if_absent(ADDRESS_KEY, &crate::reminders::hex(&bytes)).await.map_err(|e| e.to_string())?;
+    store
+        .put_value_if_absent(ADDRESS_KEY, &inkan_worker_core::reminders::hex(&bytes))
+        .await
+        .map_err(|e| e.to_string())?;
     let key = store.value(ADDRESS_KEY).await.map_err(|e| e.to_string())?.ok_or("address key not stored")?;
     Ok(zeroize::Zeroizing::new(key.into_bytes()))
 }
@@ -224,7 +242,7 @@ fn tracing_error(detail: &str) {
 }
 
 /// The headers an asset answer keeps from the assets service; everything else (CSP, caching,
-/// CORS, nosniff, COOP) is set by [`crate::site`], the policy the native server applies too.
+/// CORS, nosniff, COOP) is set by [`inkan_worker_core::site`], the policy the native server applies too.
 const ASSET_HEADERS: [&str; 5] = ["content-type", "content-length", "etag", "location", "last-modified"];
 
 /// The site and the widget's embed pages from the `ASSETS` binding (`[assets]` in
@@ -238,7 +256,7 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
     let method = request.method();
     let headers = worker::Headers::new();
     if !matches!(method, worker::Method::Get | worker::Method::Head) {
-        for (name, value) in crate::site::security_headers(&settings, path) {
+        for (name, value) in inkan_worker_core::site::security_headers(&settings, path) {
             headers.set(&name, &value)?;
         }
         headers.set("allow", "GET, HEAD")?;
@@ -252,9 +270,9 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
         }
     }
     let policy = if (200..400).contains(&status) {
-        crate::site::file_headers(&settings, path)
+        inkan_worker_core::site::file_headers(&settings, path)
     } else {
-        let mut policy = crate::site::security_headers(&settings, path);
+        let mut policy = inkan_worker_core::site::security_headers(&settings, path);
         policy.push(("cache-control".into(), "no-store".into()));
         policy
     };
@@ -268,7 +286,7 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
 #[event(fetch)]
 async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
     let path = request.path();
-    if !crate::api::handles(&path) && env.assets("ASSETS").is_ok() {
+    if !inkan_worker_core::api::handles(&path) && env.assets("ASSETS").is_ok() {
         return static_asset(request, &env, &path).await;
     }
     let service = match service(&env).await {
@@ -289,7 +307,8 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         .and_then(|(_, v)| v.trim().parse::<std::net::IpAddr>().ok());
     let forwarded =
         service.settings.client_ip_header.as_deref().filter(|h| !h.eq_ignore_ascii_case("cf-connecting-ip"));
-    let client = crate::client::client_address(peer, &headers, forwarded, &service.settings.trusted_proxy_ranges());
+    let client =
+        inkan_worker_core::client::client_address(peer, &headers, forwarded, &service.settings.trusted_proxy_ranges());
     let url = request.url()?;
     let api_request = ApiRequest {
         method: request.method().to_string(),

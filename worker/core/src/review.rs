@@ -284,13 +284,13 @@ pub struct DeskFile {
 pub fn desk_file(path: &str) -> Option<DeskFile> {
     match path {
         "/admin" | "/admin/" => {
-            Some(DeskFile { content_type: "text/html; charset=utf-8", body: include_str!("../desk/index.html") })
+            Some(DeskFile { content_type: "text/html; charset=utf-8", body: include_str!("../../desk/index.html") })
         }
         "/admin/desk.js" => {
-            Some(DeskFile { content_type: "text/javascript; charset=utf-8", body: include_str!("../desk/desk.js") })
+            Some(DeskFile { content_type: "text/javascript; charset=utf-8", body: include_str!("../../desk/desk.js") })
         }
         "/admin/desk.css" => {
-            Some(DeskFile { content_type: "text/css; charset=utf-8", body: include_str!("../desk/desk.css") })
+            Some(DeskFile { content_type: "text/css; charset=utf-8", body: include_str!("../../desk/desk.css") })
         }
         _ => None,
     }
