@@ -22,6 +22,15 @@ pub enum Arg<'a> {
     Text(Cow<'a, str>),
     /// Another key of the same catalog, rendered in the message's own language (a field name).
     Key(&'a str),
+    /// A value already rendered in both languages (a list of rendered items): its text in the
+    /// message's own language.
+    Message(Message),
+}
+
+impl From<Message> for Arg<'static> {
+    fn from(m: Message) -> Self {
+        Arg::Message(m)
+    }
 }
 
 impl<'a> From<&'a str> for Arg<'a> {
@@ -113,6 +122,10 @@ impl Catalog {
                     match arg {
                         Arg::Text(text) => out.push_str(text),
                         Arg::Key(other) => out.push_str(self.get(lang, other)?),
+                        Arg::Message(m) => out.push_str(match lang {
+                            Lang::Ja => &m.ja,
+                            Lang::En => &m.en,
+                        }),
                     }
                     rest = &after[name.len() + 1..];
                 }
@@ -236,6 +249,8 @@ mod tests {
         let m = CATALOG.message("a.field", &[("field", Arg::Key("field.name"))]);
         assert_eq!(m, Message::new("氏名を入力", "Fill in name."));
         assert_eq!(CATALOG.message("a.brace", &[]), Message::new("{ x }", "{ x }"));
+        let m = CATALOG.message("a.field", &[("field", Message::new("一覧", "list").into())]);
+        assert_eq!(m, Message::new("一覧を入力", "Fill in list."));
         assert!(CATALOG.problems().is_empty(), "{:?}", CATALOG.problems());
     }
 
