@@ -1,6 +1,9 @@
 //! The crate-wide error: one of the module errors, for edges (CLI, wasm) that handle any.
 
-use crate::i18n::{Localized, Message};
+use crate::i18n::{Catalog, Localized, Message};
+
+/// This crate's texts (`messages/ja.json`, `messages/en.json`), compiled in.
+static MESSAGES: Catalog = Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
 
 /// Any error from the library, keeping its module's stable code and messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,10 +88,23 @@ impl Localized for Error {
             Error::Certificate(e) => e.message(),
             #[cfg(feature = "ca")]
             Error::Issue(e) => e.message(),
-            Error::InvalidArgument { name, reason } => Message::new(
-                format!("引数 {name} が正しくありません: {reason}"),
-                format!("Invalid argument {name}: {reason}"),
-            ),
+            Error::InvalidArgument { name, reason } => {
+                MESSAGES.message("error.invalid_argument", &[("name", name.into()), ("reason", reason.into())])
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_renders_in_both_languages_from_agreeing_catalogs() {
+        assert_eq!(MESSAGES.problems(), Vec::<String>::new());
+        assert_eq!(MESSAGES.unused_keys(&[include_str!("error.rs")]), Vec::<String>::new());
+        let e = Error::InvalidArgument { name: "profile".into(), reason: "unknown".into() };
+        assert_eq!(MESSAGES.check_rendered(e.code(), &e.message(), true), None);
+        assert_eq!(e.message().en, "Invalid argument profile: unknown");
     }
 }

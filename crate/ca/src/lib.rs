@@ -26,7 +26,10 @@ use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Catalog, Localized, Message};
+
+/// This crate's texts (`messages/ja.json`, `messages/en.json`), compiled in.
+static MESSAGES: Catalog = Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
 
 /// What went wrong issuing a certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,12 +61,8 @@ impl Localized for IssueError {
     }
     fn message(&self) -> Message {
         match self {
-            IssueError::InvalidValidity => {
-                Message::new("有効期間が正しくありません。", "The validity period is not valid.")
-            }
-            IssueError::SigningFailed => {
-                Message::new("証明書の署名に失敗しました。", "Signing the certificate failed.")
-            }
+            IssueError::InvalidValidity => MESSAGES.message("issue.invalid_validity", &[]),
+            IssueError::SigningFailed => MESSAGES.message("issue.signing_failed", &[]),
             IssueError::Key(e) => e.message(),
         }
     }
@@ -260,5 +259,24 @@ pub fn test_certificate(
     match issuer {
         None => issue(req, key, None),
         Some((issuer_key, issuer_cert)) => issue(req, issuer_key, Some(issuer_cert)),
+    }
+}
+
+#[cfg(test)]
+mod messages_tests {
+    use super::*;
+
+    #[test]
+    fn every_error_renders_in_both_languages_from_agreeing_catalogs() {
+        assert_eq!(MESSAGES.problems(), Vec::<String>::new());
+        assert_eq!(MESSAGES.unused_keys(&[include_str!("lib.rs")]), Vec::<String>::new());
+        let errors = [
+            IssueError::InvalidValidity,
+            IssueError::SigningFailed,
+            IssueError::Key(inkan_pki::keys::KeyError::WeakKey { reason: "r".into() }),
+        ];
+        let problems: Vec<_> =
+            errors.iter().filter_map(|e| MESSAGES.check_rendered(e.code(), &e.message(), true)).collect();
+        assert_eq!(problems, Vec::<String>::new());
     }
 }

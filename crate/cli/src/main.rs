@@ -255,6 +255,10 @@ struct P12RepackArgs {
     out: PathBuf,
 }
 
+/// The CLI's own texts (`messages/ja.json`, `messages/en.json`), compiled in.
+static MESSAGES: inkan::i18n::Catalog =
+    inkan::i18n::Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
+
 /// Errors of the CLI itself, on top of the library's.
 enum CliError {
     Lib(Error),
@@ -305,16 +309,13 @@ impl CliError {
         match self {
             CliError::Lib(e) => e.message(),
             CliError::Other { message, .. } => message.clone(),
-            CliError::Io { path, error } => Message::new(
-                format!("ファイル {} を読み書きできません: {error}", path.display()),
-                format!("Cannot read or write {}: {error}", path.display()),
+            CliError::Io { path, error } => MESSAGES.message(
+                "cli.io_error",
+                &[("path", path.display().to_string().into()), ("error", error.to_string().into())],
             ),
-            CliError::NoPassword { what, env } => Message::new(
-                format!("{what} のパスワードが必要です。--password-file か環境変数 {env} で指定してください。"),
-                format!(
-                    "A password is needed for the {what}. Give it with a --password-file option or the {env} environment variable."
-                ),
-            ),
+            CliError::NoPassword { what, env } => {
+                MESSAGES.message("cli.password_required", &[("what", (*what).into()), ("env", (*env).into())])
+            }
         }
     }
 }
@@ -604,5 +605,23 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_renders_in_both_languages_from_agreeing_catalogs() {
+        assert_eq!(MESSAGES.problems(), Vec::<String>::new());
+        assert_eq!(MESSAGES.unused_keys(&[include_str!("main.rs")]), Vec::<String>::new());
+        let errors = [
+            CliError::Io { path: PathBuf::from("a.p12"), error: std::io::Error::other("denied") },
+            CliError::NoPassword { what: "key", env: "INKAN_PASSWORD" },
+        ];
+        let problems: Vec<_> =
+            errors.iter().filter_map(|e| MESSAGES.check_rendered(e.code(), &e.message(), true)).collect();
+        assert_eq!(problems, Vec::<String>::new());
     }
 }

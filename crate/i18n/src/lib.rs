@@ -3,10 +3,23 @@
 //! Every error and finding carries a stable machine code plus a Japanese and an English text.
 //! The core renders both; the edge (CLI, wasm, worker, site) picks one.
 //!
+//! The texts themselves live in per-language message catalogs, one pair per crate
+//! (`crate/<crate>/messages/ja.json` and `en.json`), compiled in with `include_str!` and read
+//! through a [`Catalog`]; each error's `message()` only maps its variant to a key and arguments.
+//!
+//! Why flat JSON and not Fluent (or TOML, or gettext): the site can load the very same files
+//! with `import`/`fetch` and no parser; serde_json is already in every crate that ships; and
+//! Fluent's crates would add ~100 KB to the wasm modules for plural/select features our texts
+//! do not need. A key is `<enum or area>.<code>` (`key.wrong_password`, `finding.no_mac`), so a
+//! code shared by several enums keeps its own texts; placeholders are `{name}`.
+//!
 //! Depends on nothing of Inkan's: every other crate may use it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod catalog;
+
+pub use catalog::{Arg, Catalog, Lang};
 use serde::Serialize;
 
 /// A message in Japanese and English.

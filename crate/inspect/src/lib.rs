@@ -23,7 +23,7 @@
 use serde::Serialize;
 use x509_cert::Certificate;
 
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Catalog, Lang, Localized, Message};
 use inkan_knowledge::catalog;
 use inkan_knowledge::date::Date;
 use inkan_pki::findings::{Finding, Severity};
@@ -31,6 +31,17 @@ use inkan_pki::password::Password;
 use inkan_pki::pbe::Hash;
 use inkan_pki::pkcs12::{self, EncryptionFacts, Mac, Pkcs12Error, Role};
 use inkan_pki::x509::{self, CertificateFacts};
+
+/// This crate's texts (`messages/ja.json`, `messages/en.json`), compiled in.
+static MESSAGES: Catalog = Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
+
+/// Rendered items joined with the separator the catalog gives under `separator`, per language.
+fn join(items: &[Message], separator: &str) -> Message {
+    let join_in = |lang: Lang, text: fn(&Message) -> &str| {
+        items.iter().map(text).collect::<Vec<_>>().join(&MESSAGES.text(lang, separator, &[]))
+    };
+    Message::new(join_in(Lang::Ja, |m| &m.ja), join_in(Lang::En, |m| &m.en))
+}
 
 /// Days before expiry from which `expires_soon` is reported.
 pub const EXPIRES_SOON_DAYS: i64 = 30;
@@ -72,14 +83,8 @@ impl Localized for InspectError {
 
     fn message(&self) -> Message {
         match self {
-            InspectError::PasswordRequired => Message::new(
-                "このファイル(.p12/.pfx)を調べるにはパスワード(PIN)が必要です。",
-                "This file (.p12/.pfx) needs its password (PIN) to be checked.",
-            ),
-            InspectError::UnknownFormat => Message::new(
-                "証明書(.cer/.pem/.der)、PKCS#12(.p12/.pfx)、CSR のいずれでもありません。ファイルを確認してください。",
-                "This is not a certificate (.cer/.pem/.der), a PKCS#12 file (.p12/.pfx) or a CSR. Check the file.",
-            ),
+            InspectError::PasswordRequired => MESSAGES.message("inspect.password_required", &[]),
+            InspectError::UnknownFormat => MESSAGES.message("inspect.unknown_format", &[]),
             InspectError::Pkcs12(e) => e.message(),
             InspectError::Certificate(e) => e.message(),
             InspectError::Csr(e) => e.message(),
@@ -196,23 +201,18 @@ fn verdict(
     let who = if facts.subject_cn.is_empty() { facts.subject.clone() } else { facts.subject_cn.clone() };
     let is_user_cert = role == Role::Leaf;
     if expired {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "expired",
             if is_user_cert { Severity::Error } else { Severity::Warning },
-            format!("証明書「{who}」は {} に有効期限が切れています。新しい証明書を申請してください(更新ではなく新規申請です)。期限切れの証明書と秘密鍵も、過去の暗号化メールを読むために削除せず保管してください。", facts.not_after),
-            format!("The certificate \"{who}\" expired on {}. Apply for a new one (there is no renewal, only a new application). Keep the expired certificate and key: you need them to read old encrypted mail.", facts.not_after),
+            MESSAGES.message("finding.expired", &[("who", (&who).into()), ("not_after", (&facts.not_after).into())]),
         ));
     } else if not_yet_valid {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "not_yet_valid",
             Severity::Warning,
-            format!(
-                "証明書「{who}」はまだ有効期間前です({} から有効)。パソコンの日付も確認してください。",
-                facts.not_before
-            ),
-            format!(
-                "The certificate \"{who}\" is not valid yet (from {}). Check your computer's date too.",
-                facts.not_before
+            MESSAGES.message(
+                "finding.not_yet_valid",
+                &[("who", (&who).into()), ("not_before", (&facts.not_before).into())],
             ),
         ));
     } else if is_user_cert && days_left <= EXPIRES_SOON_DAYS {
@@ -227,89 +227,77 @@ fn verdict(
                 format!("{} ({})", p.name.value.en, kinds.join(", "))
             })
             .collect();
-        let extra_en =
-            if notices.is_empty() { String::new() } else { format!(" Seller notices: {}.", notices.join("; ")) };
-        let extra_ja = if notices.is_empty() {
-            String::new()
+        let notices = if notices.is_empty() {
+            Message::new("", "")
         } else {
-            format!(" 販売元からの通知: {}。", notices.join("、"))
+            let items: Vec<Message> = notices.into_iter().map(|n| Message::new(n.clone(), n)).collect();
+            MESSAGES
+                .message("finding.expires_soon_notices", &[("notices", join(&items, "list.notices_separator").into())])
         };
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "expires_soon",
             Severity::Warning,
-            format!("証明書「{who}」の有効期限まであと {days_left} 日({})です。新しい証明書の申請を始めてください。{extra_ja}", facts.not_after),
-            format!("The certificate \"{who}\" expires in {days_left} days ({}). Start the application for a new one now.{extra_en}", facts.not_after),
+            MESSAGES.message(
+                "finding.expires_soon",
+                &[
+                    ("who", (&who).into()),
+                    ("days_left", days_left.into()),
+                    ("not_after", (&facts.not_after).into()),
+                    ("notices", notices.into()),
+                ],
+            ),
         ));
     }
     if weak_signature {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "weak_signature_algorithm",
             Severity::Warning,
-            format!(
-                "証明書「{who}」の署名方式({})は安全ではなく、多くのソフトで拒否されます。",
-                facts.signature_algorithm
-            ),
-            format!(
-                "The certificate \"{who}\" is signed with {}, which is insecure and rejected by most software.",
-                facts.signature_algorithm
+            MESSAGES.message(
+                "finding.weak_signature_algorithm",
+                &[("who", (&who).into()), ("algorithm", (&facts.signature_algorithm).into())],
             ),
         ));
     }
     if facts.key.is_short_rsa() {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "weak_key",
             Severity::Error,
-            format!("証明書「{who}」の鍵(RSA {} ビット)は短すぎて安全ではありません。", facts.key.bits),
-            format!("The certificate \"{who}\" has an RSA {}-bit key, too short to be safe.", facts.key.bits),
+            MESSAGES.message("finding.weak_key", &[("who", (&who).into()), ("bits", facts.key.bits.into())]),
         ));
     }
     let smime = smime_capable(&facts);
     let client_auth = client_auth_capable(&facts);
     if is_user_cert && !smime {
-        let mut missing_ja = Vec::new();
-        let mut missing_en = Vec::new();
+        let mut missing = Vec::new();
         if !facts.extended_key_usage.iter().any(|e| e == "emailProtection") {
-            missing_ja.push("拡張鍵用途に「電子メールの保護」がない");
-            missing_en.push("no emailProtection extended key usage");
+            missing.push(MESSAGES.message("smime_missing.email_protection", &[]));
         }
         if facts.san_emails.is_empty() {
-            missing_ja.push("メールアドレス(SAN の rfc822Name)がない");
-            missing_en.push("no e-mail address (rfc822Name SAN)");
+            missing.push(MESSAGES.message("smime_missing.email_address", &[]));
         }
         if facts.key_usage.is_empty() {
-            missing_ja.push("鍵用途(keyUsage)がない");
-            missing_en.push("no keyUsage extension");
+            missing.push(MESSAGES.message("smime_missing.key_usage", &[]));
         } else if !facts
             .key_usage
             .iter()
             .any(|k| matches!(k.as_str(), "digitalSignature" | "keyEncipherment" | "keyAgreement"))
         {
-            missing_ja.push("鍵用途に署名・暗号化の用途がない");
-            missing_en.push("no signing or encryption key usage");
+            missing.push(MESSAGES.message("smime_missing.key_usage_bits", &[]));
         }
         if facts.is_ca {
-            missing_ja.push("認証局(CA)の証明書である");
-            missing_en.push("it is a CA certificate");
+            missing.push(MESSAGES.message("smime_missing.is_ca", &[]));
         }
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "not_smime_capable",
             Severity::Warning,
-            format!(
-                "この証明書は S/MIME(Outlook・Thunderbird での署名・暗号化メール)に使えません: {}。",
-                missing_ja.join("、")
-            ),
-            format!(
-                "This certificate cannot be used for S/MIME (signed/encrypted mail in Outlook, Thunderbird): {}.",
-                missing_en.join(", ")
-            ),
+            MESSAGES.message("finding.not_smime_capable", &[("missing", join(&missing, "list.separator").into())]),
         ));
     }
     if is_user_cert && !client_auth {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "not_client_auth_capable",
             Severity::Info,
-            "この証明書はクライアント認証(証明書によるログイン)には使えません(拡張鍵用途にクライアント認証がありません)。",
-            "This certificate cannot be used for client authentication (logging in with the certificate): its extended key usage lacks clientAuth.",
+            MESSAGES.message("finding.not_client_auth_capable", &[]),
         ));
     }
     CertificateVerdict {
@@ -329,11 +317,10 @@ fn verdict(
 /// Chain checks on certificates already ordered (leaf first) or in input order.
 fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings: &mut Vec<Finding>) {
     if certs.len() > 1 && !input_order_leaf_first {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "chain_not_leaf_first",
             Severity::Warning,
-            "証明書の並び順が「本人の証明書 → 中間CA → ルートCA」になっていません。古いソフトが別の証明書を本人のものと取り違えることがあります。",
-            "The certificates are not in the order leaf → intermediate → root. Older software may pick the wrong certificate as yours.",
+            MESSAGES.message("finding.chain_not_leaf_first", &[]),
         ));
     }
     for cert in certs {
@@ -351,11 +338,10 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
             // the intermediate; a CA certificate whose root is absent is the normal case.
             None if !x509::facts(cert).is_ca => {
                 let issuer = x509::name_to_string(tbs.issuer());
-                findings.push(Finding::new(
+                findings.push(Finding::localized(
                     "chain_missing_issuer",
                     Severity::Info,
-                    format!("発行元の証明書({issuer})が含まれていません。多くの環境では問題ありませんが、メール相手やサーバーが中間CA証明書を持っていないと検証に失敗します。"),
-                    format!("The issuing certificate ({issuer}) is not included. Usually fine, but verification fails where the intermediate CA certificate is not already known."),
+                    MESSAGES.message("finding.chain_missing_issuer", &[("issuer", (&issuer).into())]),
                 ));
             }
             None => {}
@@ -365,13 +351,10 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
 
 fn chain_signature_invalid(cert: &Certificate) -> Finding {
     let who = x509::facts(cert).subject;
-    Finding::new(
+    Finding::localized(
         "chain_signature_invalid",
         Severity::Error,
-        format!("証明書「{who}」の署名を発行元の鍵で検証できません。証明書が壊れているか、別の発行元のものです。"),
-        format!(
-            "The signature on \"{who}\" does not verify with its issuer's key: the certificate is damaged or from another issuer."
-        ),
+        MESSAGES.message("finding.chain_signature_invalid", &[("who", (&who).into())]),
     )
 }
 
@@ -384,27 +367,23 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
     let pbmac1 = matches!(enc.mac, Mac::Pbmac1(_));
     let no_mac = enc.mac == Mac::None;
     let mut out = Vec::new();
-    let mut push = |platform, ja: &str, en: &str, verdict, reason: Option<Message>| {
-        out.push(PlatformVerdict { platform, name: Message::new(ja, en), verdict, reason });
+    let mut push = |platform, name: &str, verdict, reason: Option<Message>| {
+        out.push(PlatformVerdict { platform, name: MESSAGES.message(name, &[]), verdict, reason });
     };
-    let m = Message::new;
+    let m = |key: &str| MESSAGES.message(key, &[]);
     // Windows 10 1709+ / 11 import AES-256/SHA-256 PFX files (Microsoft Learn,
     // Export-PfxCertificate -CryptoAlgorithmOption AES256_SHA256); RFC 9579 PBMAC1 is not
     // documented for Windows.
     push(
         "windows",
-        "Windows 10/11",
-        "Windows 10/11",
+        "platform.windows",
         if pbmac1 { "fails" } else { "ok" },
-        pbmac1.then(|| {
-            m("PBMAC1 形式の改ざん検知は Windows で読めません。", "Windows does not read PBMAC1 integrity checks.")
-        }),
+        pbmac1.then(|| m("platform_reason.windows_pbmac1")),
     );
     // Windows Server 2016 / Windows 10 before 1709: TripleDES_SHA1 only (same source).
     push(
         "windows_legacy",
-        "Windows Server 2016 以前・古い Windows 10",
-        "Windows Server 2016 and older, early Windows 10",
+        "platform.windows_legacy",
         if pbes2 || pbmac1 {
             "fails"
         } else if !sha1_mac && !no_mac {
@@ -413,12 +392,9 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
             "ok"
         },
         if pbes2 || pbmac1 {
-            Some(m(
-                "新しい暗号(AES/PBES2)の .p12 は読み込めません。「互換(3DES)」で再パックしてください。",
-                "Cannot read AES/PBES2 files: re-pack with the legacy (3DES) profile.",
-            ))
+            Some(m("platform_reason.windows_legacy_pbes2"))
         } else if !sha1_mac && !no_mac {
-            Some(m("SHA-1 以外の MAC は読めない場合があります。", "A MAC other than SHA-1 may not be readable."))
+            Some(m("platform_reason.windows_legacy_mac"))
         } else {
             None
         },
@@ -426,46 +402,34 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
     // macOS Keychain / iOS: Apple's Security framework rejects OpenSSL 3's default
     // PBES2 + HMAC-SHA256 files ("MAC verification failed"); the widely documented fix is
     // `openssl pkcs12 -export -legacy`.
-    for (id, ja, en) in
-        [("macos_keychain", "Mac(キーチェーン)", "macOS Keychain"), ("ios", "iPhone・iPad", "iOS / iPadOS")]
-    {
+    for (id, name) in [("macos_keychain", "platform.macos_keychain"), ("ios", "platform.ios")] {
         push(
             id,
-            ja,
-            en,
+            name,
             if pbes2 || pbmac1 || (!sha1_mac && !no_mac) { "fails" } else { "ok" },
-            (pbes2 || pbmac1 || (!sha1_mac && !no_mac)).then(|| {
-                m("Apple の機器は新しい暗号(AES/SHA-256)の .p12 を読み込めません。「互換(3DES)」で再パックしてください。", "Apple devices reject AES/SHA-256 .p12 files: re-pack with the legacy (3DES) profile.")
-            }),
+            (pbes2 || pbmac1 || (!sha1_mac && !no_mac)).then(|| m("platform_reason.apple_modern")),
         );
     }
     // Android before 12 imports through an old Bouncy Castle without PBES2 for PKCS#12.
     push(
         "android",
-        "Android",
-        "Android",
+        "platform.android",
         if pbes2 || pbmac1 { "warning" } else { "ok" },
-        (pbes2 || pbmac1).then(|| {
-            m("Android 11 以前では読み込めないことがあります。", "Android 11 and older may fail to import it.")
-        }),
+        (pbes2 || pbmac1).then(|| m("platform_reason.android_pbes2")),
     );
     // NSS (Firefox, Thunderbird) reads PBES2, 3DES, RC2 and RC4; PBMAC1 only in recent NSS.
     push(
         "firefox_nss",
-        "Firefox・Thunderbird",
-        "Firefox / Thunderbird (NSS)",
+        "platform.firefox_nss",
         if pbmac1 { "warning" } else { "ok" },
-        pbmac1.then(|| {
-            m("古い Firefox/Thunderbird は PBMAC1 を読めません。", "Older Firefox/Thunderbird cannot read PBMAC1.")
-        }),
+        pbmac1.then(|| m("platform_reason.firefox_pbmac1")),
     );
     // Java keytool refuses non-ASCII passwords ("Password is not ASCII", TOOLCHAIN.md) and
     // store passwords shorter than 6 characters.
     let java_bad_pw = password.is_non_ascii();
     push(
         "java",
-        "Java(keytool)",
-        "Java (keytool)",
+        "platform.java",
         if java_bad_pw {
             "fails"
         } else if password.char_len() < 6 || pbmac1 {
@@ -474,15 +438,9 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
             "ok"
         },
         if java_bad_pw {
-            Some(m(
-                "パスワードに全角文字があるため Java では開けません。半角英数字の PIN で再パックしてください。",
-                "Java rejects non-ASCII passwords: re-pack with an ASCII PIN.",
-            ))
+            Some(m("platform_reason.java_non_ascii_password"))
         } else if password.char_len() < 6 {
-            Some(m(
-                "keytool は 6 文字未満のパスワードを受け付けません。",
-                "keytool refuses passwords shorter than 6 characters.",
-            ))
+            Some(m("platform_reason.java_short_password"))
         } else {
             None
         },
@@ -490,20 +448,16 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
     // OpenSSL 1.1.1 reads PBES2; PBMAC1 arrived in OpenSSL 3.4.
     push(
         "openssl_1_1",
-        "OpenSSL 1.1",
-        "OpenSSL 1.1",
+        "platform.openssl_1_1",
         if pbmac1 { "fails" } else { "ok" },
-        pbmac1.then(|| m("OpenSSL 1.1 は PBMAC1 を読めません。", "OpenSSL 1.1 cannot read PBMAC1.")),
+        pbmac1.then(|| m("platform_reason.openssl_1_1_pbmac1")),
     );
     // OpenSSL 3 needs `-legacy` (the legacy provider) for RC2 and RC4 (openssl-pkcs12(1)).
     push(
         "openssl_3",
-        "OpenSSL 3",
-        "OpenSSL 3",
+        "platform.openssl_3",
         if rc2_or_rc4 { "warning" } else { "ok" },
-        rc2_or_rc4.then(|| {
-            m("RC2/RC4 の .p12 は OpenSSL 3 で -legacy が必要です。", "OpenSSL 3 needs -legacy for RC2/RC4 files.")
-        }),
+        rc2_or_rc4.then(|| m("platform_reason.openssl_3_legacy")),
     );
     out
 }
@@ -513,20 +467,14 @@ fn suggestion(platforms: &[PlatformVerdict], enc: &EncryptionFacts) -> Option<Re
     if fails("macos_keychain") || fails("ios") || fails("windows_legacy") {
         return Some(RepackSuggestion {
             profile: pkcs12::Pkcs12Profile::Legacy,
-            message: Message::new(
-                "Mac・iPhone・古い Windows で使う場合は「互換(3DES)」形式で再パックしてください。Inkan の「ファイルを調べる」画面でこのブラウザの中だけで変換できます。",
-                "To use it on a Mac, iPhone or older Windows, re-pack it with the legacy (3DES) profile. Inkan's \"Check a file\" view converts it inside this browser.",
-            ),
+            message: MESSAGES.message("repack.legacy", &[]),
         });
     }
     let weak = enc.certificates.is_broken() || enc.key.is_broken();
     if weak || fails("windows") {
         return Some(RepackSuggestion {
             profile: pkcs12::Pkcs12Profile::Modern,
-            message: Message::new(
-                "Windows 10/11・Firefox で使うなら、新しい暗号(AES)で再パックすると安全性が上がります。",
-                "For Windows 10/11 and Firefox, re-packing with the modern profile (AES) makes the file safer.",
-            ),
+            message: MESSAGES.message("repack.modern", &[]),
         });
     }
     None
@@ -618,30 +566,27 @@ fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
     let csr = inkan_pki::csr::parse_csr(input).map_err(InspectError::Csr)?;
     let mut findings = Vec::new();
     if csr.key.is_short_rsa() {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "weak_key",
             Severity::Error,
-            format!("CSR の鍵(RSA {} ビット)は短すぎて発行を断られます。", csr.key.bits),
-            format!("The CSR's key (RSA {} bits) is too short; issuers will refuse it.", csr.key.bits),
+            MESSAGES.message("csr.weak_key", &[("bits", csr.key.bits.into())]),
         ));
     }
     if csr.signature_algorithm.contains("SHA1")
         || csr.signature_algorithm.contains("sha1")
         || csr.signature_algorithm.contains("md5")
     {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "weak_signature_algorithm",
             Severity::Error,
-            format!("CSR の署名方式({})は安全ではなく、受け付けられません。", csr.signature_algorithm),
-            format!("The CSR is signed with {}, which is insecure and will be refused.", csr.signature_algorithm),
+            MESSAGES.message("csr.weak_signature_algorithm", &[("algorithm", (&csr.signature_algorithm).into())]),
         ));
     }
     if csr.emails.is_empty() {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "not_smime_capable",
             Severity::Warning,
-            "CSR にメールアドレスがありません。S/MIME 用の証明書にはメールアドレスが必要です。",
-            "The CSR has no e-mail address; an S/MIME certificate needs one.",
+            MESSAGES.message("csr.not_smime_capable", &[]),
         ));
     }
     sort_findings(&mut findings);
@@ -691,6 +636,9 @@ fn inspect_pkcs12(input: &[u8], password: &Password, at: Date) -> Result<Inspect
 }
 
 #[cfg(test)]
+mod messages_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     #[cfg(not(target_arch = "wasm32"))]
@@ -726,7 +674,22 @@ mod tests {
             .into_bytes()
     }
 
+    /// The report's finding codes, after checking that every finding and platform text rendered
+    /// fully in both languages.
     fn codes(r: &InspectReport) -> Vec<&'static str> {
+        let rendered = r
+            .findings
+            .iter()
+            .map(|f| (f.code, &f.message))
+            .chain(r.platforms.iter().flatten().flat_map(|p| p.reason.iter().map(|m| (p.platform, m))))
+            .chain(r.repack_suggestion.iter().map(|s| ("repack", &s.message)));
+        for (code, message) in rendered {
+            assert_eq!(MESSAGES.check_rendered(code, message, false), None);
+        }
+        // Platform names such as "Android" or "Java(keytool)" need no Japanese characters.
+        for p in r.platforms.iter().flatten() {
+            assert!(!p.name.ja.starts_with("platform.") && !p.name.en.starts_with("platform."), "{p:?}");
+        }
         r.findings.iter().map(|f| f.code).collect()
     }
 

@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::MESSAGES;
 use crate::catalog::{
     self, Choose, Closure, Condition, DocumentCondition, Effect, IssuanceMilestone, IssuanceUnit, Product, Profession,
     Purpose, Seeds, Text,
@@ -119,9 +120,7 @@ pub enum AdvisorError {
 
 impl fmt::Display for AdvisorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AdvisorError::InvalidAnswer { detail } => write!(f, "invalid answers: {detail}"),
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -137,7 +136,7 @@ impl Localized for AdvisorError {
     fn message(&self) -> Message {
         match self {
             AdvisorError::InvalidAnswer { detail } => {
-                Message::new(format!("回答の形式が正しくありません: {detail}"), self.to_string())
+                MESSAGES.message("advisor.invalid_answer", &[("detail", detail.into())])
             }
         }
     }

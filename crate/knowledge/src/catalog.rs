@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::MESSAGES;
 use inkan_i18n::{Localized, Message};
 
 mod model;
@@ -178,11 +179,7 @@ pub enum CatalogError {
 
 impl std::fmt::Display for CatalogError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CatalogError::UnknownProduct { id } => {
-                write!(f, "unknown product `{id}`; known products: {}", known_ids())
-            }
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -197,10 +194,9 @@ impl Localized for CatalogError {
 
     fn message(&self) -> Message {
         match self {
-            CatalogError::UnknownProduct { id } => Message::new(
-                format!("「{id}」という製品はありません。次のいずれかを指定してください: {}", known_ids()),
-                self.to_string(),
-            ),
+            CatalogError::UnknownProduct { id } => {
+                MESSAGES.message("catalog.unknown_product", &[("id", id.into()), ("known", known_ids().into())])
+            }
         }
     }
 }

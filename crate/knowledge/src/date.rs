@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::MESSAGES;
 use inkan_i18n::{Localized, Message};
 
 /// The first year a [`Date`] may have.
@@ -79,15 +80,7 @@ pub enum DateError {
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DateError::Malformed { text } => write!(f, "`{text}` is not a date of the form YYYY-MM-DD"),
-            DateError::NoSuchDay { year, month, day } => {
-                write!(f, "{year:04}-{month:02}-{day:02} does not exist in the calendar")
-            }
-            DateError::OutOfRange { year } => {
-                write!(f, "year {year} is outside the supported range {MIN_YEAR}–{MAX_YEAR}")
-            }
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -102,16 +95,21 @@ impl Localized for DateError {
     }
 
     fn message(&self) -> Message {
-        let ja = match self {
-            DateError::Malformed { text } => format!("「{text}」は日付(YYYY-MM-DD 形式)として読めません。"),
-            DateError::NoSuchDay { year, month, day } => {
-                format!("{year:04}-{month:02}-{day:02} という日はありません。")
-            }
-            DateError::OutOfRange { year } => {
-                format!("{year}年は扱える範囲({MIN_YEAR}年〜{MAX_YEAR}年)の外です。")
-            }
-        };
-        Message::new(ja, self.to_string())
+        match self {
+            DateError::Malformed { text } => MESSAGES.message("date.malformed", &[("text", text.into())]),
+            DateError::NoSuchDay { year, month, day } => MESSAGES.message(
+                "date.no_such_day",
+                &[
+                    ("year", format!("{year:04}").into()),
+                    ("month", format!("{month:02}").into()),
+                    ("day", format!("{day:02}").into()),
+                ],
+            ),
+            DateError::OutOfRange { year } => MESSAGES.message(
+                "date.out_of_range",
+                &[("year", year.into()), ("min", MIN_YEAR.into()), ("max", MAX_YEAR.into())],
+            ),
+        }
     }
 }
 

@@ -57,9 +57,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::MESSAGES;
 use crate::catalog::{self, AfterDeadline, CatalogError, OffsetUnit, Product, Source, Validity};
 use crate::date::{Date, DateError};
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Arg, Localized, Message};
 
 /// One dated notice the seller sends before expiry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -184,36 +185,7 @@ pub enum ExpiryError {
 
 impl fmt::Display for ExpiryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExpiryError::Catalog(inner) => inner.fmt(f),
-            ExpiryError::UnsupportedTerm { product, years, offered } if offered.is_empty() => {
-                write!(f, "{product} has a fixed validity counted in days; a term of {years} year(s) cannot be chosen")
-            }
-            ExpiryError::UnsupportedTerm { product, years, offered } => {
-                write!(f, "{product} is not sold for {years} year(s); terms offered: {}", list_years(offered))
-            }
-            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => {
-                write!(f, "the download day {downloaded} is before the issue day {issued}")
-            }
-            ExpiryError::Date(inner) => inner.fmt(f),
-            ExpiryError::InvalidTimestamp { text } => {
-                write!(f, "`{text}` is not a UTC timestamp of the form YYYYMMDDTHHMMSSZ")
-            }
-            ExpiryError::DownloadWindowClosed { product, days, deadline, downloaded, after_deadline } => {
-                write!(
-                    f,
-                    "the download window of {product} closed on {deadline} ({days} days after issuance); a download on {downloaded} is too late. "
-                )?;
-                match after_deadline {
-                    AfterDeadline::NotDownloadableFeeCharged => f.write_str(
-                        "After the deadline the certificate can no longer be downloaded, and the fee is still charged (the invoice comes afterwards). A certificate needs a new application.",
-                    ),
-                    AfterDeadline::AutoCancelled => f.write_str(
-                        "After the deadline the application is cancelled automatically. A certificate needs a new application.",
-                    ),
-                }
-            }
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -244,34 +216,39 @@ impl Localized for ExpiryError {
     }
 
     fn message(&self) -> Message {
-        let ja = match self {
-            ExpiryError::Catalog(inner) => return inner.message(),
-            ExpiryError::Date(inner) => return inner.message(),
-            ExpiryError::UnsupportedTerm { product, years, offered } if offered.is_empty() => {
-                format!("{product} の有効期間は日数で決まっており、{years}年を選ぶことはできません。")
-            }
-            ExpiryError::UnsupportedTerm { product, years, offered } => {
-                format!("{product} に{years}年の有効期間はありません。選べるのは {} 年です。", list_years(offered))
-            }
-            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => {
-                format!("ダウンロード日 {downloaded} が発行日 {issued} より前になっています。日付を確認してください。")
-            }
+        match self {
+            ExpiryError::Catalog(inner) => inner.message(),
+            ExpiryError::Date(inner) => inner.message(),
+            ExpiryError::UnsupportedTerm { product, years, offered } if offered.is_empty() => MESSAGES
+                .message("expiry.unsupported_term_fixed", &[("product", product.into()), ("years", years.into())]),
+            ExpiryError::UnsupportedTerm { product, years, offered } => MESSAGES.message(
+                "expiry.unsupported_term",
+                &[("product", product.into()), ("years", years.into()), ("offered", list_years(offered).into())],
+            ),
+            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => MESSAGES.message(
+                "expiry.download_before_issuance",
+                &[("downloaded", downloaded.to_string().into()), ("issued", issued.to_string().into())],
+            ),
             ExpiryError::InvalidTimestamp { text } => {
-                format!("「{text}」は YYYYMMDDTHHMMSSZ 形式の UTC 時刻ではありません。")
+                MESSAGES.message("expiry.invalid_timestamp", &[("text", text.into())])
             }
             ExpiryError::DownloadWindowClosed { product, days, deadline, downloaded, after_deadline } => {
                 let consequence = match after_deadline {
-                    AfterDeadline::NotDownloadableFeeCharged => {
-                        "期限を過ぎると証明書はダウンロードできなくなり、この場合でも料金は発生します(請求書は後から届きます)。"
-                    }
-                    AfterDeadline::AutoCancelled => "期限を過ぎると申込みは自動的にキャンセルされます。",
+                    AfterDeadline::NotDownloadableFeeCharged => "after_deadline.not_downloadable_fee_charged",
+                    AfterDeadline::AutoCancelled => "after_deadline.auto_cancelled",
                 };
-                format!(
-                    "{product} のダウンロード期限は {deadline}(発行から{days}日)でした。{downloaded} のダウンロードは期限後です。{consequence}証明書が必要な場合は新たに申し込んでください。"
+                MESSAGES.message(
+                    "expiry.download_window_closed",
+                    &[
+                        ("product", product.into()),
+                        ("deadline", deadline.to_string().into()),
+                        ("days", days.into()),
+                        ("downloaded", downloaded.to_string().into()),
+                        ("consequence", Arg::Key(consequence)),
+                    ],
                 )
             }
-        };
-        Message::new(ja, self.to_string())
+        }
     }
 }
 

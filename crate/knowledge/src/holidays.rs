@@ -27,6 +27,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::MESSAGES;
 use crate::date::{Date, DateError, Weekday};
 use inkan_i18n::{Localized, Message};
 
@@ -64,12 +65,7 @@ pub enum HolidayError {
 
 impl fmt::Display for HolidayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            HolidayError::OutOfRange { year } => {
-                write!(f, "Japanese holidays are only computed for {FIRST_YEAR}–{LAST_YEAR}, not for {year}")
-            }
-            HolidayError::Date(inner) => inner.fmt(f),
-        }
+        f.write_str(&self.message().en)
     }
 }
 
@@ -92,9 +88,9 @@ impl Localized for HolidayError {
 
     fn message(&self) -> Message {
         match self {
-            HolidayError::OutOfRange { year } => Message::new(
-                format!("祝日は{FIRST_YEAR}年〜{LAST_YEAR}年の分だけ計算できます({year}年は対象外です)。"),
-                self.to_string(),
+            HolidayError::OutOfRange { year } => MESSAGES.message(
+                "holiday.out_of_range",
+                &[("first", FIRST_YEAR.into()), ("last", LAST_YEAR.into()), ("year", year.into())],
             ),
             HolidayError::Date(inner) => inner.message(),
         }

@@ -7,11 +7,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// This crate's texts (`messages/ja.json`, `messages/en.json`), compiled in.
+pub(crate) static MESSAGES: inkan_i18n::Catalog =
+    inkan_i18n::Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
+
 pub mod advisor;
 pub mod catalog;
 pub mod date;
 pub mod expiry;
 pub mod holidays;
+
+#[cfg(test)]
+mod messages_tests;
 
 #[cfg(test)]
 pub(crate) mod test_support {

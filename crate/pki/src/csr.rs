@@ -16,10 +16,11 @@ use x509_cert::ext::{Extension, ToExtension as _};
 use x509_cert::name::Name;
 use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq};
 
+use crate::MESSAGES;
 use crate::asn1::{self, tag};
 use crate::keys::{KeyAlgorithm, KeySignature, KeySigner, PrivateKey, PublicKey};
 use crate::oid as x509_oid;
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Arg, Localized, Message};
 
 /// RFC 5280 upper bounds (ub-common-name and friends), in characters.
 const MAX_NAME_CHARS: usize = 64;
@@ -144,14 +145,16 @@ impl core::fmt::Display for CsrError {
 
 impl std::error::Error for CsrError {}
 
-fn field_ja(field: &str) -> &'static str {
+/// A field's name in the message's own language: a key of the catalog for the fields
+/// `check_text` knows, the identifier itself for any other.
+fn field_name(field: &'static str) -> Arg<'static> {
     match field {
-        "commonName" => "氏名(CN)",
-        "organization" => "組織名(O)",
-        "organizationalUnit" => "部署名(OU)",
-        "country" => "国(C)",
-        "email" => "メールアドレス",
-        _ => "入力欄",
+        "commonName" => Arg::Key("field.commonName"),
+        "organization" => Arg::Key("field.organization"),
+        "organizationalUnit" => Arg::Key("field.organizationalUnit"),
+        "country" => Arg::Key("field.country"),
+        "email" => Arg::Key("field.email"),
+        other => Arg::from(other),
     }
 }
 
@@ -174,53 +177,25 @@ impl Localized for CsrError {
     }
 
     fn message(&self) -> Message {
-        match self {
-            CsrError::MissingField { field } => {
-                Message::new(format!("{}を入力してください。", field_ja(field)), format!("Please fill in {field}."))
+        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
+            CsrError::MissingField { field } => ("csr.missing_field", &[("field", field_name(field))]),
+            CsrError::FieldTooLong { field, limit } => {
+                ("csr.field_too_long", &[("field", field_name(field)), ("limit", limit.into())])
             }
-            CsrError::FieldTooLong { field, limit } => Message::new(
-                format!("{}が長すぎます({limit} 文字まで)。", field_ja(field)),
-                format!("{field} is too long (at most {limit} characters)."),
-            ),
-            CsrError::InvalidCharacters { field } => Message::new(
-                format!("{}に使えない文字(改行や制御文字)が含まれています。", field_ja(field)),
-                format!("{field} contains characters that cannot be used (line breaks or control characters)."),
-            ),
-            CsrError::InvalidCountry { value } => Message::new(
-                format!("国コード「{value}」が正しくありません。日本なら JP と入力してください。"),
-                format!("The country code \"{value}\" is not valid. For Japan enter JP."),
-            ),
-            CsrError::InvalidEmail { value } => Message::new(
-                format!(
-                    "メールアドレス「{value}」が正しくありません。半角英数字の name@example.jp の形で入力してください。"
-                ),
-                format!(
-                    "The e-mail address \"{value}\" is not valid. Use the form name@example.jp in ASCII characters."
-                ),
-            ),
-            CsrError::Key(e) => e.message(),
-            CsrError::SigningFailed => Message::new(
-                "証明書署名要求(CSR)の作成に失敗しました。もう一度お試しください。",
-                "Creating the certificate signing request (CSR) failed. Please try again.",
-            ),
-            CsrError::EmptyInput => Message::new("CSR が空です。", "The CSR is empty."),
-            CsrError::TooLarge { size, limit } => Message::new(
-                format!("CSR が大きすぎます({size} バイト、上限 {limit} バイト)。"),
-                format!("The CSR is too large ({size} bytes, limit {limit})."),
-            ),
-            CsrError::NotACsr => Message::new(
-                "証明書署名要求(CSR)ではありません。「-----BEGIN CERTIFICATE REQUEST-----」で始まるテキストを使ってください。",
-                "This is not a certificate signing request. Use the text starting with \"-----BEGIN CERTIFICATE REQUEST-----\".",
-            ),
-            CsrError::SignatureInvalid => Message::new(
-                "CSR の署名が正しくありません。CSR が途中で書き換えられたおそれがあります。作り直してください。",
-                "The CSR's signature does not verify; it may have been altered. Create it again.",
-            ),
-            CsrError::UnsupportedAlgorithm { algorithm } => Message::new(
-                format!("CSR の署名アルゴリズム({algorithm})は受け付けていません。"),
-                format!("The CSR's signature algorithm ({algorithm}) is not accepted."),
-            ),
-        }
+            CsrError::InvalidCharacters { field } => ("csr.invalid_characters", &[("field", field_name(field))]),
+            CsrError::InvalidCountry { value } => ("csr.invalid_country", &[("value", value.into())]),
+            CsrError::InvalidEmail { value } => ("csr.invalid_email", &[("value", value.into())]),
+            CsrError::Key(e) => return e.message(),
+            CsrError::SigningFailed => ("csr.signing_failed", &[]),
+            CsrError::EmptyInput => ("csr.empty_input", &[]),
+            CsrError::TooLarge { size, limit } => ("csr.too_large", &[("size", size.into()), ("limit", limit.into())]),
+            CsrError::NotACsr => ("csr.not_a_csr", &[]),
+            CsrError::SignatureInvalid => ("csr.csr_signature_invalid", &[]),
+            CsrError::UnsupportedAlgorithm { algorithm } => {
+                ("csr.unsupported_algorithm", &[("algorithm", algorithm.into())])
+            }
+        };
+        MESSAGES.message(key, args)
     }
 }
 

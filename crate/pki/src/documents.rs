@@ -14,9 +14,10 @@ use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
+use crate::MESSAGES;
 use crate::keys::KeyError;
 use crate::password::Password;
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Arg, Localized, Message};
 
 type Kem = hpke::kem::X25519HkdfSha256;
 type Kdf = hpke::kdf::HkdfSha256;
@@ -77,25 +78,14 @@ impl Localized for DocumentError {
     }
 
     fn message(&self) -> Message {
-        match self {
-            DocumentError::BadPublicKey { length } => Message::new(
-                format!("発行者の書類用公開鍵が正しくありません({length} バイト、32 バイトのはず)。"),
-                format!("The issuer's document key is not valid ({length} bytes; it should be 32)."),
-            ),
-            DocumentError::NotADocumentKey => Message::new(
-                "書類用の鍵ファイルではありません。審査デスクで書き出した控えファイルを選んでください。",
-                "This is not a document key file. Choose the backup file the desk exported.",
-            ),
-            DocumentError::Key(e) => e.message(),
-            DocumentError::DoesNotOpen => Message::new(
-                "この書類はこの鍵では開けません(別の鍵あての暗号化か、改ざんされています)。",
-                "This document does not open with this key (sealed to another key, or altered).",
-            ),
-            DocumentError::SealFailed => Message::new(
-                "書類を暗号化できませんでした。発行者の書類用公開鍵を確かめてください。",
-                "The document could not be encrypted. Check the issuer's document key.",
-            ),
-        }
+        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
+            DocumentError::BadPublicKey { length } => ("document.document_key_invalid", &[("length", length.into())]),
+            DocumentError::NotADocumentKey => ("document.document_key_not_a_key", &[]),
+            DocumentError::Key(e) => return e.message(),
+            DocumentError::DoesNotOpen => ("document.document_does_not_open", &[]),
+            DocumentError::SealFailed => ("document.document_seal_failed", &[]),
+        };
+        MESSAGES.message(key, args)
     }
 }
 

@@ -33,14 +33,18 @@ impl Finding {
         Self { code, severity, message: Message::new(ja, en) }
     }
 
+    /// Builds a finding whose message is already rendered (from a crate's message catalog).
+    pub fn localized(code: &'static str, severity: Severity, message: Message) -> Self {
+        Self { code, severity, message }
+    }
+
     /// The warning every non-ASCII password gets: Java keytool refuses such passwords
     /// ("Password is not ASCII") and some JavaScript libraries fail on AES files with them.
     pub fn non_ascii_password() -> Self {
-        Finding::new(
+        Finding::localized(
             "non_ascii_password",
             Severity::Warning,
-            "パスワードに日本語などの全角文字が含まれています。Windows・Mac・Firefox では使えますが、Java の keytool など一部のソフトは読み込めません。心配なら半角英数字の PIN で作り直してください。",
-            "The password contains non-ASCII characters (e.g. Japanese). Windows, Mac and Firefox accept it, but Java keytool and some other tools cannot open the file. If in doubt, re-pack it with an ASCII-only PIN.",
+            crate::MESSAGES.message("finding.non_ascii_password", &[]),
         )
     }
 }

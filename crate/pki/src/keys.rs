@@ -10,12 +10,13 @@ use rsa::traits::PublicKeyParts as _;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::MESSAGES;
 use crate::asn1::{self, DerReader, tag};
 use crate::limits::MAX_INPUT_BYTES;
 use crate::oid::{self, key_algorithm_name};
 use crate::password::Password;
 use crate::pbe::{PbeError, PbeScheme};
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Arg, Localized, Message};
 
 /// Iterations of PBKDF2-HMAC-SHA256 for the key backup file. OWASP's 2023 figure: the backup
 /// sits in a downloads folder for weeks, so offline guessing is the threat that matters.
@@ -159,55 +160,23 @@ impl Localized for KeyError {
     }
 
     fn message(&self) -> Message {
-        match self {
-            KeyError::EmptyInput => Message::new("鍵ファイルが空です。", "The key file is empty."),
-            KeyError::TooLarge { size, limit } => Message::new(
-                format!(
-                    "鍵ファイルが大きすぎます({size} バイト、上限 {limit} バイト)。正しいファイルか確認してください。"
-                ),
-                format!("The key file is too large ({size} bytes, limit {limit}). Check that this is the right file."),
-            ),
-            KeyError::NotAKey => Message::new(
-                "秘密鍵ファイルではありません。Inkan で作成した鍵(.pem)またはバックアップファイルを選んでください。",
-                "This is not a private key file. Choose the key (.pem) or the backup file Inkan made.",
-            ),
-            KeyError::UnsupportedAlgorithm { algorithm } => Message::new(
-                format!(
-                    "この鍵の種類({algorithm})には対応していません。RSA(2048/3072/4096)または ECDSA(P-256/P-384)を使ってください。"
-                ),
-                format!(
-                    "This key type ({algorithm}) is not supported. Use RSA (2048/3072/4096) or ECDSA (P-256/P-384)."
-                ),
-            ),
-            KeyError::Corrupt => Message::new(
-                "鍵ファイルが壊れています。バックアップファイルがあればそちらを使ってください。",
-                "The key file is damaged. Use your backup file if you have one.",
-            ),
-            KeyError::WrongPassword => Message::new(
-                "鍵の PIN(パスワード)が違います。大文字・小文字や全角・半角を確かめてもう一度入力してください。",
-                "The key PIN (password) is wrong. Check upper/lower case and full-width/half-width characters and try again.",
-            ),
-            KeyError::WeakKey { reason } => Message::new(
-                format!("この鍵は弱すぎるため使えません({reason})。新しい鍵を作成してください。"),
-                format!("This key is too weak to use ({reason}). Generate a new key."),
-            ),
-            KeyError::GenerationFailed => Message::new(
-                "鍵の生成に失敗しました。ページを再読み込みしてもう一度お試しください。",
-                "Key generation failed. Reload the page and try again.",
-            ),
-            KeyError::RsaKeygenNotBuiltIn { bits } => Message::new(
-                format!(
-                    "この環境では RSA-{bits} 鍵を生成できません(ブラウザの WebCrypto が使えず、予備の生成モジュールも読み込めませんでした)。ページを再読み込みするか、ECDSA(P-256)を選んでください。"
-                ),
-                format!(
-                    "RSA-{bits} keys cannot be generated here (the browser's WebCrypto is unavailable and the fallback generator module is not loaded). Reload the page, or choose ECDSA (P-256)."
-                ),
-            ),
-            KeyError::LimitExceeded { what, value, limit } => Message::new(
-                format!("ファイルの値が上限を超えています({what}: {value}、上限 {limit})。"),
-                format!("A value in the file exceeds our limit ({what}: {value}, limit {limit})."),
-            ),
-        }
+        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
+            KeyError::EmptyInput => ("key.empty_input", &[]),
+            KeyError::TooLarge { size, limit } => ("key.too_large", &[("size", size.into()), ("limit", limit.into())]),
+            KeyError::NotAKey => ("key.not_a_key", &[]),
+            KeyError::UnsupportedAlgorithm { algorithm } => {
+                ("key.unsupported_algorithm", &[("algorithm", algorithm.into())])
+            }
+            KeyError::Corrupt => ("key.corrupt", &[]),
+            KeyError::WrongPassword => ("key.wrong_password", &[]),
+            KeyError::WeakKey { reason } => ("key.weak_key", &[("reason", reason.into())]),
+            KeyError::GenerationFailed => ("key.key_generation_failed", &[]),
+            KeyError::RsaKeygenNotBuiltIn { bits } => ("key.rsa_keygen_not_built_in", &[("bits", bits.into())]),
+            KeyError::LimitExceeded { what, value, limit } => {
+                ("key.limit_exceeded", &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())])
+            }
+        };
+        MESSAGES.message(key, args)
     }
 }
 

@@ -24,10 +24,16 @@ pub mod pkcs12;
 pub mod x509;
 
 #[cfg(test)]
+mod messages_tests;
+#[cfg(test)]
 pub(crate) mod test_support;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// This crate's texts (`messages/ja.json`, `messages/en.json`), compiled in.
+pub(crate) static MESSAGES: inkan_i18n::Catalog =
+    inkan_i18n::Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
 
 pub use keys::{KeyAlgorithm, PrivateKey, PublicKey};
 pub use password::Password;

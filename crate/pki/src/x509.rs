@@ -9,11 +9,12 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
 
+use crate::MESSAGES;
 use crate::keys::PublicKey;
 use crate::limits::{MAX_CHAIN_CERTIFICATES, MAX_INPUT_BYTES};
 pub use crate::oid::signature_algorithm_name;
 use crate::oid::{self, key_algorithm_name};
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Arg, Localized, Message};
 
 /// What went wrong reading certificates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,29 +65,18 @@ impl Localized for CertificateError {
     }
 
     fn message(&self) -> Message {
-        match self {
-            CertificateError::EmptyInput => Message::new("証明書が空です。", "The certificate is empty."),
-            CertificateError::TooLarge { size, limit } => Message::new(
-                format!("ファイルが大きすぎます({size} バイト、上限 {limit} バイト)。"),
-                format!("The file is too large ({size} bytes, limit {limit})."),
-            ),
-            CertificateError::NotACertificate => Message::new(
-                "証明書ではありません。「-----BEGIN CERTIFICATE-----」で始まるテキスト、または .cer/.der ファイルを使ってください。",
-                "This is not a certificate. Use the text starting with \"-----BEGIN CERTIFICATE-----\" or a .cer/.der file.",
-            ),
-            CertificateError::TooManyCertificates { count, limit } => Message::new(
-                format!(
-                    "証明書が多すぎます({count} 枚、上限 {limit} 枚)。本人の証明書と発行元の証明書だけを貼り付けてください。"
-                ),
-                format!(
-                    "Too many certificates ({count}, limit {limit}). Paste only your certificate and its issuers' certificates."
-                ),
-            ),
-            CertificateError::Corrupt { index } => Message::new(
-                format!("{index} 番目の証明書が壊れています。コピーし損ねた部分がないか確認してください。"),
-                format!("Certificate number {index} is damaged. Check that nothing was lost when copying it."),
-            ),
-        }
+        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
+            CertificateError::EmptyInput => ("certificate.empty_input", &[]),
+            CertificateError::TooLarge { size, limit } => {
+                ("certificate.too_large", &[("size", size.into()), ("limit", limit.into())])
+            }
+            CertificateError::NotACertificate => ("certificate.not_a_certificate", &[]),
+            CertificateError::TooManyCertificates { count, limit } => {
+                ("certificate.too_many_certificates", &[("count", count.into()), ("limit", limit.into())])
+            }
+            CertificateError::Corrupt { index } => ("certificate.corrupt", &[("index", index.into())]),
+        };
+        MESSAGES.message(key, args)
     }
 }
 

@@ -75,19 +75,17 @@ fn find_leaf(keys: &[KeyBag], certs: &[CertBag]) -> (Option<usize>, Option<usize
 fn key_findings(keys: &[KeyBag], key_index: Option<usize>, has_certificates: bool) -> Vec<Finding> {
     let mut findings = Vec::new();
     if !keys.is_empty() && key_index.is_none() && has_certificates {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "key_certificate_mismatch",
             Severity::Error,
-            "ファイル内の秘密鍵が、どの証明書とも対応していません。このファイルではメールの署名・復号やログインができません。",
-            "The private key in this file matches none of its certificates. This file cannot sign, decrypt or log in.",
+            crate::MESSAGES.message("finding.key_certificate_mismatch", &[]),
         ));
     }
     if keys.len() > 1 {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "multiple_keys",
             Severity::Info,
-            format!("秘密鍵が {} 個入っています。証明書に対応する鍵を使います。", keys.len()),
-            format!("The file holds {} private keys; the one matching the certificate is used.", keys.len()),
+            crate::MESSAGES.message("finding.multiple_keys", &[("count", keys.len().into())]),
         ));
     }
     findings
@@ -148,21 +146,19 @@ fn order_certificates(mut certs: Vec<CertBag>, leaf_index: Option<usize>) -> (Ve
 fn chain_findings(ordered: &[CertificateEntry], unrelated: usize) -> Vec<Finding> {
     let mut findings = Vec::new();
     if unrelated > 0 {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "unrelated_certificates",
             Severity::Info,
-            format!("本人の証明書の発行経路に含まれない証明書が {unrelated} 枚入っています。"),
-            format!("{unrelated} certificate(s) in the file are not part of the leaf's chain."),
+            crate::MESSAGES.message("finding.unrelated_certificates", &[("count", unrelated.into())]),
         ));
     }
     if ordered.len() > 1 {
         let leaf_first = ordered.first().map(|e| e.file_index) == ordered.iter().map(|e| e.file_index).min();
         if !leaf_first {
-            findings.push(Finding::new(
+            findings.push(Finding::localized(
                 "chain_not_leaf_first",
                 Severity::Info,
-                "ファイル内の証明書が「本人の証明書が先頭」の順になっていません。多くのソフトは問題ありませんが、一部の古いソフトは別の証明書を本人のものと誤認します。再パックすると順序を直せます。",
-                "The certificates in the file are not in leaf-first order. Most software copes, but some older software picks the wrong certificate. Re-packing fixes the order.",
+                crate::MESSAGES.message("finding.chain_not_leaf_first", &[]),
             ));
         }
     }
@@ -174,19 +170,17 @@ fn chain_findings(ordered: &[CertificateEntry], unrelated: usize) -> Vec<Finding
 fn file_findings(state: &OpenState<'_>, has_key: bool) -> Vec<Finding> {
     let mut findings = Vec::new();
     if state.legacy {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "legacy_encryption",
             Severity::Info,
-            "古い暗号方式(3DES/RC2 と SHA-1)で保護されています。Mac・iPhone・Android・古い Windows との互換性のための方式です。Windows 10/11 や Firefox だけで使うなら、新しい方式(AES)への再パックで安全性が上がります。",
-            "The file is protected with legacy encryption (3DES/RC2 and SHA-1), chosen for Mac, iPhone, Android and older Windows. If you only use Windows 10/11 or Firefox, re-packing with the modern profile (AES) is safer.",
+            crate::MESSAGES.message("finding.legacy_encryption", &[]),
         ));
     }
     if state.encoding == PasswordEncoding::WidenedUtf8 {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "legacy_password_encoding",
             Severity::Warning,
-            "パスワードが古い方式で符号化されていました(OpenSSL 1.0 以前など)。他のソフトでは開けない可能性があるため、再パックをおすすめします。",
-            "The password was encoded the old way (OpenSSL 1.0 and earlier). Other software may fail to open this file; re-pack it.",
+            crate::MESSAGES.message("finding.legacy_password_encoding", &[]),
         ));
     }
     if state.password.is_non_ascii() {
@@ -196,19 +190,17 @@ fn file_findings(state: &OpenState<'_>, has_key: bool) -> Vec<Finding> {
         findings.push(empty_password_finding());
     }
     if state.ignored_bags > 0 {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "ignored_bags",
             Severity::Info,
-            format!("証明書・鍵以外のデータが {} 個入っていましたが、使いません。", state.ignored_bags),
-            format!("{} items other than keys and certificates were ignored.", state.ignored_bags),
+            crate::MESSAGES.message("finding.ignored_bags", &[("count", state.ignored_bags.into())]),
         ));
     }
     if !has_key {
-        findings.push(Finding::new(
+        findings.push(Finding::localized(
             "no_private_key",
             Severity::Warning,
-            "秘密鍵が入っていません。このファイルだけでは署名・復号・ログインはできません。",
-            "The file contains no private key; it cannot be used to sign, decrypt or log in on its own.",
+            crate::MESSAGES.message("finding.no_private_key", &[]),
         ));
     }
     findings

@@ -169,10 +169,5 @@ pub fn build_planned(
 }
 
 pub(super) fn empty_password_finding() -> Finding {
-    Finding::new(
-        "empty_password",
-        Severity::Warning,
-        "パスワードが空です。ファイルを手に入れた人は誰でも秘密鍵を使えます。PIN を設定して作り直すことを強くおすすめします。",
-        "The password is empty: anyone who gets the file can use the private key. Re-pack it with a PIN.",
-    )
+    Finding::localized("empty_password", Severity::Warning, crate::MESSAGES.message("finding.empty_password", &[]))
 }

@@ -1,9 +1,10 @@
 //! What can go wrong building or opening a `.p12`, with its code and both texts.
 
+use crate::MESSAGES;
 use crate::asn1::Asn1Error;
 use crate::keys::KeyError;
 use crate::pbe::PbeError;
-use inkan_i18n::{Localized, Message};
+use inkan_i18n::{Arg, Localized, Message};
 
 /// Everything that can go wrong building or opening a `.p12`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,84 +146,36 @@ impl Localized for Pkcs12Error {
     }
 
     fn message(&self) -> Message {
-        match self {
-            Pkcs12Error::EmptyInput => Message::new(
-                "ファイルが空です(0 バイト)。ダウンロードをやり直してください。",
-                "The file is empty (0 bytes). Download it again.",
-            ),
-            Pkcs12Error::TooLarge { size, limit } => Message::new(
-                format!(
-                    "ファイルが大きすぎます({size} バイト、上限 {limit} バイト)。証明書ファイル(.p12/.pfx)を選んでください。"
-                ),
-                format!(
-                    "The file is too large ({size} bytes, limit {limit}). Choose the certificate file (.p12/.pfx)."
-                ),
-            ),
-            Pkcs12Error::NotPkcs12 => Message::new(
-                "PKCS#12 ファイル(.p12/.pfx)ではありません。証明書だけのファイル(.cer/.pem)や別のファイルを選んでいないか確認してください。",
-                "This is not a PKCS#12 file (.p12/.pfx). Check that you did not choose a certificate-only file (.cer/.pem) or another file.",
-            ),
-            Pkcs12Error::Truncated => Message::new(
-                "ファイルが途中で切れています。ダウンロードやコピーが完了していない可能性があります。もう一度ダウンロードしてください。",
-                "The file is cut short: the download or copy did not finish. Download it again.",
-            ),
-            Pkcs12Error::Corrupt { .. } => Message::new(
-                "ファイルが壊れています。元のファイルやバックアップがあればそちらを使ってください。",
-                "The file is damaged. Use the original file or a backup if you have one.",
-            ),
-            Pkcs12Error::WrongPassword => Message::new(
-                "パスワード(PIN)が違います。大文字・小文字、全角・半角、前後の空白を確かめてもう一度入力してください。",
-                "The password (PIN) is wrong. Check upper/lower case, full-width/half-width characters and spaces, and try again.",
-            ),
-            Pkcs12Error::UnsupportedAlgorithm { algorithm } => Message::new(
-                format!(
-                    "このファイルの暗号方式({algorithm})には対応していません。発行元のツールで「3DES」または「AES」で書き出し直してください。"
-                ),
-                format!(
-                    "This file uses an encryption we do not support ({algorithm}). Export it again with 3DES or AES in the tool that made it."
-                ),
-            ),
-            Pkcs12Error::UnsupportedKeyType { algorithm } => Message::new(
-                format!(
-                    "このファイルの秘密鍵の種類({algorithm})には対応していません。Inkan が扱えるのは RSA と ECDSA(P-256/P-384)の鍵です。"
-                ),
-                format!(
-                    "The private key in this file is of a type we do not support ({algorithm}). Inkan handles RSA and ECDSA (P-256/P-384) keys."
-                ),
-            ),
-            Pkcs12Error::RepackWouldLoseContent { what } => Message::new(
-                format!("再パックすると {what} が失われるため、中止しました。元のファイルはそのまま保管してください。"),
-                format!("Re-packing stopped: it would lose {what}. Keep the original file as it is."),
-            ),
-            Pkcs12Error::LimitExceeded { what, value, limit } => Message::new(
-                format!(
-                    "ファイル内の値が上限を超えています({what}: {value}、上限 {limit})。不正なファイルの可能性があります。"
-                ),
-                format!(
-                    "A value in the file exceeds our limit ({what}: {value}, limit {limit}). The file may be malicious."
-                ),
-            ),
-            Pkcs12Error::KeyCertificateMismatch => Message::new(
-                "秘密鍵と証明書が対応していません。この証明書を申請したときの鍵(またはバックアップファイル)を使ってください。",
-                "The private key does not belong to this certificate. Use the key (or backup file) from the application for this certificate.",
-            ),
-            Pkcs12Error::Missing { what: "key" } => Message::new(
-                "ファイルに秘密鍵が入っていません。証明書だけでは署名や復号はできません。",
-                "The file contains no private key. A certificate alone cannot sign or decrypt.",
-            ),
-            Pkcs12Error::Missing { .. } => Message::new(
-                "証明書が見つかりません。発行された証明書を貼り付けるか、ファイルを選んでください。",
-                "No certificate found. Paste the issued certificate or choose its file.",
-            ),
-            Pkcs12Error::InvalidIterations { value, min, max } => Message::new(
-                format!("反復回数 {value} は使えません({min}〜{max} の範囲で指定してください)。"),
-                format!("An iteration count of {value} is not allowed (use {min} to {max})."),
-            ),
-            Pkcs12Error::PasswordTooLong { limit } => Message::new(
-                format!("パスワードが長すぎます({limit} 文字まで)。"),
-                format!("The password is too long (at most {limit} characters)."),
-            ),
-            Pkcs12Error::Key(e) => e.message(),
-        }
+        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
+            Pkcs12Error::EmptyInput => ("pkcs12.empty_input", &[]),
+            Pkcs12Error::TooLarge { size, limit } => {
+                ("pkcs12.too_large", &[("size", size.into()), ("limit", limit.into())])
+            }
+            Pkcs12Error::NotPkcs12 => ("pkcs12.not_pkcs12", &[]),
+            Pkcs12Error::Truncated => ("pkcs12.truncated", &[]),
+            Pkcs12Error::Corrupt { .. } => ("pkcs12.corrupt", &[]),
+            Pkcs12Error::WrongPassword => ("pkcs12.wrong_password", &[]),
+            Pkcs12Error::UnsupportedAlgorithm { algorithm } => {
+                ("pkcs12.unsupported_algorithm", &[("algorithm", algorithm.into())])
+            }
+            Pkcs12Error::UnsupportedKeyType { algorithm } => {
+                ("pkcs12.unsupported_key_type", &[("algorithm", algorithm.into())])
+            }
+            Pkcs12Error::RepackWouldLoseContent { what } => {
+                ("pkcs12.repack_would_lose_content", &[("what", what.into())])
+            }
+            Pkcs12Error::LimitExceeded { what, value, limit } => {
+                ("pkcs12.limit_exceeded", &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())])
+            }
+            Pkcs12Error::KeyCertificateMismatch => ("pkcs12.key_certificate_mismatch", &[]),
+            Pkcs12Error::Missing { what: "key" } => ("pkcs12.missing_key", &[]),
+            Pkcs12Error::Missing { .. } => ("pkcs12.missing_certificate", &[]),
+            Pkcs12Error::InvalidIterations { value, min, max } => {
+                ("pkcs12.invalid_iterations", &[("value", value.into()), ("min", min.into()), ("max", max.into())])
+            }
+            Pkcs12Error::PasswordTooLong { limit } => ("pkcs12.password_too_long", &[("limit", limit.into())]),
+            Pkcs12Error::Key(e) => return e.message(),
+        };
+        MESSAGES.message(key, args)
     }
 }

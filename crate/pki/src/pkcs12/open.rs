@@ -177,11 +177,10 @@ fn open_pfx(
     let (mac_name, mac_iterations) = match mac_data {
         Some(m) => verify_mac(m, auth_safe, &mut state)?,
         None => {
-            findings.push(Finding::new(
+            findings.push(Finding::localized(
                 "no_mac",
                 Severity::Warning,
-                "このファイルには改ざん検知(MAC)がありません。途中で書き換えられても気づけません。信頼できる入手元のファイルか確認し、Inkan で作り直す(再パック)ことをおすすめします。",
-                "This file has no integrity check (MAC): tampering would go unnoticed. Make sure it came from a trusted source, and re-pack it with Inkan.",
+                crate::MESSAGES.message("finding.no_mac", &[]),
             ));
             (Mac::None, 0)
         }
