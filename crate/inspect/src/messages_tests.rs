@@ -103,7 +103,11 @@ fn every_key_renders_in_both_languages() {
     let covered: std::collections::BTreeSet<&str> =
         every_key().iter().map(|(k, _)| *k).chain(NOT_TRANSLATED.iter().copied()).collect();
     problems.extend(
-        MESSAGES.keys().into_iter().filter(|k| !covered.contains(k)).map(|k| format!("{k} is not rendered here")),
+        MESSAGES
+            .keys()
+            .into_iter()
+            .filter(|k| !covered.contains(k.as_str()))
+            .map(|k| format!("{k} is not rendered here")),
     );
     assert_eq!(problems, Vec::<String>::new());
 }

@@ -10,7 +10,7 @@ use rsa::traits::PublicKeyParts as _;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::MESSAGES;
+use crate::KEY_MESSAGES;
 use crate::asn1::{self, DerReader, tag};
 use crate::limits::MAX_INPUT_BYTES;
 use crate::oid::{self, key_algorithm_name};
@@ -176,7 +176,7 @@ impl Localized for KeyError {
                 ("key.limit_exceeded", &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())])
             }
         };
-        MESSAGES.message(key, args)
+        KEY_MESSAGES.message(key, args)
     }
 }
 

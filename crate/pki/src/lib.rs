@@ -35,6 +35,11 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub(crate) static MESSAGES: inkan_i18n::Catalog =
     inkan_i18n::Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
 
+/// The key errors' texts (`messages/keys/`), apart: a catalog is linked whole, and the RSA key
+/// generation module, which needs only these, would otherwise carry every text of the crate.
+pub(crate) static KEY_MESSAGES: inkan_i18n::Catalog =
+    inkan_i18n::Catalog::new(include_str!("../messages/keys/ja.json"), include_str!("../messages/keys/en.json"));
+
 pub use keys::{KeyAlgorithm, PrivateKey, PublicKey};
 pub use password::Password;
 pub use pkcs12::Pkcs12Profile;

@@ -4,11 +4,11 @@
 
 use inkan_i18n::{Localized, Message};
 
-use crate::MESSAGES;
 use crate::csr::CsrError;
 use crate::keys::KeyError;
 use crate::pkcs12::Pkcs12Error;
 use crate::x509::CertificateError;
+use crate::{KEY_MESSAGES, MESSAGES};
 
 /// Every file that renders from the catalog.
 const SOURCES: &[&str] = &[
@@ -120,8 +120,13 @@ fn every_finding() -> Vec<(&'static str, Message)> {
 
 #[test]
 fn the_catalogs_agree_and_every_key_is_used() {
-    assert_eq!(MESSAGES.problems(), Vec::<String>::new());
-    assert_eq!(MESSAGES.unused_keys(SOURCES), Vec::<String>::new());
+    for catalog in [&MESSAGES, &KEY_MESSAGES] {
+        assert_eq!(catalog.problems(), Vec::<String>::new());
+        assert_eq!(catalog.unused_keys(SOURCES), Vec::<String>::new());
+    }
+    // Each catalog holds its own keys: the key errors' texts only in KEY_MESSAGES.
+    assert!(MESSAGES.keys().iter().all(|k| !k.starts_with("key.")));
+    assert!(KEY_MESSAGES.keys().iter().all(|k| k.starts_with("key.")));
 }
 
 #[test]
