@@ -57,7 +57,21 @@ export async function fetchCertificate(page, { id, downloadPassword, scope = '' 
   const s = (sel) => `${scope} ${sel}`.trim();
   await page.fill(s('#rc-id'), id);
   await page.fill(s('#rc-pw'), downloadPassword);
-  await page.click(s('#rc-fetch'));
+  // Enter in the password field submits the form as a person would, without a pointer.
+  await page.press(s('#rc-pw'), 'Enter');
+  // In two full runs the cross-site widget's first submission after a reload got no reaction at
+  // all (no busy status, no error, the key step hidden, the id still filled); alone it never
+  // happens, and the cause is not found yet. A person would press again: do that once, loudly,
+  // so the run says it happened; a second silence still fails below.
+  const reacted = await page.waitForFunction(() => {
+    const q = (sel) => document.querySelector(sel);
+    return q('#rc-fetch')?.disabled || q('#rc-fetch-status')?.textContent.trim() !== ''
+      || q('#rc-fetch-error')?.hidden === false || q('#rc-key-form')?.hidden === false;
+  }, null, { timeout: 15_000 }).then(() => true, () => false);
+  if (!reacted) {
+    console.warn(`fetchCertificate: the receive step did not react to the first submission (${id}); submitting again`);
+    await page.press(s('#rc-pw'), 'Enter');
+  }
   try {
     // A hang guard, not a speed check: under a full run's load the frame's first fetch also
     // compiles the PKI wasm after a reload, which has come close to the old 30 s.
