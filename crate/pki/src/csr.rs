@@ -17,7 +17,6 @@ use x509_cert::name::Name;
 use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq};
 
 use crate::MESSAGES;
-use crate::asn1::{self, tag};
 use crate::keys::{KeyAlgorithm, KeySignature, KeySigner, PrivateKey, PublicKey};
 use crate::oid as x509_oid;
 use inkan_i18n::{Arg, Localized, Message};
@@ -241,37 +240,32 @@ pub fn check_email(value: &str) -> Result<String, CsrError> {
     Ok(v.to_owned())
 }
 
-fn atv(oid: const_oid::ObjectIdentifier, tag: u8, value: &str) -> Vec<u8> {
-    // Each attribute gets its own RDN (a SET of one), as every CA expects.
-    asn1::set_of(vec![asn1::sequence(&[&asn1::oid(oid.as_bytes()), &asn1::tlv(tag, value.as_bytes())])])
-}
-
-/// Builds the subject Name in the order C, O, OU, CN, emailAddress.
+/// Builds the subject Name in the order C, O, OU, CN, emailAddress ([`crate::x509::name`]).
 fn subject_name(subject: &Subject, options: &CsrOptions) -> Result<(Name, Option<String>), CsrError> {
-    let mut rdns: Vec<Vec<u8>> = Vec::new();
+    let mut parts: Vec<(&str, String)> = Vec::new();
     if let Some(c) = subject.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(CsrError::InvalidCountry { value: c.to_owned() });
         }
-        rdns.push(atv(const_oid::ObjectIdentifier::new_unwrap("2.5.4.6"), tag::PRINTABLE_STRING, c));
+        parts.push(("C", c.to_owned()));
     }
     if let Some(o) = check_text("organization", subject.organization.as_deref().unwrap_or(""), false)? {
-        rdns.push(atv(const_oid::ObjectIdentifier::new_unwrap("2.5.4.10"), tag::UTF8_STRING, &o));
+        parts.push(("O", o));
     }
     if let Some(ou) = check_text("organizationalUnit", subject.organizational_unit.as_deref().unwrap_or(""), false)? {
-        rdns.push(atv(const_oid::ObjectIdentifier::new_unwrap("2.5.4.11"), tag::UTF8_STRING, &ou));
+        parts.push(("OU", ou));
     }
     let cn = check_text("commonName", &subject.common_name, true)?.unwrap_or_default();
-    rdns.push(atv(x509_oid::CN, tag::UTF8_STRING, &cn));
+    parts.push(("CN", cn));
     let email = match subject.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         Some(e) => Some(check_email(e)?),
         None => None,
     };
     if let (Some(e), true) = (&email, options.email_in_subject) {
-        rdns.push(atv(x509_oid::EMAIL_ADDRESS, tag::IA5_STRING, e));
+        parts.push(("emailAddress", e.clone()));
     }
-    let der = asn1::tlv(tag::SEQUENCE, &rdns.concat());
-    let name = Name::from_der(&der).map_err(|_| CsrError::SigningFailed)?;
+    let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let name = crate::x509::name(&parts).ok_or(CsrError::SigningFailed)?;
     Ok((name, email))
 }
 

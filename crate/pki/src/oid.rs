@@ -16,6 +16,9 @@ pub const DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
 pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
 
 // Names, extended key usages and signature algorithms (X.509, PKCS#10).
+pub const COUNTRY: Oid = Oid::new_unwrap("2.5.4.6");
+pub const ORGANIZATION: Oid = Oid::new_unwrap("2.5.4.10");
+pub const ORGANIZATIONAL_UNIT: Oid = Oid::new_unwrap("2.5.4.11");
 pub const CN: Oid = Oid::new_unwrap("2.5.4.3");
 pub const EMAIL_ADDRESS: Oid = Oid::new_unwrap("1.2.840.113549.1.9.1");
 pub const EKU_CLIENT_AUTH: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.2");

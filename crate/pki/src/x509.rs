@@ -367,14 +367,13 @@ pub fn name(parts: &[(&str, &str)]) -> Option<x509_cert::name::Name> {
     let mut rdns = Vec::new();
     for (k, v) in parts {
         let (oid, t) = match *k {
-            "C" => ("2.5.4.6", tag::PRINTABLE_STRING),
-            "O" => ("2.5.4.10", tag::UTF8_STRING),
-            "OU" => ("2.5.4.11", tag::UTF8_STRING),
-            "CN" => ("2.5.4.3", tag::UTF8_STRING),
-            "emailAddress" => ("1.2.840.113549.1.9.1", tag::IA5_STRING),
+            "C" => (oid::COUNTRY, tag::PRINTABLE_STRING),
+            "O" => (oid::ORGANIZATION, tag::UTF8_STRING),
+            "OU" => (oid::ORGANIZATIONAL_UNIT, tag::UTF8_STRING),
+            "CN" => (oid::CN, tag::UTF8_STRING),
+            "emailAddress" => (oid::EMAIL_ADDRESS, tag::IA5_STRING),
             _ => return None,
         };
-        let oid = const_oid::ObjectIdentifier::new(oid).ok()?;
         rdns.push(asn1::set_of(vec![asn1::sequence(&[&asn1::oid(oid.as_bytes()), &asn1::tlv(t, v.as_bytes())])]));
     }
     <x509_cert::name::Name as der::Decode>::from_der(&asn1::tlv(tag::SEQUENCE, &rdns.concat())).ok()
