@@ -47,12 +47,34 @@ export function recordRequests(target) {
   return log;
 }
 
-/** A port that was free a moment ago (for servers that must know each other's origin). */
-export function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
+/** The kernel's ephemeral range: ports it hands to every `listen(0)` (the worker, the static
+ * servers without a fixed port, the browsers' own sockets). */
+const EPHEMERAL = (() => {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return { low, high };
+  } catch { /* not Linux: the IANA default below */ }
+  return { low: 49152, high: 65535 };
+})();
+const handedOut = new Set();
+
+/** A port for a server that must be known before it starts (an origin other servers are told).
+ * It is taken from below the ephemeral range, so no `listen(0)` in between can take it (two full
+ * runs lost the widget suite's `before` to EADDRINUSE when ports came from `listen(0)` and the
+ * worker, started next on port 0, was handed the same one), and never twice in one process. */
+export async function freePort() {
+  const low = Math.max(1024, EPHEMERAL.low - 12000), high = EPHEMERAL.low - 1;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (handedOut.has(port)) continue;
+    const free = await new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) { handedOut.add(port); return port; }
+  }
+  throw new Error(`no free port between ${low} and ${high}`);
 }
 
 export function tmp(prefix = 'inkan-test-') { return mkdtempSync(join(tmpdir(), prefix)); }
