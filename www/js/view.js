@@ -60,7 +60,8 @@ export class View extends HTMLElement {
   /** Where the view draws: its shadow root (widget) or itself (site). */
   get root() { return this.shadowRoot ?? this; }
 
-  t(key, vars) { return t(key, vars, this.lang); }
+  /** The text of `key` in the view's language, or in `lang` (an error's message carries both). */
+  t(key, vars, lang = this.lang) { return t(key, vars, lang); }
   q(selector) { return this.root.querySelector(selector); }
   qa(selector) { return [...this.root.querySelectorAll(selector)]; }
 
