@@ -160,10 +160,10 @@ export class ApplyDetails extends View {
   }
 
   #renderProducts() {
+    if (!this.#products.length) return; // still loading: "Loading…" stays
     const select = this.q('#ap-product');
     const chosen = this.#chosen.product ?? select.value;
     const list = this.#applicable;
-    if (!this.#products.length) return; // still loading: "Loading…" stays
     select.replaceChildren(...list.map((p) => h('option', { value: p.id, text: productLabel(p, this.lang) })));
     if (chosen && list.some((p) => p.id === chosen)) select.value = chosen;
     this.#renderTerms();

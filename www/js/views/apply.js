@@ -3,11 +3,11 @@
 // the applicant's details and the download password are sent. The form is saved as a draft
 // (no secrets) so a reload loses nothing. Also the base of the widget's <inkan-enroll>.
 //
-// The view is the coordinator of one element per step, in the stepper's order (apply-stage.js):
-// <inkan-apply-details>, <inkan-apply-key>, <inkan-apply-backup>, <inkan-apply-documents>
-// (optional), <inkan-apply-submit>, <inkan-apply-mailbox>, <inkan-apply-letter>. It keeps the
-// draft, computes the stage from it and hands each step what it shows (properties down); the
-// steps report what the applicant did with events (up), documented at the top of each file:
+// The view is the coordinator of one element per step of its stepper (apply-stage.js), plus
+// the optional ID documents: <inkan-apply-details>, <inkan-apply-key>, <inkan-apply-backup>,
+// <inkan-apply-documents>, <inkan-apply-submit>, <inkan-apply-mailbox>, <inkan-apply-letter>. It
+// keeps the draft, computes the stage from it and hands each step what it shows (properties
+// down); the steps report what the applicant did with events (up), listed atop each file:
 //   inkan:details-change, inkan:details-confirmed, inkan:backup-saved, inkan:documents-change,
 //   inkan:application, inkan:mailbox-confirmed, inkan:letter-kept.
 // The steps show their errors in the view's one error box (View.errorBox). The download
@@ -50,16 +50,8 @@ register({
   'ap.restart.keepkey': { ja: '送信済みの申込みの鍵はこのブラウザに残します(受け取りに必要です)。', en: 'The key of the submitted application stays in this browser (you need it to collect the certificate).' },
 });
 
-/** The step elements (<inkan-apply-NAME>) in the page's order, with their ids. */
-const STEPS = {
-  details: 'ap-details-step',
-  key: 'ap-key-step',
-  backup: 'ap-backup-step',
-  documents: 'ap-documents',
-  submit: 'ap-submit-step',
-  mailbox: 'ap-mailbox-step',
-  letter: 'ap-letter-step',
-};
+/** The step elements, <inkan-apply-NAME id="ap-NAME-step">, in the page's order. */
+const STEPS = ['details', 'key', 'backup', 'documents', 'submit', 'mailbox', 'letter'];
 
 export class ApplyView extends View {
   #products = [];
@@ -83,17 +75,18 @@ export class ApplyView extends View {
   get receiveLink() { return this.getAttribute('receive-url') || !this.shadowRoot ? { target: undefined } : null; }
 
   setup() {
+    // The flow's one error box: the steps show their errors here too (View.errorBox).
+    const box = h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true, part: 'error' });
     this.root.append(h('section', { class: 'view', 'aria-labelledby': 'ap-title' },
       h('h1', { id: 'ap-title', 'data-i18n': 'ap.title', tabindex: '-1' }),
       h('p', { 'data-i18n': 'ap.intro' }),
       h('ol', { class: 'stepper', id: 'ap-stepper' },
         APPLY_STEPS.map((s) => h('li', { 'data-step': s, 'data-i18n': `ap.s.${s}` }))),
-      Object.entries(STEPS).map(([name, id]) => h(`inkan-apply-${name}`, { id })),
-      h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true, part: 'error' }),
+      STEPS.map((name) => h(`inkan-apply-${name}`, { id: `ap-${name}-step` })),
+      box,
       h('p', { class: 'actions' }, h('button', { type: 'button', id: 'ap-restart', class: 'link', 'data-i18n': 'ap.restart' }))));
-    const box = this.q('[data-error]');
-    for (const [name, id] of Object.entries(STEPS)) {
-      this.#step[name] = this.q(`#${id}`);
+    for (const name of STEPS) {
+      this.#step[name] = this.q(`#ap-${name}-step`);
       if (name !== 'documents') this.#step[name].errorBox = box; // the ID check has its own, by the file
     }
 
