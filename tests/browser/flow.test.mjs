@@ -67,8 +67,16 @@ test('advisor → apply → approve → receive → .p12 opened by OpenSSL; no k
   assert.match(downloadPassword, /^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/);
   const csrPem = await page.evaluate(() => JSON.parse(localStorage.getItem('inkan.draft.apply')).csr);
 
+  // A mistyped e-mail code is refused, and the page says so in the flow's error box.
+  await page.fill('#ap-code', 'WRONG123');
+  await page.click('#ap-confirm');
+  const refused = page.locator('inkan-apply [data-error]');
+  await refused.waitFor({ state: 'visible' });
+  assert.equal(await refused.getAttribute('data-code'), 'wrong_confirmation_code');
+
   // 3. The issuer approves (the local CA signs at once).
   await confirmMailbox(page, await mailedCode(worker, id));
+  assert.equal(await refused.isHidden(), true, 'the error goes once the right code is in');
   await approve(worker.url, id);
 
   // 4. Receive: typed in lower case with spaces, the password still works.

@@ -60,7 +60,8 @@ export class View extends HTMLElement {
   /** Where the view draws: its shadow root (widget) or itself (site). */
   get root() { return this.shadowRoot ?? this; }
 
-  t(key, vars) { return t(key, vars, this.lang); }
+  /** The text of `key` in the view's language, or in `lang` (an error's message carries both). */
+  t(key, vars, lang = this.lang) { return t(key, vars, lang); }
   q(selector) { return this.root.querySelector(selector); }
   qa(selector) { return [...this.root.querySelectorAll(selector)]; }
 
@@ -83,8 +84,15 @@ export class View extends HTMLElement {
     this.onLang?.();
   }
 
-  /** Shows `e` in the error box `box` (default: the view's first [data-error]) and emits inkan:error. */
-  showError(e, box = this.q('[data-error]')) {
+  /**
+   * Where this element's errors show when no box is named: a step of a larger view (the apply
+   * flow's) is handed its coordinator's box here, so the flow keeps one error place; a view
+   * uses its own first [data-error].
+   */
+  errorBox = null;
+
+  /** Shows `e` in the error box `box` (default: the view's error box) and emits inkan:error. */
+  showError(e, box = this.errorBox ?? this.q('[data-error]')) {
     const err = asInkanError(e);
     if (box) {
       box.replaceChildren(
@@ -100,7 +108,7 @@ export class View extends HTMLElement {
     return err;
   }
 
-  clearError(box = this.q('[data-error]')) { if (box) { box.hidden = true; box.replaceChildren(); } }
+  clearError(box = this.errorBox ?? this.q('[data-error]')) { if (box) { box.hidden = true; box.replaceChildren(); } }
 
   /** Disables `button`, shows `status` busy text, runs fn; errors go to the error box. */
   async busy(button, status, text, fn, errorBox) {

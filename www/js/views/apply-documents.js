@@ -1,7 +1,9 @@
 // <inkan-apply-documents>: the apply flow's optional ID-document step. It shows the product's
 // upload rule from the catalog, checks (and shrinks) each image in this browser, and keeps the
 // documents to send in memory only. The apply view sets `product` and `documentKey`, reads
-// `documents` when it submits, and calls `reset()` when the applicant starts over.
+// `documents` (handing them to the submit step), and calls `reset()` when the applicant starts
+// over or the documents were sent. Event, bubbling to the apply view:
+//   inkan:documents-change {}  a document was added or removed, or the list emptied
 import { register } from '../i18n.js';
 import { checkIdImage } from '../idimage.js';
 import { download } from '../util.js';
@@ -83,7 +85,7 @@ export class ApplyDocuments extends View {
     this.q('#ap-id-save').hidden = true;
     this.#checked = null;
     this.#documents = [];
-    this.#renderList();
+    this.#changed();
   }
 
   onLang() { this.#render(); }
@@ -111,9 +113,16 @@ export class ApplyDocuments extends View {
       this.t('ap.id.item', { n: i + 1, type: doc.type, size: mb(doc.size, 2) }), ' ',
       h('button', { type: 'button', class: 'secondary', 'data-remove': String(i), text: this.t('ap.id.remove') }))));
     for (const button of list.querySelectorAll('button[data-remove]')) {
-      button.addEventListener('click', () => { this.#documents.splice(Number(button.dataset.remove), 1); this.#renderList(); });
+      button.addEventListener('click', () => { this.#documents.splice(Number(button.dataset.remove), 1); this.#changed(); });
     }
     this.q('#ap-id-list-title').hidden = this.#documents.length === 0;
+  }
+
+  /** The list changed: redraw it and tell the apply view (not from #render: the view's own
+   * updates must not echo back to it). */
+  #changed() {
+    this.#renderList();
+    this.emit('inkan:documents-change', {});
   }
 
   async #check(file) {
@@ -136,7 +145,7 @@ export class ApplyDocuments extends View {
       } else {
         const bytes = new Uint8Array(await r.blob.arrayBuffer());
         this.#documents.push({ type: r.type, bytes, size: bytes.length });
-        this.#renderList();
+        this.#changed();
       }
     }
     status.dataset.kind = r.kind;

@@ -1,7 +1,8 @@
 // <inkan-apply-mailbox>: the apply flow's e-mail check. The worker mailed an 8-character code to
 // the applicant's address; this step takes it (or asks for a new one) and, once the worker
 // accepts it, emits `inkan:mailbox-confirmed` { id } (bubbling to the apply view, and through
-// the widget's frame to the issuer's page). The apply view sets `application`.
+// the widget's frame to the issuer's page). The apply view sets `application`, and `errorBox`:
+// a wrong or expired code shows in the flow's error box.
 import { register } from '../i18n.js';
 import { confirmMailbox, resendCode } from '../api.js';
 import { View, h } from '../view.js';
