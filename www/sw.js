@@ -48,6 +48,8 @@ const PRECACHE = [
   "js/views/receive.js",
   "js/views/workbench.js",
   "manifest.webmanifest",
+  "messages/en.json",
+  "messages/ja.json",
   "pkg/inkan.js",
   "pkg/inkan_bg.wasm",
   "pkg/inkan_knowledge.js",

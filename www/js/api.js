@@ -4,16 +4,11 @@
 // WebCrypto and the worker keeps a SHA-256 of it. Without WebCrypto (an insecure context) the
 // password itself is sent and the worker hashes it, as before.
 import { InkanError } from './client.js';
+import { texts } from './i18n.js';
 import { canDeriveVerifier, deriveVerifier, newVerifier } from './password.js';
 
-const OFFLINE = {
-  code: 'offline',
-  ja: 'インターネットに接続されていません。この手順には接続が必要です。入力した内容は保存されています。接続してからもう一度お試しください。',
-  en: 'You are offline. This step needs the internet; what you entered is saved. Connect and try again.',
-};
-
 async function request(endpoint, path, { method = 'GET', body } = {}) {
-  if (navigator.onLine === false) throw new InkanError(OFFLINE);
+  if (navigator.onLine === false) throw new InkanError({ code: 'offline', ...texts('error.offline') });
   let res;
   try {
     res = await fetch(new URL(path, endpoint), {
@@ -25,11 +20,7 @@ async function request(endpoint, path, { method = 'GET', body } = {}) {
       referrerPolicy: 'no-referrer',
     });
   } catch {
-    throw new InkanError({
-      code: 'network_error',
-      ja: '申込みサーバーに接続できませんでした。接続を確かめて、もう一度お試しください。入力した内容は保存されています。',
-      en: 'Could not reach the application server. Check the connection and try again; what you entered is saved.',
-    });
+    throw new InkanError({ code: 'network_error', ...texts('error.network') });
   }
   if (res.ok) return res;
   let err;
@@ -39,12 +30,13 @@ async function request(endpoint, path, { method = 'GET', body } = {}) {
     let { ja, en } = err.message ?? {};
     if (retryAfter) {
       const min = Math.ceil(retryAfter / 60);
-      ja += `(約 ${min} 分後に再度お試しください)`;
-      en += ` (try again in about ${min} minute${min > 1 ? 's' : ''})`;
+      const key = min > 1 ? 'error.retry_after.minutes' : 'error.retry_after.minute';
+      ja = texts(key, { message: ja, min }).ja;
+      en = texts(key, { message: en, min }).en;
     }
     throw new InkanError({ code: err.code, ja: ja ?? err.code, en: en ?? err.code, status: res.status, retryAfter });
   }
-  throw new InkanError({ code: `http_${res.status}`, ja: `サーバーがエラーを返しました(${res.status})。しばらくしてからもう一度お試しください。`, en: `The server answered with an error (${res.status}). Please try again later.`, status: res.status });
+  throw new InkanError({ code: `http_${res.status}`, ...texts('error.http_status', { status: res.status }), status: res.status });
 }
 
 /** Same-origin default: the site and the API are served by the same worker. */

@@ -1,23 +1,7 @@
 // The page shell: language switch, hash routes (each view's module is loaded when first
 // visited, so the first paint needs neither the views nor the wasm), the offline notice and
 // the service worker that makes every flow but submit/receive work offline.
-import { currentLang, register, setLang, t, translate } from './i18n.js';
-
-register({
-  'app.skip': { ja: '本文へ移動', en: 'Skip to content' },
-  'app.footer': { ja: '秘密鍵はあなたのブラウザから出ません。', en: 'Your private key never leaves your browser.' },
-  'app.langnav': { ja: '言語', en: 'Language' },
-  'app.mainnav': { ja: 'メニュー', en: 'Main menu' },
-  'app.offline': { ja: 'オフラインです。申し込みの送信と証明書の受け取りにはインターネット接続が必要です。それ以外の機能はこのまま使えます。', en: 'You are offline. Submitting an application and collecting a certificate need the internet; everything else keeps working.' },
-  'app.loadfail': { ja: 'この画面を読み込めませんでした。接続を確かめてページを再読み込みしてください。', en: 'This screen could not be loaded. Check the connection and reload the page.' },
-  'nav.home': { ja: 'ホーム', en: 'Home' },
-  'nav.advisor': { ja: '証明書選び', en: 'Which certificate?' },
-  'nav.apply': { ja: '申し込む', en: 'Apply' },
-  'nav.receive': { ja: '受け取る', en: 'Collect' },
-  'nav.check': { ja: 'ファイル確認', en: 'Check a file' },
-  'nav.plan': { ja: '有効期限', en: 'Expiry planner' },
-  'nav.tools': { ja: 'ツール', en: 'Tools' },
-});
+import { currentLang, setLang, t, translate } from './i18n.js';
 
 const ROUTES = {
   home: { load: () => import('./views/home.js'), tag: 'inkan-home' },

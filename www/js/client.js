@@ -1,5 +1,7 @@
 // The page's side of the Web Worker: every call is a Promise; errors are InkanError with a
 // stable `code` and texts in both languages. Long operations can report progress.
+import { texts } from './i18n.js';
+
 export class InkanError extends Error {
   constructor({ code, ja, en, fatal, status, retryAfter }) {
     super(en);
@@ -19,7 +21,13 @@ export function asInkanError(e) {
   if (e instanceof InkanError) return e;
   if (e?.code && e?.ja && e?.en) return new InkanError(e);
   const msg = String(e?.message ?? e);
-  return new InkanError({ code: 'unexpected_error', ja: `予期しないエラーが起きました(${msg})。ページを再読み込みしてもう一度お試しください。`, en: `Unexpected error (${msg}). Reload the page and try again.` });
+  return new InkanError({ code: 'unexpected_error', ...texts('error.unexpected', { reason: msg }) });
+}
+
+/** An error the worker sent: the wasm's own errors come with both texts (the crates' messages);
+ * the worker's own carry a message key and its arguments, rendered here. */
+function fromWorker({ code, ja, en, key, vars, fatal }) {
+  return new InkanError(key ? { code, ...texts(key, vars), fatal } : { code, ja, en, fatal });
 }
 
 const WORKER_URL = new URL('./inkan.worker.js', import.meta.url);
@@ -51,12 +59,12 @@ function start() {
     if (data.ok) p.resolve(data.result);
     else {
       if (data.error.fatal) restart();
-      p.reject(new InkanError(data.error));
+      p.reject(fromWorker(data.error));
     }
   };
   worker.onerror = (e) => {
     e.preventDefault?.();
-    for (const p of pending.values()) p.reject(new InkanError({ code: 'worker_failed', ja: '処理用のワーカーを起動できませんでした。ページを再読み込みしてください。', en: `The background worker failed (${e.message ?? 'unknown'}). Reload the page.`, fatal: true }));
+    for (const p of pending.values()) p.reject(new InkanError({ code: 'worker_failed', ...texts('error.worker_failed', { reason: e.message ?? 'unknown' }), fatal: true }));
     pending.clear();
     restart();
   };

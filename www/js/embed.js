@@ -19,27 +19,7 @@ import { View, fill, h } from './view.js';
 import { call, products } from './client.js';
 import { renderPlan, productLabel } from './views/common.js';
 import { download } from './util.js';
-import { register, t, translate } from './i18n.js';
-
-register({
-  'em.key.partitioned': {
-    ja: 'この画面は申込み先のページに埋め込まれています。埋め込まれた画面の保存データは、ブラウザによって表示中のサイトごとに分けられたり(Chrome・Firefox)、7 日間操作がないと消されたり(Safari)します。申し込んだときと別のページ・別のブラウザで開いた場合や、しばらく時間がたった場合は、鍵の控えファイルを選んでください。',
-    en: 'This screen is embedded in the issuer’s page. Browsers keep an embedded screen’s saved data separately for each site it is shown on (Chrome, Firefox) and may delete it after 7 days without use (Safari). If you opened this on another page or browser than when you applied, or some time has passed, choose your key backup file.',
-  },
-  'em.storage.refused': {
-    ja: 'このブラウザは、埋め込まれた画面にデータの保存を許可していません。作った鍵はこのページを閉じるまでと、次に保存する「鍵の控えファイル」にだけ残ります。控えファイルは必ず保存してください。受け取りに必要です。',
-    en: 'This browser does not let the embedded screen save data. Your key is kept only until you close this page, and in the key backup file you save next. Be sure to save the backup file: you need it to collect your certificate.',
-  },
-  'wx.title': { ja: '有効期限', en: 'Expiry' },
-  'em.download.blocked': {
-    ja: 'ファイルを保存できませんでした。埋め込み先のページの設定が、この画面からの保存を止めています。ページの管理者にお知らせいただくか、Inkan のサイトで直接お手続きください。',
-    en: 'The file could not be saved: the settings of the page this screen is embedded in stop it from saving files. Please tell the site’s administrator, or use the Inkan site directly.',
-  },
-  'em.untrusted': {
-    ja: 'このページは、許可されていないサイトに埋め込まれています。Inkan のサイトで直接お手続きください。',
-    en: 'This page is embedded in a site that is not allowed to use it. Please use the Inkan site directly.',
-  },
-});
+import { t, texts, translate } from './i18n.js';
 
 const params = new URLSearchParams(location.search);
 const KIND = document.body.dataset.embed;
@@ -67,8 +47,8 @@ function post(type, detail = {}) {
 // adds a field (bytes, a password) to its DOM event still cannot send it to the parent.
 const str = (v) => (typeof v === 'string' ? v : undefined);
 const FALLBACK = {
-  invalid_input: { ja: '入力内容を確認してください。', en: 'Please check what you entered.' },
-  key_lost: { ja: '鍵の控えファイルもない場合は、もう一度申し込んでください。', en: 'Without the key backup file, please apply again.' },
+  invalid_input: texts('error.invalid_input'),
+  key_lost: texts('error.key_lost'),
 };
 const OUTGOING = {
   'inkan:csr': (d) => ({ pem: str(d.pem), product: str(d.product) }),
@@ -78,7 +58,7 @@ const OUTGOING = {
   'inkan:key-removed': (d) => ({ applicationId: str(d.applicationId) }),
   'inkan:error': (d) => {
     const code = str(d.code) ?? 'error';
-    const message = d.message && str(d.message.ja) && str(d.message.en) ? { ja: d.message.ja, en: d.message.en } : FALLBACK[code] ?? { ja: 'エラーが発生しました。', en: 'An error occurred.' };
+    const message = d.message && str(d.message.ja) && str(d.message.en) ? { ja: d.message.ja, en: d.message.en } : FALLBACK[code] ?? texts('error.generic');
     return { code, message };
   },
 };
@@ -183,7 +163,7 @@ if (tag) {
   applyTheme(fromUrl);
   if (storageRefused && KIND !== 'expiry') {
     main.append(h('p', { id: 'em-storage-refused', class: 'warn', role: 'status', 'data-i18n': 'em.storage.refused' }));
-    post('error', { code: 'storage_refused', message: { ja: t('em.storage.refused', {}, 'ja'), en: t('em.storage.refused', {}, 'en') } });
+    post('error', { code: 'storage_refused', message: texts('em.storage.refused') });
   }
   main.append(el);
   translate(main, el.lang);

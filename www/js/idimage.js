@@ -5,6 +5,7 @@
 // at most 4 MB (seed 003); JCAN via 123sign PDF or JPEG, no limit stated (seed 000). A PDF is
 // checked to be a PDF (header and end-of-file marker) and never rasterised.
 import { InkanError } from './client.js';
+import { texts } from './i18n.js';
 
 export function sniff(bytes) {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
@@ -31,18 +32,18 @@ export async function checkIdImage(file, rule) {
   // No stated limit means none is checked (the catalog's None is "unknown", never a default).
   const limit = rule.max_megabytes ? rule.max_megabytes * 1024 * 1024 : Infinity;
   if (kind === 'heic') {
-    throw new InkanError({ code: 'image_heic', ja: 'iPhone の HEIC 形式の写真です。JPEG で撮り直してください(設定 → カメラ → フォーマット →「互換性優先」)。', en: 'This is an iPhone HEIC photo. Take it again as JPEG (Settings → Camera → Formats → Most Compatible).' });
+    throw new InkanError({ code: 'image_heic', ...texts('error.image_heic') });
   }
   if (!formats.includes(kind)) {
     const list = formats.map((f) => f.toUpperCase()).join(' / ');
-    throw new InkanError({ code: 'image_format', ja: `この形式のファイルは提出できません。${list} のファイルを選んでください。`, en: `This file type cannot be submitted. Choose a ${list} file.` });
+    throw new InkanError({ code: 'image_format', ...texts('error.image_format', { list }) });
   }
   if (kind === 'pdf') return checkPdf(file, limit);
   let bitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    throw new InkanError({ code: 'image_unreadable', ja: '画像を読み込めませんでした。ファイルが壊れていないか確かめてください。', en: 'The image could not be read. Check that the file is not damaged.' });
+    throw new InkanError({ code: 'image_unreadable', ...texts('error.image_unreadable') });
   }
   const canvas = document.createElement('canvas');
   let scale = 1;
@@ -71,7 +72,7 @@ export async function checkIdImage(file, rule) {
       scale *= 0.8;
     }
     if (!blob || blob.size > limit) {
-      throw new InkanError({ code: 'image_too_large', ja: '画像を小さくできませんでした。もう少し小さく撮影した画像を選んでください。', en: 'The image could not be made small enough. Choose a smaller photo.' });
+      throw new InkanError({ code: 'image_too_large', ...texts('error.image_too_large') });
     }
   }
   bitmap.close?.();
@@ -83,10 +84,10 @@ export async function checkIdImage(file, rule) {
 async function checkPdf(file, limit) {
   const tail = new TextDecoder('latin1').decode(await file.slice(Math.max(0, file.size - 1024)).arrayBuffer());
   if (!tail.includes('%%EOF')) {
-    throw new InkanError({ code: 'pdf_truncated', ja: 'PDF ファイルが途中で切れているようです。もう一度保存し直したファイルを選んでください。', en: 'The PDF seems to be cut off. Save it again and choose the new file.' });
+    throw new InkanError({ code: 'pdf_truncated', ...texts('error.pdf_truncated') });
   }
   if (file.size > limit) {
-    throw new InkanError({ code: 'file_too_large', ja: 'PDF ファイルが大きすぎます。', en: 'The PDF is too large.' });
+    throw new InkanError({ code: 'file_too_large', ...texts('error.file_too_large') });
   }
   return { kind: 'pdf', blob: file, type: 'application/pdf', shrunk: false, originalBytes: file.size, bytes: file.size, limit };
 }

@@ -24,13 +24,15 @@ const KNOWLEDGE_OPS = new Set(['expiryPlan', 'expiryIcs', 'advise', 'advisorQues
 const keys = new Map();
 let nextHandle = 1;
 
-function fail(code, ja, en) {
-  return Object.assign(new Error(en), { code, ja, en });
+/** The worker's own refusals carry a message key (www/messages/) and its arguments, not texts:
+ * the page renders them (client.js), so the worker never loads the catalogs. */
+function fail(code, key, vars = {}) {
+  return Object.assign(new Error(key), { code, key, vars });
 }
 
 function keyFor(handle) {
   const key = keys.get(handle);
-  if (!key) throw fail('key_handle_lost', '鍵が見つかりません。最初からやり直してください。', 'Key not found. Please start again.');
+  if (!key) throw fail('key_handle_lost', 'error.key_handle_lost');
   return key;
 }
 
@@ -41,11 +43,7 @@ async function load(module) {
     await module.ready;
   } catch (e) {
     module.ready = undefined;
-    throw fail(
-      'wasm_load_failed',
-      '計算用のプログラム(wasm)を読み込めませんでした。インターネット接続を確かめて、ページを再読み込みしてください。',
-      `Could not load the calculation module (wasm): ${e?.message ?? e}. Check the connection and reload the page.`,
-    );
+    throw fail('wasm_load_failed', 'error.wasm_load_failed', { reason: String(e?.message ?? e) });
   }
 }
 
@@ -115,11 +113,11 @@ const ops = {
   products: () => knowledge.products(),
 };
 
+/** Sends `e` back as the call's error: the wasm's errors with their texts (the crates'
+ * messages), the worker's own (fail) with their key, anything else as `fallback`'s key. */
 function reply(id, e, fallback) {
-  self.postMessage({
-    id, ok: false,
-    error: { code: e?.code ?? fallback.code, ja: e?.ja ?? fallback.ja, en: e?.en ?? fallback.en, fatal: !!fallback.fatal },
-  });
+  const text = e?.ja && e?.en ? { ja: e.ja, en: e.en } : { key: e?.key ?? fallback.key, vars: e?.key ? e.vars : fallback.vars };
+  self.postMessage({ id, ok: false, error: { code: e?.code ?? fallback.code, ...text, fatal: !!fallback.fatal } });
 }
 
 self.onmessage = async (event) => {
@@ -132,7 +130,7 @@ self.onmessage = async (event) => {
   }
   try {
     const fn = ops[op];
-    if (!fn) throw fail('invalid_argument', `不明な操作です: ${op}`, `unknown operation ${op}`);
+    if (!fn) throw fail('invalid_argument', 'error.unknown_operation', { op: String(op) });
     const result = await fn(args ?? {}, (p) => self.postMessage({ id, progress: p }));
     const transfer = result instanceof Uint8Array ? [result.buffer] : (result?.bytes instanceof Uint8Array ? [result.bytes.buffer] : []);
     self.postMessage({ id, ok: true, result }, transfer);
@@ -141,8 +139,8 @@ self.onmessage = async (event) => {
     const fatal = e instanceof WebAssembly.RuntimeError;
     reply(id, e, {
       code: fatal ? 'internal_error' : 'unexpected_error',
-      ja: '予期しないエラーが起きました。ページを再読み込みしてください。',
-      en: `Unexpected error: ${e?.message ?? e}. Please reload the page.`,
+      key: 'error.worker_unexpected',
+      vars: { reason: String(e?.message ?? e) },
       fatal,
     });
   }

@@ -4,38 +4,8 @@
 // so the view paints at once; the wasm is needed only for the advice itself.
 import { call, products, warmUp } from '../client.js';
 import { siteData } from '../data.js';
-import { register } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';
 import { View, fill, h, loc, todayIso } from '../view.js';
-
-register({
-  'adv.title': { ja: 'どの証明書を選べばよいか', en: 'Which certificate do I need?' },
-  'adv.intro': { ja: 'いくつかの質問に答えると、お勧めの証明書と理由、用意する書類、発行までの目安を表示します。わからない質問は空欄のままで構いません。', en: 'Answer a few questions to see which certificates fit and why, the documents to prepare, and how long issuance takes. Leave a question blank if you are not sure.' },
-  'adv.loading': { ja: '質問を読み込んでいます…', en: 'Loading the questions…' },
-  'adv.yes': { ja: 'はい', en: 'Yes' },
-  'adv.no': { ja: 'いいえ', en: 'No' },
-  'adv.submit': { ja: 'お勧めを表示', en: 'Show recommendations' },
-  'adv.reset': { ja: '回答を消す', en: 'Clear answers' },
-  'adv.results': { ja: 'お勧めの証明書', en: 'Recommended certificates' },
-  'adv.fit.good': { ja: '条件に合います', en: 'Good fit' },
-  'adv.fit.possible': { ja: '確認が必要です', en: 'Possible — check the notes' },
-  'adv.fit.no': { ja: '合いません', en: 'Does not fit' },
-  'adv.notfit': { ja: '条件に合わない証明書({n} 件)', en: 'Certificates that do not fit ({n})' },
-  'adv.apply': { ja: 'この証明書で申し込む', en: 'Apply for this certificate' },
-  'adv.plan': { ja: '有効期限を見る', en: 'See its expiry plan' },
-  'adv.docs': { ja: '用意する書類(チェックリスト)', en: 'Documents to prepare (checklist)' },
-  'adv.nodocs': { ja: '回答からは必要書類を特定できませんでした。職業を選ぶと表示されます。', en: 'No documents could be determined from your answers. Choose a profession to see them.' },
-  'adv.for': { ja: '対象: {names}', en: 'For: {names}' },
-  'adv.time': { ja: '発行までの目安', en: 'Expected time to issuance' },
-  'adv.days': { ja: '{min}〜{max} 日', en: '{min} to {max} days' },
-  'adv.daysmin': { ja: '{min} 日以上', en: '{min} days or more' },
-  'adv.daysexact': { ja: '約 {min} 日', en: 'About {min} days' },
-  'adv.notime': { ja: '目安は示されていません。', en: 'No estimate is published.' },
-  'adv.print': { ja: 'チェックリストを印刷', en: 'Print the checklist' },
-  'adv.check': { ja: '届いたファイルを調べる', en: 'Check the delivered file' },
-  'adv.when': { ja: '発行の目安: ', en: 'Issuance: ' },
-  'adv.role': { ja: 'Inkanの役割: ', en: 'What Inkan does: ' },
-});
 
 // Waiting here (top-level await) lets the router show the view with its questions in one
 // paint, instead of a loading line that the form then pushes down. Without the file (an

@@ -4,19 +4,10 @@
 // The apply view sets `key` ({ id, product, algorithm, csr, backupName }, or null to hide the
 // step) and calls `focus()` once the key is made. Event, bubbling to the apply view:
 //   inkan:backup-saved { name }  the backup file was handed to the browser to save
-import { register } from '../i18n.js';
+import { texts } from '../i18n.js';
 import { getKey } from '../store.js';
 import { download } from '../util.js';
 import { View, h, todayIso } from '../view.js';
-
-register({
-  'ap.k.title': { ja: '鍵の控えを保存してください', en: 'Save a backup of your key' },
-  'ap.k.text': { ja: '鍵はこのブラウザに暗号化して保存しました。ブラウザのデータが消えた場合に備えて、控えファイル(PIN で暗号化済み)を保存してください。証明書を受け取るときに、このブラウザか控えファイルのどちらかと PIN が必要です。', en: 'The key is saved in this browser, encrypted. In case the browser data is lost, save the backup file (encrypted with your PIN). To receive the certificate you need this browser or the backup file, plus the PIN.' },
-  'ap.k.save': { ja: '控えファイルを保存', en: 'Save the backup file' },
-  'ap.k.saved': { ja: '控えファイルを保存しました: {name}', en: 'Backup saved: {name}' },
-  'ap.k.csr': { ja: '申請データ(CSR)を見る', en: 'Show the request (CSR)' },
-  'ap.k.alg': { ja: '鍵の種類: {alg}', en: 'Key type: {alg}' },
-});
 
 export class ApplyBackup extends View {
   /** The key made: { id, product, algorithm, csr, backupName (once saved) }, or null. */
@@ -55,14 +46,16 @@ export class ApplyBackup extends View {
   async #save() {
     const key = this.#key;
     const record = await getKey(key.id).catch(() => undefined);
-    if (!record) return this.showError({ code: 'key_missing', ja: 'このブラウザに鍵が見つかりません。最初からやり直してください。', en: 'The key is no longer in this browser. Please start over.' });
+    if (!record) return this.showError({ code: 'key_missing', ...texts('error.key_missing') });
     // Text before the PEM block is ignored by PEM readers (ours and OpenSSL), so the file can
     // say what it is to the person who finds it in Downloads a month from now.
+    // The file is for whoever finds it, whatever the page's language: both texts, ja first.
+    const both = (name, between = ' / ') => { const { ja, en } = texts(`ap.backup.file.${name}`); return `${ja}${between}${en}`; };
     const text = [
-      'Inkan — 秘密鍵の控え / private key backup (encrypted with your key PIN)',
-      `証明書 / Certificate: ${key.product}`,
-      `作成日 / Created: ${record.createdAt}`,
-      '証明書の受け取りまで大切に保管してください。/ Keep this file until you have collected the certificate.',
+      `Inkan — ${both('what')}`,
+      `${both('product')}: ${key.product}`,
+      `${both('created')}: ${record.createdAt}`,
+      both('keep', '/ '), // the ja sentence's 。 is its own space
       '',
       record.encryptedPem,
     ].join('\n');

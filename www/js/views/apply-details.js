@@ -11,38 +11,8 @@
 //   inkan:details-confirmed { values }  every field and both PINs are right: make the key now,
 //                                       with `pin` (read from here, never put in an event)
 // A wrong field is reported as inkan:error { code: 'invalid_input', fields: [ids] }.
-import { register } from '../i18n.js';
 import { View, fill, h } from '../view.js';
 import { productLabel } from './common.js';
-
-register({
-  'ap.who': { ja: '申込者', en: 'Applicant' },
-  'ap.product': { ja: '証明書の種類', en: 'Certificate' },
-  'ap.product.loading': { ja: '読み込み中…', en: 'Loading…' },
-  'ap.term': { ja: '有効期間', en: 'Term' },
-  'ap.term.years': { ja: '{n} 年', en: '{n} year(s)' },
-  'ap.namejp': { ja: '氏名(漢字)', en: 'Name in Japanese (kanji)' },
-  'ap.namejp.hint': { ja: '例: 山田 太郎', en: 'e.g. 山田 太郎' },
-  'ap.romaji': { ja: '氏名(ローマ字)', en: 'Name in Latin letters (romaji)' },
-  'ap.romaji.hint': { ja: '例: Taro Yamada。証明書の名前(CN)になります。', en: 'e.g. Taro Yamada. This becomes the name on the certificate (CN).' },
-  'ap.email': { ja: 'メールアドレス', en: 'E-mail address' },
-  'ap.email.hint': { ja: '証明書に記載され、発行のお知らせもここに届きます。', en: 'It goes on the certificate, and the issuance notice is sent here.' },
-  'ap.org': { ja: '組織名(任意)', en: 'Organisation (optional)' },
-  'ap.org.hint': { ja: '例: 山田法律事務所。証明書に記載されます。', en: 'e.g. Yamada Law Office. It goes on the certificate.' },
-  'ap.keytype': { ja: '鍵の種類', en: 'Key type' },
-  'ap.rsa': { ja: 'RSA 2048 ビット(おすすめ:ほぼすべての環境で使えます)', en: 'RSA 2048-bit (recommended: works almost everywhere)' },
-  'ap.p256': { ja: 'ECDSA P-256(速くて小さい鍵:新しいソフト向け)', en: 'ECDSA P-256 (fast, small key: newer software only)' },
-  'ap.pin': { ja: '鍵の PIN(8 文字以上)', en: 'Key PIN (8 characters or more)' },
-  'ap.pin.hint': { ja: '証明書を受け取るまで、鍵をこの PIN で暗号化して保管します。受け取りのときに必要です。どこにも送信されず、忘れると再発行できません。', en: 'Until you receive the certificate, the key is kept encrypted with this PIN. You need it to receive the certificate. It is never sent anywhere and cannot be recovered if forgotten.' },
-  'ap.pin2': { ja: '鍵の PIN(確認のためもう一度)', en: 'Key PIN (again, to confirm)' },
-  'ap.ascii': { ja: 'PIN に全角文字や日本語があると、Java keytool など一部のソフトで開けません。半角英数字をおすすめします。', en: 'A PIN with non-ASCII characters cannot be opened by Java keytool and some other software. Use ASCII letters and digits.' },
-  'ap.create': { ja: '鍵と申請データを作る', en: 'Create my key and request' },
-  'ap.err.required': { ja: '「{field}」を入力してください。', en: 'Please fill in “{field}”.' },
-  'ap.err.romaji': { ja: 'ローマ字の氏名は半角英字で入力してください(例: Taro Yamada)。', en: 'Enter the romaji name in Latin letters (e.g. Taro Yamada).' },
-  'ap.err.email': { ja: 'メールアドレスの形式が正しくありません。', en: 'The e-mail address does not look right.' },
-  'ap.err.pinshort': { ja: 'PIN は 8 文字以上にしてください。', en: 'The PIN must have at least 8 characters.' },
-  'ap.err.pinmatch': { ja: '確認用の PIN が一致しません。', en: 'The two PINs do not match.' },
-});
 
 /** The applicant's text fields: [draft key, input id, label key]; the first three are required. */
 const FIELDS = [

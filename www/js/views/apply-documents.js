@@ -4,32 +4,9 @@
 // `documents` (handing them to the submit step), and calls `reset()` when the applicant starts
 // over or the documents were sent. Event, bubbling to the apply view:
 //   inkan:documents-change {}  a document was added or removed, or the list emptied
-import { register } from '../i18n.js';
 import { checkIdImage } from '../idimage.js';
 import { download } from '../util.js';
 import { View, fill, h, loc } from '../view.js';
-
-register({
-  'ap.id.title': { ja: '本人確認書類の画像チェック(任意)', en: 'ID document image check (optional)' },
-  'ap.id.rule': { ja: '{seller} の提出条件: {formats} 形式', en: '{seller} accepts: {formats}' },
-  'ap.id.rule.mb': { ja: '、{mb} MB まで', en: ', at most {mb} MB' },
-  'ap.id.rule.nomb': { ja: '(大きさの上限は示されていません)', en: ' (no size limit is stated)' },
-  'ap.id.rule.readable': { ja: '。登録番号が読み取れること。', en: ', with the registration number readable.' },
-  'ap.id.rule.end': { ja: '。', en: '.' },
-  'ap.id.text': { ja: '販売者のページにアップロードする前に、ここで形式と大きさを確かめられます。大きすぎる写真はこのブラウザの中で縮小します。', en: 'Before you upload it on the seller’s page, check the format and size here. A photo that is too large is shrunk in this browser.' },
-  'ap.id.choose': { ja: '書類のファイル', en: 'Document file' },
-  'ap.id.pdf': { ja: 'PDF ファイルです({size})。このまま提出できます。', en: 'This is a PDF ({size}); it can be submitted as it is.' },
-  'ap.id.ok': { ja: 'この画像はそのまま提出できます({size})。', en: 'This image can be submitted as it is ({size}).' },
-  'ap.id.shrunk': { ja: '画像を {from} から {to} に縮小しました({w}×{h})。登録番号が読めるか確かめてから、保存した画像を提出してください。', en: 'The image was shrunk from {from} to {to} ({w}×{h}). Check that the registration number is readable, then submit the saved image.' },
-  'ap.id.sealed': { ja: '確認できた書類は申込みと一緒に送ります。送る前にこのブラウザの中で発行者の鍵あてに暗号化するので、読めるのは発行者の審査担当だけです(申込みサーバーにも読めません)。', en: 'Checked documents are sent with the application. This browser encrypts them to the issuer’s key first, so only the issuer’s reviewers can read them (the application server cannot).' },
-  'ap.id.disabled': { ja: '発行者は書類のアップロードをまだ有効にしていません。書類は送られません。書類なしで申し込めます。', en: 'The issuer has not enabled document upload yet, so no documents are sent. You can apply without them.' },
-  'ap.id.list': { ja: '送る書類', en: 'Documents to send' },
-  'ap.id.item': { ja: '{n}. {type}({size})', en: '{n}. {type} ({size})' },
-  'ap.id.remove': { ja: '外す', en: 'Remove' },
-  'ap.id.full': { ja: '書類は {max} 件までです。', en: 'At most {max} documents.' },
-  'ap.id.save': { ja: '縮小した画像を保存', en: 'Save the shrunk image' },
-  'ap.id.preview': { ja: '提出する画像のプレビュー', en: 'Preview of the image to submit' },
-});
 
 const mb = (n, digits) => `${(n / 1024 / 1024).toFixed(digits)} MB`;
 

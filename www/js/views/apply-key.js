@@ -5,18 +5,8 @@
 // The apply view calls `create(details, pin)` once the details are confirmed; it resolves to
 // { keyId, csr } (the key made and stored), or undefined after showing why it failed.
 import { call } from '../client.js';
-import { register } from '../i18n.js';
 import { putKey } from '../store.js';
 import { View, h } from '../view.js';
-
-register({
-  'ap.p.title': { ja: '鍵を作っています', en: 'Creating your key' },
-  'ap.p.generate': { ja: '秘密鍵を作る(RSA は数秒かかります)', en: 'Generate the private key (RSA takes a few seconds)' },
-  'ap.p.csr': { ja: '申請データ(CSR)を作る', en: 'Create the request (CSR)' },
-  'ap.p.encrypt': { ja: '鍵を PIN で暗号化する', en: 'Encrypt the key with your PIN' },
-  'ap.p.store': { ja: 'このブラウザに保存する', en: 'Save it in this browser' },
-  'ap.p.note': { ja: '処理中もページは操作できます。', en: 'The page stays usable meanwhile.' },
-});
 
 /** The stages shown while the key is made, in order. */
 const STAGES = ['generate', 'csr', 'encrypt', 'store'];

@@ -4,22 +4,8 @@
 // prints it, saves it as text (both from that one model, so they always agree), and emits
 // `inkan:letter-kept` when the applicant says the letter is kept (the view then forgets the
 // download password).
-import { register } from '../i18n.js';
 import { download } from '../util.js';
 import { View, fill, h } from '../view.js';
-
-register({
-  'ap.l.title': { ja: '証明書 配布状', en: 'Certificate distribution letter' },
-  'ap.l.keep': { ja: 'この配布状を印刷または保存し、証明書を受け取るまで大切に保管してください。パスワードは再発行できません。', en: 'Print or save this letter and keep it until you have collected the certificate. The password cannot be re-issued.' },
-  'ap.l.need': { ja: '受け取りには、この配布状のほかに「鍵を作ったこのブラウザ」または「鍵の控えファイル」と、鍵の PIN が必要です。', en: 'To collect it you need this letter plus either this browser (where the key was made) or the key backup file, and the key PIN.' },
-  'ap.l.seller': { ja: '販売者からの案内', en: 'The seller’s rules' },
-  'ap.l.print': { ja: '印刷する', en: 'Print' },
-  'ap.l.save': { ja: 'テキストで保存', en: 'Save as text' },
-  'ap.l.done': { ja: '配布状を保管しました', en: 'I have kept the letter' },
-  'ap.l.receive': { ja: '受け取りページへ', en: 'Go to the collection page' },
-  'ap.l.pwgone': { ja: 'パスワードは配布状の保管確認後に画面から消去しました。', en: 'The password was cleared from the screen after you confirmed keeping the letter.' },
-  'ap.mb.done': { ja: 'メールアドレスを確認しました。審査の結果をお待ちください。', en: 'Your e-mail address is confirmed. Please wait for the review.' },
-});
 
 export class ApplyLetter extends View {
   /** The letter shown: { id, url, pw, fields: [label key, text, span attributes], seller, mailboxConfirmed, receiveLink }. */

@@ -3,19 +3,8 @@
 // accepts it, emits `inkan:mailbox-confirmed` { id } (bubbling to the apply view, and through
 // the widget's frame to the issuer's page). The apply view sets `application`, and `errorBox`:
 // a wrong or expired code shows in the flow's error box.
-import { register } from '../i18n.js';
 import { confirmMailbox, resendCode } from '../api.js';
 import { View, h } from '../view.js';
-
-register({
-  'ap.mb.title': { ja: 'メールアドレスの確認', en: 'Confirm your e-mail address' },
-  'ap.mb.text': { ja: '{email} に確認コード(8 文字)を送りました。届いたコードを入力してください(24 時間有効)。確認が済むまで、審査は始まりません。', en: 'We sent an 8-character confirmation code to {email}. Enter it here (valid for 24 hours). Review starts once the address is confirmed.' },
-  'ap.mb.code': { ja: '確認コード', en: 'Confirmation code' },
-  'ap.mb.confirm': { ja: '確認する', en: 'Confirm' },
-  'ap.mb.resend': { ja: 'コードを再送する', en: 'Send a new code' },
-  'ap.mb.checking': { ja: '確認しています…', en: 'Checking…' },
-  'ap.mb.sent': { ja: '新しいコードを送りました。前のコードは使えません。', en: 'A new code was sent. The previous code no longer works.' },
-});
 
 export class ApplyMailbox extends View {
   /** { endpoint, id, email } of the submitted application, or null. */

@@ -7,20 +7,10 @@
 // and, in the widget's frame, on to the issuer's page (embed.js picks its fields):
 //   inkan:application { id, status, product }  the worker accepted the application
 import { call } from '../client.js';
-import { register } from '../i18n.js';
 import { sendDocuments, submitApplication } from '../api.js';
 import { BITS } from '../password.js';
 import { getKey, putKey } from '../store.js';
 import { View, h, loc } from '../view.js';
-
-register({
-  'ap.err.backup': { ja: '先に鍵の控えファイルを保存してください。', en: 'Save the key backup file first.' },
-  'ap.sub.title': { ja: 'ダウンロード用パスワードと送信', en: 'Download password and submission' },
-  'ap.sub.text': { ja: '証明書の受け取りに使うパスワードを、このブラウザで作りました({bits} ビット)。送信後の配布状にも記載されます。', en: 'This browser made the password you will use to collect the certificate ({bits} bits). It is also printed on the letter after you submit.' },
-  'ap.sub.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
-  'ap.sub.send': { ja: '申し込む(送信)', en: 'Submit the application' },
-  'ap.sub.sending': { ja: '送信しています…', en: 'Submitting…' },
-});
 
 export class ApplySubmit extends View {
   /**

@@ -13,7 +13,6 @@
 // The steps show their errors in the view's one error box (View.errorBox). The download
 // password's lifetime is store.js's, with the other secrets.
 import { products } from '../client.js';
-import { register } from '../i18n.js';
 import { defaultEndpoint, documentKey } from '../api.js';
 import { downloadPassword } from '../password.js';
 import { clearDraft, deleteKey, downloadPasswordFor, forgetDownloadPassword, keptDownloadPassword, loadDraft, saveDraft } from '../store.js';
@@ -27,28 +26,6 @@ import './apply-mailbox.js';
 import './apply-letter.js';
 import { downloadRuleText, shortestTerm } from './common.js';
 import { APPLY_STEPS, stepStates } from './apply-stage.js';
-
-register({
-  'ap.title': { ja: '証明書を申し込む', en: 'Apply for a certificate' },
-  'ap.intro': { ja: '秘密鍵はこのブラウザの中で作られ、外部には送信されません。送信されるのは申請データ(CSR)、お名前・連絡先、ダウンロード用パスワードだけです。', en: 'Your private key is made inside this browser and is never sent. Only the request (CSR), your name and contact details, and the download password are sent.' },
-  'ap.s.details': { ja: '入力', en: 'Details' },
-  'ap.s.key': { ja: '鍵の作成', en: 'Key' },
-  'ap.s.backup': { ja: '控えの保存', en: 'Backup' },
-  'ap.s.submit': { ja: '送信', en: 'Submit' },
-  'ap.s.mailbox': { ja: 'メール確認', en: 'E-mail check' },
-  'ap.s.letter': { ja: '配布状', en: 'Letter' },
-  'ap.l.applicant': { ja: '申込者', en: 'Applicant' },
-  'ap.l.product': { ja: '証明書', en: 'Certificate' },
-  'ap.l.term': { ja: '有効期間', en: 'Term' },
-  'ap.l.date': { ja: '申込日', en: 'Applied on' },
-  'ap.l.id': { ja: '申込番号', en: 'Application ID' },
-  'ap.l.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
-  'ap.l.where': { ja: '受け取る場所', en: 'Where to collect it' },
-  'ap.l.until': { ja: '受け取りの期限', en: 'Collect it by' },
-  'ap.restart': { ja: '最初からやり直す', en: 'Start over' },
-  'ap.restart.confirm': { ja: '入力内容と、まだ送信していない鍵を消去します。よろしいですか?', en: 'This deletes what you entered and the key that has not been submitted. Continue?' },
-  'ap.restart.keepkey': { ja: '送信済みの申込みの鍵はこのブラウザに残します(受け取りに必要です)。', en: 'The key of the submitted application stays in this browser (you need it to collect the certificate).' },
-});
 
 /** The step elements, <inkan-apply-NAME id="ap-NAME-step">, in the page's order. */
 const STEPS = ['details', 'key', 'backup', 'documents', 'submit', 'mailbox', 'letter'];

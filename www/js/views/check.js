@@ -2,67 +2,9 @@
 // report in plain words; which of my candidate passwords opens it (tried in the worker, with
 // progress); re-pack with a new PIN, another profile and the chain in order. All local.
 import { call, products } from '../client.js';
-import { register } from '../i18n.js';
 import { download, fileDrop } from '../util.js';
 import { View, fill, formatDate, h, loc } from '../view.js';
 import { profileChooser, renderAfterDelivery } from './common.js';
-
-register({
-  'ck.title': { ja: 'ファイルを調べる', en: 'Check a file' },
-  'ck.intro': { ja: '.p12/.pfx、証明書(.cer/.pem/.crt)、CSR を調べます。ファイルはこのブラウザの中だけで読み、送信しません。', en: 'Check a .p12/.pfx, a certificate (.cer/.pem/.crt) or a CSR. The file is read only inside this browser and never sent.' },
-  'ck.drop': { ja: 'ここにファイルをドロップするか、下のボタンで選んでください。', en: 'Drop a file here, or choose one with the button below.' },
-  'ck.choose': { ja: 'ファイルを選ぶ', en: 'Choose a file' },
-  'ck.file': { ja: '選んだファイル: {name}({size} バイト)', en: 'File: {name} ({size} bytes)' },
-  'ck.needpw': { ja: 'このファイルはパスワード(PIN)で保護されています。', en: 'This file is protected by a password (PIN).' },
-  'ck.pw': { ja: 'パスワード(PIN)', en: 'Password (PIN)' },
-  'ck.open': { ja: 'このパスワードで開く', en: 'Open with this password' },
-  'ck.cands': { ja: 'パスワードを忘れた場合: 思い当たる候補を 1 行に 1 つずつ入力', en: 'Forgot it? Type the candidates you can think of, one per line' },
-  'ck.cands.hint': { ja: '候補はこのブラウザの中だけで試します。1 つに 1 秒ほどかかることがあります。', en: 'The candidates are tried only inside this browser; each can take about a second.' },
-  'ck.try': { ja: '候補を試す', en: 'Try the candidates' },
-  'ck.trying': { ja: '候補を試しています: {done}/{total}', en: 'Trying candidates: {done}/{total}' },
-  'ck.found': { ja: '{n} 行目の候補で開けました。', en: 'Candidate on line {n} opens the file.' },
-  'ck.notfound': { ja: 'どの候補でも開けませんでした。PIN は再発行できないため、見つからない場合は証明書の再申込みが必要です。', en: 'None of the candidates opens the file. The PIN cannot be recovered; if you cannot find it, you need to apply for a new certificate.' },
-  'ck.reading': { ja: '調べています…', en: 'Checking…' },
-  'ck.report': { ja: '結果', en: 'Report' },
-  'ck.kind.pkcs12': { ja: 'PKCS#12 ファイル(証明書と秘密鍵のセット)', en: 'PKCS#12 file (certificate and private key together)' },
-  'ck.kind.certificates': { ja: '証明書', en: 'Certificate(s)' },
-  'ck.kind.csr': { ja: '証明書署名要求(CSR)', en: 'Certificate signing request (CSR)' },
-  'ck.cert': { ja: '証明書 {n}', en: 'Certificate {n}' },
-  'ck.role.leaf': { ja: 'あなたの証明書', en: 'Your certificate' },
-  'ck.role.intermediate': { ja: '中間証明書', en: 'Intermediate certificate' },
-  'ck.role.root': { ja: 'ルート証明書', en: 'Root certificate' },
-  'ck.role.csr': { ja: '申請内容', en: 'Request contents' },
-  'ck.role.unrelated': { ja: '関係のない証明書', en: 'Unrelated certificate' },
-  'ck.name': { ja: '名前', en: 'Name' },
-  'ck.email': { ja: 'メールアドレス', en: 'E-mail' },
-  'ck.issuer': { ja: '発行者', en: 'Issued by' },
-  'ck.valid': { ja: '有効期間', en: 'Valid' },
-  'ck.range': { ja: '{from} 〜 {to}', en: '{from} to {to}' },
-  'ck.daysleft': { ja: 'あと {n} 日', en: '{n} days left' },
-  'ck.expired': { ja: '期限切れ', en: 'Expired' },
-  'ck.uses': { ja: '使い道', en: 'Can be used for' },
-  'ck.use.smime': { ja: 'メールの署名・暗号化', en: 'Signing/encrypting e-mail' },
-  'ck.use.client': { ja: 'Web サイトへのログイン', en: 'Logging in to websites' },
-  'ck.use.none': { ja: '(メール・ログイン用の指定なし)', en: '(not marked for e-mail or log-in)' },
-  'ck.product': { ja: '製品', en: 'Product' },
-  'ck.key': { ja: '秘密鍵', en: 'Private key' },
-  'ck.key.match': { ja: '{alg} {bits} ビット — 証明書と対応しています', en: '{alg} {bits}-bit — matches the certificate' },
-  'ck.key.nomatch': { ja: '{alg} {bits} ビット — 証明書と対応していません', en: '{alg} {bits}-bit — does NOT match the certificate' },
-  'ck.platforms': { ja: 'このファイルを取り込める環境', en: 'Where this file can be installed' },
-  'ck.v.ok': { ja: '使えます', en: 'Works' },
-  'ck.v.warning': { ja: '注意', en: 'Caution' },
-  'ck.v.fails': { ja: '使えません', en: 'Fails' },
-  'ck.findings': { ja: '気づいた点', en: 'Findings' },
-  'ck.nofindings': { ja: '問題は見つかりませんでした。', en: 'No problems found.' },
-  'ck.repack': { ja: '作り直す(再パック)', en: 'Re-pack the file' },
-  'ck.repack.text': { ja: '新しいパスワードや別の形式で .p12 を作り直します。証明書の並び順も正しく直します。', en: 'Make the .p12 again with a new password or another format; the certificate order is fixed too.' },
-  'ck.newpw': { ja: '新しいパスワード(8 文字以上)', en: 'New password (8 characters or more)' },
-  'ck.newpw.err': { ja: '新しいパスワードは 8 文字以上にしてください。', en: 'The new password needs 8 or more characters.' },
-  'ck.profile': { ja: 'どこで使いますか?', en: 'Where will you use it?' },
-  'ck.repack.go': { ja: '作り直して保存', en: 'Re-pack and save' },
-  'ck.repacked': { ja: '作り直したファイルを保存しました: {name}', en: 'Saved the re-packed file: {name}' },
-  'ck.suggest': { ja: 'おすすめ', en: 'Suggestion' },
-});
 
 class InkanCheck extends View {
   #bytes = null;

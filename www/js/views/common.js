@@ -1,51 +1,7 @@
 // Rendering shared by several views. The rules themselves (days, notices, windows) come from
 // the wasm catalog and expiry plan; this file only turns their codes and numbers into words.
-import { register, t } from '../i18n.js';
+import { t } from '../i18n.js';
 import { formatDate, h, loc } from '../view.js';
-
-register({
-  'c.dl.issuance_email': { ja: '発行のお知らせメールから {days} 日以内', en: 'Within {days} days of the issuance e-mail' },
-  'c.dl.issuance': { ja: '発行から {days} 日以内', en: 'Within {days} days of issuance' },
-  'c.dl.not_downloadable_fee_charged': { ja: '期限を過ぎるとダウンロードできなくなり、この場合でも料金は発生します(後払いの請求書が届きます)。', en: 'After that it can no longer be downloaded, and the fee is still charged (the invoice comes afterwards).' },
-  'c.dl.auto_cancelled': { ja: '期限までに受け取らないと、申込みは自動的に取り消されます。', en: 'If not collected by then, the application is cancelled automatically.' },
-  'c.dl.reminders': { ja: '発行から {days} 日後にお知らせが届きます。', en: 'Reminders come {days} days after issuance.' },
-  'c.dl.none': { ja: '期限は発行のお知らせに記載されます。', en: 'The deadline is given in the issuance notice.' },
-  'c.before.days0': { ja: '有効期限の当日', en: 'On the expiry day' },
-  'c.before.days': { ja: '有効期限の {n} 日前', en: '{n} days before expiry' },
-  'c.before.weeks': { ja: '有効期限の {n} 週間前', en: '{n} weeks before expiry' },
-  'c.before.months': { ja: '有効期限の {n} か月前', en: '{n} month(s) before expiry' },
-  'c.plan.expires': { ja: '有効期限', en: 'Expires on' },
-  'c.plan.term': { ja: '(期間 {n} 年)', en: '({n}-year term)' },
-  'c.plan.notices': { ja: '販売者からの期限のお知らせ', en: 'Expiry notices from the seller' },
-  'c.plan.nonotices': { ja: '販売者の案内には期限のお知らせの記載がありません。下のカレンダーで自分に通知しましょう。', en: 'The seller’s pages mention no expiry notices. Use the calendar file below to remind yourself.' },
-  'c.plan.reapply': { ja: '再申込みのおすすめ時期', en: 'When to apply again' },
-  'c.plan.reapply.range': { ja: '{from} から {until} まで', en: 'From {from} to {until}' },
-  'c.plan.reapply.seller_advice': { ja: '販売者の案内による時期です。新しい証明書は自分のダウンロード日から数えるため、早く申し込むほど今の証明書の残りの期間が無駄になります(更新ではなく新規申込みです)。', en: 'This follows the seller’s advice. The new certificate counts from its own download day, so applying earlier wastes the time left on your current certificate (there is no renewal, only a new application).' },
-  'c.plan.nowaste': { ja: 'JCAN 証明書は四半期末に期限が来るため、{from} 以降(最後の四半期)に受け取れば、新しい証明書も同じ四半期末まで有効で、無駄は生じません。', en: 'A JCAN certificate ends on a quarter end, so a new one collected from {from} on (the final quarter) ends on the same quarter end a term later: nothing is wasted.' },
-  'c.plan.readings': { ja: 'あいまいな記載の読み方', en: 'How Inkan reads ambiguous wording' },
-  'c.plan.closed': { ja: '受け取り期限を過ぎています', en: 'The download window has closed' },
-  'c.plan.reapply.notice_schedule': { ja: '販売者のお知らせの時期に合わせています(審査に時間がかかるため)。', en: 'This follows the seller’s notices, because the review takes time.' },
-  'c.plan.reapply.none_in_seeds': { ja: '販売者の案内に再申込みの時期の記載はありません。期限の 1〜2 か月前を目安に販売者へお問い合わせください。', en: 'The seller gives no re-application timing. Ask the seller a month or two before expiry.' },
-  'c.plan.download': { ja: '受け取り(ダウンロード)の期限', en: 'Download deadline' },
-  'c.plan.reminders': { ja: '受け取りのお知らせ', en: 'Download reminders' },
-  'c.plan.autocancel': { ja: '期限を過ぎると自動的に取り消されます。', en: 'Cancelled automatically after the deadline.' },
-  'c.plan.ics': { ja: 'カレンダーに追加(.ics)', en: 'Add to calendar (.ics)' },
-  'c.plan.basis': { ja: '根拠: {seeds}', en: 'Source: {seeds}' },
-  'c.status.submitted': { ja: '受付済み(審査待ち)', en: 'Submitted (awaiting review)' },
-  'c.status.approved': { ja: '承認済み(発行準備中)', en: 'Approved (being issued)' },
-  'c.status.issued': { ja: '受け取り可能', en: 'Ready to collect' },
-  'c.status.downloaded': { ja: '受け取り済み', en: 'Collected' },
-  'c.status.rejected': { ja: '受け付けられませんでした', en: 'Not accepted' },
-  'c.status.expired': { ja: '受け取り期限切れ', en: 'Download window closed' },
-  'c.status.cancelled': { ja: '取り消し', en: 'Cancelled' },
-  'c.after.title': { ja: '受け取った後に知っておくこと', en: 'Good to know once you have it' },
-  'c.after.trouble': { ja: 'うまくいかないとき(S/MIME メール)', en: 'Troubleshooting (S/MIME mail)' },
-  'c.profile.modern': { ja: 'Windows 10/11・Firefox・Java', en: 'Windows 10/11, Firefox, Java' },
-  'c.profile.modern.why': { ja: '新しい暗号(AES)。Mac・iPhone・Android・古い Windows では読み込めません。', en: 'Modern encryption (AES). Macs, iPhones, Android and older Windows cannot read it.' },
-  'c.profile.legacy': { ja: 'Mac・iPhone・Android・古い Windows', en: 'Mac, iPhone, Android, older Windows' },
-  'c.profile.legacy.why': { ja: '互換性の高い古い暗号(3DES)。ほぼすべての環境で読み込めます。', en: 'Older, widely compatible encryption (3DES). Almost everything can read it.' },
-  'c.profile.default': { ja: '(お使いの環境に合わせて選んであります)', en: '(pre-selected for the device you are using)' },
-});
 
 /** The applicant-facing status label: `issued` means the certificate is ready to collect. */
 export function statusLabel(status, lang) {

@@ -2,23 +2,10 @@
 // → expiry, the seller's notices, the re-application window and an .ics file. The rules are
 // the catalog's (crate/knowledge/src/expiry.rs), nothing is computed here.
 import { call, products } from '../client.js';
-import { register } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';
 import { download } from '../util.js';
 import { View, fill, h, loc, parseHashQuery, todayIso } from '../view.js';
 import { productLabel, renderPlan } from './common.js';
-
-register({
-  'pl.title': { ja: '有効期限の計画', en: 'Expiry planner' },
-  'pl.intro': { ja: '証明書の種類と受け取った(ダウンロードした)日から、有効期限・販売者からのお知らせ・再申込みの時期を計算し、カレンダーに登録できるファイルを作ります。', en: 'From the certificate type and the day you downloaded it, see the expiry date, the seller’s notices and when to apply again — and get a calendar file.' },
-  'pl.product': { ja: '証明書の種類', en: 'Certificate' },
-  'pl.downloaded': { ja: '受け取った(ダウンロードした)日', en: 'Day you downloaded it' },
-  'pl.term': { ja: '期間', en: 'Term' },
-  'pl.years': { ja: '{n} 年', en: '{n} year(s)' },
-  'pl.issued': { ja: '発行日(わかれば。受け取り期限の計算に使います)', en: 'Issue day (if known; used for the download deadline)' },
-  'pl.go': { ja: '計算する', en: 'Calculate' },
-  'pl.result': { ja: '計画', en: 'Plan' },
-});
 
 class InkanPlanner extends View {
   #products = [];

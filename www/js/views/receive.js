@@ -3,58 +3,12 @@
 // PIN → .p12 built here → the expiry plan. Nothing secret is sent: only the download password.
 // Also the base of the widget's <inkan-receive>.
 import { call, products } from '../client.js';
-import { register } from '../i18n.js';
 import { applicationStatus, defaultEndpoint, fetchCertificate } from '../api.js';
 import { normaliseDownloadPassword } from '../password.js';
 import { deleteKey, keyForApplication, loadDraft, saveDraft, clearDraft } from '../store.js';
 import { download, encodeText, readFile } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
 import { profileChooser, renderAfterDelivery, renderPlan, shortestTerm, statusLabel } from './common.js';
-
-register({
-  'rc.title': { ja: '証明書を受け取る', en: 'Collect your certificate' },
-  'rc.intro': { ja: '配布状の申込番号とダウンロード用パスワードを入力してください。証明書と、このブラウザ(または控えファイル)の鍵から、.p12 ファイルをここで作ります。', en: 'Enter the application ID and download password from your letter. The .p12 file is made here, from the certificate and the key in this browser (or your backup file).' },
-  'rc.s1': { ja: '1. 証明書を取得', en: '1. Fetch the certificate' },
-  'rc.id': { ja: '申込番号', en: 'Application ID' },
-  'rc.pw': { ja: 'ダウンロード用パスワード', en: 'Download password' },
-  'rc.pw.hint': { ja: '配布状に記載の「XXXXX-XXXXX-XXXXX-XXXXX」形式のパスワードです。', en: 'The password on your letter, in the form XXXXX-XXXXX-XXXXX-XXXXX.' },
-  'rc.fetch': { ja: '証明書を取得', en: 'Fetch the certificate' },
-  'rc.fetching': { ja: '取得しています…', en: 'Fetching…' },
-  'rc.got': { ja: '証明書を取得しました: {cn}(有効期限 {date})', en: 'Certificate received: {cn} (valid until {date})' },
-  'rc.err.required': { ja: '申込番号とダウンロード用パスワードを入力してください。', en: 'Enter the application ID and the download password.' },
-  'rc.s2': { ja: '2. 鍵を開く', en: '2. Unlock your key' },
-  'rc.key.found': { ja: 'このブラウザに、この申込みの鍵が保存されています(作成日 {date})。', en: 'The key for this application is saved in this browser (created {date}).' },
-  'rc.key.missing': { ja: 'このブラウザにはこの申込みの鍵がありません。申し込んだときに保存した「鍵の控えファイル」(inkan-key-backup-….pem)を選んでください。', en: 'This browser does not have the key for this application. Choose the key backup file you saved when applying (inkan-key-backup-….pem).' },
-  'rc.key.file': { ja: '鍵の控えファイル', en: 'Key backup file' },
-  'rc.key.fileok': { ja: '控えファイルを読み込みました: {name}', en: 'Backup file loaded: {name}' },
-  'rc.key.lost': { ja: '控えファイルもありません', en: 'I do not have the backup file either' },
-  'rc.key.applyagain': { ja: '鍵がなければ、この証明書は使えません(秘密鍵はあなたのブラウザにしかなく、誰も復元できません)。お手数ですが、新しく申し込んでください。', en: 'Without the key this certificate cannot be used (the private key existed only in your browser; nobody can restore it). Please apply again.' },
-  'rc.key.applylink': { ja: 'もう一度申し込む', en: 'Apply again' },
-  'rc.pin': { ja: '鍵の PIN', en: 'Key PIN' },
-  'rc.s3': { ja: '3. .p12 ファイルを作る', en: '3. Make the .p12 file' },
-  'rc.where': { ja: 'どこで使いますか?', en: 'Where will you use it?' },
-  'rc.samepin': { ja: '.p12 ファイルのパスワードも鍵の PIN と同じにする', en: 'Use the key PIN as the .p12 file password too' },
-  'rc.p12pin': { ja: '.p12 ファイルのパスワード(8 文字以上)', en: '.p12 file password (8 characters or more)' },
-  'rc.p12pin2': { ja: '.p12 ファイルのパスワード(確認)', en: '.p12 file password (again)' },
-  'rc.p12pin.hint': { ja: 'パソコンやスマートフォンに取り込むときに入力します。再発行はできません。', en: 'You type it when installing the file on your computer or phone. It cannot be recovered.' },
-  'rc.build': { ja: '.p12 ファイルを作って保存', en: 'Make and save the .p12 file' },
-  'rc.building': { ja: '鍵を開いて .p12 を作っています(数秒かかります)…', en: 'Unlocking the key and building the .p12 (a few seconds)…' },
-  'rc.built': { ja: '.p12 ファイルを保存しました: {name}', en: 'The .p12 file was saved: {name}' },
-  'rc.err.pin': { ja: '鍵の PIN を入力してください。', en: 'Enter the key PIN.' },
-  'rc.err.p12pin': { ja: '.p12 のパスワードは 8 文字以上で、確認と一致させてください。', en: 'The .p12 password needs 8 or more characters, and both entries must match.' },
-  'rc.err.nokey': { ja: '鍵の控えファイルを選ぶか、「控えファイルもありません」を押してください。', en: 'Choose the key backup file, or press “I do not have the backup file either”.' },
-  'rc.err.mismatch': { ja: 'この鍵はこの証明書のものではありません。この申込みのときに保存した控えファイルを選んでください。', en: 'This key does not belong to this certificate. Choose the backup file saved for this application.' },
-  'rc.s4': { ja: '4. 有効期限の予定', en: '4. Your expiry plan' },
-  'rc.s5': { ja: '5. 取り込めたら、ブラウザの鍵を消去', en: '5. Once installed, remove the key from this browser' },
-  'rc.confirm.text': { ja: '保存した .p12 ファイルをダブルクリックして取り込み、メールの署名やログインで使えることを確かめてから押してください。.p12 ファイルは安全な場所にバックアップしてください(期限切れ後も、暗号化された古いメールを読むのに必要です)。', en: 'Double-click the saved .p12 to install it and check that signing or logging in works, then press this. Keep a backup of the .p12 in a safe place (you need it to read old encrypted mail even after expiry).' },
-  'rc.confirm': { ja: '使えました — ブラウザの鍵を消去する', en: 'It works — remove the key from this browser' },
-  'rc.removed': { ja: 'ブラウザに保存していた鍵を消去しました。.p12 ファイルは大切に保管してください。', en: 'The key saved in this browser has been removed. Keep your .p12 file safe.' },
-  'rc.root': { ja: '.p12 ファイルには、あなたの証明書と発行元の中間証明書が入っています。ルート証明書は入れていません(ルート証明書は、信頼する側がもともと持っているものだからです)。メールソフトが発行元を信頼できないと表示するときだけ、販売者の案内に従ってルート証明書を入れてください。', en: 'The .p12 holds your certificate and the issuer’s intermediate certificate, not the root: a root is something the other side must already trust. Only if your mail software says it cannot trust the issuer, install the root certificate as the seller instructs.' },
-  'rc.root.link': { ja: 'ルート証明書(このサービスの発行元のもの)', en: 'Root certificate (of this service’s issuer)' },
-  'rc.status': { ja: '状態: {status}', en: 'Status: {status}' },
-  'rc.check': { ja: '状態を確認', en: 'Check the status' },
-  'rc.deadline': { ja: '受け取り期限: {date}', en: 'Collect by: {date}' },
-});
 
 export class ReceiveView extends View {
   #draft = {};

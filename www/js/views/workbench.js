@@ -1,43 +1,8 @@
 // <inkan-workbench>: make a key, see its CSR, and turn the issued certificate plus that key
 // into a .p12 — all in this browser. The key lives in the Web Worker; the page holds a handle.
 import { call, InkanError } from '../client.js';
-import { currentLang, register, t, translate } from '../i18n.js';
+import { currentLang, t, translate } from '../i18n.js';
 import { download, encodeText, fileDrop } from '../util.js';
-
-register({
-  'wb.title': { ja: '鍵・CSR・PKCS#12 ワークベンチ', en: 'Key, CSR and PKCS#12 workbench' },
-  'wb.intro': { ja: '秘密鍵はこのブラウザの中だけで作られ、外部に送信されません。', en: 'The private key is made inside this browser and is never sent anywhere.' },
-  'wb.step1': { ja: '1. 鍵を作る', en: '1. Make a key' },
-  'wb.keytype': { ja: '鍵の種類', en: 'Key type' },
-  'wb.rsa2048': { ja: 'RSA 2048(おすすめ・互換性重視)', en: 'RSA 2048 (recommended, most compatible)' },
-  'wb.rsa3072': { ja: 'RSA 3072', en: 'RSA 3072' },
-  'wb.rsa4096': { ja: 'RSA 4096(生成に時間がかかります)', en: 'RSA 4096 (slow to generate)' },
-  'wb.p256': { ja: 'ECDSA P-256(高速・新しい環境向け)', en: 'ECDSA P-256 (fast, newer software)' },
-  'wb.p384': { ja: 'ECDSA P-384', en: 'ECDSA P-384' },
-  'wb.generate': { ja: '鍵を作る', en: 'Generate key' },
-  'wb.generating': { ja: '鍵を作っています…(ページは操作できます)', en: 'Generating the key… (the page stays usable)' },
-  'wb.keyready': { ja: '鍵ができました: {alg}', en: 'Key ready: {alg}' },
-  'wb.step2': { ja: '2. 証明書署名要求(CSR)', en: '2. Certificate signing request (CSR)' },
-  'wb.cn': { ja: '氏名(例: 山田 太郎)', en: 'Name (e.g. Taro Yamada)' },
-  'wb.o': { ja: '組織名(任意)', en: 'Organisation (optional)' },
-  'wb.email': { ja: 'メールアドレス', en: 'E-mail address' },
-  'wb.c': { ja: '国コード', en: 'Country code' },
-  'wb.makecsr': { ja: 'CSR を作る', en: 'Create CSR' },
-  'wb.csr': { ja: 'CSR(発行元に提出するテキスト)', en: 'CSR (the text you submit to the issuer)' },
-  'wb.savecsr': { ja: 'CSR を保存', en: 'Save CSR' },
-  'wb.step3': { ja: '3. 証明書から .p12 を作る', en: '3. Turn the certificate into a .p12' },
-  'wb.cert': { ja: '発行された証明書(PEM を貼り付けるか、ファイルをドロップ)', en: 'Issued certificate (paste the PEM or drop the file)' },
-  'wb.certfile': { ja: '証明書ファイルを選ぶ', en: 'Choose certificate file' },
-  'wb.pin': { ja: '.p12 の PIN(パスワード)', en: '.p12 PIN (password)' },
-  'wb.profile': { ja: '使う環境', en: 'Where you will use it' },
-  'wb.modern': { ja: 'Windows 10/11・Firefox・Java(新しい暗号 AES)', en: 'Windows 10/11, Firefox, Java (modern AES)' },
-  'wb.legacy': { ja: 'Mac・iPhone・Android・古い Windows(3DES)', en: 'Mac, iPhone, Android, older Windows (3DES)' },
-  'wb.build': { ja: '.p12 を作る', en: 'Build .p12' },
-  'wb.building': { ja: '.p12 を作っています…', en: 'Building the .p12…' },
-  'wb.built': { ja: '.p12 を保存しました({bytes} バイト)。', en: 'The .p12 was saved ({bytes} bytes).' },
-  'wb.needkey': { ja: '先に鍵を作ってください。', en: 'Make a key first.' },
-  'wb.asciiwarn': { ja: 'PIN に全角文字があると Java keytool などでは開けません。', en: 'A PIN with non-ASCII characters cannot be opened by Java keytool and some other tools.' },
-});
 
 const TEMPLATE = `
 <section aria-labelledby="wb-title">
