@@ -17,7 +17,7 @@ export function shortestTerm(product) {
 
 /** The sellers' pages by title, for seed names (site data): what applicants see as a source. */
 export function sourceTitles(sources, lang) {
-  return (sources ?? []).map((s) => loc(s.title, lang)).join(lang === 'ja' ? '、' : '; ');
+  return (sources ?? []).map((s) => loc(s.title, lang)).join(t('c.join.titles', {}, lang));
 }
 
 /**
@@ -47,9 +47,9 @@ export function downloadRuleText(product, lang) {
   const rule = product?.download?.value;
   if (!rule) return t('c.dl.none', {}, lang);
   const parts = [t(`c.dl.${rule.counted_from}`, { days: rule.days }, lang)];
-  if (rule.reminders_after_days?.length) parts.push(t('c.dl.reminders', { days: rule.reminders_after_days.join(lang === 'ja' ? '・' : ' and ') }, lang));
+  if (rule.reminders_after_days?.length) parts.push(t('c.dl.reminders', { days: rule.reminders_after_days.join(t('c.join.days', {}, lang)) }, lang));
   if (rule.after_deadline) parts.push(t(`c.dl.${rule.after_deadline}`, {}, lang));
-  return parts.join(lang === 'ja' ? '。' : '. ').replace(/。。/g, '。').replace(/\.\./g, '.');
+  return parts.join(t('c.join.sentences', {}, lang)).replace(/。。/g, '。').replace(/\.\./g, '.');
 }
 
 export function noticeLabel(notice, lang) {
