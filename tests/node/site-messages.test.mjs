@@ -79,6 +79,8 @@ test('every key is used in www/js or a page', () => {
   const unused = Object.keys(ja).filter((key) => !Object.keys(BUILT).some((p) => key.startsWith(p))
     && !code.some(({ text }) => quoted(key).test(text)));
   assert.deepEqual(unused, []);
+  const stale = Object.keys(BUILT).filter((prefix) => !Object.keys(ja).some((key) => key.startsWith(prefix)));
+  assert.deepEqual(stale, [], 'a listed prefix names no key');
 });
 
 test('every key the code names literally is in the catalogs', () => {

@@ -4,7 +4,7 @@
 // WebCrypto and the worker keeps a SHA-256 of it. Without WebCrypto (an insecure context) the
 // password itself is sent and the worker hashes it, as before.
 import { InkanError } from './client.js';
-import { texts } from './i18n.js';
+import { t, texts } from './i18n.js';
 import { canDeriveVerifier, deriveVerifier, newVerifier } from './password.js';
 
 async function request(endpoint, path, { method = 'GET', body } = {}) {
@@ -31,8 +31,8 @@ async function request(endpoint, path, { method = 'GET', body } = {}) {
     if (retryAfter) {
       const min = Math.ceil(retryAfter / 60);
       const key = min > 1 ? 'error.retry_after.minutes' : 'error.retry_after.minute';
-      ja = texts(key, { message: ja, min }).ja;
-      en = texts(key, { message: en, min }).en;
+      ja = t(key, { message: ja, min }, 'ja');
+      en = t(key, { message: en, min }, 'en');
     }
     throw new InkanError({ code: err.code, ja: ja ?? err.code, en: en ?? err.code, status: res.status, retryAfter });
   }
