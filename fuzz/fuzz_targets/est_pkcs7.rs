@@ -10,7 +10,7 @@ fn read(der: &[u8]) {
     let again = inkan_worker_core::pkcs7::encode_certs_only(&certs);
     assert_eq!(inkan_worker_core::pkcs7::decode_certs_only(&again).ok(), Some(certs.clone()));
     for cert in &certs {
-        let _ = inkan::x509::parse_certificates(cert);
+        let _ = inkan::parse_certificates(cert);
     }
 }
 

@@ -25,7 +25,9 @@ fuzz_target!(|data: &[u8]| {
             if let (Ok(text), Ok(answer)) = (std::str::from_utf8(data), std::str::from_utf8(&refusal.body)) {
                 if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) {
                     for value in map.values() {
-                        if let Some(v) = value.as_str().filter(|v| v.len() >= 8 && v.contains(['#', '%', '&', '|', '~'])) {
+                        if let Some(v) =
+                            value.as_str().filter(|v| v.len() >= 8 && v.contains(['#', '%', '&', '|', '~']))
+                        {
                             assert!(!answer.contains(v), "the refusal repeats a value of the body");
                         }
                     }

@@ -506,7 +506,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             ("GET" | "HEAD", ["admin"] | ["admin", "desk.js" | "desk.css"]) => self.desk_page(request),
             ("GET", ["api", "admin", "session"]) => {
                 let label = self.authorize(request)?;
-                let products: Vec<_> = inkan::catalog::products()
+                let products: Vec<_> = inkan::products()
                     .iter()
                     .map(|p| serde_json::json!({"id": p.id, "name": {"ja": p.name.value.ja, "en": p.name.value.en}}))
                     .collect();
@@ -1060,7 +1060,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let offset = number("offset", 0);
         let product = query_value(request, "product").filter(|p| !p.is_empty());
         if let Some(product) = &product
-            && inkan::catalog::product(product).is_err()
+            && inkan::product(product).is_err()
         {
             return Err(refuse(&ApiError::BadRequest { detail: "unknown product".into() }));
         }
@@ -1080,7 +1080,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
 
     /// Everything the reviewer needs about one application, and exactly what will be signed.
     fn admin_view(&self, app: &Application, now: UnixTime) -> serde_json::Value {
-        let validity = match (&self.issuer, inkan::catalog::product(&app.product)) {
+        let validity = match (&self.issuer, inkan::product(&app.product)) {
             (AnyIssuer::Local(_), Ok(product)) => {
                 crate::issuer::local::LocalCa::validity(product, app.term_years, now).ok()
             }
@@ -1314,7 +1314,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         chain_pem: Option<String>,
         now: UnixTime,
     ) -> Result<Application, StoreError> {
-        let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let product = inkan::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         let rule = crate::window::rule_for(product, self.settings.default_window_days);
         // Reminders first: if the process dies before the application is saved, the reminders
         // find it still `approved` and are skipped, never lost for an issued certificate.
@@ -1333,7 +1333,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     }
 
     async fn close_window(&self, mut app: Application, now: UnixTime) -> Result<Application, StoreError> {
-        let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let product = inkan::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         let rule = crate::window::rule_for(product, self.settings.default_window_days);
         if app.status == Status::Issued {
             self.store.insert_reminder(&crate::reminders::at_window_close(&app, now, rule.closing)).await?;
@@ -1357,7 +1357,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             let e = crate::application::TransitionError::NotAllowed { from: app.status, action: "issue" };
             return Err(ApiResponse::from_error(409, &e));
         }
-        let certs = inkan::x509::parse_certificates(&request.body).map_err(|_| refuse(&ApiError::BadCertificate))?;
+        let certs = inkan::parse_certificates(&request.body).map_err(|_| refuse(&ApiError::BadCertificate))?;
         let csr_spki = app.spki_sha256.clone();
         let (leaves, others): (Vec<_>, Vec<_>) = certs.into_iter().partition(|c| {
             der::Encode::to_der(c.tbs_certificate().subject_public_key_info())

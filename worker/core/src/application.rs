@@ -90,7 +90,7 @@ pub struct Application {
     pub id: String,
     /// Catalog product id.
     pub product: String,
-    /// The term bought, in years (see [`inkan::expiry::resolve_term`]).
+    /// The term bought, in years (see [`inkan::resolve_term`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_years: Option<u8>,
     /// Current state.
@@ -318,7 +318,7 @@ impl Application {
     /// The stored CSR's DER, while the application keeps one (until it is signed).
     pub fn csr_der(&self) -> Option<Vec<u8>> {
         let pem = self.csr_pem.as_deref()?;
-        inkan::pem::find_blocks(pem.as_bytes()).into_iter().next().map(|block| block.der)
+        inkan::find_pem_blocks(pem.as_bytes()).into_iter().next().map(|block| block.der)
     }
 
     /// Whether the certificate is signed only when the applicant first collects it.

@@ -48,11 +48,11 @@ pub const DAY: i64 = 86_400;
 pub const JST_OFFSET: i64 = 9 * 3_600;
 
 /// The Japanese calendar day a moment falls on.
-pub fn jst_date(at: UnixTime) -> Result<inkan::date::Date, inkan::date::DateError> {
-    inkan::date::Date::from_days_since_epoch((at + JST_OFFSET).div_euclid(DAY))
+pub fn jst_date(at: UnixTime) -> Result<inkan::Date, inkan::DateError> {
+    inkan::Date::from_days_since_epoch((at + JST_OFFSET).div_euclid(DAY))
 }
 
 /// 09:00 JST on a day (00:00 UTC): when a dated notice is sent.
-pub fn morning_jst(date: inkan::date::Date) -> UnixTime {
+pub fn morning_jst(date: inkan::Date) -> UnixTime {
     date.days_since_epoch() * DAY
 }

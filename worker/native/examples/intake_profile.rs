@@ -13,8 +13,7 @@
 
 use std::time::Instant;
 
-use inkan::csr::{CsrOptions, Subject, build_csr};
-use inkan::keys::{KeyAlgorithm, PrivateKey};
+use inkan::{CsrOptions, KeyAlgorithm, PrivateKey, Subject, build_csr};
 use inkan_worker::sqlite::SqliteStore;
 use inkan_worker_core::application::Application;
 use inkan_worker_core::password::{ClientVerifier, VerifierBody};
@@ -78,25 +77,24 @@ fn main() {
             .map(|b| serde_json::from_slice::<serde_json::Value>(b).expect("json")["csr"].as_str().expect("csr").into())
             .collect();
 
-        let spkis: Vec<Vec<u8>> =
-            csrs.iter().map(|c| inkan::csr::parse_csr(c.as_bytes()).expect("csr").spki_der).collect();
+        let spkis: Vec<Vec<u8>> = csrs.iter().map(|c| inkan::parse_csr(c.as_bytes()).expect("csr").spki_der).collect();
         per_request("JSON body -> serde_json::Value", n, |i| {
             std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&bodies[i]).expect("json"));
         });
         per_request("parse_csr, core verify (rsa/p256 crates)", n, |i| {
-            std::hint::black_box(inkan::csr::parse_csr(csrs[i].as_bytes()).expect("csr"));
+            std::hint::black_box(inkan::parse_csr(csrs[i].as_bytes()).expect("csr"));
         });
         per_request("parse_csr, intake's verify (ring first)", n, |i| {
             std::hint::black_box(inkan_worker_core::signature::parse_csr(csrs[i].as_bytes()).expect("csr"));
         });
         per_request("PublicKey::from_spki_der", n, |i| {
-            std::hint::black_box(inkan::keys::PublicKey::from_spki_der(&spkis[i]).expect("key"));
+            std::hint::black_box(inkan::PublicKey::from_spki_der(&spkis[i]).expect("key"));
         });
-        let keys: Vec<_> = spkis.iter().map(|d| inkan::keys::PublicKey::from_spki_der(d).expect("key")).collect();
+        let keys: Vec<_> = spkis.iter().map(|d| inkan::PublicKey::from_spki_der(d).expect("key")).collect();
         per_request("keycheck::check_public_key", n, |i| {
             inkan_worker_core::keycheck::check_public_key(&keys[i]).expect("sound key");
         });
-        if let inkan::keys::PublicKey::Rsa(k) = &keys[0] {
+        if let inkan::PublicKey::Rsa(k) = &keys[0] {
             use rsa::traits::PublicKeyParts as _;
             let (modulus, e) = (k.n_bytes(), k.e_bytes());
             per_request("  small_factor (1,229 primes)", n, |_| {

@@ -76,7 +76,7 @@ fn write_secret(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Loads the local CA from `<data>/ca`, or makes one. The four files are written into a fresh
 /// folder that is renamed into place, so a crash never leaves half a CA behind.
-fn load_or_create_ca(data_dir: &Path, est_product: &'static inkan::catalog::Product) -> Result<LocalCa, StartError> {
+fn load_or_create_ca(data_dir: &Path, est_product: &'static inkan::Product) -> Result<LocalCa, StartError> {
     let dir = data_dir.join("ca");
     let files = ["root.key.pem", "root.crt.pem", "issuing.key.pem", "issuing.crt.pem"];
     if dir.is_dir() {

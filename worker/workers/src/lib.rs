@@ -188,7 +188,7 @@ fn settings(env: &Env) -> Result<Settings, String> {
 
 /// The local CA from D1, made on first use. Creation is idempotent across isolates: the first
 /// insert wins and everyone reads what was stored.
-async fn local_ca(store: &D1Store, product: &'static inkan::catalog::Product) -> Result<LocalCa, String> {
+async fn local_ca(store: &D1Store, product: &'static inkan::Product) -> Result<LocalCa, String> {
     if let Some(material) = store.ca_material().await.map_err(|e| e.to_string())? {
         return LocalCa::from_material(&material, product).map_err(|e| e.to_string());
     }
