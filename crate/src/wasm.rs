@@ -515,9 +515,6 @@ pub fn products() -> Result<JsValue, JsValue> {
 // refuses (e.g. an empty PBKDF2 password in some engines). The key material WebCrypto returns
 // is copied into wasm memory and the JS copy is overwritten with zeros.
 
-#[cfg(feature = "pki")]
-pub use delegated::*;
-
 /// The `*Async` exports (PKI module).
 #[cfg(feature = "pki")]
 mod delegated {

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::application::Applicant;
 use crate::keycheck::KeyCheckError;
+use crate::mailbox::same_mailbox;
 use crate::password::{ClientVerifier, PasswordError, VerifierBody};
 use crate::signing::SubjectError;
 use inkan::i18n::{Localized, Message};
@@ -259,15 +260,6 @@ impl ValidIntake {
     }
 }
 
-/// Whether two addresses are the same mailbox: the local part exactly (RFC 5321 2.4 leaves its
-/// case to the receiving host), the domain case-insensitively (domains are).
-pub fn same_mailbox(a: &str, b: &str) -> bool {
-    match (a.trim().rsplit_once('@'), b.trim().rsplit_once('@')) {
-        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
-        _ => false,
-    }
-}
-
 fn text_field(field: &'static str, value: &str, required: bool) -> Result<Option<String>, IntakeError> {
     let v = value.trim();
     if v.is_empty() {
@@ -373,8 +365,8 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     Ok(ValidIntake {
         product,
         csr_pem: inkan::encode_pem("CERTIFICATE REQUEST", &csr.der),
-        fingerprint: crate::reminders::hex(&sha2::Sha256::digest(&csr.der)),
-        spki_sha256: crate::reminders::hex(&sha2::Sha256::digest(&csr.spki_der)),
+        fingerprint: crate::hex::hex(&sha2::Sha256::digest(&csr.der)),
+        spki_sha256: crate::hex::hex(&sha2::Sha256::digest(&csr.spki_der)),
         applicant,
         download_secret,
         term_years,

@@ -173,12 +173,7 @@ pub fn signature(secret: &[u8], timestamp: UnixTime, body: &[u8]) -> String {
     mac.update(b".");
     mac.update(body);
     let tag = mac.finalize().into_bytes();
-    format!("t={timestamp},v1={}", hex(&tag))
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("t={timestamp},v1={}", crate::hex::hex(&tag))
 }
 
 /// Backoff for delivery retries: 60 s doubling, at most 6 h.

@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::UnixTime;
-use crate::application::Rejection;
 use crate::mailbox::OutgoingMail;
 use inkan::i18n::{Localized, Message};
 
@@ -114,6 +113,16 @@ pub fn reasons_view(product_id: &str) -> serde_json::Value {
         .map(|r| serde_json::json!({"code": r.code, "ja": r.ja, "en": r.en}))
         .collect::<Vec<_>>()
         .into()
+}
+
+/// A rejection's reason: one of [`REASONS`] plus the reviewer's own words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The reason's code.
+    pub reason: String,
+    /// Free text from the reviewer to the applicant (may be empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A rejection as the applicant's status view shows it: the reason's text and the note.

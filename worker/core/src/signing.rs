@@ -85,7 +85,7 @@ pub fn check_csr_subject(subject: &x509_cert::name::Name, applicant: &Applicant)
         let agrees = match attribute.as_str() {
             "CN" => value.trim() == common_name,
             "O" => applicant.organisation.as_deref() == Some(value.trim()),
-            "emailAddress" => crate::intake::same_mailbox(&value, &applicant.email),
+            "emailAddress" => crate::mailbox::same_mailbox(&value, &applicant.email),
             "C" => true,
             _ => false,
         };
