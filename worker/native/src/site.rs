@@ -1,4 +1,4 @@
-//! The built site from `site_dir`, with the headers of [`inkan_worker_core::site`] (the policy the Workers
+//! The built site from `site_dir`, with the headers of [`inkan_worker_core::file_headers`] (the policy the Workers
 //! build applies to the same files served as static assets).
 
 use std::path::{Component, Path, PathBuf};

@@ -235,7 +235,7 @@ fn tracing_error(detail: &str) {
 }
 
 /// The headers an asset answer keeps from the assets service; everything else (CSP, caching,
-/// CORS, nosniff, COOP) is set by [`inkan_worker_core::site`], the policy the native server applies too.
+/// CORS, nosniff, COOP) is set by [`inkan_worker_core::file_headers`], the policy the native server applies too.
 const ASSET_HEADERS: [&str; 5] = ["content-type", "content-length", "etag", "location", "last-modified"];
 
 /// The site and the widget's embed pages from the `ASSETS` binding (`[assets]` in
