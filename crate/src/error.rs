@@ -9,21 +9,21 @@ static MESSAGES: Catalog = Catalog::new(include_str!("../messages/ja.json"), inc
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// From [`crate::keys`].
+    /// From the keys (`inkan-pki`).
     #[cfg(feature = "pki-core")]
-    Key(crate::keys::KeyError),
-    /// From [`crate::csr`].
+    Key(crate::KeyError),
+    /// From PKCS#10 requests (`inkan-pki`).
     #[cfg(feature = "pki-core")]
-    Csr(crate::csr::CsrError),
-    /// From [`crate::pkcs12`].
+    Csr(crate::CsrError),
+    /// From PKCS#12 files (`inkan-pki`).
     #[cfg(feature = "pki-core")]
-    Pkcs12(crate::pkcs12::Pkcs12Error),
-    /// From [`crate::x509`].
+    Pkcs12(crate::Pkcs12Error),
+    /// From certificate parsing (`inkan-pki`).
     #[cfg(feature = "pki-core")]
-    Certificate(crate::x509::CertificateError),
-    /// From [`crate::ca`].
+    Certificate(crate::CertificateError),
+    /// From the local CA (`inkan-ca`).
     #[cfg(feature = "ca")]
-    Issue(crate::ca::IssueError),
+    Issue(crate::IssueError),
     /// A caller passed an argument the API does not accept.
     InvalidArgument {
         /// Which argument.
@@ -42,14 +42,9 @@ macro_rules! from {
     )*};
 }
 #[cfg(feature = "pki-core")]
-from!(
-    Key(crate::keys::KeyError),
-    Csr(crate::csr::CsrError),
-    Pkcs12(crate::pkcs12::Pkcs12Error),
-    Certificate(crate::x509::CertificateError)
-);
+from!(Key(crate::KeyError), Csr(crate::CsrError), Pkcs12(crate::Pkcs12Error), Certificate(crate::CertificateError));
 #[cfg(feature = "ca")]
-from!(Issue(crate::ca::IssueError));
+from!(Issue(crate::IssueError));
 
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

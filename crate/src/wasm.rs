@@ -29,7 +29,7 @@ use x509_cert::Certificate;
 
 use crate::i18n::{Localized, Message};
 #[cfg(feature = "pki")]
-use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+use crate::{BuildOptions, Pkcs12Profile};
 // The PKI exports read their option objects by hand rather than with serde: serde's
 // deserialisation errors format floats, and core's float formatting alone is 14 KB of the
 // module. Same rules as the serde derive with `#[serde(default)]`: `undefined`/`null` (or a
@@ -40,7 +40,7 @@ mod read {
     use wasm_bindgen::JsValue;
 
     use super::invalid;
-    use crate::csr::{CsrOptions, KeyPurpose, Subject};
+    use crate::{CsrOptions, KeyPurpose, Subject};
 
     /// The object, or `None` for `undefined`/`null`.
     pub fn object(value: &JsValue, name: &str) -> Result<Option<JsValue>, JsValue> {
@@ -160,14 +160,14 @@ fn from_js<T: serde::de::DeserializeOwned + Default>(value: JsValue, name: &str)
 }
 
 #[cfg(feature = "pki")]
-/// A key backup's PIN (required) and iteration count (default [`crate::keys::BACKUP_ITERATIONS`]).
+/// A key backup's PIN (required) and iteration count (default [`crate::BACKUP_ITERATIONS`]).
 fn backup_pin(pin: String, iterations: Option<u32>) -> Result<(Password, u32), JsValue> {
     let pin = Password::new(pin);
     if pin.is_empty() {
         return Err(invalid("pin", "a PIN is required to protect the key"));
     }
-    let iterations = iterations.unwrap_or(crate::keys::BACKUP_ITERATIONS);
-    if !(crate::limits::MIN_WRITE_ITERATIONS..=crate::limits::MAX_WRITE_ITERATIONS).contains(&iterations) {
+    let iterations = iterations.unwrap_or(crate::BACKUP_ITERATIONS);
+    if !(crate::MIN_WRITE_ITERATIONS..=crate::MAX_WRITE_ITERATIONS).contains(&iterations) {
         return Err(invalid("iterations", "out of range"));
     }
     Ok((pin, iterations))
@@ -212,11 +212,11 @@ impl Pkcs12Options {
 #[cfg(feature = "pki")]
 #[derive(Serialize)]
 struct BuiltFile<'a> {
-    findings: &'a [crate::findings::Finding],
+    findings: &'a [crate::Finding],
 }
 
 #[cfg(feature = "pki")]
-fn built_to_js(built: crate::pkcs12::BuiltPkcs12) -> Result<JsValue, JsValue> {
+fn built_to_js(built: crate::BuiltPkcs12) -> Result<JsValue, JsValue> {
     let out = to_js(&BuiltFile { findings: &built.findings })?;
     let _ = Reflect::set(&out, &"bytes".into(), &Uint8Array::from(built.der.as_slice()));
     Ok(out)
@@ -268,8 +268,8 @@ impl WasmKey {
     pub fn create_csr(&self, subject: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let subject = read::subject(&subject)?;
         let options = read::csr_options(&options)?;
-        let csr = crate::csr::build_csr(&self.inner, &subject, &options).map_err(js_err)?;
-        let parsed = crate::csr::parse_csr(&csr.der).map_err(js_err)?;
+        let csr = crate::build_csr(&self.inner, &subject, &options).map_err(js_err)?;
+        let parsed = crate::parse_csr(&csr.der).map_err(js_err)?;
         let out = Object::new();
         let _ = Reflect::set(&out, &"pem".into(), &csr.pem.as_str().into());
         let _ = Reflect::set(&out, &"der".into(), &Uint8Array::from(csr.der.as_slice()));
@@ -280,8 +280,8 @@ impl WasmKey {
     /// Whether this key belongs to the first certificate in `certificates` (PEM or DER).
     #[wasm_bindgen(js_name = matchesCertificate)]
     pub fn matches_certificate(&self, certificates: &[u8]) -> Result<bool, JsValue> {
-        let certs = crate::x509::parse_certificates(certificates).map_err(js_err)?;
-        Ok(certs.first().and_then(crate::x509::public_key).as_ref() == Some(&self.inner.public_key()))
+        let certs = crate::parse_certificates(certificates).map_err(js_err)?;
+        Ok(certs.first().and_then(crate::certificate_public_key).as_ref() == Some(&self.inner.public_key()))
     }
 
     /// Builds a `.p12` from this key and `certificates` (PEM text or DER: the leaf, then any
@@ -292,17 +292,17 @@ impl WasmKey {
         let password = Password::new(password);
         let options = Pkcs12Options::from_js(&options)?.build_options()?;
         let (leaf, chain) = self.leaf_and_chain(certificates)?;
-        let built = crate::pkcs12::build(&self.inner, &leaf, &chain, &password, &options, &mut crate::os_rng())
+        let built = crate::build_pkcs12(&self.inner, &leaf, &chain, &password, &options, &mut crate::os_rng())
             .map_err(js_err)?;
         built_to_js(built)
     }
 
     /// The leaf is the certificate of this key, wherever it stands in the paste.
     fn leaf_and_chain(&self, certificates: &[u8]) -> Result<(Certificate, Vec<Certificate>), JsValue> {
-        let mut certs = crate::x509::parse_certificates(certificates).map_err(js_err)?;
+        let mut certs = crate::parse_certificates(certificates).map_err(js_err)?;
         let public = self.inner.public_key();
-        let Some(pos) = certs.iter().position(|c| crate::x509::public_key(c).as_ref() == Some(&public)) else {
-            return Err(js_err(crate::pkcs12::Pkcs12Error::KeyCertificateMismatch));
+        let Some(pos) = certs.iter().position(|c| crate::certificate_public_key(c).as_ref() == Some(&public)) else {
+            return Err(js_err(crate::Pkcs12Error::KeyCertificateMismatch));
         };
         let leaf = certs.remove(pos);
         Ok((leaf, certs))
@@ -313,7 +313,7 @@ impl WasmKey {
 /// Opens a `.p12`: returns the report (same shape as `inkan p12 open --json`).
 #[wasm_bindgen(js_name = openPkcs12)]
 pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
-    let opened = crate::pkcs12::open(bytes, &Password::new(password)).map_err(js_err)?;
+    let opened = crate::open_pkcs12(bytes, &Password::new(password)).map_err(js_err)?;
     to_js(&opened.report())
 }
 
@@ -321,8 +321,8 @@ pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
 /// Opens a `.p12` and returns its key as a [`WasmKey`] (to re-use a key the user already has).
 #[wasm_bindgen(js_name = keyFromPkcs12)]
 pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValue> {
-    let opened = crate::pkcs12::open(bytes, &Password::new(password)).map_err(js_err)?;
-    opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
+    let opened = crate::open_pkcs12(bytes, &Password::new(password)).map_err(js_err)?;
+    opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::Pkcs12Error::Missing { what: "key" }))
 }
 
 #[cfg(feature = "pki")]
@@ -331,10 +331,10 @@ pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValu
 /// throws, because no candidate will ever open it.
 #[wasm_bindgen(js_name = checkPkcs12Password)]
 pub fn check_pkcs12_password(bytes: &[u8], password: String) -> Result<bool, JsValue> {
-    use crate::pkcs12::Pkcs12Error;
+    use crate::Pkcs12Error;
     let password = Password::new(password);
-    let result = match crate::pkcs12::check_mac(bytes, &password) {
-        Ok(None) => crate::pkcs12::open(bytes, &password).map(|_| ()),
+    let result = match crate::check_pkcs12_mac(bytes, &password) {
+        Ok(None) => crate::open_pkcs12(bytes, &password).map(|_| ()),
         other => other.map(|_| ()),
     };
     match result {
@@ -354,7 +354,7 @@ pub fn repack_pkcs12(
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = Pkcs12Options::from_js(&options)?.build_options()?;
-    let built = crate::pkcs12::repack(
+    let built = crate::repack_pkcs12(
         bytes,
         &Password::new(old_password),
         &Password::new(new_password),
@@ -369,8 +369,8 @@ pub fn repack_pkcs12(
 /// Reads certificates (PEM bundle or DER) into plain facts, in input order.
 #[wasm_bindgen(js_name = parseCertificates)]
 pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let certs = crate::x509::parse_certificates(bytes).map_err(js_err)?;
-    let facts: Vec<_> = certs.iter().map(crate::x509::facts).collect();
+    let certs = crate::parse_certificates(bytes).map_err(js_err)?;
+    let facts: Vec<_> = certs.iter().map(crate::certificate_facts).collect();
     to_js(&facts)
 }
 
@@ -378,7 +378,7 @@ pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
 /// Reads and verifies a CSR.
 #[wasm_bindgen(js_name = parseCsr)]
 pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    to_js(&crate::csr::parse_csr(bytes).map_err(js_err)?)
+    to_js(&crate::parse_csr(bytes).map_err(js_err)?)
 }
 
 /// Generates an RSA key (`rsa2048`, `rsa3072` or `rsa4096`) in wasm and returns it as
@@ -389,7 +389,7 @@ pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
 pub fn generate_rsa_pkcs8(algorithm: Option<String>) -> Result<Uint8Array, JsValue> {
     let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
     if !matches!(alg, KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 | KeyAlgorithm::Rsa4096) {
-        return Err(js_err(crate::keys::KeyError::UnsupportedAlgorithm { algorithm: alg.name().to_owned() }));
+        return Err(js_err(crate::KeyError::UnsupportedAlgorithm { algorithm: alg.name().to_owned() }));
     }
     let key = PrivateKey::generate(alg, &mut crate::os_rng()).map_err(js_err)?;
     let der = key.to_pkcs8_der().map_err(js_err)?;
@@ -403,8 +403,8 @@ pub fn version() -> String {
 }
 
 #[cfg(any(feature = "pki", feature = "knowledge"))]
-fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
-    crate::date::Date::parse(s).map_err(|e| {
+fn parse_date(s: &str, name: &str) -> Result<crate::Date, JsValue> {
+    crate::Date::parse(s).map_err(|e| {
         let _ = name;
         js_err(e)
     })
@@ -412,9 +412,9 @@ fn parse_date(s: &str, name: &str) -> Result<crate::date::Date, JsValue> {
 
 #[cfg(feature = "pki")]
 /// Today's date (UTC) from the JS clock: `SystemTime` traps on wasm32.
-fn today() -> Result<crate::date::Date, JsValue> {
+fn today() -> Result<crate::Date, JsValue> {
     let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
-    crate::date::Date::from_days_since_epoch(days).map_err(js_err)
+    crate::Date::from_days_since_epoch(days).map_err(js_err)
 }
 
 // In the PKI module, not the knowledge one: inspecting needs the whole read side of the PKI
@@ -430,7 +430,7 @@ pub fn inspect(bytes: &[u8], password: Option<String>, at: Option<String>) -> Re
         None => today()?,
     };
     let password = password.map(Password::new);
-    let report = crate::inspect::inspect(bytes, password.as_ref(), at).map_err(js_err)?;
+    let report = crate::inspect(bytes, password.as_ref(), at).map_err(js_err)?;
     to_js(&report)
 }
 
@@ -445,7 +445,7 @@ pub fn expiry_plan(
 ) -> Result<JsValue, JsValue> {
     let downloaded = parse_date(downloaded, "downloaded")?;
     let issued = issued.map(|s| parse_date(&s, "issued")).transpose()?;
-    let plan = crate::expiry::plan(product, downloaded, years, issued).map_err(js_err)?;
+    let plan = crate::plan_expiry(product, downloaded, years, issued).map_err(js_err)?;
     to_js(&plan)
 }
 
@@ -460,8 +460,8 @@ pub fn expiry_ics(
 ) -> Result<String, JsValue> {
     let downloaded_date = parse_date(downloaded, "downloaded")?;
     let issued = issued.map(|s| parse_date(&s, "issued")).transpose()?;
-    let plan = crate::expiry::plan(product, downloaded_date, years, issued).map_err(js_err)?;
-    let p = crate::catalog::product(product).map_err(js_err)?;
+    let plan = crate::plan_expiry(product, downloaded_date, years, issued).map_err(js_err)?;
+    let p = crate::product(product).map_err(js_err)?;
     let now = js_sys::Date::new_0();
     let stamp = format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -472,7 +472,7 @@ pub fn expiry_ics(
         now.get_utc_minutes(),
         now.get_utc_seconds()
     );
-    crate::expiry::to_ics(&plan, p, &stamp, downloaded).map_err(js_err)
+    crate::to_ics(&plan, p, &stamp, downloaded).map_err(js_err)
 }
 
 #[cfg(feature = "knowledge")]
@@ -480,30 +480,30 @@ pub fn expiry_ics(
 /// `today` (YYYY-MM-DD) each product's issuance is also given as dates.
 #[wasm_bindgen]
 pub fn advise(answers: JsValue, today: Option<String>) -> Result<JsValue, JsValue> {
-    let answers: crate::advisor::Answers = from_js(answers, "answers")?;
+    let answers: crate::Answers = from_js(answers, "answers")?;
     let today = today.map(|s| parse_date(&s, "today")).transpose()?;
-    to_js(&crate::advisor::advise_on(&answers, today))
+    to_js(&crate::advise_on(&answers, today))
 }
 
 #[cfg(feature = "knowledge")]
 /// The sellers' pages the catalog cites, by title (what the site shows instead of file names).
 #[wasm_bindgen]
 pub fn sources() -> Result<JsValue, JsValue> {
-    to_js(&crate::catalog::all_sources())
+    to_js(&crate::all_sources())
 }
 
 #[cfg(feature = "knowledge")]
 /// The advisor's questions, as data for the page to render.
 #[wasm_bindgen(js_name = advisorQuestions)]
 pub fn advisor_questions() -> Result<JsValue, JsValue> {
-    to_js(&crate::advisor::questions())
+    to_js(&crate::questions())
 }
 
 #[cfg(feature = "knowledge")]
 /// The product catalog, with seed citations and each product's troubleshooting.
 #[wasm_bindgen]
 pub fn products() -> Result<JsValue, JsValue> {
-    to_js(&crate::catalog::product_views())
+    to_js(&crate::product_views())
 }
 
 // ---- WebCrypto delegation -----------------------------------------------------------------
@@ -515,14 +515,11 @@ pub fn products() -> Result<JsValue, JsValue> {
 // refuses (e.g. an empty PBKDF2 password in some engines). The key material WebCrypto returns
 // is copied into wasm memory and the JS copy is overwritten with zeros.
 
-#[cfg(feature = "pki")]
-pub use delegated::*;
-
 /// The `*Async` exports (PKI module).
 #[cfg(feature = "pki")]
 mod delegated {
     use super::*;
-    use crate::pkcs12::{OpenPlan, Pkcs12Error};
+    use crate::{OpenPlan, Pkcs12Error};
 
     mod webcrypto {
         use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
@@ -531,8 +528,8 @@ mod delegated {
         use web_sys::{CryptoKey, SubtleCrypto};
         use zeroize::Zeroizing;
 
-        use crate::password::{Derivation, Derived, Password};
-        use crate::pbe::Hash;
+        use crate::Hash;
+        use crate::{Derivation, Derived, Password};
 
         pub(super) fn subtle() -> Option<SubtleCrypto> {
             let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok().filter(|c| c.is_object())?;
@@ -650,9 +647,9 @@ mod delegated {
     }
 
     /// Opens with PBKDF2 delegated ([`OpenPlan::finish`] retries in wasm alone if that fails).
-    async fn open_delegated(bytes: &[u8], password: String) -> Result<crate::pkcs12::OpenedPkcs12, JsValue> {
+    async fn open_delegated(bytes: &[u8], password: String) -> Result<crate::OpenedPkcs12, JsValue> {
         let plan = open_plan(bytes, Password::new(password)).await.map_err(js_err)?;
-        plan.finish(|p| crate::pkcs12::open(bytes, p)).map_err(js_err)
+        plan.finish(|p| crate::open_pkcs12(bytes, p)).map_err(js_err)
     }
 
     /// [`openPkcs12`](open_pkcs12) with PBKDF2 delegated to WebCrypto (faster; same result).
@@ -665,10 +662,7 @@ mod delegated {
     #[wasm_bindgen(js_name = keyFromPkcs12Async)]
     pub async fn key_from_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<WasmKey, JsValue> {
         let opened = open_delegated(&bytes, password).await?;
-        opened
-            .key
-            .map(|inner| WasmKey { inner })
-            .ok_or_else(|| js_err(crate::pkcs12::Pkcs12Error::Missing { what: "key" }))
+        opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::Pkcs12Error::Missing { what: "key" }))
     }
 
     /// [`inspect`] with the `.p12`'s PBKDF2 delegated to WebCrypto.
@@ -683,7 +677,7 @@ mod delegated {
             None => today()?,
         };
         let run = |p: Option<&Password>| {
-            let report = crate::inspect::inspect(&bytes, p, at).map_err(js_err)?;
+            let report = crate::inspect(&bytes, p, at).map_err(js_err)?;
             to_js(&report)
         };
         match password {
@@ -691,7 +685,7 @@ mod delegated {
             // they read exactly as `inspect` would put them.
             Some(pw) => match open_plan(&bytes, Password::new(pw.clone())).await {
                 Ok(plan) => plan.finish(|p| run(Some(p))),
-                Err(e @ Pkcs12Error::WrongPassword) => Err(js_err(crate::inspect::InspectError::Pkcs12(e))),
+                Err(e @ Pkcs12Error::WrongPassword) => Err(js_err(crate::InspectError::Pkcs12(e))),
                 Err(_) => run(Some(&Password::new(pw))),
             },
             None => run(None),
@@ -700,16 +694,13 @@ mod delegated {
 
     /// Builds a `.p12` with its PBKDF2 derivations delegated to WebCrypto while the MAC key (the
     /// PKCS#12 KDF, which WebCrypto lacks) is derived here.
-    async fn build_delegated(
-        parts: crate::pkcs12::RepackParts,
-        password: Password,
-    ) -> Result<crate::pkcs12::BuiltPkcs12, JsValue> {
-        let plan = crate::pkcs12::BuildPlan::new(&parts.options, &mut crate::os_rng()).map_err(js_err)?;
+    async fn build_delegated(parts: crate::RepackParts, password: Password) -> Result<crate::BuiltPkcs12, JsValue> {
+        let plan = crate::BuildPlan::new(&parts.options, &mut crate::os_rng()).map_err(js_err)?;
         let pending = webcrypto::start_pbkdf2(&password, &plan.pbkdf2_derivations()).await;
         let mac = plan.mac_derivation(&password);
         let mac_key = mac.compute(&password);
         let password = webcrypto::derived_password(password.with_derived(mac, mac_key), pending).await;
-        crate::pkcs12::build_planned(&parts.key, &parts.leaf, &parts.chain, &password, &parts.options, &plan)
+        crate::build_pkcs12_planned(&parts.key, &parts.leaf, &parts.chain, &password, &parts.options, &plan)
             .map_err(js_err)
     }
 
@@ -748,7 +739,7 @@ mod delegated {
         #[wasm_bindgen(js_name = fromBytesAsync)]
         pub async fn from_bytes_async(bytes: Vec<u8>, pin: Option<String>) -> Result<WasmKey, JsValue> {
             let Some(pin) = pin.map(Password::new) else { return Self::from_bytes(&bytes, None) };
-            let derivations: Vec<_> = crate::keys::encrypted_key_derivation(&bytes).into_iter().collect();
+            let derivations: Vec<_> = crate::encrypted_key_derivation(&bytes).into_iter().collect();
             let pending = webcrypto::start_pbkdf2(&pin, &derivations).await;
             let pin = webcrypto::derived_password(pin, pending).await;
             let inner = PrivateKey::from_pem_or_der(&bytes, Some(&pin)).map_err(js_err)?;
@@ -759,7 +750,7 @@ mod delegated {
         #[wasm_bindgen(js_name = toEncryptedPemAsync)]
         pub fn to_encrypted_pem_async(&self, pin: String, iterations: Option<u32>) -> Result<Promise, JsValue> {
             let (pin, iterations) = backup_pin(pin, iterations)?;
-            let scheme = crate::keys::backup_scheme(iterations, &mut crate::os_rng());
+            let scheme = crate::backup_scheme(iterations, &mut crate::os_rng());
             // The future outlives this borrow of the key: it works on its own copy, zeroized on drop.
             let key = self.inner.clone();
             Ok(future_to_promise(async move {
@@ -767,7 +758,7 @@ mod delegated {
                 let pending = webcrypto::start_pbkdf2(&pin, &derivations).await;
                 let pin = webcrypto::derived_password(pin, pending).await;
                 let der = key.to_encrypted_pkcs8_der_with(&scheme, &pin).map_err(js_err)?;
-                Ok(crate::pem::encode("ENCRYPTED PRIVATE KEY", &der).into())
+                Ok(crate::encode_pem("ENCRYPTED PRIVATE KEY", &der).into())
             }))
         }
 
@@ -782,7 +773,7 @@ mod delegated {
         ) -> Result<Promise, JsValue> {
             let options = Pkcs12Options::from_js(&options)?.build_options()?;
             let (leaf, chain) = self.leaf_and_chain(certificates)?;
-            let parts = crate::pkcs12::RepackParts { key: self.inner.clone(), leaf, chain, options };
+            let parts = crate::RepackParts { key: self.inner.clone(), leaf, chain, options };
             Ok(future_to_promise(async move { built_to_js(build_delegated(parts, Password::new(password)).await?) }))
         }
     }
@@ -797,7 +788,7 @@ mod delegated {
     ) -> Result<JsValue, JsValue> {
         let options = Pkcs12Options::from_js(&options)?.build_options()?;
         let opened = open_delegated(&bytes, old_password).await?;
-        let parts = crate::pkcs12::RepackParts::of(&opened, &options).map_err(js_err)?;
+        let parts = crate::RepackParts::of(&opened, &options).map_err(js_err)?;
         built_to_js(build_delegated(parts, Password::new(new_password)).await?)
     }
 
@@ -810,7 +801,7 @@ mod delegated {
 
         use super::*;
         use crate::os_rng as rng;
-        use crate::pkcs12::{BuildOptions, Pkcs12Profile};
+        use crate::{BuildOptions, Pkcs12Profile};
 
         fn self_signed(key: &PrivateKey, cn: &str, issuer: Option<(&PrivateKey, &Certificate)>) -> Certificate {
             inkan_ca::test_certificate(key, cn, issuer).expect("issue")
@@ -822,7 +813,7 @@ mod delegated {
             let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("key");
             let leaf = self_signed(&key, "山田 太郎", Some((&ca_key, &ca)));
             let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(20_000), friendly_name: None };
-            crate::pkcs12::build(&key, &leaf, &[ca], &Password::new(password), &opts, &mut rng()).expect("build").der
+            crate::build_pkcs12(&key, &leaf, &[ca], &Password::new(password), &opts, &mut rng()).expect("build").der
         }
 
         fn json(v: &JsValue) -> String {
@@ -834,7 +825,7 @@ mod delegated {
             for pw in ["秘密-PIN", "ascii pin"] {
                 let der = p12(pw);
                 let password = Password::new(pw);
-                let derivations = crate::pkcs12::pbkdf2_derivations(&der);
+                let derivations = crate::pkcs12_pbkdf2_derivations(&der);
                 let pending = webcrypto::start_pbkdf2(&password, &derivations).await;
                 assert_eq!(pending.len(), 2, "the browser takes both derivations");
                 for (d, p) in pending {
@@ -871,13 +862,13 @@ mod delegated {
     }
 }
 
-/// The issuer's document key (HPKE X25519, see [`crate::documents`]) in wasm memory: the desk
+/// The issuer's document key (HPKE X25519, see [`crate::seal_document`]) in wasm memory: the desk
 /// makes or unlocks it and opens sealed documents with it. Call `free()` when done: it
 /// zeroizes the private half.
 #[cfg(all(feature = "pki", feature = "documents"))]
 #[wasm_bindgen(js_name = DocumentKey)]
 pub struct WasmDocumentKey {
-    inner: crate::documents::DocumentKey,
+    inner: crate::DocumentKey,
 }
 
 #[cfg(all(feature = "pki", feature = "documents"))]
@@ -885,13 +876,13 @@ pub struct WasmDocumentKey {
 impl WasmDocumentKey {
     /// A new key pair (randomness from `crypto.getRandomValues`).
     pub fn generate() -> WasmDocumentKey {
-        WasmDocumentKey { inner: crate::documents::DocumentKey::generate(&mut crate::os_rng()) }
+        WasmDocumentKey { inner: crate::DocumentKey::generate(&mut crate::os_rng()) }
     }
 
     /// Opens the desk's encrypted PEM with its passphrase.
     pub fn unlock(pem: String, passphrase: String) -> Result<WasmDocumentKey, JsValue> {
-        let passphrase = crate::password::Password::new(passphrase);
-        let inner = crate::documents::DocumentKey::from_encrypted(pem.as_bytes(), &passphrase).map_err(js_err)?;
+        let passphrase = crate::Password::new(passphrase);
+        let inner = crate::DocumentKey::from_encrypted(pem.as_bytes(), &passphrase).map_err(js_err)?;
         Ok(WasmDocumentKey { inner })
     }
 
@@ -918,5 +909,5 @@ impl WasmDocumentKey {
 #[cfg(all(feature = "pki", feature = "documents"))]
 #[wasm_bindgen(js_name = sealDocument)]
 pub fn seal_document(public_key: &[u8], media_type: String, document: &[u8]) -> Result<Vec<u8>, JsValue> {
-    crate::documents::seal(public_key, &media_type, document, &mut crate::os_rng()).map_err(js_err)
+    crate::seal_document(public_key, &media_type, document, &mut crate::os_rng()).map_err(js_err)
 }

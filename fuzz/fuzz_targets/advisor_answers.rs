@@ -4,8 +4,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(answers) = inkan::advisor::parse_answers(text) {
-        let advice = inkan::advisor::advise(&answers);
+    if let Ok(answers) = inkan::parse_answers(text) {
+        let advice = inkan::advise(&answers);
         let _ = serde_json::to_string(&advice);
     }
 });

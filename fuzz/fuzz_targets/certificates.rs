@@ -3,19 +3,19 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(certs) = inkan::x509::parse_certificates(data) else { return };
+    let Ok(certs) = inkan::parse_certificates(data) else { return };
     for c in &certs {
-        let facts = inkan::x509::facts(c);
-        let _ = inkan::inspect::smime_capable(&facts);
-        let _ = inkan::inspect::client_auth_capable(&facts);
-        let _ = inkan::catalog::identify_by_issuer(&facts.issuer);
-        if let Some(key) = inkan::x509::public_key(c) {
+        let facts = inkan::certificate_facts(c);
+        let _ = inkan::smime_capable(&facts);
+        let _ = inkan::client_auth_capable(&facts);
+        let _ = inkan::identify_by_issuer(&facts.issuer);
+        if let Some(key) = inkan::certificate_public_key(c) {
             let _ = key.info();
             let _ = key.check_strength();
         }
-        let _ = inkan::x509::is_signed_by(c, c);
+        let _ = inkan::is_signed_by(c, c);
     }
     if let Some((leaf, rest)) = certs.split_first() {
-        let _ = inkan::pkcs12::order_chain(leaf.clone(), rest.to_vec());
+        let _ = inkan::order_chain(leaf.clone(), rest.to_vec());
     }
 });

@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(csr) = inkan::csr::parse_csr(data) {
+    if let Ok(csr) = inkan::parse_csr(data) {
         let _ = serde_json::to_string(&csr);
     }
 });

@@ -9,18 +9,18 @@ fuzz_target!(|data: &[u8]| {
     let mut lines = text.split('\n');
     let mut next = || lines.next().unwrap_or("");
     let (product, downloaded, years, issued, stamp, uid) = (next(), next(), next(), next(), next(), next());
-    let Ok(downloaded) = inkan::date::Date::parse(downloaded) else { return };
+    let Ok(downloaded) = inkan::Date::parse(downloaded) else { return };
     let years = if years.is_empty() { None } else { years.parse::<u8>().ok() };
     let issued = if issued.is_empty() {
         None
     } else {
-        match inkan::date::Date::parse(issued) {
+        match inkan::Date::parse(issued) {
             Ok(d) => Some(d),
             Err(_) => return,
         }
     };
-    let Ok(plan) = inkan::expiry::plan(product, downloaded, years, issued) else { return };
-    let Ok(p) = inkan::catalog::product(product) else { return };
-    let _ = inkan::expiry::calendar_events(&plan, p);
-    let _ = inkan::expiry::to_ics(&plan, p, stamp, uid);
+    let Ok(plan) = inkan::plan_expiry(product, downloaded, years, issued) else { return };
+    let Ok(p) = inkan::product(product) else { return };
+    let _ = inkan::calendar_events(&plan, p);
+    let _ = inkan::to_ics(&plan, p, stamp, uid);
 });

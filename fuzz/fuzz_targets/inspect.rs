@@ -5,8 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(at) = inkan::date::Date::new(2026, 6, 1) else { return };
-    if let Ok(report) = inkan::inspect::inspect(data, None, at) {
+    let Ok(at) = inkan::Date::new(2026, 6, 1) else { return };
+    if let Ok(report) = inkan::inspect(data, None, at) {
         let _ = serde_json::to_string(&report);
     }
 });

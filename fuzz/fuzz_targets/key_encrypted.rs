@@ -6,8 +6,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let (password, file) = inkan_fuzz::password_and_file(data);
-    let _ = inkan::keys::encrypted_key_derivation(file);
-    if inkan::keys::encrypted_key_scheme(file).is_some_and(|s| s.kdf_work() > inkan_fuzz::FUZZ_KDF_WORK) {
+    let _ = inkan::encrypted_key_derivation(file);
+    if inkan::encrypted_key_scheme(file).is_some_and(|s| s.kdf_work() > inkan_fuzz::FUZZ_KDF_WORK) {
         return;
     }
     let _ = inkan::PrivateKey::from_pem_or_der(file, Some(&password));

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let (password, file) = inkan_fuzz::password_and_file(data);
-    if let Ok(opened) = inkan::pkcs12::open_within(file, &password, inkan_fuzz::FUZZ_KDF_WORK) {
+    if let Ok(opened) = inkan::open_pkcs12_within(file, &password, inkan_fuzz::FUZZ_KDF_WORK) {
         let report = opened.report();
         let _ = serde_json::to_string(&report);
         let _ = opened.key_matches_certificate();

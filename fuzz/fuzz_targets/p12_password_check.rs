@@ -6,15 +6,15 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let (password, file) = inkan_fuzz::password_and_file(data);
-    let _ = inkan::pkcs12::pbkdf2_derivations(file);
-    match inkan::pkcs12::check_mac_within(file, &password, inkan_fuzz::FUZZ_KDF_WORK) {
+    let _ = inkan::pkcs12_pbkdf2_derivations(file);
+    match inkan::check_pkcs12_mac_within(file, &password, inkan_fuzz::FUZZ_KDF_WORK) {
         Ok(None) => {
-            let _ = inkan::pkcs12::open_within(file, &password, inkan_fuzz::FUZZ_KDF_WORK);
+            let _ = inkan::open_pkcs12_within(file, &password, inkan_fuzz::FUZZ_KDF_WORK);
         }
         Ok(Some((derivation, output))) => {
             // The derivation handed back must be what the next open uses.
             let again = password.clone().with_derived(derivation, output);
-            let _ = inkan::pkcs12::open_within(file, &again, inkan_fuzz::FUZZ_KDF_WORK);
+            let _ = inkan::open_pkcs12_within(file, &again, inkan_fuzz::FUZZ_KDF_WORK);
         }
         Err(_) => {}
     }

@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = inkan_worker_core::intake::check(data);
+    let _ = inkan_worker_core::check_intake(data);
 });

@@ -4,7 +4,7 @@
 use inkan::Password;
 
 /// The KDF budget (total iterations) a fuzzed `.p12` open may spend. The seeds use 2,048
-/// iterations; with the real budget ([`inkan::limits::MAX_KDF_WORK`]) a mutated iteration
+/// iterations; with the real budget ([`inkan::MAX_KDF_WORK`]) a mutated iteration
 /// count makes one input take seconds, and libFuzzer's timeout would then report the KDF we
 /// chose to allow rather than a parser that loops. The real budget itself is tested in the
 /// crate's unit tests.

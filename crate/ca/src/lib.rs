@@ -40,7 +40,7 @@ pub enum IssueError {
     /// Encoding or signing failed.
     SigningFailed,
     /// The subject key cannot be certified.
-    Key(inkan_pki::keys::KeyError),
+    Key(inkan_pki::KeyError),
 }
 
 impl core::fmt::Display for IssueError {
@@ -221,7 +221,7 @@ pub fn issue(
         subject_is_rsa: matches!(req.subject_key, PublicKey::Rsa(_)),
     };
     let builder = CertificateBuilder::new(profile, serial, validity, spki).map_err(|_| IssueError::SigningFailed)?;
-    let cert = builder.build::<_, inkan_pki::keys::KeySignature>(&issuer_key.signer());
+    let cert = builder.build::<_, inkan_pki::KeySignature>(&issuer_key.signer());
     let cert = cert.map_err(|_| IssueError::SigningFailed)?;
     // Catch an encoder bug here rather than in a user's mail client.
     cert.to_der().map_err(|_| IssueError::SigningFailed)?;
@@ -229,9 +229,9 @@ pub fn issue(
 }
 
 /// Builds a Name from (short attribute name, value) pairs: `C` as PrintableString,
-/// `emailAddress` as IA5String, everything else UTF8String ([`inkan_pki::x509::name`]).
+/// `emailAddress` as IA5String, everything else UTF8String ([`inkan_pki::distinguished_name`]).
 pub fn name(parts: &[(&str, &str)]) -> Result<Name, IssueError> {
-    inkan_pki::x509::name(parts).ok_or(IssueError::SigningFailed)
+    inkan_pki::distinguished_name(parts).ok_or(IssueError::SigningFailed)
 }
 
 /// A certificate as the test suites use them, valid through 2026: a root when `issuer` is
@@ -273,7 +273,7 @@ mod messages_tests {
         let errors = [
             IssueError::InvalidValidity,
             IssueError::SigningFailed,
-            IssueError::Key(inkan_pki::keys::KeyError::WeakKey { reason: "r".into() }),
+            IssueError::Key(inkan_pki::KeyError::WeakKey { reason: "r".into() }),
         ];
         let problems: Vec<_> =
             errors.iter().filter_map(|e| MESSAGES.check_rendered(e.code(), &e.message(), true)).collect();

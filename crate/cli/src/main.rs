@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use inkan::csr::{CsrOptions, KeyPurpose, Subject};
-use inkan::pkcs12::{BuildOptions, Pkcs12Profile};
-use inkan::{Error, KeyAlgorithm, Localized, Message, Password, PrivateKey};
+use inkan::{
+    BuildOptions, CsrOptions, Error, KeyAlgorithm, KeyPurpose, Localized, Message, Password, Pkcs12Profile, PrivateKey,
+    Subject,
+};
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -137,7 +138,7 @@ struct KeygenArgs {
     #[arg(long)]
     password_file: Option<PathBuf>,
     /// PBKDF2 iterations for the encrypted key.
-    #[arg(long, default_value_t = inkan::keys::BACKUP_ITERATIONS)]
+    #[arg(long, default_value_t = inkan::BACKUP_ITERATIONS)]
     iterations: u32,
 }
 
@@ -284,17 +285,17 @@ fn other<E: Localized>(e: E) -> CliError {
     CliError::Other { code: e.code(), message: e.message() }
 }
 
-fn parse_date(s: &str) -> Result<inkan::date::Date, CliError> {
-    inkan::date::Date::parse(s).map_err(other)
+fn parse_date(s: &str) -> Result<inkan::Date, CliError> {
+    inkan::Date::parse(s).map_err(other)
 }
 
-fn today() -> inkan::date::Date {
+fn today() -> inkan::Date {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    inkan::date::Date::from_days_since_epoch((secs / 86_400) as i64)
+    inkan::Date::from_days_since_epoch((secs / 86_400) as i64)
         .unwrap_or_else(|_| unreachable!("the clock is within 1900..2200"))
 }
 
-lib_err!(inkan::keys::KeyError, inkan::csr::CsrError, inkan::pkcs12::Pkcs12Error, inkan::x509::CertificateError);
+lib_err!(inkan::KeyError, inkan::CsrError, inkan::Pkcs12Error, inkan::CertificateError);
 
 impl CliError {
     fn code(&self) -> &'static str {
@@ -373,7 +374,7 @@ fn require(p: Option<Password>, what: &'static str, env: &'static str) -> Result
 fn load_key(path: &Path, password_file: Option<&Path>) -> Result<PrivateKey, CliError> {
     let bytes = zeroize::Zeroizing::new(read(path)?);
     match PrivateKey::from_pem_or_der(&bytes, None) {
-        Err(inkan::keys::KeyError::WrongPassword) => {
+        Err(inkan::KeyError::WrongPassword) => {
             let pw =
                 require(password(password_file, "INKAN_KEY_PASSWORD", "Key password: ")?, "key", "INKAN_KEY_PASSWORD")?;
             Ok(PrivateKey::from_pem_or_der(&bytes, Some(&pw))?)
@@ -441,19 +442,19 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                     })
                     .collect(),
             };
-            let csr = inkan::csr::build_csr(&key, &subject, &options)?;
+            let csr = inkan::build_csr(&key, &subject, &options)?;
             write(&a.out, csr.pem.as_bytes(), false)?;
-            let parsed = inkan::csr::parse_csr(&csr.der)?;
+            let parsed = inkan::parse_csr(&csr.der)?;
             Ok(
                 json!({"subject": parsed.subject, "emails": parsed.emails, "key": parsed.key, "signature_algorithm": parsed.signature_algorithm, "out": a.out}),
             )
         }
         Command::P12(P12Command::Build(a)) => {
             let key = load_key(&a.key, a.key_password_file.as_deref())?;
-            let mut certs = inkan::x509::parse_certificates(&read(&a.cert)?)?;
+            let mut certs = inkan::parse_certificates(&read(&a.cert)?)?;
             let leaf = certs.remove(0);
             if let Some(chain) = &a.chain {
-                certs.extend(inkan::x509::parse_certificates(&read(chain)?)?);
+                certs.extend(inkan::parse_certificates(&read(chain)?)?);
             }
             let pw = require(
                 password(a.password_file.as_deref(), "INKAN_PASSWORD", "New .p12 password: ")?,
@@ -462,7 +463,7 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
             )?;
             let options =
                 BuildOptions { profile: a.profile.into(), iterations: a.iterations, friendly_name: a.name.clone() };
-            let built = inkan::pkcs12::build(&key, &leaf, &certs, &pw, &options, &mut rng)?;
+            let built = inkan::build_pkcs12(&key, &leaf, &certs, &pw, &options, &mut rng)?;
             write(&a.out, &built.der, false)?;
             Ok(json!({"out": a.out, "profile": options.profile, "bytes": built.der.len(), "findings": built.findings}))
         }
@@ -473,7 +474,7 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                 ".p12",
                 "INKAN_PASSWORD",
             )?;
-            let opened = inkan::pkcs12::open(&bytes, &pw)?;
+            let opened = inkan::open_pkcs12(&bytes, &pw)?;
             if let (Some(path), Some(key)) = (&a.key_out, &opened.key) {
                 write(path, key.to_pkcs8_pem()?.as_bytes(), true)?;
             }
@@ -481,9 +482,9 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                 let mut pem = String::new();
                 for c in &opened.certificates {
                     let der = der::Encode::to_der(&c.certificate).map_err(|_| {
-                        CliError::Lib(inkan::pkcs12::Pkcs12Error::Corrupt { detail: "certificate encoding" }.into())
+                        CliError::Lib(inkan::Pkcs12Error::Corrupt { detail: "certificate encoding" }.into())
                     })?;
-                    pem.push_str(&inkan::pem::encode("CERTIFICATE", &der));
+                    pem.push_str(&inkan::encode_pem("CERTIFICATE", &der));
                 }
                 write(path, pem.as_bytes(), false)?;
             }
@@ -502,7 +503,7 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                 "INKAN_NEW_PASSWORD",
             )?;
             let options = BuildOptions { profile: a.profile.into(), iterations: a.iterations, friendly_name: None };
-            let built = inkan::pkcs12::repack(&bytes, &old, &new, &options, &mut rng)?;
+            let built = inkan::repack_pkcs12(&bytes, &old, &new, &options, &mut rng)?;
             write(&a.out, &built.der, false)?;
             Ok(json!({"out": a.out, "profile": options.profile, "bytes": built.der.len(), "findings": built.findings}))
         }
@@ -513,15 +514,15 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                 None => today(),
             };
             let pw = password(a.password_file.as_deref(), "INKAN_PASSWORD", ".p12 password: ")?;
-            let report = inkan::inspect::inspect(&bytes, pw.as_ref(), at).map_err(other)?;
+            let report = inkan::inspect(&bytes, pw.as_ref(), at).map_err(other)?;
             Ok(serde_json::to_value(report).unwrap_or_default())
         }
         Command::Expiry(a) => {
             let downloaded = parse_date(&a.downloaded)?;
             let issued = a.issued.as_deref().map(parse_date).transpose()?;
-            let plan = inkan::expiry::plan(&a.product, downloaded, a.years, issued).map_err(other)?;
+            let plan = inkan::plan_expiry(&a.product, downloaded, a.years, issued).map_err(other)?;
             if let Some(path) = &a.ics {
-                let product = inkan::catalog::product(&a.product).map_err(other)?;
+                let product = inkan::product(&a.product).map_err(other)?;
                 let stamp = {
                     let now = std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
@@ -530,7 +531,7 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                     let d = today();
                     format!("{}T{:02}{:02}{:02}Z", d.to_basic_string(), now % 86_400 / 3600, now % 3600 / 60, now % 60)
                 };
-                let ics = inkan::expiry::to_ics(&plan, product, &stamp, &a.downloaded).map_err(other)?;
+                let ics = inkan::to_ics(&plan, product, &stamp, &a.downloaded).map_err(other)?;
                 write(path, ics.as_bytes(), false)?;
             }
             Ok(serde_json::to_value(plan).unwrap_or_default())
@@ -540,9 +541,9 @@ fn run(cli: &Cli) -> Result<Value, CliError> {
                 path: a.answers.clone(),
                 error: std::io::Error::new(std::io::ErrorKind::InvalidData, "answers file is not UTF-8"),
             })?;
-            let answers = inkan::advisor::parse_answers(&text).map_err(other)?;
+            let answers = inkan::parse_answers(&text).map_err(other)?;
             let today = a.today.as_deref().map(parse_date).transpose()?;
-            Ok(serde_json::to_value(inkan::advisor::advise_on(&answers, today)).unwrap_or_default())
+            Ok(serde_json::to_value(inkan::advise_on(&answers, today)).unwrap_or_default())
         }
     }
 }

@@ -24,13 +24,12 @@ use serde::Serialize;
 use x509_cert::Certificate;
 
 use inkan_i18n::{Catalog, Lang, Localized, Message};
-use inkan_knowledge::catalog;
-use inkan_knowledge::date::Date;
-use inkan_pki::findings::{Finding, Severity};
-use inkan_pki::password::Password;
-use inkan_pki::pbe::Hash;
-use inkan_pki::pkcs12::{self, EncryptionFacts, Mac, Pkcs12Error, Role};
-use inkan_pki::x509::{self, CertificateFacts};
+use inkan_knowledge::{Date, identify_by_issuer, product};
+use inkan_pki::{
+    CertificateError, CertificateFacts, CertificateRole, EncryptionFacts, Finding, Hash, KeyReport, Password,
+    Pkcs12Error, Pkcs12Mac, Pkcs12Profile, Severity, certificate_facts, is_signed_by, is_weak_signature_algorithm,
+    looks_like_pkcs12, name_to_string, open_pkcs12, order_chain, parse_certificates,
+};
 
 /// This crate's texts (`messages/ja.json`, `messages/en.json`), compiled in.
 static MESSAGES: Catalog = Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
@@ -57,9 +56,9 @@ pub enum InspectError {
     /// Opening the `.p12` failed.
     Pkcs12(Pkcs12Error),
     /// Reading certificates failed.
-    Certificate(x509::CertificateError),
+    Certificate(CertificateError),
     /// Reading the CSR failed.
-    Csr(inkan_pki::csr::CsrError),
+    Csr(inkan_pki::CsrError),
 }
 
 impl core::fmt::Display for InspectError {
@@ -99,7 +98,7 @@ pub struct CertificateVerdict {
     #[serde(flatten)]
     pub facts: CertificateFacts,
     /// Role in the chain.
-    pub role: Role,
+    pub role: CertificateRole,
     /// friendlyName from the `.p12` bag.
     pub friendly_name: Option<String>,
     /// Days from the inspection date to notAfter (negative when expired).
@@ -135,7 +134,7 @@ pub struct PlatformVerdict {
 #[derive(Clone, Debug, Serialize)]
 pub struct RepackSuggestion {
     /// The profile to re-pack with.
-    pub profile: pkcs12::Pkcs12Profile,
+    pub profile: Pkcs12Profile,
     /// What it fixes.
     pub message: Message,
 }
@@ -148,7 +147,7 @@ pub struct InspectReport {
     /// The date the verdicts are for.
     pub at: Date,
     /// The private key (`.p12` only).
-    pub key: Option<pkcs12::KeyReport>,
+    pub key: Option<KeyReport>,
     /// Certificates, leaf first for a `.p12`, input order otherwise.
     pub certificates: Vec<CertificateVerdict>,
     /// Encryption facts (`.p12` only).
@@ -158,7 +157,7 @@ pub struct InspectReport {
     /// The fix when a platform would fail.
     pub repack_suggestion: Option<RepackSuggestion>,
     /// The request (CSR only).
-    pub csr: Option<inkan_pki::csr::ParsedCsr>,
+    pub csr: Option<inkan_pki::ParsedCsr>,
     /// Every finding, most severe first.
     pub findings: Vec<Finding>,
 }
@@ -185,21 +184,21 @@ pub fn client_auth_capable(f: &CertificateFacts) -> bool {
 
 fn verdict(
     cert: &Certificate,
-    role: Role,
+    role: CertificateRole,
     friendly_name: Option<String>,
     at: Date,
     findings: &mut Vec<Finding>,
 ) -> CertificateVerdict {
-    let facts = x509::facts(cert);
+    let facts = certificate_facts(cert);
     let not_after = cert_date(facts.not_after_unix).unwrap_or(at);
     let not_before = cert_date(facts.not_before_unix).unwrap_or(at);
     let days_left = not_after.days_since_epoch() - at.days_since_epoch();
     let expired = not_after < at;
     let not_yet_valid = not_before > at;
-    let weak_signature = !facts.self_issued && x509::is_weak_signature_algorithm(&cert.signature_algorithm().oid);
-    let products: Vec<&'static str> = catalog::identify_by_issuer(&facts.issuer).into_iter().map(|p| p.id).collect();
+    let weak_signature = !facts.self_issued && is_weak_signature_algorithm(&cert.signature_algorithm().oid);
+    let products: Vec<&'static str> = identify_by_issuer(&facts.issuer).into_iter().map(|p| p.id).collect();
     let who = if facts.subject_cn.is_empty() { facts.subject.clone() } else { facts.subject_cn.clone() };
-    let is_user_cert = role == Role::Leaf;
+    let is_user_cert = role == CertificateRole::Leaf;
     if expired {
         findings.push(Finding::localized(
             "expired",
@@ -220,7 +219,7 @@ fn verdict(
         // before), 003_8c0952f4faeac254.txt (notices 3 months, 1 month, same day).
         let notices: Vec<String> = products
             .iter()
-            .filter_map(|id| catalog::product(id).ok())
+            .filter_map(|id| product(id).ok())
             .map(|p| {
                 let kinds: Vec<&str> =
                     p.expiry_notices.map(|n| n.value.iter().map(|o| o.kind).collect()).unwrap_or_default();
@@ -326,18 +325,18 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
     for cert in certs {
         let tbs = cert.tbs_certificate();
         if tbs.subject() == tbs.issuer() {
-            if !x509::is_signed_by(cert, cert) {
+            if !is_signed_by(cert, cert) {
                 findings.push(chain_signature_invalid(cert));
             }
             continue;
         }
         match certs.iter().find(|c| c.tbs_certificate().subject() == tbs.issuer()) {
-            Some(issuer) if !x509::is_signed_by(cert, issuer) => findings.push(chain_signature_invalid(cert)),
+            Some(issuer) if !is_signed_by(cert, issuer) => findings.push(chain_signature_invalid(cert)),
             Some(_) => {}
             // A leaf without its issuer cannot be verified by anyone who does not already hold
             // the intermediate; a CA certificate whose root is absent is the normal case.
-            None if !x509::facts(cert).is_ca => {
-                let issuer = x509::name_to_string(tbs.issuer());
+            None if !certificate_facts(cert).is_ca => {
+                let issuer = name_to_string(tbs.issuer());
                 findings.push(Finding::localized(
                     "chain_missing_issuer",
                     Severity::Info,
@@ -350,7 +349,7 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
 }
 
 fn chain_signature_invalid(cert: &Certificate) -> Finding {
-    let who = x509::facts(cert).subject;
+    let who = certificate_facts(cert).subject;
     Finding::localized(
         "chain_signature_invalid",
         Severity::Error,
@@ -363,9 +362,9 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
     let schemes = [enc.certificates, enc.key];
     let pbes2 = schemes.iter().any(|s| s.is_pbes2());
     let rc2_or_rc4 = schemes.iter().any(|s| s.is_rc2_or_rc4());
-    let sha1_mac = enc.mac == Mac::Hmac(Hash::Sha1);
-    let pbmac1 = matches!(enc.mac, Mac::Pbmac1(_));
-    let no_mac = enc.mac == Mac::None;
+    let sha1_mac = enc.mac == Pkcs12Mac::Hmac(Hash::Sha1);
+    let pbmac1 = matches!(enc.mac, Pkcs12Mac::Pbmac1(_));
+    let no_mac = enc.mac == Pkcs12Mac::None;
     let mut out = Vec::new();
     let mut push = |platform, name: &str, verdict, reason: Option<Message>| {
         out.push(PlatformVerdict { platform, name: MESSAGES.message(name, &[]), verdict, reason });
@@ -466,14 +465,14 @@ fn suggestion(platforms: &[PlatformVerdict], enc: &EncryptionFacts) -> Option<Re
     let fails = |id: &str| platforms.iter().any(|p| p.platform == id && p.verdict == "fails");
     if fails("macos_keychain") || fails("ios") || fails("windows_legacy") {
         return Some(RepackSuggestion {
-            profile: pkcs12::Pkcs12Profile::Legacy,
+            profile: Pkcs12Profile::Legacy,
             message: MESSAGES.message("repack.legacy", &[]),
         });
     }
     let weak = enc.certificates.is_broken() || enc.key.is_broken();
     if weak || fails("windows") {
         return Some(RepackSuggestion {
-            profile: pkcs12::Pkcs12Profile::Modern,
+            profile: Pkcs12Profile::Modern,
             message: MESSAGES.message("repack.modern", &[]),
         });
     }
@@ -488,9 +487,9 @@ fn sort_findings(findings: &mut Vec<Finding>) {
 /// Inspects `input` as of `at`. `password` is needed for a `.p12` only.
 pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<InspectReport, InspectError> {
     if input.is_empty() {
-        return Err(InspectError::Certificate(x509::CertificateError::EmptyInput));
+        return Err(InspectError::Certificate(CertificateError::EmptyInput));
     }
-    let text_blocks = inkan_pki::pem::find_blocks(input);
+    let text_blocks = inkan_pki::find_pem_blocks(input);
     let has_label = |l: &str| text_blocks.iter().any(|b| b.label == l);
     if has_label("CERTIFICATE REQUEST") || has_label("NEW CERTIFICATE REQUEST") {
         return inspect_csr(input, at);
@@ -498,28 +497,28 @@ pub fn inspect(input: &[u8], password: Option<&Password>, at: Date) -> Result<In
     if has_label("CERTIFICATE") || has_label("X509 CERTIFICATE") || has_label("TRUSTED CERTIFICATE") {
         return inspect_certificates(input, at);
     }
-    if has_label("PKCS12") || pkcs12::looks_like_pkcs12(input) {
+    if has_label("PKCS12") || looks_like_pkcs12(input) {
         let password = password.ok_or(InspectError::PasswordRequired)?;
         return inspect_pkcs12(input, password, at);
     }
-    if inkan_pki::pem::looks_like_text(input) {
+    if inkan_pki::looks_like_text(input) {
         return Err(InspectError::UnknownFormat);
     }
-    if x509::parse_certificates(input).is_ok() {
+    if parse_certificates(input).is_ok() {
         return inspect_certificates(input, at);
     }
     // A DER request that is one but cannot be used (a key we do not take, a bad signature) gets
     // its own error, not "unknown format": the differential check against pyca found P-521 and
     // Ed25519 requests reported as unknown files.
-    match inkan_pki::csr::parse_csr(input) {
+    match inkan_pki::parse_csr(input) {
         Ok(_) => inspect_csr(input, at),
-        Err(inkan_pki::csr::CsrError::NotACsr) => Err(InspectError::UnknownFormat),
+        Err(inkan_pki::CsrError::NotACsr) => Err(InspectError::UnknownFormat),
         Err(e) => Err(InspectError::Csr(e)),
     }
 }
 
 fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
-    let certs = x509::parse_certificates(input).map_err(InspectError::Certificate)?;
+    let certs = parse_certificates(input).map_err(InspectError::Certificate)?;
     let mut findings = Vec::new();
     // The leaf: an end-entity certificate that issued none of the others; a CA only when the
     // input has no end-entity certificate at all (a CA bundle).
@@ -529,10 +528,10 @@ fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, Inspect
     let leaf = certs
         .iter()
         .filter(issued_nothing)
-        .find(|c| !x509::facts(c).is_ca)
+        .find(|c| !certificate_facts(c).is_ca)
         .or_else(|| certs.iter().find(issued_nothing))
         .unwrap_or(&certs[0]);
-    let ordered = pkcs12::order_chain(leaf.clone(), certs.clone());
+    let ordered = order_chain(leaf.clone(), certs.clone());
     let leaf_first = ordered.first() == certs.first();
     chain_findings(&ordered, leaf_first, &mut findings);
     let certificates = ordered
@@ -541,9 +540,9 @@ fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, Inspect
         .map(|(i, c)| {
             let self_issued = c.tbs_certificate().subject() == c.tbs_certificate().issuer();
             let role = match (i, self_issued) {
-                (0, _) if !x509::facts(c).is_ca || ordered.len() > 1 => Role::Leaf,
-                (_, true) => Role::Root,
-                _ => Role::Intermediate,
+                (0, _) if !certificate_facts(c).is_ca || ordered.len() > 1 => CertificateRole::Leaf,
+                (_, true) => CertificateRole::Root,
+                _ => CertificateRole::Intermediate,
             };
             verdict(c, role, None, at, &mut findings)
         })
@@ -563,7 +562,7 @@ fn inspect_certificates(input: &[u8], at: Date) -> Result<InspectReport, Inspect
 }
 
 fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
-    let csr = inkan_pki::csr::parse_csr(input).map_err(InspectError::Csr)?;
+    let csr = inkan_pki::parse_csr(input).map_err(InspectError::Csr)?;
     let mut findings = Vec::new();
     if csr.key.is_short_rsa() {
         findings.push(Finding::localized(
@@ -604,13 +603,17 @@ fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
 }
 
 fn inspect_pkcs12(input: &[u8], password: &Password, at: Date) -> Result<InspectReport, InspectError> {
-    let opened = pkcs12::open(input, password).map_err(InspectError::Pkcs12)?;
+    let opened = open_pkcs12(input, password).map_err(InspectError::Pkcs12)?;
     // `chain_findings` reports the order itself (as a warning, with the inspector's wording),
     // so the opener's info about the same thing is dropped: one finding per fact.
     let mut findings: Vec<Finding> =
         opened.findings.iter().filter(|f| f.code != "chain_not_leaf_first").cloned().collect();
-    let ordered: Vec<Certificate> =
-        opened.certificates.iter().filter(|c| c.role != Role::Other).map(|c| c.certificate.clone()).collect();
+    let ordered: Vec<Certificate> = opened
+        .certificates
+        .iter()
+        .filter(|c| c.role != CertificateRole::Other)
+        .map(|c| c.certificate.clone())
+        .collect();
     let leaf_first = !opened.findings.iter().any(|f| f.code == "chain_not_leaf_first");
     chain_findings(&ordered, leaf_first, &mut findings);
     let certificates = opened
@@ -643,9 +646,9 @@ mod tests {
     use super::*;
     #[cfg(not(target_arch = "wasm32"))]
     use core::prelude::v1::test;
-    use inkan_pki::keys::{KeyAlgorithm, PrivateKey};
+    use inkan_pki::BuildOptions;
     use inkan_pki::os_rng as rng;
-    use inkan_pki::pkcs12::{BuildOptions, Pkcs12Profile};
+    use inkan_pki::{KeyAlgorithm, PrivateKey};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -669,7 +672,7 @@ mod tests {
     fn pem(certs: &[&Certificate]) -> Vec<u8> {
         certs
             .iter()
-            .map(|c| inkan_pki::pem::encode("CERTIFICATE", &c.to_der().expect("der")))
+            .map(|c| inkan_pki::encode_pem("CERTIFICATE", &c.to_der().expect("der")))
             .collect::<String>()
             .into_bytes()
     }
@@ -695,7 +698,7 @@ mod tests {
 
     #[test]
     fn a_paste_over_max_chain_certificates_is_refused_like_x509_refuses_it() {
-        use inkan_pki::limits::MAX_CHAIN_CERTIFICATES;
+        use inkan_pki::MAX_CHAIN_CERTIFICATES;
         let (_, _, ca) = pki();
         let over = pem(&vec![&ca; MAX_CHAIN_CERTIFICATES + 1]);
         assert_eq!(inspect(&over, None, day("2026-06-01")).expect_err("inspect").code(), "too_many_certificates");
@@ -724,11 +727,11 @@ mod tests {
         let r = inspect(&pem(&[&leaf, &ca]), None, day("2026-06-01")).expect("inspect");
         assert_eq!(r.kind, "certificates");
         let l = &r.certificates[0];
-        assert_eq!(l.role, Role::Leaf);
+        assert_eq!(l.role, CertificateRole::Leaf);
         assert_eq!(l.facts.subject_cn, "山田 太郎");
         assert_eq!(l.days_left, 214); // to 2027-01-01
         assert!(l.smime && l.client_auth && !l.expired);
-        assert_eq!(r.certificates[1].role, Role::Root);
+        assert_eq!(r.certificates[1].role, CertificateRole::Root);
         assert!(codes(&r).is_empty(), "{:?}", codes(&r));
     }
 
@@ -767,7 +770,7 @@ mod tests {
     fn a_p12_gets_platform_verdicts_and_a_repack_suggestion() {
         let (key, leaf, ca) = pki();
         let opts = BuildOptions { profile: Pkcs12Profile::Modern, iterations: Some(1000), friendly_name: None };
-        let p12 = inkan_pki::pkcs12::build(&key, &leaf, &[ca], &Password::new("秘密"), &opts, &mut rng()).expect("b");
+        let p12 = inkan_pki::build_pkcs12(&key, &leaf, &[ca], &Password::new("秘密"), &opts, &mut rng()).expect("b");
         assert!(matches!(inspect(&p12.der, None, day("2026-06-01")), Err(InspectError::PasswordRequired)));
         let r = inspect(&p12.der, Some(&Password::new("秘密")), day("2026-06-01")).expect("r");
         assert_eq!(r.kind, "pkcs12");
@@ -793,8 +796,7 @@ mod tests {
         let ca_key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
         let ca = self_signed(&ca_key, "Some Root", None);
         let opts = BuildOptions { profile: Pkcs12Profile::Legacy, iterations: Some(1000), friendly_name: None };
-        let p12 =
-            inkan_pki::pkcs12::build(&ca_key, &ca, &[], &Password::new("pin-1234"), &opts, &mut rng()).expect("b");
+        let p12 = inkan_pki::build_pkcs12(&ca_key, &ca, &[], &Password::new("pin-1234"), &opts, &mut rng()).expect("b");
         let r = inspect(&p12.der, Some(&Password::new("pin-1234")), day("2026-06-01")).expect("r");
         let f = r.findings.iter().find(|f| f.code == "not_smime_capable").expect("finding");
         assert!(f.message.en.contains("CA certificate") && !f.message.ja.contains(": 。"), "{:?}", f.message);
@@ -803,8 +805,8 @@ mod tests {
     #[test]
     fn a_csr_is_inspected_too() {
         let key = PrivateKey::generate(KeyAlgorithm::P256, &mut rng()).expect("k");
-        let subject = inkan_pki::csr::Subject { common_name: "Taro".into(), ..Default::default() };
-        let csr = inkan_pki::csr::build_csr(&key, &subject, &Default::default()).expect("csr");
+        let subject = inkan_pki::Subject { common_name: "Taro".into(), ..Default::default() };
+        let csr = inkan_pki::build_csr(&key, &subject, &Default::default()).expect("csr");
         let r = inspect(csr.pem.as_bytes(), None, day("2026-06-01")).expect("r");
         assert_eq!(r.kind, "csr");
         assert!(codes(&r).contains(&"not_smime_capable"));

@@ -4,7 +4,7 @@
 //! The report tests in `tests` also check every finding and platform text they produce.
 
 use inkan_i18n::{Arg, Localized, Message};
-use inkan_pki::pkcs12::Pkcs12Error;
+use inkan_pki::Pkcs12Error;
 
 use crate::{InspectError, MESSAGES};
 

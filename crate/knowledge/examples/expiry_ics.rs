@@ -6,9 +6,8 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use inkan_knowledge::catalog;
-use inkan_knowledge::date::Date;
-use inkan_knowledge::expiry::{plan, to_ics};
+use inkan_knowledge::Date;
+use inkan_knowledge::{plan_expiry, to_ics};
 
 fn now_stamp() -> Result<String, String> {
     if let Ok(stamp) = std::env::var("INKAN_ICS_STAMP") {
@@ -32,8 +31,8 @@ fn run(args: &[String]) -> Result<String, String> {
         Some(text) => Some(text.parse::<u8>().map_err(|e| format!("YEARS `{text}`: {e}"))?),
     };
     let issued = args.get(3).map(|text| Date::parse(text)).transpose().map_err(|e| e.to_string())?;
-    let product = catalog::product(product_id).map_err(|e| e.to_string())?;
-    let plan = plan(product_id, downloaded, years, issued).map_err(|e| e.to_string())?;
+    let product = inkan_knowledge::product(product_id).map_err(|e| e.to_string())?;
+    let plan = plan_expiry(product_id, downloaded, years, issued).map_err(|e| e.to_string())?;
     to_ics(&plan, product, &now_stamp()?, "example").map_err(|e| e.to_string())
 }
 

@@ -4,8 +4,8 @@
 
 use std::process::ExitCode;
 
-use inkan_knowledge::date::Date;
-use inkan_knowledge::holidays::holidays_between;
+use inkan_knowledge::Date;
+use inkan_knowledge::holidays_between;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -150,7 +150,7 @@ pub fn parse_answers(json: &str) -> Result<Answers, AdvisorError> {
 // ---------------------------------------------------------------------------------------
 // Questions: data (`data/advisor.toml`), for the site to render.
 
-pub use crate::catalog::{Choice, Question, QuestionKind};
+use crate::catalog::Question;
 
 /// The advisor's questions, in the order to ask them (`data/advisor.toml`).
 pub fn questions() -> &'static [Question] {
@@ -972,8 +972,7 @@ fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice
 const PROFESSION_COUNT: usize = 8;
 
 /// Calendar days for a stated issuance time. Business days become calendar days by adding
-/// the weekends they can span (n + 2·⌈n/5⌉); public holidays can add more, and
-/// [`crate::holidays::add_business_days`] gives the exact day for a known start.
+/// the weekends they can span (n + 2·⌈n/5⌉); public holidays can add more.
 fn calendar_days(issuance: catalog::IssuanceTime) -> (u16, Option<u16>) {
     match issuance.unit {
         IssuanceUnit::Minutes => (0, issuance.max.map(|m| m.div_ceil(24 * 60))),
@@ -1026,6 +1025,7 @@ pub fn advise_on(answers: &Answers, today: Option<Date>) -> Advice {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::QuestionKind;
     use crate::test_support::test;
 
     fn advice_for(json: &str) -> Advice {

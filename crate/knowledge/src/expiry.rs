@@ -299,12 +299,6 @@ pub fn download_deadline(product: &Product, issued: Date) -> Result<Option<Date>
     }
 }
 
-/// The moment the download window closes, as Unix seconds: the end (23:59:59 Japan time) of
-/// the deadline day; `None` when the seller has no window.
-pub fn download_window_closes_unix(product: &Product, issued: Date) -> Result<Option<i64>, ExpiryError> {
-    Ok(download_deadline(product, issued)?.map(|d| (d.days_since_epoch() + 1) * 86_400 - JST_OFFSET_SECONDS - 1))
-}
-
 /// `Err(download_window_closed)` when `downloaded` is after the product's download deadline
 /// for a certificate issued on `issued`; the error's text states the seller's consequence.
 pub fn check_download(product: &Product, issued: Date, downloaded: Date) -> Result<(), ExpiryError> {
@@ -952,8 +946,6 @@ mod tests {
         let jcan = catalog::product("jcan-123sign").expect("valid in test");
         assert_eq!(download_reminder_days(jcan), [29]);
         assert!(download_reminder_days(catalog::product("iprove-general").expect("valid in test")).is_empty());
-        // 2025-05-01 + 30 days = 2025-05-31, closing at 23:59:59 JST = 14:59:59 UTC.
-        assert_eq!(download_window_closes_unix(mcci, d("2025-05-01")), Ok(Some(1_748_703_599)));
     }
 
     // Issue 14 point 2 and 3: the term bought travels to the certificate's notAfter.

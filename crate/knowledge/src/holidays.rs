@@ -273,21 +273,6 @@ pub fn is_business_day(date: Date) -> Result<bool, HolidayError> {
     Ok(!date.weekday().is_weekend() && is_holiday(date)?.is_none())
 }
 
-/// The `n`-th business day after `date` (`date` itself is not counted; `n == 0` gives `date`).
-/// "Up to 3 business days" from Friday 2 May 2025 ends on Friday 9 May (Golden Week).
-pub fn add_business_days(date: Date, n: u32) -> Result<Date, HolidayError> {
-    let mut day = date;
-    let mut remaining = n;
-    // The loop ends: each step moves one day forward and is_business_day fails past 2099.
-    while remaining > 0 {
-        day = day.add_days(1)?;
-        if is_business_day(day)? {
-            remaining -= 1;
-        }
-    }
-    Ok(day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,22 +393,10 @@ mod tests {
         assert_eq!(between.len(), 2);
     }
 
-    // seed: 000_83bab2e9cbe37489.txt ("最大で 3営業日" for JCAN issuance).
-    #[test]
-    fn business_days_skip_weekends_and_golden_week() {
-        assert_eq!(add_business_days(d("2025-05-02"), 3).expect("valid in test"), d("2025-05-09"));
-        assert_eq!(add_business_days(d("2025-05-01"), 1).expect("valid in test"), d("2025-05-02"));
-        assert_eq!(add_business_days(d("2025-06-06"), 3).expect("valid in test"), d("2025-06-11"));
-        assert_eq!(add_business_days(d("2025-06-07"), 0).expect("valid in test"), d("2025-06-07"));
-        assert_eq!(add_business_days(d("2026-09-18"), 1).expect("valid in test"), d("2026-09-24"));
-    }
-
     #[test]
     fn out_of_range_is_an_error() {
         assert_eq!(is_holiday(d("1999-12-31")).expect_err("must fail").code(), "holiday_year_out_of_range");
         assert!(is_holiday(d("2100-01-01")).is_err());
-        assert!(add_business_days(d("2099-12-20"), 100).is_err());
-        assert!(add_business_days(d("2000-01-01"), u32::MAX).is_err());
         assert!(holidays_in_year(i32::MIN).is_err());
     }
 }

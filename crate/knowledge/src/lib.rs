@@ -11,11 +11,27 @@
 pub(crate) static MESSAGES: inkan_i18n::Catalog =
     inkan_i18n::Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
 
-pub mod advisor;
-pub mod catalog;
-pub mod date;
-pub mod expiry;
-pub mod holidays;
+mod advisor;
+mod catalog;
+mod date;
+mod expiry;
+mod holidays;
+
+// The public surface: the modules above are private and this is the one list of what other
+// crates may use (the bindings in `inkan`, `inkan-inspect`, the examples). `expiry::plan`
+// takes its module's noun, so the flat name still says what it plans.
+pub use {
+    advisor::{Answers, advise, advise_on, parse_answers, questions},
+    catalog::{
+        AfterDeadline, CatalogError, Cited, Product, all_sources, identify_by_issuer, product, product_views, products,
+    },
+    date::{Date, DateError},
+    expiry::{
+        ExpiryError, calendar_events, download_reminder_days, not_after_unix, plan as plan_expiry, resolve_term,
+        to_ics,
+    },
+    holidays::holidays_between,
+};
 
 #[cfg(test)]
 mod messages_tests;

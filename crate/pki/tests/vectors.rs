@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use inkan_i18n::Localized as _;
-use inkan_pki::password::Password;
+use inkan_pki::Password;
 use serde_json::Value;
 
 /// Vectors whose outcome in the core is knowingly different from the manifest's, with why.
@@ -46,7 +46,7 @@ fn check(vector: &Value) -> Vec<String> {
     let bytes = std::fs::read(base.join(file)).expect("vector file");
     let password = password(&base.join(vector["password_file"].as_str().expect("password_file")));
     let expect = vector["expect"].as_str().expect("expect");
-    let opened = inkan_pki::pkcs12::open(&bytes, &password);
+    let opened = inkan_pki::open_pkcs12(&bytes, &password);
     let outcome = match &opened {
         Ok(_) => Outcome::Opened,
         Err(e) => Outcome::Refused(e.code().to_owned()),

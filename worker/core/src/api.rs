@@ -506,7 +506,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             ("GET" | "HEAD", ["admin"] | ["admin", "desk.js" | "desk.css"]) => self.desk_page(request),
             ("GET", ["api", "admin", "session"]) => {
                 let label = self.authorize(request)?;
-                let products: Vec<_> = inkan::catalog::products()
+                let products: Vec<_> = inkan::products()
                     .iter()
                     .map(|p| serde_json::json!({"id": p.id, "name": {"ja": p.name.value.ja, "en": p.name.value.en}}))
                     .collect();
@@ -802,7 +802,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         app.mailbox.code_sent(&app.id, &code, now, None);
         // The one-time capability to attach sealed documents (answered once, only its hash kept).
         let documents_token = crate::ids::new_id(rng);
-        app.documents_token_sha256 = Some(crate::reminders::hex(&sha2::Sha256::digest(documents_token.as_bytes())));
+        app.documents_token_sha256 = Some(crate::hex::hex(&sha2::Sha256::digest(documents_token.as_bytes())));
         match self.store.insert_application(&app).await.map_err(|e| store_failure(&e))? {
             Inserted::New => {
                 tracing::info!(application = %crate::ids::log_ref(&app.id), product = %app.product, "application received");
@@ -1060,7 +1060,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let offset = number("offset", 0);
         let product = query_value(request, "product").filter(|p| !p.is_empty());
         if let Some(product) = &product
-            && inkan::catalog::product(product).is_err()
+            && inkan::product(product).is_err()
         {
             return Err(refuse(&ApiError::BadRequest { detail: "unknown product".into() }));
         }
@@ -1080,7 +1080,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
 
     /// Everything the reviewer needs about one application, and exactly what will be signed.
     fn admin_view(&self, app: &Application, now: UnixTime) -> serde_json::Value {
-        let validity = match (&self.issuer, inkan::catalog::product(&app.product)) {
+        let validity = match (&self.issuer, inkan::product(&app.product)) {
             (AnyIssuer::Local(_), Ok(product)) => {
                 crate::issuer::local::LocalCa::validity(product, app.term_years, now).ok()
             }
@@ -1098,7 +1098,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     /// The webhook issuer's credential for one application's callback.
     fn authorize_callback(&self, request: &ApiRequest, app: &Application) -> Result<(), Refusal> {
         let given = request.header("authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
-        let given_sha256 = crate::reminders::hex(&sha2::Sha256::digest(given.as_bytes()));
+        let given_sha256 = crate::hex::hex(&sha2::Sha256::digest(given.as_bytes()));
         match &app.callback_token_sha256 {
             Some(stored) if !given.is_empty() && bool::from(given_sha256.as_bytes().ct_eq(stored.as_bytes())) => Ok(()),
             _ => Err(refuse(&ApiError::Unauthorized).with_header("www-authenticate", "Bearer")),
@@ -1214,7 +1214,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             usize::from(self.settings.document_max_count),
         )
         .map_err(refused)?;
-        let given = crate::reminders::hex(&sha2::Sha256::digest(token.as_bytes()));
+        let given = crate::hex::hex(&sha2::Sha256::digest(token.as_bytes()));
         let token_ok = app
             .documents_token_sha256
             .as_ref()
@@ -1258,7 +1258,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                 let mut token = [0u8; 32];
                 rng.fill_bytes(&mut token);
                 let token = <base64ct::Base64UrlUnpadded as base64ct::Encoding>::encode_string(&token);
-                app.callback_token_sha256 = Some(crate::reminders::hex(&sha2::Sha256::digest(token.as_bytes())));
+                app.callback_token_sha256 = Some(crate::hex::hex(&sha2::Sha256::digest(token.as_bytes())));
                 self.store.save_application(&mut app).await?;
                 Some(zeroize::Zeroizing::new(token))
             }
@@ -1314,7 +1314,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         chain_pem: Option<String>,
         now: UnixTime,
     ) -> Result<Application, StoreError> {
-        let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let product = inkan::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         let rule = crate::window::rule_for(product, self.settings.default_window_days);
         // Reminders first: if the process dies before the application is saved, the reminders
         // find it still `approved` and are skipped, never lost for an issued certificate.
@@ -1333,7 +1333,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
     }
 
     async fn close_window(&self, mut app: Application, now: UnixTime) -> Result<Application, StoreError> {
-        let product = inkan::catalog::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
+        let product = inkan::product(&app.product).map_err(|_| StoreError::Corrupt { key: app.id.clone() })?;
         let rule = crate::window::rule_for(product, self.settings.default_window_days);
         if app.status == Status::Issued {
             self.store.insert_reminder(&crate::reminders::at_window_close(&app, now, rule.closing)).await?;
@@ -1357,11 +1357,11 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
             let e = crate::application::TransitionError::NotAllowed { from: app.status, action: "issue" };
             return Err(ApiResponse::from_error(409, &e));
         }
-        let certs = inkan::x509::parse_certificates(&request.body).map_err(|_| refuse(&ApiError::BadCertificate))?;
+        let certs = inkan::parse_certificates(&request.body).map_err(|_| refuse(&ApiError::BadCertificate))?;
         let csr_spki = app.spki_sha256.clone();
         let (leaves, others): (Vec<_>, Vec<_>) = certs.into_iter().partition(|c| {
             der::Encode::to_der(c.tbs_certificate().subject_public_key_info())
-                .is_ok_and(|spki| crate::reminders::hex(&sha2::Sha256::digest(&spki)) == csr_spki)
+                .is_ok_and(|spki| crate::hex::hex(&sha2::Sha256::digest(&spki)) == csr_spki)
         });
         let leaf = leaves.into_iter().next().ok_or_else(|| refuse(&ApiError::CertificateKeyMismatch))?;
         let chain = crate::issuer::order_chain(leaf, others);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::UnixTime;
 use crate::mailbox::Mailbox;
+use crate::review::{Rejection, rejection_view};
 use crate::window::Closing;
 use inkan::i18n::{Localized, Message};
 
@@ -90,7 +91,7 @@ pub struct Application {
     pub id: String,
     /// Catalog product id.
     pub product: String,
-    /// The term bought, in years (see [`inkan::expiry::resolve_term`]).
+    /// The term bought, in years (see [`inkan::resolve_term`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_years: Option<u8>,
     /// Current state.
@@ -165,16 +166,6 @@ pub struct Change {
     /// The reviewer's token label, for a decision; none for the applicant or the worker itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
-}
-
-/// A rejection's reason: one of [`crate::review::REASONS`] plus the reviewer's own words.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rejection {
-    /// The reason's code.
-    pub reason: String,
-    /// Free text from the reviewer to the applicant (may be empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
 }
 
 /// A transition that the current state does not allow.
@@ -318,7 +309,7 @@ impl Application {
     /// The stored CSR's DER, while the application keeps one (until it is signed).
     pub fn csr_der(&self) -> Option<Vec<u8>> {
         let pem = self.csr_pem.as_deref()?;
-        inkan::pem::find_blocks(pem.as_bytes()).into_iter().next().map(|block| block.der)
+        inkan::find_pem_blocks(pem.as_bytes()).into_iter().next().map(|block| block.der)
     }
 
     /// Whether the certificate is signed only when the applicant first collects it.
@@ -513,7 +504,7 @@ impl Application {
                 );
             }
             if let (Status::Rejected, Some(rejection)) = (self.status, &self.rejection) {
-                map.insert("rejection".into(), crate::review::rejection_view(rejection));
+                map.insert("rejection".into(), rejection_view(rejection));
             }
             if self.status == Status::Approved {
                 map.insert(

@@ -118,7 +118,7 @@ pub fn counter_key(address_key: &[u8], ip: Option<IpAddr>) -> String {
     };
     mac.update(b"inkan-client:");
     mac.update(prefix.as_bytes());
-    crate::reminders::hex(&mac.finalize().into_bytes())
+    crate::hex::hex(&mac.finalize().into_bytes())
 }
 
 #[cfg(test)]

@@ -550,7 +550,7 @@ impl Settings {
         if self.reminder_url.is_some() && self.reminder_secret.is_none() {
             return Err(invalid("reminder_secret", "required with reminder_url"));
         }
-        if inkan::catalog::product(&self.est_server_product).is_err() {
+        if inkan::product(&self.est_server_product).is_err() {
             return Err(invalid("est_server_product", "not a catalog product id"));
         }
         if self.lockout_threshold == 0 || self.client_lockout_threshold == 0 {

@@ -21,7 +21,7 @@ pub fn new_id<R: rand_core::CryptoRng + ?Sized>(rng: &mut R) -> String {
 pub fn log_ref(id: &str) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest([b"inkan-log:".as_slice(), id.as_bytes()].concat());
-    crate::reminders::hex(&digest[..6])
+    crate::hex::hex(&digest[..6])
 }
 
 /// Whether a path segment has the shape of an id (checked before any store look-up).

@@ -3,7 +3,7 @@
 //!
 //! Order (cheap before expensive, so junk costs little): body size, JSON shape, product, the
 //! applicant's fields, the download password's length, then the CSR: size, PEM/DER, signature
-//! (verified by [`inkan::csr::parse_csr`]), signature algorithm allowlist, key checks
+//! (verified by [`inkan::parse_csr`]), signature algorithm allowlist, key checks
 //! ([`crate::keycheck`]) and the e-mail match. The slow password hash comes last, in the API
 //! (and only when the password itself was sent; a client verifier is checked here, cheaply).
 
@@ -13,11 +13,11 @@ use zeroize::Zeroizing;
 
 use crate::application::Applicant;
 use crate::keycheck::KeyCheckError;
+use crate::mailbox::same_mailbox;
 use crate::password::{ClientVerifier, PasswordError, VerifierBody};
 use crate::signing::SubjectError;
-use inkan::catalog::{CatalogError, Product};
-use inkan::csr::CsrError;
 use inkan::i18n::{Localized, Message};
+use inkan::{CatalogError, CsrError, Product};
 
 /// The largest request body accepted (413 `too_large` above it).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -75,7 +75,7 @@ pub enum IntakeError {
     /// The CSR's subject disagrees with the applicant's fields.
     Subject(SubjectError),
     /// The term is not one the product sells (`unsupported_term`).
-    Term(inkan::expiry::ExpiryError),
+    Term(inkan::ExpiryError),
 }
 
 impl core::fmt::Display for IntakeError {
@@ -260,15 +260,6 @@ impl ValidIntake {
     }
 }
 
-/// Whether two addresses are the same mailbox: the local part exactly (RFC 5321 2.4 leaves its
-/// case to the receiving host), the domain case-insensitively (domains are).
-pub fn same_mailbox(a: &str, b: &str) -> bool {
-    match (a.trim().rsplit_once('@'), b.trim().rsplit_once('@')) {
-        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
-        _ => false,
-    }
-}
-
 fn text_field(field: &'static str, value: &str, required: bool) -> Result<Option<String>, IntakeError> {
     let v = value.trim();
     if v.is_empty() {
@@ -288,13 +279,13 @@ fn text_field(field: &'static str, value: &str, required: bool) -> Result<Option
 /// The key-type refusal for a CSR whose key is of a type we do not take, if it is one.
 fn unsupported_key(input: &[u8]) -> Option<KeyCheckError> {
     use der::{Decode as _, Encode as _};
-    let der = inkan::pem::find_blocks(input)
+    let der = inkan::find_pem_blocks(input)
         .into_iter()
         .find(|b| b.label.contains("CERTIFICATE REQUEST"))
         .map_or_else(|| input.to_vec(), |b| b.der);
     let request = x509_cert::request::CertReq::from_der(&der).ok()?;
     let spki = request.info.public_key.to_der().ok()?;
-    match inkan::keys::PublicKey::from_spki_der(&spki) {
+    match inkan::PublicKey::from_spki_der(&spki) {
         Ok(key) => {
             crate::keycheck::check_public_key(&key).err().filter(|e| matches!(e, KeyCheckError::UnsupportedKey { .. }))
         }
@@ -310,8 +301,8 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     let parsed: IntakeBody = serde_json::from_slice(body)
         .map_err(|e| IntakeError::InvalidRequest { detail: crate::http::json_problem(&e) })?;
     let download_password = parsed.download_password.map(Zeroizing::new);
-    let product = inkan::catalog::product(parsed.product.trim()).map_err(IntakeError::Product)?;
-    let term_years = inkan::expiry::resolve_term(product, parsed.term_years).map_err(IntakeError::Term)?;
+    let product = inkan::product(parsed.product.trim()).map_err(IntakeError::Product)?;
+    let term_years = inkan::resolve_term(product, parsed.term_years).map_err(IntakeError::Term)?;
     let name = text_field("name", &parsed.applicant.name, true)?.unwrap_or_default();
     let common_name = match &parsed.applicant.common_name {
         Some(cn) => text_field("common_name", cn, false)?,
@@ -321,7 +312,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
         Some(o) => text_field("organisation", o, false)?,
         None => None,
     };
-    let email = inkan::csr::check_email(&parsed.applicant.email).map_err(IntakeError::Csr)?;
+    let email = inkan::check_email(&parsed.applicant.email).map_err(IntakeError::Csr)?;
     let download_secret = match (download_password, &parsed.download_password_verifier) {
         (Some(password), None) => {
             crate::password::check_password(&password).map_err(IntakeError::Password)?;
@@ -373,9 +364,9 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     crate::signing::check_csr_subject(&request.info.subject, &applicant).map_err(IntakeError::Subject)?;
     Ok(ValidIntake {
         product,
-        csr_pem: inkan::pem::encode("CERTIFICATE REQUEST", &csr.der),
-        fingerprint: crate::reminders::hex(&sha2::Sha256::digest(&csr.der)),
-        spki_sha256: crate::reminders::hex(&sha2::Sha256::digest(&csr.spki_der)),
+        csr_pem: inkan::encode_pem("CERTIFICATE REQUEST", &csr.der),
+        fingerprint: crate::hex::hex(&sha2::Sha256::digest(&csr.der)),
+        spki_sha256: crate::hex::hex(&sha2::Sha256::digest(&csr.spki_der)),
         applicant,
         download_secret,
         term_years,
@@ -385,8 +376,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use inkan::csr::{CsrOptions, Subject, build_csr};
-    use inkan::keys::{KeyAlgorithm, PrivateKey};
+    use inkan::{CsrOptions, KeyAlgorithm, PrivateKey, Subject, build_csr};
 
     pub(crate) fn csr_for(email: &str) -> String {
         let key = PrivateKey::generate(KeyAlgorithm::P256, &mut inkan::os_rng()).expect("key");

@@ -1,7 +1,7 @@
 //! Public-key checks that a CSR's signature cannot show: keys that are weak because of how they
 //! were made. Every test here works on the public key alone, so it runs before anything is stored.
 //!
-//! - **Size and exponent**: the core's one RSA policy, [`inkan::keys::check_rsa_policy`] (2048 to
+//! - **Size and exponent**: the core's one RSA policy, [`inkan::check_rsa_policy`] (2048 to
 //!   4096 bits with e = 65537, the S/MIME Baseline Requirements 6.1.5/6.1.6 range that every
 //!   issuer in the seeds can certify); ECDSA only on P-256 and P-384 (the point is checked to lie
 //!   on the curve when the key is parsed). The checks below extend it for RSA.
@@ -19,7 +19,7 @@
 use num_bigint::BigUint;
 
 use inkan::i18n::{Localized, Message};
-use inkan::keys::{PublicKey, RsaPolicyError, check_rsa_policy};
+use inkan::{PublicKey, RsaPolicyError, check_rsa_policy};
 
 /// Trial division covers every prime below this bound (1,229 primes).
 pub const SMALL_PRIME_BOUND: u32 = 10_000;
@@ -388,7 +388,7 @@ pub fn fermat_factor(n: &BigUint, steps: u32) -> Option<(BigUint, BigUint)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inkan::keys::{KeyAlgorithm, PrivateKey};
+    use inkan::{KeyAlgorithm, PrivateKey};
 
     fn e() -> Vec<u8> {
         vec![1, 0, 1]

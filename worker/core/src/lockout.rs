@@ -22,7 +22,9 @@ pub struct LockoutPolicy {
     pub max_seconds: i64,
 }
 
-/// A counter row: attempts charged so far and the current lock.
+/// A counter row: attempts charged so far and the current lock. Test-only: the stores keep
+/// the row in SQL ([`crate::store::CHARGE_SQL`]); this twin states the rule the tests check.
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempts {
     /// Attempts charged and not cleared by a success.
@@ -59,7 +61,8 @@ impl Charge {
 }
 
 /// How long the counter of `failures` locks: nothing below the threshold, then
-/// `base · 2^(failures - threshold)`, at most `max`.
+/// `base · 2^(failures - threshold)`, at most `max`. Test-only, like [`Attempts`].
+#[cfg(test)]
 pub fn lock_seconds(failures: u32, policy: &LockoutPolicy) -> Option<i64> {
     (failures >= policy.threshold).then(|| {
         let doublings = (failures - policy.threshold).min(40);
@@ -106,11 +109,11 @@ impl Localized for LockoutError {
     }
 }
 
+#[cfg(test)]
 impl Attempts {
     /// Charges one attempt, as the stores do it in one statement: refused while locked;
     /// otherwise counted (from zero again when the last charge is older than `decay` seconds),
-    /// and the lock for the new count set. The in-memory twin of the SQL in the stores, used by
-    /// the unit tests' store and checked against it by the API suite.
+    /// and the lock for the new count set. The in-memory twin of the SQL in the stores.
     pub fn charge(&mut self, now: UnixTime, policy: &LockoutPolicy, decay: Option<i64>) -> Charge {
         if let Some(until) = self.locked_until.filter(|until| now < *until) {
             return Charge::Locked { until };

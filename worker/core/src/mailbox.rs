@@ -171,7 +171,7 @@ pub fn code_digest(application_id: &str, code: &str) -> String {
     hash.update(application_id.as_bytes());
     hash.update(b":");
     hash.update(normalised.as_bytes());
-    crate::reminders::hex(&hash.finalize())
+    crate::hex::hex(&hash.finalize())
 }
 
 impl Mailbox {
@@ -316,6 +316,15 @@ pub trait Mailer {
     async fn queued(&self, recipient: &str) -> Result<Vec<serde_json::Value>, MailError> {
         let _ = recipient;
         Ok(Vec::new())
+    }
+}
+
+/// Whether two addresses are the same mailbox: the local part exactly (RFC 5321 2.4 leaves its
+/// case to the receiving host), the domain case-insensitively (domains are).
+pub fn same_mailbox(a: &str, b: &str) -> bool {
+    match (a.trim().rsplit_once('@'), b.trim().rsplit_once('@')) {
+        (Some((la, da)), Some((lb, db))) => la == lb && da.eq_ignore_ascii_case(db),
+        _ => false,
     }
 }
 

@@ -189,7 +189,9 @@ pub trait Pbkdf2 {
     ) -> Result<Zeroizing<[u8; HASH_BYTES]>, PasswordError>;
 }
 
-/// PBKDF2 in software on the calling thread (the `pbkdf2` crate).
+/// PBKDF2 in software on the calling thread (the `pbkdf2` crate). Test-only: both adapters
+/// move [`derive_in_software`] off their request path (a blocking thread, a Worker's CPU budget).
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SoftwarePbkdf2;
 
@@ -200,6 +202,7 @@ pub fn derive_in_software(password: &[u8], salt: &[u8], iterations: u32) -> Zero
     out
 }
 
+#[cfg(test)]
 impl Pbkdf2 for SoftwarePbkdf2 {
     async fn derive(
         &self,

@@ -17,7 +17,7 @@
 //! - Expiry notices with the catalog's kinds, e.g. `expiry_notice_3_months`,
 //!   `expiry_notice_1_month`, `expiry_notice_same_day` (seed: 003_8c0952f4faeac254.txt) or
 //!   `expiry_notice_4_weeks`, `expiry_notice_2_weeks` (seed: 000_83bab2e9cbe37489.txt), dated by
-//!   [`inkan::expiry::plan`] from the download day and sent at 09:00 JST on their day.
+//!   [`inkan::plan_expiry`] from the download day and sent at 09:00 JST on their day.
 
 use hmac::{KeyInit as _, Mac as _};
 use serde::{Deserialize, Serialize};
@@ -137,7 +137,7 @@ pub fn at_window_close(app: &Application, now: UnixTime, closing: Closing) -> Re
 pub fn at_download(app: &Application, downloaded_at: UnixTime) -> Vec<Reminder> {
     let (Ok(day), Some(issued)) = (jst_date(downloaded_at), app.issued_at) else { return Vec::new() };
     let issued_day = jst_date(issued).ok();
-    let Ok(plan) = inkan::expiry::plan(&app.product, day, app.term_years, issued_day) else { return Vec::new() };
+    let Ok(plan) = inkan::plan_expiry(&app.product, day, app.term_years, issued_day) else { return Vec::new() };
     plan.notices
         .iter()
         .map(|notice| Reminder::new(&app.id, notice.kind, morning_jst(notice.date)))
@@ -173,12 +173,7 @@ pub fn signature(secret: &[u8], timestamp: UnixTime, body: &[u8]) -> String {
     mac.update(b".");
     mac.update(body);
     let tag = mac.finalize().into_bytes();
-    format!("t={timestamp},v1={}", hex(&tag))
-}
-
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("t={timestamp},v1={}", crate::hex::hex(&tag))
 }
 
 /// Backoff for delivery retries: 60 s doubling, at most 6 h.
@@ -190,7 +185,7 @@ pub fn retry_in(attempts: u32) -> i64 {
 mod tests {
     use super::*;
     use crate::application::tests::sample;
-    use inkan::catalog::product;
+    use inkan::product;
 
     #[test]
     fn mcci_reminders_at_15_and_30_days_with_unique_keys() {

@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::UnixTime;
-use crate::application::Rejection;
 use crate::mailbox::OutgoingMail;
 use inkan::i18n::{Localized, Message};
 
@@ -89,13 +88,13 @@ pub const REASONS: &[Reason] = &[
     },
 ];
 
-fn applies_to(reason: &Reason, product: Option<&inkan::catalog::Product>) -> bool {
+fn applies_to(reason: &Reason, product: Option<&inkan::Product>) -> bool {
     match (reason.applies, product) {
         (Applies::All, _) => true,
         (_, None) => false,
         (Applies::Documents, Some(p)) => !p.documents.is_empty() || p.upload.is_some(),
         (Applies::Organisation, Some(p)) => {
-            let required = |rule: &Option<inkan::catalog::Cited<bool>>| rule.as_ref().is_some_and(|c| c.value);
+            let required = |rule: &Option<inkan::Cited<bool>>| rule.as_ref().is_some_and(|c| c.value);
             required(&p.eligibility.organisation_required) || required(&p.eligibility.corporate_profile_required)
         }
     }
@@ -103,7 +102,7 @@ fn applies_to(reason: &Reason, product: Option<&inkan::catalog::Product>) -> boo
 
 /// The reasons the desk offers for one product, in list order.
 pub fn reasons_for(product_id: &str) -> Vec<&'static Reason> {
-    let product = inkan::catalog::product(product_id).ok();
+    let product = inkan::product(product_id).ok();
     REASONS.iter().filter(|r| applies_to(r, product)).collect()
 }
 
@@ -114,6 +113,16 @@ pub fn reasons_view(product_id: &str) -> serde_json::Value {
         .map(|r| serde_json::json!({"code": r.code, "ja": r.ja, "en": r.en}))
         .collect::<Vec<_>>()
         .into()
+}
+
+/// A rejection's reason: one of [`REASONS`] plus the reviewer's own words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The reason's code.
+    pub reason: String,
+    /// Free text from the reviewer to the applicant (may be empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A rejection as the applicant's status view shows it: the reason's text and the note.
@@ -258,7 +267,7 @@ fn csv_field(value: &str) -> String {
 /// `2026-12-04T01:02:03Z`.
 pub fn iso_utc(at: UnixTime) -> String {
     let (days, seconds) = (at.div_euclid(crate::DAY), at.rem_euclid(crate::DAY));
-    match inkan::date::Date::from_days_since_epoch(days) {
+    match inkan::Date::from_days_since_epoch(days) {
         Ok(date) => format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
             date.year(),
@@ -307,7 +316,7 @@ mod tests {
     fn reasons_follow_the_product() {
         assert!(!reasons_for("no-such-product").iter().any(|r| r.applies != Applies::All));
         assert!(reasons_for("no-such-product").iter().any(|r| r.code == "other"));
-        for product in inkan::catalog::products() {
+        for product in inkan::products() {
             let codes: Vec<_> = reasons_for(product.id).iter().map(|r| r.code).collect();
             assert!(codes.contains(&"other"), "{}", product.id);
         }

@@ -10,12 +10,11 @@
 //! valid request faster, never change which requests pass. The Workers build (wasm32) uses the
 //! core's check alone.
 
-use inkan::csr::{CsrError, ParsedCsr};
-use inkan::keys::{PublicKey, SignatureError};
+use inkan::{CsrError, ParsedCsr, PublicKey, SignatureError};
 
-/// [`inkan::csr::parse_csr`] with the fast native signature check.
+/// [`inkan::parse_csr`] with the fast native signature check.
 pub fn parse_csr(input: &[u8]) -> Result<ParsedCsr, CsrError> {
-    inkan::csr::parse_csr_with(input, &check)
+    inkan::parse_csr_with(input, &check)
 }
 
 /// Same verdict as [`PublicKey::verify`], faster where ring covers the key and algorithm.
@@ -35,7 +34,7 @@ pub fn check(
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use const_oid::db::rfc5912 as oid;
-    use inkan::keys::PublicKey;
+    use inkan::PublicKey;
     use ring::signature as r;
 
     /// Whether ring accepts the signature (false also when ring does not cover the case).
@@ -85,8 +84,7 @@ mod native {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inkan::csr::{CsrOptions, Subject, build_csr};
-    use inkan::keys::{KeyAlgorithm, PrivateKey};
+    use inkan::{CsrOptions, KeyAlgorithm, PrivateKey, Subject, build_csr};
 
     /// The pieces of a request that its signature covers, as `parse_csr_with` hands them over.
     #[cfg(not(target_arch = "wasm32"))]
@@ -143,12 +141,12 @@ mod tests {
             Subject { common_name: "Taro".into(), email: Some("taro@example.jp".into()), ..Subject::default() };
         let csr = build_csr(&key, &subject, &CsrOptions::default()).expect("csr");
         let ours = parse_csr(csr.pem.as_bytes()).expect("verifies");
-        let core = inkan::csr::parse_csr(csr.pem.as_bytes()).expect("verifies");
+        let core = inkan::parse_csr(csr.pem.as_bytes()).expect("verifies");
         assert_eq!((ours.der, ours.emails, ours.public_key), (core.der, core.emails, core.public_key));
         let mut der = csr.der.clone();
         let last = der.len() - 1;
         der[last] ^= 1;
-        assert_eq!(parse_csr(&der).map(|_| ()), inkan::csr::parse_csr(&der).map(|_| ()));
+        assert_eq!(parse_csr(&der).map(|_| ()), inkan::parse_csr(&der).map(|_| ()));
         assert_eq!(inkan::i18n::Localized::code(&parse_csr(&der).expect_err("tampered")), "csr_signature_invalid");
     }
 }

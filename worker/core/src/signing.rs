@@ -65,15 +65,15 @@ pub fn subject_attributes(applicant: &Applicant) -> Vec<(&'static str, String)> 
 }
 
 /// The subject as a DER name.
-pub fn subject_name(applicant: &Applicant) -> Result<x509_cert::name::Name, inkan::ca::IssueError> {
+pub fn subject_name(applicant: &Applicant) -> Result<x509_cert::name::Name, inkan::IssueError> {
     let parts = subject_attributes(applicant);
     let refs: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    inkan::ca::name(&refs)
+    inkan::distinguished_name(&refs)
 }
 
 /// The subject as one line, `CN=Taro Yamada, O=山田法律事務所` (the reading order the inspector uses).
 pub fn subject_line(applicant: &Applicant) -> String {
-    subject_name(applicant).map_or_else(|_| String::new(), |name| inkan::x509::name_to_string(&name))
+    subject_name(applicant).map_or_else(|_| String::new(), |name| inkan::name_to_string(&name))
 }
 
 /// Checks a CSR's subject against the fields: CN and O must be exactly the fields, an
@@ -81,11 +81,11 @@ pub fn subject_line(applicant: &Applicant) -> String {
 /// is refused, since review cannot vouch for it.
 pub fn check_csr_subject(subject: &x509_cert::name::Name, applicant: &Applicant) -> Result<(), SubjectError> {
     let common_name = applicant.common_name.as_deref().unwrap_or(&applicant.name);
-    for (attribute, value) in inkan::x509::name_attributes(subject) {
+    for (attribute, value) in inkan::name_attributes(subject) {
         let agrees = match attribute.as_str() {
             "CN" => value.trim() == common_name,
             "O" => applicant.organisation.as_deref() == Some(value.trim()),
-            "emailAddress" => crate::intake::same_mailbox(&value, &applicant.email),
+            "emailAddress" => crate::mailbox::same_mailbox(&value, &applicant.email),
             "C" => true,
             _ => false,
         };
@@ -103,7 +103,7 @@ pub fn to_be_signed(app: &Application, validity: Option<(i64, i64)>) -> serde_js
     let key = app
         .csr_pem
         .as_deref()
-        .and_then(|pem| inkan::csr::parse_csr(pem.as_bytes()).ok())
+        .and_then(|pem| inkan::parse_csr(pem.as_bytes()).ok())
         .map(|csr| serde_json::json!({"algorithm": csr.key.algorithm, "bits": csr.key.bits}));
     serde_json::json!({
         "subject": subject_line(&app.applicant),
@@ -135,7 +135,7 @@ mod tests {
     }
 
     fn name(parts: &[(&str, &str)]) -> x509_cert::name::Name {
-        inkan::ca::name(parts).expect("name")
+        inkan::distinguished_name(parts).expect("name")
     }
 
     #[test]

@@ -232,177 +232,6 @@ pub trait Store {
     async fn put_value(&self, key: &str, value: &str) -> Result<(), StoreError>;
 }
 
-#[cfg(test)]
-mod schema_tests {
-    #[test]
-    fn the_schema_splits_into_eight_tables_and_three_indexes() {
-        let statements = super::schema_statements();
-        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 8);
-        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE INDEX")).count(), 3);
-        assert!(statements.iter().all(|s| !s.contains("--")));
-    }
-}
-
-/// An in-memory store for unit tests of the core.
-#[cfg(test)]
-#[derive(Default)]
-pub struct MemoryStore {
-    apps: std::sync::Mutex<std::collections::BTreeMap<String, Application>>,
-    counters: std::sync::Mutex<std::collections::BTreeMap<String, crate::lockout::Attempts>>,
-    windows: std::sync::Mutex<std::collections::BTreeMap<String, (UnixTime, u32)>>,
-    reminders: std::sync::Mutex<std::collections::BTreeMap<String, Reminder>>,
-    values: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
-    audit: std::sync::Mutex<Vec<AuditEntry>>,
-    documents: std::sync::Mutex<std::collections::BTreeMap<String, Vec<SealedDocument>>>,
-}
-
-#[cfg(test)]
-impl Store for MemoryStore {
-    async fn insert_application(&self, app: &Application) -> Result<Inserted, StoreError> {
-        let mut apps = self.apps.lock().expect("lock");
-        if let Some(existing) = apps.values().find(|a| a.fingerprint == app.fingerprint) {
-            return Ok(Inserted::Existing(Box::new(existing.clone())));
-        }
-        apps.insert(app.id.clone(), app.clone());
-        Ok(Inserted::New)
-    }
-    async fn application(&self, id: &str) -> Result<Option<Application>, StoreError> {
-        Ok(self.apps.lock().expect("lock").get(id).cloned())
-    }
-    async fn application_by_fingerprint(&self, fingerprint: &str) -> Result<Option<Application>, StoreError> {
-        Ok(self.apps.lock().expect("lock").values().find(|a| a.fingerprint == fingerprint).cloned())
-    }
-    async fn save_application(&self, app: &mut Application) -> Result<(), StoreError> {
-        let mut apps = self.apps.lock().expect("lock");
-        let stored = apps.get(&app.id).ok_or(StoreError::Conflict)?;
-        if stored.version != app.version {
-            return Err(StoreError::Conflict);
-        }
-        app.version += 1;
-        apps.insert(app.id.clone(), app.clone());
-        Ok(())
-    }
-    async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError> {
-        let apps = self.apps.lock().expect("lock");
-        Ok(apps
-            .values()
-            .filter(|a| a.next_event_at().is_some_and(|t| t <= now))
-            .take(limit as usize)
-            .cloned()
-            .collect())
-    }
-    async fn applications(&self, filter: &QueueFilter<'_>) -> Result<Vec<Application>, StoreError> {
-        let QueueFilter { status, product, limit, offset } = *filter;
-        let apps = self.apps.lock().expect("lock");
-        let mut list: Vec<_> = apps
-            .values()
-            .filter(|a| status.is_none_or(|s| a.status.as_str() == s) && product.is_none_or(|p| a.product == p))
-            .cloned()
-            .collect();
-        list.sort_by_key(|a| std::cmp::Reverse((a.created_at, a.id.clone())));
-        Ok(list.into_iter().skip(offset as usize).take(limit as usize).collect())
-    }
-    async fn charge_attempt(
-        &self,
-        key: &str,
-        now: UnixTime,
-        policy: &LockoutPolicy,
-        decay: Option<i64>,
-    ) -> Result<Charge, StoreError> {
-        Ok(self.counters.lock().expect("lock").entry(key.to_owned()).or_default().charge(now, policy, decay))
-    }
-    async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
-        if let Some(row) = self.counters.lock().expect("lock").get_mut(key) {
-            row.failures = row.failures.saturating_sub(1);
-            if row.failures < policy.threshold {
-                row.locked_until = None;
-            }
-        }
-        Ok(())
-    }
-    async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
-        Ok(self.counters.lock().expect("lock").get(key).and_then(|row| row.locked_until))
-    }
-    async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        self.counters.lock().expect("lock").remove(key);
-        Ok(())
-    }
-    async fn count_event(
-        &self,
-        key: &str,
-        now: UnixTime,
-        window: i64,
-        limit: u32,
-    ) -> Result<Result<(), i64>, StoreError> {
-        let mut windows = self.windows.lock().expect("lock");
-        Ok(count_in_window(windows.entry(key.to_owned()).or_insert((now, 0)), now, window, limit))
-    }
-    async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
-        let mut counters = self.counters.lock().expect("lock");
-        let before = counters.len();
-        counters.retain(|_, row| row.updated_at >= now - retention || row.locked_until.is_some_and(|t| t > now));
-        let mut windows = self.windows.lock().expect("lock");
-        let before_windows = windows.len();
-        windows.retain(|_, (start, _)| *start > now - window);
-        Ok((before - counters.len() + before_windows - windows.len()) as u32)
-    }
-    async fn insert_reminder(&self, reminder: &Reminder) -> Result<bool, StoreError> {
-        let mut map = self.reminders.lock().expect("lock");
-        if map.contains_key(&reminder.key) {
-            return Ok(false);
-        }
-        map.insert(reminder.key.clone(), reminder.clone());
-        Ok(true)
-    }
-    async fn due_reminders(&self, now: UnixTime, limit: u32) -> Result<Vec<Reminder>, StoreError> {
-        let map = self.reminders.lock().expect("lock");
-        let mut due: Vec<_> = map
-            .values()
-            .filter(|r| r.state == crate::reminders::ReminderState::Pending && r.next_attempt_at <= now)
-            .cloned()
-            .collect();
-        due.sort_by_key(|r| (r.next_attempt_at, r.key.clone()));
-        due.truncate(limit as usize);
-        Ok(due)
-    }
-    async fn save_reminder(&self, reminder: &Reminder) -> Result<(), StoreError> {
-        self.reminders.lock().expect("lock").insert(reminder.key.clone(), reminder.clone());
-        Ok(())
-    }
-    async fn reminders(&self, limit: u32) -> Result<Vec<Reminder>, StoreError> {
-        let mut all: Vec<_> = self.reminders.lock().expect("lock").values().cloned().collect();
-        all.sort_by_key(|r| std::cmp::Reverse(r.due_at));
-        all.truncate(limit as usize);
-        Ok(all)
-    }
-    async fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.values.lock().expect("lock").get(key).cloned())
-    }
-    async fn put_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.values.lock().expect("lock").insert(key.to_owned(), value.to_owned());
-        Ok(())
-    }
-    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError> {
-        self.documents.lock().expect("lock").insert(application_id.to_owned(), documents.to_vec());
-        Ok(())
-    }
-    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError> {
-        Ok(self.documents.lock().expect("lock").get(application_id).cloned().unwrap_or_default())
-    }
-    async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
-        Ok(self.documents.lock().expect("lock").remove(application_id).map_or(0, |d| d.len() as u32))
-    }
-    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
-        let mut log = self.audit.lock().expect("lock");
-        let seq = log.len() as i64 + 1;
-        log.push(AuditEntry { seq, ..entry.clone() });
-        Ok(())
-    }
-    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        Ok(self.audit.lock().expect("lock").iter().skip(offset as usize).take(limit as usize).cloned().collect())
-    }
-}
-
 /// Settles an optimistic save (`UPDATE ... WHERE version = read`): exactly one changed row
 /// means the version the caller read was current; otherwise `app.version` goes back to what
 /// was read, so the caller can reload and retry. Shared by the SQLite and D1 stores.
@@ -418,4 +247,15 @@ pub fn settle_save(
     };
     app.version = read_version;
     result
+}
+
+#[cfg(test)]
+mod schema_tests {
+    #[test]
+    fn the_schema_splits_into_eight_tables_and_three_indexes() {
+        let statements = super::schema_statements();
+        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE TABLE")).count(), 8);
+        assert_eq!(statements.iter().filter(|s| s.starts_with("CREATE INDEX")).count(), 3);
+        assert!(statements.iter().all(|s| !s.contains("--")));
+    }
 }

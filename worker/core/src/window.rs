@@ -16,7 +16,7 @@
 use serde::Serialize;
 
 use crate::{DAY, UnixTime};
-use inkan::catalog::{AfterDeadline, Product};
+use inkan::{AfterDeadline, Product};
 
 /// What happens when the window closes without a download.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -49,7 +49,7 @@ pub fn rule_for(product: &Product, default_days: u16) -> WindowRule {
             // The seeds' reminder days, with the last one moved to the day before the window
             // closes (a reminder at the closing moment reminds nobody in time), plus such a
             // last-day reminder for products whose seeds name none (issue 14, point 5).
-            reminders_after_days: inkan::expiry::download_reminder_days(product),
+            reminders_after_days: inkan::download_reminder_days(product),
             closing: match cited.value.after_deadline {
                 AfterDeadline::AutoCancelled => Closing::AutoCancel,
                 _ => Closing::Expire,
@@ -83,7 +83,7 @@ pub fn reminder_times(issued_at: UnixTime, rule: &WindowRule) -> Vec<(u16, UnixT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inkan::catalog::product;
+    use inkan::product;
 
     #[test]
     fn mcci_has_30_days_two_reminders_and_auto_cancel() {

@@ -13,12 +13,10 @@
 
 use std::time::Instant;
 
-use inkan::csr::{CsrOptions, Subject, build_csr};
-use inkan::keys::{KeyAlgorithm, PrivateKey};
-use inkan_worker::sqlite::SqliteStore;
-use inkan_worker_core::application::Application;
-use inkan_worker_core::password::{ClientVerifier, VerifierBody};
-use inkan_worker_core::store::Store as _;
+use inkan::{CsrOptions, KeyAlgorithm, PrivateKey, Subject, build_csr};
+use inkan_worker::SqliteStore;
+use inkan_worker_core::Store as _;
+use inkan_worker_core::{Application, ClientVerifier, VerifierBody};
 
 /// Wakes a parked thread (the store answers inserts from its writer thread).
 struct Unpark(std::thread::Thread);
@@ -78,47 +76,43 @@ fn main() {
             .map(|b| serde_json::from_slice::<serde_json::Value>(b).expect("json")["csr"].as_str().expect("csr").into())
             .collect();
 
-        let spkis: Vec<Vec<u8>> =
-            csrs.iter().map(|c| inkan::csr::parse_csr(c.as_bytes()).expect("csr").spki_der).collect();
+        let spkis: Vec<Vec<u8>> = csrs.iter().map(|c| inkan::parse_csr(c.as_bytes()).expect("csr").spki_der).collect();
         per_request("JSON body -> serde_json::Value", n, |i| {
             std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&bodies[i]).expect("json"));
         });
         per_request("parse_csr, core verify (rsa/p256 crates)", n, |i| {
-            std::hint::black_box(inkan::csr::parse_csr(csrs[i].as_bytes()).expect("csr"));
+            std::hint::black_box(inkan::parse_csr(csrs[i].as_bytes()).expect("csr"));
         });
         per_request("parse_csr, intake's verify (ring first)", n, |i| {
-            std::hint::black_box(inkan_worker_core::signature::parse_csr(csrs[i].as_bytes()).expect("csr"));
+            std::hint::black_box(inkan_worker_core::parse_csr_fast(csrs[i].as_bytes()).expect("csr"));
         });
         per_request("PublicKey::from_spki_der", n, |i| {
-            std::hint::black_box(inkan::keys::PublicKey::from_spki_der(&spkis[i]).expect("key"));
+            std::hint::black_box(inkan::PublicKey::from_spki_der(&spkis[i]).expect("key"));
         });
-        let keys: Vec<_> = spkis.iter().map(|d| inkan::keys::PublicKey::from_spki_der(d).expect("key")).collect();
+        let keys: Vec<_> = spkis.iter().map(|d| inkan::PublicKey::from_spki_der(d).expect("key")).collect();
         per_request("keycheck::check_public_key", n, |i| {
-            inkan_worker_core::keycheck::check_public_key(&keys[i]).expect("sound key");
+            inkan_worker_core::check_public_key(&keys[i]).expect("sound key");
         });
-        if let inkan::keys::PublicKey::Rsa(k) = &keys[0] {
+        if let inkan::PublicKey::Rsa(k) = &keys[0] {
             use rsa::traits::PublicKeyParts as _;
             let (modulus, e) = (k.n_bytes(), k.e_bytes());
             per_request("  small_factor (1,229 primes)", n, |_| {
-                std::hint::black_box(inkan_worker_core::keycheck::small_factor(&modulus));
+                std::hint::black_box(inkan_worker_core::small_factor(&modulus));
             });
             per_request("  has_roca_fingerprint", n, |_| {
-                std::hint::black_box(inkan_worker_core::keycheck::has_roca_fingerprint(&modulus));
+                std::hint::black_box(inkan_worker_core::has_roca_fingerprint(&modulus));
             });
             let big = num_bigint::BigUint::from_bytes_be(&modulus);
             per_request("  fermat_factor (1,000 steps)", n, |_| {
-                std::hint::black_box(inkan_worker_core::keycheck::fermat_factor(
-                    &big,
-                    inkan_worker_core::keycheck::FERMAT_STEPS,
-                ));
+                std::hint::black_box(inkan_worker_core::fermat_factor(&big, inkan_worker_core::FERMAT_STEPS));
             });
             per_request("  check_rsa (all)", n, |_| {
-                inkan_worker_core::keycheck::check_rsa(&modulus, &e).expect("sound");
+                inkan_worker_core::check_rsa(&modulus, &e).expect("sound");
             });
         }
         let mut checked = Vec::with_capacity(n);
         per_request("intake::check (all of the above + e-mail)", n, |i| {
-            checked.push(inkan_worker_core::intake::check(&bodies[i]).expect("valid"));
+            checked.push(inkan_worker_core::check_intake(&bodies[i]).expect("valid"));
         });
         let verifier = VerifierBody {
             salt: "AAECAwQFBgcICQoLDA0ODw==".into(),
@@ -134,7 +128,7 @@ fn main() {
             .enumerate()
             .map(|(i, c)| {
                 let hash = ClientVerifier::check(&verifier).expect("ok").to_stored();
-                c.into_application(inkan_worker_core::intake::Admission {
+                c.into_application(inkan_worker_core::Admission {
                     id: format!("profile-{i:06}-{:?}", algorithm),
                     password_hash: hash,
                     now: 0,

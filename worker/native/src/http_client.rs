@@ -1,6 +1,6 @@
 //! Outbound HTTP with reqwest (rustls): to EST servers, webhook issuers and reminder receivers.
 
-use inkan_worker_core::http::{HttpClient, Inbound, Outbound, TransportError};
+use inkan_worker_core::{HttpClient, Inbound, Outbound, TransportError};
 
 /// reqwest behind the core's [`HttpClient`].
 #[derive(Clone)]
@@ -63,27 +63,24 @@ impl BlockingPbkdf2 {
     }
 }
 
-impl inkan_worker_core::password::Pbkdf2 for BlockingPbkdf2 {
+impl inkan_worker_core::Pbkdf2 for BlockingPbkdf2 {
     async fn derive(
         &self,
         password: &[u8],
         salt: &[u8],
         iterations: u32,
-    ) -> Result<
-        zeroize::Zeroizing<[u8; inkan_worker_core::password::HASH_BYTES]>,
-        inkan_worker_core::password::PasswordError,
-    > {
+    ) -> Result<zeroize::Zeroizing<[u8; inkan_worker_core::HASH_BYTES]>, inkan_worker_core::PasswordError> {
         let permit = tokio::time::timeout(KDF_WAIT, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| inkan_worker_core::password::PasswordError::Busy)?
-            .map_err(|_| inkan_worker_core::password::PasswordError::Busy)?;
+            .map_err(|_| inkan_worker_core::PasswordError::Busy)?
+            .map_err(|_| inkan_worker_core::PasswordError::Busy)?;
         let password = zeroize::Zeroizing::new(password.to_vec());
         let salt = salt.to_vec();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            inkan_worker_core::password::derive_in_software(&password, &salt, iterations)
+            inkan_worker_core::derive_in_software(&password, &salt, iterations)
         })
         .await
-        .map_err(|e| inkan_worker_core::password::PasswordError::Backend { detail: e.to_string() })
+        .map_err(|e| inkan_worker_core::PasswordError::Backend { detail: e.to_string() })
     }
 }

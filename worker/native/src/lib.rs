@@ -9,10 +9,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod http_client;
-pub mod mail;
-pub mod site;
-pub mod sqlite;
+mod http_client;
+mod mail;
+mod site;
+mod sqlite;
+
+// The public surface besides the functions below (which the binary `src/bin` calls): the store,
+// which the intake profile (`examples/intake_profile.rs`) opens directly.
+pub use sqlite::SqliteStore;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,14 +27,9 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::response::Response;
 
 use http_client::{BlockingPbkdf2, ReqwestClient};
-use inkan_worker_core::api::Service;
-use inkan_worker_core::config::Settings;
-use inkan_worker_core::http::{ApiRequest, ApiResponse};
-use inkan_worker_core::issuer::AnyIssuer;
-use inkan_worker_core::issuer::local::{CaMaterial, LocalCa};
+use inkan_worker_core::{AnyIssuer, ApiRequest, ApiResponse, CaMaterial, LocalCa, Service, Settings};
 use mail::NativeMailer;
 use site::Site;
-use sqlite::SqliteStore;
 
 /// The service as the native adapter assembles it.
 pub type NativeService = Service<SqliteStore, ReqwestClient, BlockingPbkdf2, NativeMailer>;
@@ -38,7 +37,7 @@ pub type NativeService = Service<SqliteStore, ReqwestClient, BlockingPbkdf2, Nat
 struct AppState {
     service: NativeService,
     site: Option<Site>,
-    trusted_proxies: Vec<inkan_worker_core::client::Cidr>,
+    trusted_proxies: Vec<inkan_worker_core::Cidr>,
 }
 
 /// Errors starting the server (reported in English to the operator).
@@ -57,7 +56,7 @@ pub fn load_settings(config_file: Option<&Path>) -> Result<Settings, StartError>
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             toml::from_str::<Settings>(&text)
-                .map_err(|e| inkan_worker_core::config::ConfigError::Parse { detail: e.message().to_owned() })?
+                .map_err(|e| inkan_worker_core::ConfigError::Parse { detail: e.message().to_owned() })?
         }
         None => Settings::default(),
     };
@@ -76,7 +75,7 @@ fn write_secret(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Loads the local CA from `<data>/ca`, or makes one. The four files are written into a fresh
 /// folder that is renamed into place, so a crash never leaves half a CA behind.
-fn load_or_create_ca(data_dir: &Path, est_product: &'static inkan::catalog::Product) -> Result<LocalCa, StartError> {
+fn load_or_create_ca(data_dir: &Path, est_product: &'static inkan::Product) -> Result<LocalCa, StartError> {
     let dir = data_dir.join("ca");
     let files = ["root.key.pem", "root.crt.pem", "issuing.key.pem", "issuing.crt.pem"];
     if dir.is_dir() {
@@ -114,7 +113,7 @@ fn load_or_create_address_key(settings: &Settings, data_dir: &Path) -> Result<ze
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut bytes = [0u8; 32];
             rand_core::Rng::fill_bytes(&mut inkan::os_rng(), &mut bytes);
-            let text = zeroize::Zeroizing::new(inkan_worker_core::reminders::hex(&bytes));
+            let text = zeroize::Zeroizing::new(inkan_worker_core::hex(&bytes));
             write_secret(&path, &text)?;
             Ok(zeroize::Zeroizing::new(text.as_bytes().to_vec()))
         }
@@ -162,7 +161,7 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let method = parts.method.as_str().to_owned();
-    if inkan_worker_core::api::handles(&path) {
+    if inkan_worker_core::api_handles(&path) {
         let headers: Vec<(String, String)> = parts
             .headers
             .iter()
@@ -186,12 +185,12 @@ async fn handle(
             }
             Err(_) => {
                 tracing::info!("request body too slow; connection closed");
-                let refusal = inkan_worker_core::api::refuse(&inkan_worker_core::api::ApiError::RequestTimeout)
+                let refusal = inkan_worker_core::refuse(&inkan_worker_core::ApiError::RequestTimeout)
                     .with_header("connection", "close");
                 return to_response(refusal.status, refusal.headers, refusal.body);
             }
         };
-        let client = inkan_worker_core::client::client_address(
+        let client = inkan_worker_core::client_address(
             Some(peer.ip()),
             &headers,
             settings.client_ip_header.as_deref(),

@@ -11,8 +11,7 @@ use std::path::PathBuf;
 use lettre::message::{Mailbox as Address, Message, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 
-use inkan_worker_core::config::{Settings, SmtpTls};
-use inkan_worker_core::mailbox::{MailError, Mailer, OutgoingMail};
+use inkan_worker_core::{MailError, Mailer, OutgoingMail, Settings, SmtpTls};
 
 /// The native mailer.
 #[derive(Clone)]
@@ -101,7 +100,7 @@ impl Mailer for NativeMailer {
             NativeMailer::Smtp { transport, from } => {
                 let message = build(from, mail)?;
                 let transport = transport.clone();
-                let key = inkan_worker_core::ids::log_ref(&mail.key);
+                let key = inkan_worker_core::log_ref(&mail.key);
                 tokio::spawn(async move {
                     match transport.send(message).await {
                         Ok(_) => tracing::info!(mail = %key, "mail sent"),

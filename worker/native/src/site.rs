@@ -1,10 +1,10 @@
-//! The built site from `site_dir`, with the headers of [`inkan_worker_core::site`] (the policy the Workers
+//! The built site from `site_dir`, with the headers of [`inkan_worker_core::file_headers`] (the policy the Workers
 //! build applies to the same files served as static assets).
 
 use std::path::{Component, Path, PathBuf};
 
-use inkan_worker_core::config::Settings;
-pub use inkan_worker_core::site::security_headers;
+use inkan_worker_core::Settings;
+pub use inkan_worker_core::security_headers;
 
 /// A static file answer.
 pub struct SiteResponse {
@@ -85,9 +85,9 @@ impl Site {
             return SiteResponse { status: 500, headers, body: Vec::new() };
         };
         use sha2::Digest as _;
-        let etag = format!("\"{}\"", &inkan_worker_core::reminders::hex(&sha2::Sha256::digest(&body))[..32]);
+        let etag = format!("\"{}\"", &inkan_worker_core::hex(&sha2::Sha256::digest(&body))[..32]);
         let served = path.strip_prefix(&self.root).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut headers = inkan_worker_core::site::file_headers(settings, &format!("/{served}"));
+        let mut headers = inkan_worker_core::file_headers(settings, &format!("/{served}"));
         headers.push(("etag".into(), etag.clone()));
         headers.push(("content-type".into(), mime_type(&path).into()));
         if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {

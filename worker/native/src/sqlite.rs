@@ -22,12 +22,12 @@ use std::sync::mpsc;
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
-use inkan_worker_core::UnixTime;
-use inkan_worker_core::application::Application;
-use inkan_worker_core::lockout::{Charge, LockoutPolicy};
-use inkan_worker_core::reminders::{Reminder, ReminderState};
-use inkan_worker_core::store::{self, Inserted, QueueFilter, SCHEMA, Store, StoreError};
-use inkan_worker_core::{documents, review};
+use inkan_worker_core::{
+    AUDIT_APPEND_SQL, AUDIT_LIST_SQL, Application, AuditEntry, CHARGE_SQL, CLEAR_SQL, Charge, DOCUMENT_PUT_SQL,
+    DOCUMENTS_DELETE_SQL, DOCUMENTS_SQL, Inserted, LIST_SQL, LOCKED_UNTIL_SQL, LockoutPolicy, NO_DECAY,
+    PURGE_ATTEMPTS_SQL, QueueFilter, REFUND_SQL, Reminder, ReminderState, SCHEMA, SealedDocument, Store, StoreError,
+    UnixTime, count_in_window, settle_save,
+};
 
 /// Applications inserted after which the writer asks the checkpoint thread to copy the WAL back
 /// into the database (an application is one to three 4 KiB pages with its index entries, so
@@ -256,7 +256,7 @@ impl Store for SqliteStore {
                 params![app.status.as_str(), app.next_event_at(), app.version, body, app.id, read_version],
             )
         });
-        store::settle_save(app, read_version, changed)
+        settle_save(app, read_version, changed)
     }
 
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError> {
@@ -276,7 +276,7 @@ impl Store for SqliteStore {
     async fn applications(&self, filter: &QueueFilter<'_>) -> Result<Vec<Application>, StoreError> {
         let QueueFilter { status, product, limit, offset } = *filter;
         let rows = self.with(|c| {
-            let mut statement = c.prepare_cached(store::LIST_SQL)?;
+            let mut statement = c.prepare_cached(LIST_SQL)?;
             let rows = statement.query_map(params![status, limit, offset, product], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
             })?;
@@ -293,9 +293,9 @@ impl Store for SqliteStore {
         decay: Option<i64>,
     ) -> Result<Charge, StoreError> {
         self.with(|c| {
-            let decay = decay.unwrap_or(store::NO_DECAY);
+            let decay = decay.unwrap_or(NO_DECAY);
             let charged = c
-                .prepare_cached(store::CHARGE_SQL)?
+                .prepare_cached(CHARGE_SQL)?
                 .query_row(params![key, now, policy.threshold, policy.base_seconds, policy.max_seconds, decay], |row| {
                     row.get::<_, u32>(0)
                 })
@@ -304,7 +304,7 @@ impl Store for SqliteStore {
                 Some(failures) => Ok(Charge::Allowed { failures }),
                 None => {
                     let until: Option<i64> = c
-                        .prepare_cached(store::LOCKED_UNTIL_SQL)?
+                        .prepare_cached(LOCKED_UNTIL_SQL)?
                         .query_row(params![key], |row| row.get(0))
                         .optional()?
                         .flatten();
@@ -315,19 +315,18 @@ impl Store for SqliteStore {
     }
 
     async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
-        self.with(|c| c.prepare_cached(store::REFUND_SQL)?.execute(params![key, policy.threshold]))?;
+        self.with(|c| c.prepare_cached(REFUND_SQL)?.execute(params![key, policy.threshold]))?;
         Ok(())
     }
 
     async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
-        let until = self.with(|c| {
-            c.prepare_cached(store::LOCKED_UNTIL_SQL)?.query_row(params![key], |row| row.get(0)).optional()
-        })?;
+        let until =
+            self.with(|c| c.prepare_cached(LOCKED_UNTIL_SQL)?.query_row(params![key], |row| row.get(0)).optional())?;
         Ok(until.flatten())
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        self.with(|c| c.prepare_cached(store::CLEAR_SQL)?.execute(params![key]))?;
+        self.with(|c| c.prepare_cached(CLEAR_SQL)?.execute(params![key]))?;
         Ok(())
     }
 
@@ -339,12 +338,11 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Result<(), i64>, StoreError> {
         let mut windows = self.windows.lock().map_err(|_| StoreError::Backend { detail: "lock poisoned".into() })?;
-        Ok(store::count_in_window(windows.entry(key.to_owned()).or_insert((now, 0)), now, window, limit))
+        Ok(count_in_window(windows.entry(key.to_owned()).or_insert((now, 0)), now, window, limit))
     }
 
     async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
-        let removed =
-            self.with(|c| c.prepare_cached(store::PURGE_ATTEMPTS_SQL)?.execute(params![now - retention, now]))?;
+        let removed = self.with(|c| c.prepare_cached(PURGE_ATTEMPTS_SQL)?.execute(params![now - retention, now]))?;
         let mut windows = self.windows.lock().map_err(|_| StoreError::Backend { detail: "lock poisoned".into() })?;
         let before = windows.len();
         windows.retain(|_, (start, _)| *start > now - window);
@@ -410,47 +408,41 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn put_documents(
-        &self,
-        application_id: &str,
-        documents: &[documents::SealedDocument],
-    ) -> Result<(), StoreError> {
+    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError> {
         self.with(|c| {
             let tx = c.unchecked_transaction()?;
             for d in documents {
-                tx.execute(store::DOCUMENT_PUT_SQL, params![application_id, d.seq, d.media_type, d.sealed])?;
+                tx.execute(DOCUMENT_PUT_SQL, params![application_id, d.seq, d.media_type, d.sealed])?;
             }
             tx.commit()
         })
     }
 
-    async fn documents(&self, application_id: &str) -> Result<Vec<documents::SealedDocument>, StoreError> {
+    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError> {
         self.with(|c| {
-            let mut statement = c.prepare(store::DOCUMENTS_SQL)?;
+            let mut statement = c.prepare(DOCUMENTS_SQL)?;
             let rows = statement.query_map(params![application_id], |row| {
-                Ok(documents::SealedDocument { seq: row.get(0)?, media_type: row.get(1)?, sealed: row.get(2)? })
+                Ok(SealedDocument { seq: row.get(0)?, media_type: row.get(1)?, sealed: row.get(2)? })
             })?;
             rows.collect()
         })
     }
 
     async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
-        let n = self.with(|c| c.execute(store::DOCUMENTS_DELETE_SQL, params![application_id]))?;
+        let n = self.with(|c| c.execute(DOCUMENTS_DELETE_SQL, params![application_id]))?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
-    async fn append_audit(&self, e: &review::AuditEntry) -> Result<(), StoreError> {
-        self.with(|c| {
-            c.execute(store::AUDIT_APPEND_SQL, params![e.at, e.actor, e.application_id, e.action, e.detail])
-        })?;
+    async fn append_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        self.with(|c| c.execute(AUDIT_APPEND_SQL, params![e.at, e.actor, e.application_id, e.action, e.detail]))?;
         Ok(())
     }
 
-    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<review::AuditEntry>, StoreError> {
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<AuditEntry>, StoreError> {
         self.with(|c| {
-            let mut statement = c.prepare_cached(store::AUDIT_LIST_SQL)?;
+            let mut statement = c.prepare_cached(AUDIT_LIST_SQL)?;
             let rows = statement.query_map(params![limit, offset], |row| {
-                Ok(review::AuditEntry {
+                Ok(AuditEntry {
                     seq: row.get(0)?,
                     at: row.get(1)?,
                     actor: row.get(2)?,

@@ -6,13 +6,12 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-use inkan_worker_core::UnixTime;
-use inkan_worker_core::application::Application;
-use inkan_worker_core::issuer::local::CaMaterial;
-use inkan_worker_core::lockout::{Charge, LockoutPolicy};
-use inkan_worker_core::reminders::{Reminder, ReminderState};
-use inkan_worker_core::store::{self, Inserted, QueueFilter, Store, StoreError};
-use inkan_worker_core::{documents, mailbox, review};
+use inkan_worker_core::{
+    AUDIT_APPEND_SQL, AUDIT_LIST_SQL, Application, AuditEntry, CHARGE_SQL, CLEAR_SQL, COUNT_EVENT_SQL, CaMaterial,
+    Charge, DOCUMENT_PUT_SQL, DOCUMENTS_DELETE_SQL, DOCUMENTS_SQL, Inserted, LIST_SQL, LOCKED_UNTIL_SQL, LockoutPolicy,
+    NO_DECAY, OutgoingMail, PURGE_ATTEMPTS_SQL, PURGE_WINDOWS_SQL, QueueFilter, REFUND_SQL, Reminder, ReminderState,
+    SealedDocument, Store, StoreError, UnixTime, event_outcome, schema_statements, settle_save,
+};
 
 /// The D1 store.
 pub struct D1Store {
@@ -123,7 +122,7 @@ impl D1Store {
         if READY.with(std::cell::Cell::get) {
             return Ok(());
         }
-        let statements = store::schema_statements().into_iter().map(|sql| self.db.prepare(sql)).collect();
+        let statements = schema_statements().into_iter().map(|sql| self.db.prepare(sql)).collect();
         self.db.batch(statements).await.map_err(backend)?;
         READY.with(|ready| ready.set(true));
         Ok(())
@@ -168,7 +167,7 @@ impl D1Store {
     }
 
     /// Queues a mail in the `outbox` table (no relay configured).
-    pub async fn queue_mail(&self, mail: &mailbox::OutgoingMail, now: UnixTime) -> Result<(), StoreError> {
+    pub async fn queue_mail(&self, mail: &OutgoingMail, now: UnixTime) -> Result<(), StoreError> {
         self.run(
             "INSERT INTO outbox (key, recipient, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(key) DO NOTHING",
@@ -271,7 +270,7 @@ impl Store for D1Store {
                 ],
             )
             .await;
-        store::settle_save(app, read_version, changed)
+        settle_save(app, read_version, changed)
     }
 
     async fn due_applications(&self, now: UnixTime, limit: u32) -> Result<Vec<Application>, StoreError> {
@@ -289,7 +288,7 @@ impl Store for D1Store {
         let QueueFilter { status, product, limit, offset } = *filter;
         let rows = self
             .all::<AppRow>(
-                store::LIST_SQL,
+                LIST_SQL,
                 &[optional_text(status), number(i64::from(limit)), number(i64::from(offset)), optional_text(product)],
             )
             .await?;
@@ -309,27 +308,27 @@ impl Store for D1Store {
             number(i64::from(policy.threshold)),
             number(policy.base_seconds),
             number(policy.max_seconds),
-            number(decay.unwrap_or(store::NO_DECAY)),
+            number(decay.unwrap_or(NO_DECAY)),
         ];
-        if let Some(row) = self.one::<ChargedRow>(store::CHARGE_SQL, &args).await? {
+        if let Some(row) = self.one::<ChargedRow>(CHARGE_SQL, &args).await? {
             return Ok(Charge::Allowed { failures: row.failures as u32 });
         }
-        let until = self.one::<LockedRow>(store::LOCKED_UNTIL_SQL, &[text(key)]).await?.and_then(|r| r.locked_until);
+        let until = self.one::<LockedRow>(LOCKED_UNTIL_SQL, &[text(key)]).await?.and_then(|r| r.locked_until);
         Ok(Charge::Locked { until: until.map_or(now + 1, |t| t as i64) })
     }
 
     async fn refund_attempt(&self, key: &str, policy: &LockoutPolicy) -> Result<(), StoreError> {
-        self.run(store::REFUND_SQL, &[text(key), number(i64::from(policy.threshold))]).await?;
+        self.run(REFUND_SQL, &[text(key), number(i64::from(policy.threshold))]).await?;
         Ok(())
     }
 
     async fn locked_until(&self, key: &str) -> Result<Option<UnixTime>, StoreError> {
-        let row = self.one::<LockedRow>(store::LOCKED_UNTIL_SQL, &[text(key)]).await?;
+        let row = self.one::<LockedRow>(LOCKED_UNTIL_SQL, &[text(key)]).await?;
         Ok(row.and_then(|r| r.locked_until).map(|t| t as i64))
     }
 
     async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
-        self.run(store::CLEAR_SQL, &[text(key)]).await?;
+        self.run(CLEAR_SQL, &[text(key)]).await?;
         Ok(())
     }
 
@@ -341,15 +340,15 @@ impl Store for D1Store {
         limit: u32,
     ) -> Result<Result<(), i64>, StoreError> {
         let row = self
-            .one::<WindowRow>(store::COUNT_EVENT_SQL, &[text(key), number(now), number(window)])
+            .one::<WindowRow>(COUNT_EVENT_SQL, &[text(key), number(now), number(window)])
             .await?
             .ok_or_else(|| StoreError::Backend { detail: "rate window not returned".into() })?;
-        Ok(store::event_outcome(row.count as i64, row.window_start as i64, now, window, limit))
+        Ok(event_outcome(row.count as i64, row.window_start as i64, now, window, limit))
     }
 
     async fn purge_counters(&self, now: UnixTime, retention: i64, window: i64) -> Result<u32, StoreError> {
-        let attempts = self.run(store::PURGE_ATTEMPTS_SQL, &[number(now - retention), number(now)]).await?;
-        let windows = self.run(store::PURGE_WINDOWS_SQL, &[number(now - window)]).await?;
+        let attempts = self.run(PURGE_ATTEMPTS_SQL, &[number(now - retention), number(now)]).await?;
+        let windows = self.run(PURGE_WINDOWS_SQL, &[number(now - window)]).await?;
         Ok(u32::try_from(attempts + windows).unwrap_or(u32::MAX))
     }
 
@@ -419,33 +418,26 @@ impl Store for D1Store {
         Ok(())
     }
 
-    async fn put_documents(
-        &self,
-        application_id: &str,
-        documents: &[documents::SealedDocument],
-    ) -> Result<(), StoreError> {
+    async fn put_documents(&self, application_id: &str, documents: &[SealedDocument]) -> Result<(), StoreError> {
         for d in documents {
-            self.run(
-                store::DOCUMENT_PUT_SQL,
-                &[text(application_id), number(d.seq), text(&d.media_type), text(&d.sealed)],
-            )
-            .await?;
+            self.run(DOCUMENT_PUT_SQL, &[text(application_id), number(d.seq), text(&d.media_type), text(&d.sealed)])
+                .await?;
         }
         Ok(())
     }
 
-    async fn documents(&self, application_id: &str) -> Result<Vec<documents::SealedDocument>, StoreError> {
-        self.all::<documents::SealedDocument>(store::DOCUMENTS_SQL, &[text(application_id)]).await
+    async fn documents(&self, application_id: &str) -> Result<Vec<SealedDocument>, StoreError> {
+        self.all::<SealedDocument>(DOCUMENTS_SQL, &[text(application_id)]).await
     }
 
     async fn delete_documents(&self, application_id: &str) -> Result<u32, StoreError> {
-        let n = self.run(store::DOCUMENTS_DELETE_SQL, &[text(application_id)]).await?;
+        let n = self.run(DOCUMENTS_DELETE_SQL, &[text(application_id)]).await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
-    async fn append_audit(&self, e: &review::AuditEntry) -> Result<(), StoreError> {
+    async fn append_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
         self.run(
-            store::AUDIT_APPEND_SQL,
+            AUDIT_APPEND_SQL,
             &[
                 number(e.at),
                 text(&e.actor),
@@ -458,8 +450,7 @@ impl Store for D1Store {
         Ok(())
     }
 
-    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<review::AuditEntry>, StoreError> {
-        self.all::<review::AuditEntry>(store::AUDIT_LIST_SQL, &[number(i64::from(limit)), number(i64::from(offset))])
-            .await
+    async fn audit(&self, limit: u32, offset: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.all::<AuditEntry>(AUDIT_LIST_SQL, &[number(i64::from(limit)), number(i64::from(offset))]).await
     }
 }

@@ -19,13 +19,11 @@ mod d1;
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 use d1::D1Store;
-use inkan_worker_core::api::Service;
-use inkan_worker_core::config::Settings;
-use inkan_worker_core::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
-use inkan_worker_core::issuer::AnyIssuer;
-use inkan_worker_core::issuer::local::{CaMaterial, LocalCa};
-use inkan_worker_core::password::{HASH_BYTES, PasswordError, Pbkdf2};
-use inkan_worker_core::store::Store as _;
+use inkan_worker_core::Store as _;
+use inkan_worker_core::{
+    AnyIssuer, ApiRequest, CaMaterial, HASH_BYTES, HttpClient, Inbound, LocalCa, Outbound, PasswordError, Pbkdf2,
+    Service, Settings, TransportError,
+};
 
 fn now() -> inkan_worker_core::UnixTime {
     (js_sys::Date::now() / 1000.0) as inkan_worker_core::UnixTime
@@ -97,7 +95,7 @@ impl Pbkdf2 for WebCryptoPbkdf2 {
         {
             return Ok(zeroize::Zeroizing::new(array));
         }
-        Ok(inkan_worker_core::password::derive_in_software(password, salt, iterations))
+        Ok(inkan_worker_core::derive_in_software(password, salt, iterations))
     }
 }
 
@@ -109,12 +107,9 @@ pub struct WorkersMailer {
     store: D1Store,
 }
 
-impl inkan_worker_core::mailbox::Mailer for WorkersMailer {
-    async fn send(
-        &self,
-        mail: &inkan_worker_core::mailbox::OutgoingMail,
-    ) -> Result<(), inkan_worker_core::mailbox::MailError> {
-        let failed = |detail: String| inkan_worker_core::mailbox::MailError::Transport { detail };
+impl inkan_worker_core::Mailer for WorkersMailer {
+    async fn send(&self, mail: &inkan_worker_core::OutgoingMail) -> Result<(), inkan_worker_core::MailError> {
+        let failed = |detail: String| inkan_worker_core::MailError::Transport { detail };
         match &self.relay {
             None => self.store.queue_mail(mail, now()).await.map_err(|e| failed(inkan::Localized::code(&e).to_owned())),
             Some((url, secret)) => {
@@ -126,7 +121,7 @@ impl inkan_worker_core::mailbox::Mailer for WorkersMailer {
                         ("content-type".into(), "application/json".into()),
                         (
                             "inkan-signature".into(),
-                            inkan_worker_core::reminders::signature(secret.as_bytes(), now(), &body),
+                            inkan_worker_core::reminder_signature(secret.as_bytes(), now(), &body),
                         ),
                         ("inkan-delivery".into(), mail.key.clone()),
                     ],
@@ -145,10 +140,11 @@ impl inkan_worker_core::mailbox::Mailer for WorkersMailer {
         if self.relay.is_some() { "relay" } else { "outbox" }
     }
 
-    async fn queued(&self, recipient: &str) -> Result<Vec<serde_json::Value>, inkan_worker_core::mailbox::MailError> {
-        self.store.queued_mail(recipient).await.map_err(|e| inkan_worker_core::mailbox::MailError::Transport {
-            detail: inkan::Localized::code(&e).to_owned(),
-        })
+    async fn queued(&self, recipient: &str) -> Result<Vec<serde_json::Value>, inkan_worker_core::MailError> {
+        self.store
+            .queued_mail(recipient)
+            .await
+            .map_err(|e| inkan_worker_core::MailError::Transport { detail: inkan::Localized::code(&e).to_owned() })
     }
 }
 
@@ -167,10 +163,7 @@ async fn address_key(settings: &Settings, store: &D1Store) -> Result<zeroize::Ze
     }
     let mut bytes = [0u8; 32];
     rand_core::Rng::fill_bytes(&mut inkan::os_rng(), &mut bytes);
-    store
-        .put_value_if_absent(ADDRESS_KEY, &inkan_worker_core::reminders::hex(&bytes))
-        .await
-        .map_err(|e| e.to_string())?;
+    store.put_value_if_absent(ADDRESS_KEY, &inkan_worker_core::hex(&bytes)).await.map_err(|e| e.to_string())?;
     let key = store.value(ADDRESS_KEY).await.map_err(|e| e.to_string())?.ok_or("address key not stored")?;
     Ok(zeroize::Zeroizing::new(key.into_bytes()))
 }
@@ -188,7 +181,7 @@ fn settings(env: &Env) -> Result<Settings, String> {
 
 /// The local CA from D1, made on first use. Creation is idempotent across isolates: the first
 /// insert wins and everyone reads what was stored.
-async fn local_ca(store: &D1Store, product: &'static inkan::catalog::Product) -> Result<LocalCa, String> {
+async fn local_ca(store: &D1Store, product: &'static inkan::Product) -> Result<LocalCa, String> {
     if let Some(material) = store.ca_material().await.map_err(|e| e.to_string())? {
         return LocalCa::from_material(&material, product).map_err(|e| e.to_string());
     }
@@ -242,7 +235,7 @@ fn tracing_error(detail: &str) {
 }
 
 /// The headers an asset answer keeps from the assets service; everything else (CSP, caching,
-/// CORS, nosniff, COOP) is set by [`inkan_worker_core::site`], the policy the native server applies too.
+/// CORS, nosniff, COOP) is set by [`inkan_worker_core::file_headers`], the policy the native server applies too.
 const ASSET_HEADERS: [&str; 5] = ["content-type", "content-length", "etag", "location", "last-modified"];
 
 /// The site and the widget's embed pages from the `ASSETS` binding (`[assets]` in
@@ -256,7 +249,7 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
     let method = request.method();
     let headers = worker::Headers::new();
     if !matches!(method, worker::Method::Get | worker::Method::Head) {
-        for (name, value) in inkan_worker_core::site::security_headers(&settings, path) {
+        for (name, value) in inkan_worker_core::security_headers(&settings, path) {
             headers.set(&name, &value)?;
         }
         headers.set("allow", "GET, HEAD")?;
@@ -270,9 +263,9 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
         }
     }
     let policy = if (200..400).contains(&status) {
-        inkan_worker_core::site::file_headers(&settings, path)
+        inkan_worker_core::file_headers(&settings, path)
     } else {
-        let mut policy = inkan_worker_core::site::security_headers(&settings, path);
+        let mut policy = inkan_worker_core::security_headers(&settings, path);
         policy.push(("cache-control".into(), "no-store".into()));
         policy
     };
@@ -286,7 +279,7 @@ async fn static_asset(request: Request, env: &Env, path: &str) -> worker::Result
 #[event(fetch)]
 async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Result<Response> {
     let path = request.path();
-    if !inkan_worker_core::api::handles(&path) && env.assets("ASSETS").is_ok() {
+    if !inkan_worker_core::api_handles(&path) && env.assets("ASSETS").is_ok() {
         return static_asset(request, &env, &path).await;
     }
     let service = match service(&env).await {
@@ -307,8 +300,7 @@ async fn fetch(mut request: Request, env: Env, _context: Context) -> worker::Res
         .and_then(|(_, v)| v.trim().parse::<std::net::IpAddr>().ok());
     let forwarded =
         service.settings.client_ip_header.as_deref().filter(|h| !h.eq_ignore_ascii_case("cf-connecting-ip"));
-    let client =
-        inkan_worker_core::client::client_address(peer, &headers, forwarded, &service.settings.trusted_proxy_ranges());
+    let client = inkan_worker_core::client_address(peer, &headers, forwarded, &service.settings.trusted_proxy_ranges());
     let url = request.url()?;
     let api_request = ApiRequest {
         method: request.method().to_string(),

@@ -40,14 +40,9 @@ pub use build::{BuiltPkcs12, build, build_planned, order_chain};
 pub use error::Pkcs12Error;
 pub use open::looks_like_pkcs12;
 pub use open::{check_mac, check_mac_within, open, open_within, pbkdf2_derivations};
-pub use plan::{
-    BuildOptions, BuildPlan, LEGACY_DEFAULT_ITERATIONS, MODERN_DEFAULT_ITERATIONS, OpenPlan, Pkcs12Profile,
-};
+pub use plan::{BuildOptions, BuildPlan, OpenPlan, Pkcs12Profile};
 pub use repack::{RepackParts, repack};
-pub use report::{
-    BagAttributes, CertificateEntry, CertificateReport, EncryptionFacts, KeyReport, Mac, OpenedPkcs12, Pkcs12Report,
-    Role, Scheme,
-};
+pub use report::{EncryptionFacts, KeyReport, Mac, OpenedPkcs12, Role};
 
 use const_oid::ObjectIdentifier;
 

@@ -12,6 +12,7 @@ use crate::pbe::{Hash, SchemeKind};
 use crate::test_support::{rng, self_signed, test};
 use inkan_i18n::Localized;
 
+use super::report::{BagAttributes, Scheme};
 use super::*;
 
 fn fixture(alg: KeyAlgorithm) -> (PrivateKey, Certificate, Vec<Certificate>) {

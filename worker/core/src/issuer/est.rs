@@ -95,7 +95,7 @@ impl<C: HttpClient> EstIssuer<C> {
             return Err(status_error(&answer));
         }
         let issued = certificates_from(&answer)?;
-        let csr = inkan::csr::parse_csr(request.csr_der)
+        let csr = inkan::parse_csr(request.csr_der)
             .map_err(|_| IssuerError::Protocol { detail: "stored CSR does not parse".into() })?;
         let (leaves, mut others): (Vec<_>, Vec<_>) = issued.into_iter().partition(|c| {
             der::Encode::to_der(c.tbs_certificate().subject_public_key_info()).is_ok_and(|spki| spki == csr.spki_der)

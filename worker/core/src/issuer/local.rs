@@ -2,10 +2,10 @@
 //! in the data directory with mode 0600; on Workers they live in D1's settings table (a real
 //! deployment would use the `est` or `webhook` issuer instead).
 //!
-//! Certificates follow the catalog: the S/MIME-BR personal profile of [`inkan::ca`] (rfc822Name
+//! Certificates follow the catalog: the S/MIME-BR personal profile of `inkan-ca` (rfc822Name
 //! SAN, emailProtection + clientAuth), the subject built from the reviewed fields
 //! ([`crate::signing`], never the CSR's), and the product's validity rule from
-//! [`inkan::expiry`]. The issuing CA is limited to the same two EKUs, so a leak of its key
+//! `inkan-knowledge` ([`inkan::not_after_unix`]). The issuing CA is limited to the same two EKUs, so a leak of its key
 //! cannot mint server certificates; the root is not part of the chain the applicant receives
 //! (clients that trust it have it; it is offered on its own at `GET /api/issuer/root`).
 //!
@@ -20,10 +20,10 @@ use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
 use super::{IssueOutcome, IssueRequest, IssuerError};
-use crate::{DAY, JST_OFFSET, UnixTime, jst_date};
-use inkan::ca::{self, CertificateProfile};
-use inkan::catalog::Product;
-use inkan::keys::{KeyAlgorithm, PrivateKey};
+use crate::{DAY, UnixTime, jst_date};
+// `inkan::IssueRequest` (one certificate for the CA to sign) stays qualified: the worker's own
+// `IssueRequest` is an applicant's request to an issuer.
+use inkan::{CertificateProfile, KeyAlgorithm, PrivateKey, Product, distinguished_name, issue_certificate};
 
 /// Ten years of CA validity (seed: 001_d4e7ca17d72183de.txt: CA certificate 10 years).
 const CA_YEARS_SECONDS: i64 = 3_652 * DAY;
@@ -60,7 +60,7 @@ fn unix(t: UnixTime) -> u64 {
 }
 
 fn cert_from_pem(pem: &str) -> Result<Certificate, IssuerError> {
-    inkan::x509::parse_certificates(pem.as_bytes())
+    inkan::parse_certificates(pem.as_bytes())
         .map_err(local_err)?
         .into_iter()
         .next()
@@ -69,7 +69,7 @@ fn cert_from_pem(pem: &str) -> Result<Certificate, IssuerError> {
 
 fn to_pem(cert: &Certificate) -> Result<String, IssuerError> {
     let der = cert.to_der().map_err(|_| IssuerError::Local { code: "encoding" })?;
-    Ok(inkan::pem::encode("CERTIFICATE", &der))
+    Ok(inkan::encode_pem("CERTIFICATE", &der))
 }
 
 impl LocalCa {
@@ -83,10 +83,10 @@ impl LocalCa {
         let issuing_key = PrivateKey::generate(KeyAlgorithm::P256, rng).map_err(local_err)?;
         let mut serial = [0u8; 16];
         rng.fill_bytes(&mut serial);
-        let root_name =
-            ca::name(&[("C", "JP"), ("O", "Inkan Local CA"), ("CN", "Inkan Local Root CA")]).map_err(local_err)?;
-        let root = ca::issue(
-            ca::IssueRequest {
+        let root_name = distinguished_name(&[("C", "JP"), ("O", "Inkan Local CA"), ("CN", "Inkan Local Root CA")])
+            .map_err(local_err)?;
+        let root = issue_certificate(
+            inkan::IssueRequest {
                 subject: root_name,
                 subject_key: &root_key.public_key(),
                 not_before: unix(now - BACKDATE_SECONDS),
@@ -100,9 +100,10 @@ impl LocalCa {
         .map_err(local_err)?;
         rng.fill_bytes(&mut serial);
         let issuing_name =
-            ca::name(&[("C", "JP"), ("O", "Inkan Local CA"), ("CN", "Inkan Local Issuing CA")]).map_err(local_err)?;
-        let issuing = ca::issue(
-            ca::IssueRequest {
+            distinguished_name(&[("C", "JP"), ("O", "Inkan Local CA"), ("CN", "Inkan Local Issuing CA")])
+                .map_err(local_err)?;
+        let issuing = issue_certificate(
+            inkan::IssueRequest {
                 subject: issuing_name,
                 subject_key: &issuing_key.public_key(),
                 not_before: unix(now - BACKDATE_SECONDS),
@@ -152,8 +153,8 @@ impl LocalCa {
         now: UnixTime,
     ) -> Result<(UnixTime, UnixTime), IssuerError> {
         let day = jst_date(now).map_err(|_| IssuerError::Local { code: "invalid_validity" })?;
-        let (expires, _) = inkan::expiry::expiry_date(product, day, term_years).map_err(local_err)?;
-        Ok((now - BACKDATE_SECONDS, (expires.days_since_epoch() + 1) * DAY - JST_OFFSET - 1))
+        let not_after = inkan::not_after_unix(product, day, term_years).map_err(local_err)?;
+        Ok((now - BACKDATE_SECONDS, not_after))
     }
 
     /// Issues a personal certificate for a verified CSR's key under `product`'s validity rule,
@@ -167,10 +168,10 @@ impl LocalCa {
         now: UnixTime,
         serial: [u8; 16],
     ) -> Result<Certificate, IssuerError> {
-        let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
+        let parsed = inkan::parse_csr(csr_der).map_err(local_err)?;
         let (not_before, not_after) = Self::validity(product, term_years, now)?;
-        ca::issue(
-            ca::IssueRequest {
+        issue_certificate(
+            inkan::IssueRequest {
                 subject,
                 subject_key: &parsed.public_key,
                 not_before: unix(not_before),
@@ -186,7 +187,7 @@ impl LocalCa {
 
     /// Issues for an EST client, which is trusted (Basic auth) to name its own subject.
     pub fn issue_for_est(&self, csr_der: &[u8], now: UnixTime, serial: [u8; 16]) -> Result<Certificate, IssuerError> {
-        let parsed = inkan::csr::parse_csr(csr_der).map_err(local_err)?;
+        let parsed = inkan::parse_csr(csr_der).map_err(local_err)?;
         let request =
             x509_cert::request::CertReq::from_der(&parsed.der).map_err(|_| IssuerError::Local { code: "not_a_csr" })?;
         self.issue_certificate(csr_der, request.info.subject, parsed.emails, (self.est_product, None), now, serial)
@@ -198,9 +199,9 @@ impl LocalCa {
     /// seeds state it, and `notAfter` is the plan's expiry.
     pub fn issue_for(&self, request: &IssueRequest<'_>) -> Result<IssueOutcome, IssuerError> {
         let app = request.application;
-        inkan::catalog::product(&app.product).map_err(local_err)?;
+        inkan::product(&app.product).map_err(local_err)?;
         crate::signing::subject_name(&app.applicant).map_err(local_err)?;
-        inkan::csr::parse_csr(request.csr_der).map_err(local_err)?;
+        inkan::parse_csr(request.csr_der).map_err(local_err)?;
         Ok(IssueOutcome::ReadyToCollect)
     }
 
@@ -208,7 +209,7 @@ impl LocalCa {
     /// what was reviewed, valid until 23:59:59 JST on the plan's expiry day.
     pub fn collect(&self, request: &IssueRequest<'_>) -> Result<String, IssuerError> {
         let app = request.application;
-        let product = inkan::catalog::product(&app.product).map_err(local_err)?;
+        let product = inkan::product(&app.product).map_err(local_err)?;
         let subject = crate::signing::subject_name(&app.applicant).map_err(local_err)?;
         let emails = vec![app.applicant.email.clone()];
         let leaf = self.issue_certificate(
@@ -226,12 +227,12 @@ impl LocalCa {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use inkan::csr::{CsrOptions, Subject, build_csr};
+    use inkan::{CsrOptions, Subject, build_csr};
 
     #[test]
     fn issues_a_chain_that_names_the_applicant_and_follows_the_catalog() {
         let now = 1_767_225_600; // 2026-01-01 00:00 UTC
-        let product = inkan::catalog::product("sign123").expect("catalog");
+        let product = inkan::product("sign123").expect("catalog");
         let (ca, material) = LocalCa::create(&mut inkan::os_rng(), now, product).expect("ca");
         let again = LocalCa::from_material(&material, product).expect("reload");
         let key = PrivateKey::generate(KeyAlgorithm::P256, &mut inkan::os_rng()).expect("key");
@@ -242,13 +243,13 @@ mod tests {
             ..Subject::default()
         };
         let csr = build_csr(&key, &subject, &CsrOptions::default()).expect("csr");
-        let subject = inkan::ca::name(&[("CN", "Taro Yamada")]).expect("name");
+        let subject = inkan::distinguished_name(&[("CN", "Taro Yamada")]).expect("name");
         let leaf = again
             .issue_certificate(&csr.der, subject, vec!["taro@example.jp".into()], (product, None), now, [7; 16])
             .expect("issue");
-        let facts = inkan::x509::facts(&leaf);
+        let facts = inkan::certificate_facts(&leaf);
         assert!(facts.emails.contains(&"taro@example.jp".to_string()), "{facts:?}");
-        assert_eq!(inkan::x509::name_to_string(leaf.tbs_certificate().subject()), "CN=Taro Yamada");
+        assert_eq!(inkan::name_to_string(leaf.tbs_certificate().subject()), "CN=Taro Yamada");
         // seed: 000_83bab2e9cbe37489.txt: 1-2-3 expires on the same day one year later.
         let not_after = facts.not_after_unix as i64;
         assert_eq!(jst_date(not_after).expect("date").to_string(), "2027-01-01");

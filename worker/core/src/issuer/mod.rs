@@ -154,13 +154,13 @@ impl<C> AnyIssuer<C> {
     /// the CA signs as.
     pub async fn from_settings<F, Fut>(settings: &Settings, http: C, local_ca: F) -> Result<Self, String>
     where
-        F: FnOnce(&'static inkan::catalog::Product) -> Fut,
+        F: FnOnce(&'static inkan::Product) -> Fut,
         Fut: core::future::Future<Output = Result<local::LocalCa, String>>,
     {
         Ok(match settings.issuer {
             IssuerKind::Local => {
-                let product = inkan::catalog::product(&settings.est_server_product)
-                    .map_err(|e| format!("est_server_product: {e}"))?;
+                let product =
+                    inkan::product(&settings.est_server_product).map_err(|e| format!("est_server_product: {e}"))?;
                 Self::Local(Box::new(local_ca(product).await?))
             }
             IssuerKind::Est => Self::Est(est::EstIssuer {
@@ -251,7 +251,7 @@ pub fn chain_to_pem(chain: &[x509_cert::Certificate]) -> Result<String, IssuerEr
     let mut out = String::new();
     for cert in chain {
         let der = cert.to_der().map_err(|_| IssuerError::Protocol { detail: "certificate encoding".into() })?;
-        out.push_str(&inkan::pem::encode("CERTIFICATE", &der));
+        out.push_str(&inkan::encode_pem("CERTIFICATE", &der));
     }
     Ok(out)
 }
