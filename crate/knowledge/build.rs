@@ -2,6 +2,9 @@
 //! (`src/catalog/model.rs`, shared with the library), validates them, and writes them out as
 //! `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
 //!
+//! It also checks `messages/ja.json` and `en.json` and writes their texts as constants
+//! (`$OUT_DIR/texts.rs`, through `inkan-i18n-build`).
+//!
 //! The catalog is compiled in rather than parsed at run time so that the wasm carries neither a
 //! TOML parser nor a deserializer for the catalog, and no catalog text is copied at start-up.
 //! Validation happens here, so a bad catalog fails the build with a message naming the product
@@ -66,6 +69,8 @@ fn main() {
     println!("cargo:rerun-if-changed={ADVISOR_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/model.rs");
+    // The error texts (`messages/`), as constants: `$OUT_DIR/texts.rs`.
+    inkan_i18n_build::Messages::new("messages").write();
     if let Err(problems) = run() {
         for problem in &problems {
             eprintln!("error: {problem}");

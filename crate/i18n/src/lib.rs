@@ -3,25 +3,34 @@
 //! Every error and finding carries a stable machine code plus a Japanese and an English text.
 //! The core renders both; the edge (CLI, wasm, worker, site) picks one.
 //!
-//! The texts themselves live in per-language message catalogs, one pair per crate
-//! (`crate/<crate>/messages/ja.json` and `en.json`), compiled in with `include_str!` and read
-//! through a [`Catalog`]; each error's `message()` only maps its variant to a key and arguments.
+//! The texts themselves live in per-language message files, one pair per crate
+//! (`crate/<crate>/messages/ja.json` and `en.json`). The crate's `build.rs` runs
+//! `inkan-i18n-build` over them, which checks them and writes one [`Texts`] constant per key
+//! (`key.wrong_password` becomes `texts::key::WRONG_PASSWORD`); each error's `message()` maps
+//! its variant to a constant and typed arguments: `texts::key::TOO_LARGE.render(&[("size",
+//! size.into()), ...])`.
 //!
-//! Why flat JSON and not Fluent (or TOML, or gettext): the site can load the very same files
-//! with `import`/`fetch` and no parser; a flat object of strings needs only the few dozen lines
-//! of scanner in [`Catalog`] (measured: serde_json's parser cost the wasm modules 30–70 KB
-//! each); and Fluent's crates would add ~100 KB to the wasm modules for plural/select features
-//! our texts do not need. A key is `<enum or area>.<code>` (`key.wrong_password`, `finding.no_mac`), so a
-//! code shared by several enums keeps its own texts; placeholders are `{name}`.
+//! Why flat JSON files: the site can load the very same files with `import`/`fetch` and no
+//! parser, and a translator edits one file per language, not Rust. Not Fluent (or gettext):
+//! its crates would add ~100 KB to the wasm modules for plural/select features our texts do not
+//! need. A key is `<enum or area>.<code>` (`key.wrong_password`, `finding.no_mac`), so a code
+//! shared by several enums keeps its own texts; placeholders are `{name}`.
+//!
+//! Why constants generated at build time, not the files read at run time: a wasm module then
+//! carries only the texts its code can show (the linker drops every unused constant; a file
+//! read at run time is linked whole, so the RSA key module carried every PKI text) and no
+//! JSON reader (serde_json's parser cost 30–70 KB per module, a small scanner still a few KB);
+//! a key nobody renders is an unused `pub(crate)` constant, which the compiler reports; and a
+//! broken file fails the build, naming the file and the key, instead of reaching a user.
 //!
 //! Depends on nothing of Inkan's: every other crate may use it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod catalog;
+mod texts;
 
-pub use catalog::{Arg, Catalog, Lang};
 use serde::Serialize;
+pub use texts::{Arg, Lang, Texts, check_rendered, placeholders};
 
 /// A message in Japanese and English.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

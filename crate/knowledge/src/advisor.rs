@@ -9,12 +9,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::MESSAGES;
 use crate::catalog::{
     self, Choose, Closure, Condition, DocumentCondition, Effect, IssuanceMilestone, IssuanceUnit, Product, Profession,
     Purpose, Seeds, Text,
 };
 use crate::date::Date;
+use crate::texts;
 use inkan_i18n::{Localized, Message};
 
 const SEED_000: &str = "000_83bab2e9cbe37489.txt";
@@ -136,7 +136,7 @@ impl Localized for AdvisorError {
     fn message(&self) -> Message {
         match self {
             AdvisorError::InvalidAnswer { detail } => {
-                MESSAGES.message("advisor.invalid_answer", &[("detail", detail.into())])
+                texts::advisor::INVALID_ANSWER.render(&[("detail", detail.into())])
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::MESSAGES;
+use crate::texts;
 use inkan_i18n::{Localized, Message};
 
 mod model;
@@ -195,7 +195,7 @@ impl Localized for CatalogError {
     fn message(&self) -> Message {
         match self {
             CatalogError::UnknownProduct { id } => {
-                MESSAGES.message("catalog.unknown_product", &[("id", id.into()), ("known", known_ids().into())])
+                texts::catalog::UNKNOWN_PRODUCT.render(&[("id", id.into()), ("known", known_ids().into())])
             }
         }
     }

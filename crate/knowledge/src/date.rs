@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::MESSAGES;
+use crate::texts;
 use inkan_i18n::{Localized, Message};
 
 /// The first year a [`Date`] may have.
@@ -96,19 +96,17 @@ impl Localized for DateError {
 
     fn message(&self) -> Message {
         match self {
-            DateError::Malformed { text } => MESSAGES.message("date.malformed", &[("text", text.into())]),
-            DateError::NoSuchDay { year, month, day } => MESSAGES.message(
-                "date.no_such_day",
-                &[
-                    ("year", format!("{year:04}").into()),
-                    ("month", format!("{month:02}").into()),
-                    ("day", format!("{day:02}").into()),
-                ],
-            ),
-            DateError::OutOfRange { year } => MESSAGES.message(
-                "date.out_of_range",
-                &[("year", year.into()), ("min", MIN_YEAR.into()), ("max", MAX_YEAR.into())],
-            ),
+            DateError::Malformed { text } => texts::date::MALFORMED.render(&[("text", text.into())]),
+            DateError::NoSuchDay { year, month, day } => texts::date::NO_SUCH_DAY.render(&[
+                ("year", format!("{year:04}").into()),
+                ("month", format!("{month:02}").into()),
+                ("day", format!("{day:02}").into()),
+            ]),
+            DateError::OutOfRange { year } => texts::date::OUT_OF_RANGE.render(&[
+                ("year", year.into()),
+                ("min", MIN_YEAR.into()),
+                ("max", MAX_YEAR.into()),
+            ]),
         }
     }
 }

@@ -57,9 +57,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::MESSAGES;
 use crate::catalog::{self, AfterDeadline, CatalogError, OffsetUnit, Product, Source, Validity};
 use crate::date::{Date, DateError};
+use crate::texts;
 use inkan_i18n::{Arg, Localized, Message};
 
 /// One dated notice the seller sends before expiry.
@@ -219,34 +219,29 @@ impl Localized for ExpiryError {
         match self {
             ExpiryError::Catalog(inner) => inner.message(),
             ExpiryError::Date(inner) => inner.message(),
-            ExpiryError::UnsupportedTerm { product, years, offered } if offered.is_empty() => MESSAGES
-                .message("expiry.unsupported_term_fixed", &[("product", product.into()), ("years", years.into())]),
-            ExpiryError::UnsupportedTerm { product, years, offered } => MESSAGES.message(
-                "expiry.unsupported_term",
-                &[("product", product.into()), ("years", years.into()), ("offered", list_years(offered).into())],
-            ),
-            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => MESSAGES.message(
-                "expiry.download_before_issuance",
-                &[("downloaded", downloaded.to_string().into()), ("issued", issued.to_string().into())],
-            ),
-            ExpiryError::InvalidTimestamp { text } => {
-                MESSAGES.message("expiry.invalid_timestamp", &[("text", text.into())])
+            ExpiryError::UnsupportedTerm { product, years, offered } if offered.is_empty() => {
+                texts::expiry::UNSUPPORTED_TERM_FIXED.render(&[("product", product.into()), ("years", years.into())])
             }
+            ExpiryError::UnsupportedTerm { product, years, offered } => texts::expiry::UNSUPPORTED_TERM.render(&[
+                ("product", product.into()),
+                ("years", years.into()),
+                ("offered", list_years(offered).into()),
+            ]),
+            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => texts::expiry::DOWNLOAD_BEFORE_ISSUANCE
+                .render(&[("downloaded", downloaded.to_string().into()), ("issued", issued.to_string().into())]),
+            ExpiryError::InvalidTimestamp { text } => texts::expiry::INVALID_TIMESTAMP.render(&[("text", text.into())]),
             ExpiryError::DownloadWindowClosed { product, days, deadline, downloaded, after_deadline } => {
                 let consequence = match after_deadline {
-                    AfterDeadline::NotDownloadableFeeCharged => "after_deadline.not_downloadable_fee_charged",
-                    AfterDeadline::AutoCancelled => "after_deadline.auto_cancelled",
+                    AfterDeadline::NotDownloadableFeeCharged => texts::after_deadline::NOT_DOWNLOADABLE_FEE_CHARGED,
+                    AfterDeadline::AutoCancelled => texts::after_deadline::AUTO_CANCELLED,
                 };
-                MESSAGES.message(
-                    "expiry.download_window_closed",
-                    &[
-                        ("product", product.into()),
-                        ("deadline", deadline.to_string().into()),
-                        ("days", days.into()),
-                        ("downloaded", downloaded.to_string().into()),
-                        ("consequence", Arg::Key(consequence)),
-                    ],
-                )
+                texts::expiry::DOWNLOAD_WINDOW_CLOSED.render(&[
+                    ("product", product.into()),
+                    ("deadline", deadline.to_string().into()),
+                    ("days", days.into()),
+                    ("downloaded", downloaded.to_string().into()),
+                    ("consequence", Arg::Texts(consequence)),
+                ])
             }
         }
     }

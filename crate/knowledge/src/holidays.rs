@@ -27,8 +27,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::MESSAGES;
 use crate::date::{Date, DateError, Weekday};
+use crate::texts;
 use inkan_i18n::{Localized, Message};
 
 /// The first year whose holidays are computed.
@@ -88,10 +88,11 @@ impl Localized for HolidayError {
 
     fn message(&self) -> Message {
         match self {
-            HolidayError::OutOfRange { year } => MESSAGES.message(
-                "holiday.out_of_range",
-                &[("first", FIRST_YEAR.into()), ("last", LAST_YEAR.into()), ("year", year.into())],
-            ),
+            HolidayError::OutOfRange { year } => texts::holiday::OUT_OF_RANGE.render(&[
+                ("first", FIRST_YEAR.into()),
+                ("last", LAST_YEAR.into()),
+                ("year", year.into()),
+            ]),
             HolidayError::Date(inner) => inner.message(),
         }
     }

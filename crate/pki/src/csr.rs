@@ -16,10 +16,10 @@ use x509_cert::ext::{Extension, ToExtension as _};
 use x509_cert::name::Name;
 use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq};
 
-use crate::MESSAGES;
 use crate::keys::{KeyAlgorithm, KeySignature, KeySigner, PrivateKey, PublicKey};
 use crate::oid as x509_oid;
-use inkan_i18n::{Arg, Localized, Message};
+use crate::texts;
+use inkan_i18n::{Arg, Localized, Message, Texts};
 
 /// RFC 5280 upper bounds (ub-common-name and friends), in characters.
 const MAX_NAME_CHARS: usize = 64;
@@ -148,11 +148,11 @@ impl std::error::Error for CsrError {}
 /// `check_text` knows, the identifier itself for any other.
 fn field_name(field: &'static str) -> Arg<'static> {
     match field {
-        "commonName" => Arg::Key("field.commonName"),
-        "organization" => Arg::Key("field.organization"),
-        "organizationalUnit" => Arg::Key("field.organizationalUnit"),
-        "country" => Arg::Key("field.country"),
-        "email" => Arg::Key("field.email"),
+        "commonName" => Arg::Texts(texts::field::COMMON_NAME),
+        "organization" => Arg::Texts(texts::field::ORGANIZATION),
+        "organizationalUnit" => Arg::Texts(texts::field::ORGANIZATIONAL_UNIT),
+        "country" => Arg::Texts(texts::field::COUNTRY),
+        "email" => Arg::Texts(texts::field::EMAIL),
         other => Arg::from(other),
     }
 }
@@ -176,25 +176,27 @@ impl Localized for CsrError {
     }
 
     fn message(&self) -> Message {
-        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
-            CsrError::MissingField { field } => ("csr.missing_field", &[("field", field_name(field))]),
+        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
+            CsrError::MissingField { field } => (texts::csr::MISSING_FIELD, &[("field", field_name(field))]),
             CsrError::FieldTooLong { field, limit } => {
-                ("csr.field_too_long", &[("field", field_name(field)), ("limit", limit.into())])
+                (texts::csr::FIELD_TOO_LONG, &[("field", field_name(field)), ("limit", limit.into())])
             }
-            CsrError::InvalidCharacters { field } => ("csr.invalid_characters", &[("field", field_name(field))]),
-            CsrError::InvalidCountry { value } => ("csr.invalid_country", &[("value", value.into())]),
-            CsrError::InvalidEmail { value } => ("csr.invalid_email", &[("value", value.into())]),
+            CsrError::InvalidCharacters { field } => (texts::csr::INVALID_CHARACTERS, &[("field", field_name(field))]),
+            CsrError::InvalidCountry { value } => (texts::csr::INVALID_COUNTRY, &[("value", value.into())]),
+            CsrError::InvalidEmail { value } => (texts::csr::INVALID_EMAIL, &[("value", value.into())]),
             CsrError::Key(e) => return e.message(),
-            CsrError::SigningFailed => ("csr.signing_failed", &[]),
-            CsrError::EmptyInput => ("csr.empty_input", &[]),
-            CsrError::TooLarge { size, limit } => ("csr.too_large", &[("size", size.into()), ("limit", limit.into())]),
-            CsrError::NotACsr => ("csr.not_a_csr", &[]),
-            CsrError::SignatureInvalid => ("csr.csr_signature_invalid", &[]),
+            CsrError::SigningFailed => (texts::csr::SIGNING_FAILED, &[]),
+            CsrError::EmptyInput => (texts::csr::EMPTY_INPUT, &[]),
+            CsrError::TooLarge { size, limit } => {
+                (texts::csr::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
+            }
+            CsrError::NotACsr => (texts::csr::NOT_A_CSR, &[]),
+            CsrError::SignatureInvalid => (texts::csr::CSR_SIGNATURE_INVALID, &[]),
             CsrError::UnsupportedAlgorithm { algorithm } => {
-                ("csr.unsupported_algorithm", &[("algorithm", algorithm.into())])
+                (texts::csr::UNSUPPORTED_ALGORITHM, &[("algorithm", algorithm.into())])
             }
         };
-        MESSAGES.message(key, args)
+        text.render(args)
     }
 }
 

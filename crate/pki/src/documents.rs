@@ -14,10 +14,10 @@ use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::MESSAGES;
 use crate::keys::KeyError;
 use crate::password::Password;
-use inkan_i18n::{Arg, Localized, Message};
+use crate::texts;
+use inkan_i18n::{Arg, Localized, Message, Texts};
 
 type Kem = hpke::kem::X25519HkdfSha256;
 type Kdf = hpke::kdf::HkdfSha256;
@@ -78,14 +78,16 @@ impl Localized for DocumentError {
     }
 
     fn message(&self) -> Message {
-        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
-            DocumentError::BadPublicKey { length } => ("document.document_key_invalid", &[("length", length.into())]),
-            DocumentError::NotADocumentKey => ("document.document_key_not_a_key", &[]),
+        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
+            DocumentError::BadPublicKey { length } => {
+                (texts::document::DOCUMENT_KEY_INVALID, &[("length", length.into())])
+            }
+            DocumentError::NotADocumentKey => (texts::document::DOCUMENT_KEY_NOT_A_KEY, &[]),
             DocumentError::Key(e) => return e.message(),
-            DocumentError::DoesNotOpen => ("document.document_does_not_open", &[]),
-            DocumentError::SealFailed => ("document.document_seal_failed", &[]),
+            DocumentError::DoesNotOpen => (texts::document::DOCUMENT_DOES_NOT_OPEN, &[]),
+            DocumentError::SealFailed => (texts::document::DOCUMENT_SEAL_FAILED, &[]),
         };
-        MESSAGES.message(key, args)
+        text.render(args)
     }
 }
 

@@ -33,7 +33,7 @@ impl Finding {
         Self { code, severity, message: Message::new(ja, en) }
     }
 
-    /// Builds a finding whose message is already rendered (from a crate's message catalog).
+    /// Builds a finding whose message is already rendered (from one of a crate's message texts).
     pub fn localized(code: &'static str, severity: Severity, message: Message) -> Self {
         Self { code, severity, message }
     }
@@ -44,7 +44,7 @@ impl Finding {
         Finding::localized(
             "non_ascii_password",
             Severity::Warning,
-            crate::MESSAGES.message("finding.non_ascii_password", &[]),
+            crate::texts::finding::NON_ASCII_PASSWORD.render(&[]),
         )
     }
 }

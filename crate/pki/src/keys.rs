@@ -10,13 +10,13 @@ use rsa::traits::PublicKeyParts as _;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::KEY_MESSAGES;
 use crate::asn1::{self, DerReader, tag};
 use crate::limits::MAX_INPUT_BYTES;
 use crate::oid::{self, key_algorithm_name};
 use crate::password::Password;
 use crate::pbe::{PbeError, PbeScheme};
-use inkan_i18n::{Arg, Localized, Message};
+use crate::texts;
+use inkan_i18n::{Arg, Localized, Message, Texts};
 
 /// Iterations of PBKDF2-HMAC-SHA256 for the key backup file. OWASP's 2023 figure: the backup
 /// sits in a downloads folder for weeks, so offline guessing is the threat that matters.
@@ -160,23 +160,26 @@ impl Localized for KeyError {
     }
 
     fn message(&self) -> Message {
-        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
-            KeyError::EmptyInput => ("key.empty_input", &[]),
-            KeyError::TooLarge { size, limit } => ("key.too_large", &[("size", size.into()), ("limit", limit.into())]),
-            KeyError::NotAKey => ("key.not_a_key", &[]),
+        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
+            KeyError::EmptyInput => (texts::key::EMPTY_INPUT, &[]),
+            KeyError::TooLarge { size, limit } => {
+                (texts::key::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
+            }
+            KeyError::NotAKey => (texts::key::NOT_A_KEY, &[]),
             KeyError::UnsupportedAlgorithm { algorithm } => {
-                ("key.unsupported_algorithm", &[("algorithm", algorithm.into())])
+                (texts::key::UNSUPPORTED_ALGORITHM, &[("algorithm", algorithm.into())])
             }
-            KeyError::Corrupt => ("key.corrupt", &[]),
-            KeyError::WrongPassword => ("key.wrong_password", &[]),
-            KeyError::WeakKey { reason } => ("key.weak_key", &[("reason", reason.into())]),
-            KeyError::GenerationFailed => ("key.key_generation_failed", &[]),
-            KeyError::RsaKeygenNotBuiltIn { bits } => ("key.rsa_keygen_not_built_in", &[("bits", bits.into())]),
-            KeyError::LimitExceeded { what, value, limit } => {
-                ("key.limit_exceeded", &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())])
-            }
+            KeyError::Corrupt => (texts::key::CORRUPT, &[]),
+            KeyError::WrongPassword => (texts::key::WRONG_PASSWORD, &[]),
+            KeyError::WeakKey { reason } => (texts::key::WEAK_KEY, &[("reason", reason.into())]),
+            KeyError::GenerationFailed => (texts::key::KEY_GENERATION_FAILED, &[]),
+            KeyError::RsaKeygenNotBuiltIn { bits } => (texts::key::RSA_KEYGEN_NOT_BUILT_IN, &[("bits", bits.into())]),
+            KeyError::LimitExceeded { what, value, limit } => (
+                texts::key::LIMIT_EXCEEDED,
+                &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())],
+            ),
         };
-        KEY_MESSAGES.message(key, args)
+        text.render(args)
     }
 }
 

@@ -9,12 +9,12 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName};
 
-use crate::MESSAGES;
 use crate::keys::PublicKey;
 use crate::limits::{MAX_CHAIN_CERTIFICATES, MAX_INPUT_BYTES};
 pub use crate::oid::signature_algorithm_name;
 use crate::oid::{self, key_algorithm_name};
-use inkan_i18n::{Arg, Localized, Message};
+use crate::texts;
+use inkan_i18n::{Arg, Localized, Message, Texts};
 
 /// What went wrong reading certificates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,18 +65,18 @@ impl Localized for CertificateError {
     }
 
     fn message(&self) -> Message {
-        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
-            CertificateError::EmptyInput => ("certificate.empty_input", &[]),
+        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
+            CertificateError::EmptyInput => (texts::certificate::EMPTY_INPUT, &[]),
             CertificateError::TooLarge { size, limit } => {
-                ("certificate.too_large", &[("size", size.into()), ("limit", limit.into())])
+                (texts::certificate::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
             }
-            CertificateError::NotACertificate => ("certificate.not_a_certificate", &[]),
+            CertificateError::NotACertificate => (texts::certificate::NOT_A_CERTIFICATE, &[]),
             CertificateError::TooManyCertificates { count, limit } => {
-                ("certificate.too_many_certificates", &[("count", count.into()), ("limit", limit.into())])
+                (texts::certificate::TOO_MANY_CERTIFICATES, &[("count", count.into()), ("limit", limit.into())])
             }
-            CertificateError::Corrupt { index } => ("certificate.corrupt", &[("index", index.into())]),
+            CertificateError::Corrupt { index } => (texts::certificate::CORRUPT, &[("index", index.into())]),
         };
-        MESSAGES.message(key, args)
+        text.render(args)
     }
 }
 

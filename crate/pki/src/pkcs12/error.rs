@@ -1,10 +1,10 @@
 //! What can go wrong building or opening a `.p12`, with its code and both texts.
 
-use crate::MESSAGES;
 use crate::asn1::Asn1Error;
 use crate::keys::KeyError;
 use crate::pbe::PbeError;
-use inkan_i18n::{Arg, Localized, Message};
+use crate::texts;
+use inkan_i18n::{Arg, Localized, Message, Texts};
 
 /// Everything that can go wrong building or opening a `.p12`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,36 +146,38 @@ impl Localized for Pkcs12Error {
     }
 
     fn message(&self) -> Message {
-        let (key, args): (&str, &[(&str, Arg<'_>)]) = match self {
-            Pkcs12Error::EmptyInput => ("pkcs12.empty_input", &[]),
+        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
+            Pkcs12Error::EmptyInput => (texts::pkcs12::EMPTY_INPUT, &[]),
             Pkcs12Error::TooLarge { size, limit } => {
-                ("pkcs12.too_large", &[("size", size.into()), ("limit", limit.into())])
+                (texts::pkcs12::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
             }
-            Pkcs12Error::NotPkcs12 => ("pkcs12.not_pkcs12", &[]),
-            Pkcs12Error::Truncated => ("pkcs12.truncated", &[]),
-            Pkcs12Error::Corrupt { .. } => ("pkcs12.corrupt", &[]),
-            Pkcs12Error::WrongPassword => ("pkcs12.wrong_password", &[]),
+            Pkcs12Error::NotPkcs12 => (texts::pkcs12::NOT_PKCS12, &[]),
+            Pkcs12Error::Truncated => (texts::pkcs12::TRUNCATED, &[]),
+            Pkcs12Error::Corrupt { .. } => (texts::pkcs12::CORRUPT, &[]),
+            Pkcs12Error::WrongPassword => (texts::pkcs12::WRONG_PASSWORD, &[]),
             Pkcs12Error::UnsupportedAlgorithm { algorithm } => {
-                ("pkcs12.unsupported_algorithm", &[("algorithm", algorithm.into())])
+                (texts::pkcs12::UNSUPPORTED_ALGORITHM, &[("algorithm", algorithm.into())])
             }
             Pkcs12Error::UnsupportedKeyType { algorithm } => {
-                ("pkcs12.unsupported_key_type", &[("algorithm", algorithm.into())])
+                (texts::pkcs12::UNSUPPORTED_KEY_TYPE, &[("algorithm", algorithm.into())])
             }
             Pkcs12Error::RepackWouldLoseContent { what } => {
-                ("pkcs12.repack_would_lose_content", &[("what", what.into())])
+                (texts::pkcs12::REPACK_WOULD_LOSE_CONTENT, &[("what", what.into())])
             }
-            Pkcs12Error::LimitExceeded { what, value, limit } => {
-                ("pkcs12.limit_exceeded", &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())])
-            }
-            Pkcs12Error::KeyCertificateMismatch => ("pkcs12.key_certificate_mismatch", &[]),
-            Pkcs12Error::Missing { what: "key" } => ("pkcs12.missing_key", &[]),
-            Pkcs12Error::Missing { .. } => ("pkcs12.missing_certificate", &[]),
-            Pkcs12Error::InvalidIterations { value, min, max } => {
-                ("pkcs12.invalid_iterations", &[("value", value.into()), ("min", min.into()), ("max", max.into())])
-            }
-            Pkcs12Error::PasswordTooLong { limit } => ("pkcs12.password_too_long", &[("limit", limit.into())]),
+            Pkcs12Error::LimitExceeded { what, value, limit } => (
+                texts::pkcs12::LIMIT_EXCEEDED,
+                &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())],
+            ),
+            Pkcs12Error::KeyCertificateMismatch => (texts::pkcs12::KEY_CERTIFICATE_MISMATCH, &[]),
+            Pkcs12Error::Missing { what: "key" } => (texts::pkcs12::MISSING_KEY, &[]),
+            Pkcs12Error::Missing { .. } => (texts::pkcs12::MISSING_CERTIFICATE, &[]),
+            Pkcs12Error::InvalidIterations { value, min, max } => (
+                texts::pkcs12::INVALID_ITERATIONS,
+                &[("value", value.into()), ("min", min.into()), ("max", max.into())],
+            ),
+            Pkcs12Error::PasswordTooLong { limit } => (texts::pkcs12::PASSWORD_TOO_LONG, &[("limit", limit.into())]),
             Pkcs12Error::Key(e) => return e.message(),
         };
-        MESSAGES.message(key, args)
+        text.render(args)
     }
 }

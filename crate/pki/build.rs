@@ -1,0 +1,8 @@
+//! Checks `messages/ja.json` and `messages/en.json` and writes their texts as constants
+//! (`$OUT_DIR/texts.rs`, included by `src/lib.rs`): see `inkan-i18n-build`.
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    // The identity-document texts exist only with the code that shows them.
+    inkan_i18n_build::Messages::new("messages").cfg("document", r#"feature = "documents""#).write();
+}
