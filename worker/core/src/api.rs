@@ -26,6 +26,7 @@ use serde::Deserialize;
 use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 
+use crate::MESSAGES;
 use crate::UnixTime;
 use crate::application::{Application, Status};
 use crate::config::Settings;
@@ -134,72 +135,28 @@ impl Localized for ApiError {
 
     fn message(&self) -> Message {
         match self {
-            ApiError::NotFound => Message::new(
-                "見つかりません。申請番号(URL)を確かめてください。",
-                "Not found. Check the application number (URL).",
-            ),
-            ApiError::Unauthorized => {
-                Message::new("管理者の認証が必要です。", "Administrator authentication is required.")
-            }
-            ApiError::TestModeOnly => {
-                Message::new("この操作はテストモードでのみ使えます。", "This operation exists only in test mode.")
-            }
-            ApiError::WrongPassword => Message::new(
-                "ダウンロードパスワードが違います。配布状に記載されたパスワードを、大文字・小文字に注意して入力してください。",
-                "The download password is wrong. Enter the password printed on your distribution letter, minding upper and lower case.",
-            ),
+            ApiError::NotFound => MESSAGES.message("api.not_found", &[]),
+            ApiError::Unauthorized => MESSAGES.message("api.unauthorized", &[]),
+            ApiError::TestModeOnly => MESSAGES.message("api.test_mode_only", &[]),
+            ApiError::WrongPassword => MESSAGES.message("api.wrong_password", &[]),
             // seed: 000_83bab2e9cbe37489.txt: after the window the certificate cannot be downloaded
             // and the fee is still charged; a new application is needed.
-            ApiError::WindowClosed => Message::new(
-                "ダウンロード期限を過ぎたため、証明書はダウンロードできません。新たに申請してください。",
-                "The download window has closed; the certificate can no longer be downloaded. Please apply again.",
-            ),
-            ApiError::NotIssuedYet { status } => Message::new(
-                format!("証明書はまだ発行されていません(状態: {})。発行のお知らせをお待ちください。", status.as_str()),
-                format!(
-                    "The certificate is not issued yet (status: {}). Please wait for the issuance notice.",
-                    status.as_str()
-                ),
-            ),
-            ApiError::Rejected => Message::new(
-                "この申請は受け付けられませんでした。詳しくは販売店にお問い合わせください。",
-                "This application was not accepted. Please contact the seller for details.",
-            ),
-            ApiError::CertificateKeyMismatch => Message::new(
-                "返された証明書の公開鍵が申請(CSR)の鍵と一致しません。",
-                "The returned certificate's public key does not match the CSR's key.",
-            ),
-            ApiError::BadCertificate => Message::new(
-                "証明書チェーン(PEM)を読めませんでした。",
-                "The certificate chain (PEM) could not be read.",
-            ),
-            ApiError::CorsOriginNotAllowed => {
-                Message::new("このサイトからの呼び出しは許可されていません。", "Calls from this site are not allowed.")
+            ApiError::WindowClosed => MESSAGES.message("api.download_window_closed", &[]),
+            ApiError::NotIssuedYet { status } => {
+                MESSAGES.message("api.not_issued_yet", &[("status", status.as_str().into())])
             }
-            ApiError::UnsupportedMediaType => Message::new(
-                "送信データは JSON(Content-Type: application/json)で送ってください。",
-                "Send the request as JSON (Content-Type: application/json).",
-            ),
-            ApiError::DuplicateCsr => Message::new(
-                "この CSR(鍵)はすでに別のダウンロードパスワードで申請されています。自分の申請なら、申請時の配布状のパスワードで状況を確かめてください。そうでなければ、新しい鍵を作って申請してください。",
-                "This CSR (key) was already submitted with another download password. If it is your application, check its status with the password on your letter; otherwise create a new key and apply again.",
-            ),
-            ApiError::RateLimited { retry_after } => Message::new(
-                format!("このネットワークからの申込みが多すぎます。{retry_after} 秒後にもう一度お試しください。"),
-                format!("Too many applications from this network. Try again in {retry_after} seconds."),
-            ),
-            ApiError::RequestTimeout => Message::new(
-                "送信に時間がかかりすぎたため、接続を閉じました。接続を確かめて、もう一度お試しください。",
-                "The request took too long to arrive and the connection was closed. Check the connection and try again.",
-            ),
-            ApiError::BadRequest { detail } => Message::new(
-                format!("リクエストの形式が正しくありません({detail})。"),
-                format!("The request is malformed ({detail})."),
-            ),
-            ApiError::Internal => Message::new(
-                "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
-                "An internal error occurred. Please try again later.",
-            ),
+            ApiError::Rejected => MESSAGES.message("api.rejected", &[]),
+            ApiError::CertificateKeyMismatch => MESSAGES.message("api.certificate_key_mismatch", &[]),
+            ApiError::BadCertificate => MESSAGES.message("api.bad_certificate", &[]),
+            ApiError::CorsOriginNotAllowed => MESSAGES.message("api.cors_origin_not_allowed", &[]),
+            ApiError::UnsupportedMediaType => MESSAGES.message("api.unsupported_media_type", &[]),
+            ApiError::DuplicateCsr => MESSAGES.message("api.duplicate_csr", &[]),
+            ApiError::RateLimited { retry_after } => {
+                MESSAGES.message("api.rate_limited", &[("retry_after", retry_after.into())])
+            }
+            ApiError::RequestTimeout => MESSAGES.message("api.request_timeout", &[]),
+            ApiError::BadRequest { detail } => MESSAGES.message("api.invalid_request", &[("detail", detail.into())]),
+            ApiError::Internal => MESSAGES.message("api.internal_error", &[]),
         }
     }
 }

@@ -14,6 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::MESSAGES;
 use crate::UnixTime;
 use crate::mailbox::Mailbox;
 use crate::window::Closing;
@@ -209,14 +210,9 @@ impl Localized for TransitionError {
     }
     fn message(&self) -> Message {
         match self {
-            TransitionError::NotAllowed { from, action } => Message::new(
-                format!("現在の状態({})では「{action}」はできません。", from.as_str()),
-                format!("Cannot {action} an application that is {}.", from.as_str()),
-            ),
-            TransitionError::MailboxNotConfirmed => Message::new(
-                "申請者がまだメールアドレスを確認していないため、承認できません。",
-                "The applicant has not confirmed the e-mail address yet, so the application cannot be approved.",
-            ),
+            TransitionError::NotAllowed { from, action } => MESSAGES
+                .message("transition.invalid_state", &[("status", from.as_str().into()), ("action", (*action).into())]),
+            TransitionError::MailboxNotConfirmed => MESSAGES.message("transition.mailbox_not_confirmed", &[]),
         }
     }
 }

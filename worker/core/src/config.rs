@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::MESSAGES;
 use crate::lockout::LockoutPolicy;
 use inkan::i18n::{Localized, Message};
 
@@ -319,14 +320,10 @@ impl Localized for ConfigError {
     }
     fn message(&self) -> Message {
         match self {
-            ConfigError::Parse { detail } => Message::new(
-                format!("設定ファイルを読めません: {detail}"),
-                format!("The settings file does not parse: {detail}"),
-            ),
-            ConfigError::Invalid { setting, reason } => Message::new(
-                format!("設定 {setting} が正しくありません: {reason}"),
-                format!("Setting {setting} is invalid: {reason}"),
-            ),
+            ConfigError::Parse { detail } => MESSAGES.message("config.config_parse", &[("detail", detail.into())]),
+            ConfigError::Invalid { setting, reason } => {
+                MESSAGES.message("config.config_invalid", &[("setting", (*setting).into()), ("reason", reason.into())])
+            }
         }
     }
 }

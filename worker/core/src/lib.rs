@@ -37,6 +37,14 @@ pub mod site;
 pub mod store;
 pub mod window;
 
+#[cfg(test)]
+mod messages_tests;
+
+/// The worker's texts in Japanese and English (`messages/ja.json`, `messages/en.json`): each
+/// error's `message()` and the mails only name a key and its arguments.
+pub(crate) static MESSAGES: inkan::i18n::Catalog =
+    inkan::i18n::Catalog::new(include_str!("../messages/ja.json"), include_str!("../messages/en.json"));
+
 /// Seconds since the Unix epoch (UTC).
 pub type UnixTime = i64;
 
