@@ -19,7 +19,8 @@ mod d1;
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 use d1::D1Store;
-use inkan_worker_core::api::Service;
+use inkan::i18n::Localized as _;
+use inkan_worker_core::api::{ApiError, Service};
 use inkan_worker_core::config::Settings;
 use inkan_worker_core::http::{ApiRequest, HttpClient, Inbound, Outbound, TransportError};
 use inkan_worker_core::issuer::AnyIssuer;
@@ -228,9 +229,8 @@ async fn bounded_body(request: &mut Request, limit: usize) -> Vec<u8> {
 
 fn internal_error(detail: &str) -> worker::Result<Response> {
     tracing_error(detail);
-    let body = serde_json::json!({"error": {"code": "internal_error", "message": {
-        "ja": "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
-        "en": "An internal error occurred. Please try again later."}}});
+    let error = ApiError::Internal;
+    let body = serde_json::json!({"error": {"code": error.code(), "message": error.message()}});
     let mut response = Response::from_json(&body)?.with_status(500);
     response.headers_mut().set("cache-control", "no-store")?;
     Ok(response)
