@@ -413,6 +413,8 @@ mod tests {
             include_str!("../../cli/messages/en.json"),
             include_str!("../../messages/ja.json"),
             include_str!("../../messages/en.json"),
+            include_str!("../../../worker/core/messages/ja.json"),
+            include_str!("../../../worker/core/messages/en.json"),
         ];
         for file in files {
             let ours: Vec<(String, String)> = flat_json_object(file)
