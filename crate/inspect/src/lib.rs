@@ -455,17 +455,11 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
 fn suggestion(platforms: &[PlatformVerdict], enc: &EncryptionFacts) -> Option<RepackSuggestion> {
     let fails = |id: &str| platforms.iter().any(|p| p.platform == id && p.verdict == "fails");
     if fails("macos_keychain") || fails("ios") || fails("windows_legacy") {
-        return Some(RepackSuggestion {
-            profile: Pkcs12Profile::Legacy,
-            message: texts::repack::LEGACY.render(&[]),
-        });
+        return Some(RepackSuggestion { profile: Pkcs12Profile::Legacy, message: texts::repack::LEGACY.render(&[]) });
     }
     let weak = enc.certificates.is_broken() || enc.key.is_broken();
     if weak || fails("windows") {
-        return Some(RepackSuggestion {
-            profile: Pkcs12Profile::Modern,
-            message: texts::repack::MODERN.render(&[]),
-        });
+        return Some(RepackSuggestion { profile: Pkcs12Profile::Modern, message: texts::repack::MODERN.render(&[]) });
     }
     None
 }

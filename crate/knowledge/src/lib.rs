@@ -26,8 +26,7 @@ pub use {
     },
     date::{Date, DateError},
     expiry::{
-        ExpiryError, calendar_events, download_reminder_days, not_after_unix, plan as plan_expiry, resolve_term,
-        to_ics,
+        ExpiryError, calendar_events, download_reminder_days, not_after_unix, plan as plan_expiry, resolve_term, to_ics,
     },
     holidays::holidays_between,
 };

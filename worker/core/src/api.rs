@@ -37,6 +37,7 @@ use crate::mailbox::{ConfirmError, Mailer};
 use crate::password::Pbkdf2;
 use crate::reminders::{Reminder, ReminderState};
 use crate::store::{Inserted, Store, StoreError};
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 pub use crate::intake::MAX_BODY_BYTES;
@@ -134,72 +135,28 @@ impl Localized for ApiError {
 
     fn message(&self) -> Message {
         match self {
-            ApiError::NotFound => Message::new(
-                "見つかりません。申請番号(URL)を確かめてください。",
-                "Not found. Check the application number (URL).",
-            ),
-            ApiError::Unauthorized => {
-                Message::new("管理者の認証が必要です。", "Administrator authentication is required.")
-            }
-            ApiError::TestModeOnly => {
-                Message::new("この操作はテストモードでのみ使えます。", "This operation exists only in test mode.")
-            }
-            ApiError::WrongPassword => Message::new(
-                "ダウンロードパスワードが違います。配布状に記載されたパスワードを、大文字・小文字に注意して入力してください。",
-                "The download password is wrong. Enter the password printed on your distribution letter, minding upper and lower case.",
-            ),
+            ApiError::NotFound => texts::api::NOT_FOUND.render(&[]),
+            ApiError::Unauthorized => texts::api::UNAUTHORIZED.render(&[]),
+            ApiError::TestModeOnly => texts::api::TEST_MODE_ONLY.render(&[]),
+            ApiError::WrongPassword => texts::api::WRONG_PASSWORD.render(&[]),
             // seed: 000_83bab2e9cbe37489.txt: after the window the certificate cannot be downloaded
             // and the fee is still charged; a new application is needed.
-            ApiError::WindowClosed => Message::new(
-                "ダウンロード期限を過ぎたため、証明書はダウンロードできません。新たに申請してください。",
-                "The download window has closed; the certificate can no longer be downloaded. Please apply again.",
-            ),
-            ApiError::NotIssuedYet { status } => Message::new(
-                format!("証明書はまだ発行されていません(状態: {})。発行のお知らせをお待ちください。", status.as_str()),
-                format!(
-                    "The certificate is not issued yet (status: {}). Please wait for the issuance notice.",
-                    status.as_str()
-                ),
-            ),
-            ApiError::Rejected => Message::new(
-                "この申請は受け付けられませんでした。詳しくは販売店にお問い合わせください。",
-                "This application was not accepted. Please contact the seller for details.",
-            ),
-            ApiError::CertificateKeyMismatch => Message::new(
-                "返された証明書の公開鍵が申請(CSR)の鍵と一致しません。",
-                "The returned certificate's public key does not match the CSR's key.",
-            ),
-            ApiError::BadCertificate => Message::new(
-                "証明書チェーン(PEM)を読めませんでした。",
-                "The certificate chain (PEM) could not be read.",
-            ),
-            ApiError::CorsOriginNotAllowed => {
-                Message::new("このサイトからの呼び出しは許可されていません。", "Calls from this site are not allowed.")
+            ApiError::WindowClosed => texts::api::DOWNLOAD_WINDOW_CLOSED.render(&[]),
+            ApiError::NotIssuedYet { status } => {
+                texts::api::NOT_ISSUED_YET.render(&[("status", status.as_str().into())])
             }
-            ApiError::UnsupportedMediaType => Message::new(
-                "送信データは JSON(Content-Type: application/json)で送ってください。",
-                "Send the request as JSON (Content-Type: application/json).",
-            ),
-            ApiError::DuplicateCsr => Message::new(
-                "この CSR(鍵)はすでに別のダウンロードパスワードで申請されています。自分の申請なら、申請時の配布状のパスワードで状況を確かめてください。そうでなければ、新しい鍵を作って申請してください。",
-                "This CSR (key) was already submitted with another download password. If it is your application, check its status with the password on your letter; otherwise create a new key and apply again.",
-            ),
-            ApiError::RateLimited { retry_after } => Message::new(
-                format!("このネットワークからの申込みが多すぎます。{retry_after} 秒後にもう一度お試しください。"),
-                format!("Too many applications from this network. Try again in {retry_after} seconds."),
-            ),
-            ApiError::RequestTimeout => Message::new(
-                "送信に時間がかかりすぎたため、接続を閉じました。接続を確かめて、もう一度お試しください。",
-                "The request took too long to arrive and the connection was closed. Check the connection and try again.",
-            ),
-            ApiError::BadRequest { detail } => Message::new(
-                format!("リクエストの形式が正しくありません({detail})。"),
-                format!("The request is malformed ({detail})."),
-            ),
-            ApiError::Internal => Message::new(
-                "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
-                "An internal error occurred. Please try again later.",
-            ),
+            ApiError::Rejected => texts::api::REJECTED.render(&[]),
+            ApiError::CertificateKeyMismatch => texts::api::CERTIFICATE_KEY_MISMATCH.render(&[]),
+            ApiError::BadCertificate => texts::api::BAD_CERTIFICATE.render(&[]),
+            ApiError::CorsOriginNotAllowed => texts::api::CORS_ORIGIN_NOT_ALLOWED.render(&[]),
+            ApiError::UnsupportedMediaType => texts::api::UNSUPPORTED_MEDIA_TYPE.render(&[]),
+            ApiError::DuplicateCsr => texts::api::DUPLICATE_CSR.render(&[]),
+            ApiError::RateLimited { retry_after } => {
+                texts::api::RATE_LIMITED.render(&[("retry_after", retry_after.into())])
+            }
+            ApiError::RequestTimeout => texts::api::REQUEST_TIMEOUT.render(&[]),
+            ApiError::BadRequest { detail } => texts::api::INVALID_REQUEST.render(&[("detail", detail.into())]),
+            ApiError::Internal => texts::api::INTERNAL_ERROR.render(&[]),
         }
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::UnixTime;
 use crate::mailbox::Mailbox;
 use crate::review::{Rejection, rejection_view};
+use crate::texts;
 use crate::window::Closing;
 use inkan::i18n::{Localized, Message};
 
@@ -200,14 +201,9 @@ impl Localized for TransitionError {
     }
     fn message(&self) -> Message {
         match self {
-            TransitionError::NotAllowed { from, action } => Message::new(
-                format!("現在の状態({})では「{action}」はできません。", from.as_str()),
-                format!("Cannot {action} an application that is {}.", from.as_str()),
-            ),
-            TransitionError::MailboxNotConfirmed => Message::new(
-                "申請者がまだメールアドレスを確認していないため、承認できません。",
-                "The applicant has not confirmed the e-mail address yet, so the application cannot be approved.",
-            ),
+            TransitionError::NotAllowed { from, action } => texts::transition::INVALID_STATE
+                .render(&[("status", from.as_str().into()), ("action", (*action).into())]),
+            TransitionError::MailboxNotConfirmed => texts::transition::MAILBOX_NOT_CONFIRMED.render(&[]),
         }
     }
 }

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::lockout::LockoutPolicy;
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 /// Which issuer the relay uses.
@@ -319,14 +320,10 @@ impl Localized for ConfigError {
     }
     fn message(&self) -> Message {
         match self {
-            ConfigError::Parse { detail } => Message::new(
-                format!("設定ファイルを読めません: {detail}"),
-                format!("The settings file does not parse: {detail}"),
-            ),
-            ConfigError::Invalid { setting, reason } => Message::new(
-                format!("設定 {setting} が正しくありません: {reason}"),
-                format!("Setting {setting} is invalid: {reason}"),
-            ),
+            ConfigError::Parse { detail } => texts::config::CONFIG_PARSE.render(&[("detail", detail.into())]),
+            ConfigError::Invalid { setting, reason } => {
+                texts::config::CONFIG_INVALID.render(&[("setting", (*setting).into()), ("reason", reason.into())])
+            }
         }
     }
 }

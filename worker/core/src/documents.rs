@@ -8,6 +8,7 @@
 //! application is submitted. The worker never sees a document's bytes in clear and never
 //! echoes what it was sent.
 
+use crate::texts;
 use base64ct::{Base64, Encoding};
 use inkan::i18n::{Localized, Message};
 use serde::{Deserialize, Serialize};
@@ -116,49 +117,27 @@ impl Localized for DocumentError {
     fn message(&self) -> Message {
         let mb = |n: usize| format!("{:.1} MB", n as f64 / 1024.0 / 1024.0);
         match self {
-            DocumentError::NotEnabled => Message::new(
-                "発行者は書類のアップロードをまだ有効にしていません。書類なしで申し込めます。",
-                "The issuer has not enabled document upload yet. You can apply without documents.",
-            ),
-            DocumentError::TooMany { count, max } => Message::new(
-                format!("書類が多すぎます({count} 件、上限 {max} 件)。"),
-                format!("Too many documents ({count}; at most {max})."),
-            ),
-            DocumentError::TooLarge { index, size, max } => Message::new(
-                format!(
-                    "{index} 件目の書類が大きすぎます({}、上限 {})。縮小してから送ってください。",
-                    mb(*size),
-                    mb(*max)
-                ),
-                format!(
-                    "Document {index} is too large ({}; at most {}). Shrink it and send it again.",
-                    mb(*size),
-                    mb(*max)
-                ),
-            ),
-            DocumentError::BodyTooLarge { max } => Message::new(
-                format!("送信した書類の合計が大きすぎます(上限 {})。", mb(*max)),
-                format!("The documents sent are too large in total (at most {}).", mb(*max)),
-            ),
-            DocumentError::TypeNotAccepted { index } => Message::new(
-                format!("{index} 件目の書類の形式は受け付けていません(JPEG / PNG / PDF のみ)。"),
-                format!("Document {index} is not an accepted type (JPEG, PNG or PDF only)."),
-            ),
-            DocumentError::NotSealed { index } => Message::new(
-                format!("{index} 件目の書類が暗号化された形式ではありません。"),
-                format!("Document {index} is not in sealed (encrypted) form."),
-            ),
-            DocumentError::TokenRefused => Message::new(
-                "この申込みには書類を送れません(送信済みか、受付の確認が合いません)。",
-                "Documents cannot be sent for this application (already sent, or the upload token does not match).",
-            ),
-            DocumentError::BadKey => Message::new(
-                "書類用公開鍵は 32 バイトの X25519 公開鍵(base64)でなければなりません。",
-                "The document key must be a 32-byte X25519 public key in base64.",
-            ),
-            DocumentError::BadBody => {
-                Message::new("送信データの形式が正しくありません。", "The request body is not in the expected form.")
+            DocumentError::NotEnabled => texts::documents::DOCUMENTS_NOT_ENABLED.render(&[]),
+            DocumentError::TooMany { count, max } => {
+                texts::documents::DOCUMENTS_TOO_MANY.render(&[("count", count.into()), ("max", max.into())])
             }
+            DocumentError::TooLarge { index, size, max } => texts::documents::DOCUMENT_TOO_LARGE.render(&[
+                ("index", index.into()),
+                ("size", mb(*size).into()),
+                ("max", mb(*max).into()),
+            ]),
+            DocumentError::BodyTooLarge { max } => {
+                texts::documents::DOCUMENTS_TOO_LARGE.render(&[("max", mb(*max).into())])
+            }
+            DocumentError::TypeNotAccepted { index } => {
+                texts::documents::DOCUMENT_TYPE_NOT_ACCEPTED.render(&[("index", index.into())])
+            }
+            DocumentError::NotSealed { index } => {
+                texts::documents::DOCUMENT_NOT_SEALED.render(&[("index", index.into())])
+            }
+            DocumentError::TokenRefused => texts::documents::DOCUMENTS_TOKEN_REFUSED.render(&[]),
+            DocumentError::BadKey => texts::documents::DOCUMENT_KEY_INVALID.render(&[]),
+            DocumentError::BadBody => texts::documents::DOCUMENTS_BAD_REQUEST.render(&[]),
         }
     }
 }

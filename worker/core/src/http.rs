@@ -1,6 +1,7 @@
 //! Framework-neutral HTTP values: the adapters convert their own request and response types to
 //! these, so the router in [`crate::api`] is the same code on both runtimes.
 
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 /// An incoming request, already read into memory (bodies are capped by the adapter).
@@ -175,7 +176,7 @@ impl Localized for TransportError {
     fn message(&self) -> Message {
         match self {
             TransportError::Unreachable { detail } => {
-                Message::new(format!("接続できませんでした({detail})。"), format!("Could not connect ({detail})."))
+                texts::transport::UNREACHABLE.render(&[("detail", detail.into())])
             }
         }
     }

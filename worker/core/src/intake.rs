@@ -16,6 +16,7 @@ use crate::keycheck::KeyCheckError;
 use crate::mailbox::same_mailbox;
 use crate::password::{ClientVerifier, PasswordError, VerifierBody};
 use crate::signing::SubjectError;
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 use inkan::{CatalogError, CsrError, Product};
 
@@ -106,41 +107,23 @@ impl Localized for IntakeError {
 
     fn message(&self) -> Message {
         match self {
-            IntakeError::TooLarge { size } => Message::new(
-                format!("送信データが大きすぎます({size} バイト、上限 {MAX_BODY_BYTES} バイト)。"),
-                format!("The request is too large ({size} bytes, limit {MAX_BODY_BYTES})."),
-            ),
-            IntakeError::InvalidRequest { detail } => Message::new(
-                format!("申請データの形式が正しくありません({detail})。ページを再読み込みしてやり直してください。"),
-                format!("The application data is malformed ({detail}). Reload the page and try again."),
-            ),
-            IntakeError::InvalidApplicant { field } => Message::new(
-                format!(
-                    "申請者情報の「{field}」が空か、長すぎるか({MAX_NAME_CHARS} 文字まで)、使えない文字(制御文字、< >、書字方向の制御文字)を含んでいます。"
-                ),
-                format!(
-                    "The applicant's {field} is empty, too long (at most {MAX_NAME_CHARS} characters) or holds characters a name cannot have (control characters, < >, direction overrides)."
-                ),
-            ),
+            IntakeError::TooLarge { size } => {
+                texts::intake::TOO_LARGE.render(&[("size", size.into()), ("limit", MAX_BODY_BYTES.into())])
+            }
+            IntakeError::InvalidRequest { detail } => {
+                texts::intake::INVALID_REQUEST.render(&[("detail", detail.into())])
+            }
+            IntakeError::InvalidApplicant { field } => {
+                texts::intake::INVALID_APPLICANT.render(&[("field", (*field).into()), ("limit", MAX_NAME_CHARS.into())])
+            }
             IntakeError::Product(e) => e.message(),
             IntakeError::Csr(e) => e.message(),
-            IntakeError::WeakSignatureAlgorithm { algorithm } => Message::new(
-                format!(
-                    "CSR の署名アルゴリズム({algorithm})は安全ではないため受け付けられません。SHA-256 以上で作り直してください。"
-                ),
-                format!(
-                    "The CSR's signature algorithm ({algorithm}) is not safe and is refused. Create it again with SHA-256 or stronger."
-                ),
-            ),
+            IntakeError::WeakSignatureAlgorithm { algorithm } => {
+                texts::intake::WEAK_SIGNATURE_ALGORITHM.render(&[("algorithm", algorithm.into())])
+            }
             IntakeError::Key(e) => e.message(),
-            IntakeError::CsrEmailMissing => Message::new(
-                "CSR にメールアドレスが含まれていません。メールアドレスを入れて CSR を作り直してください。",
-                "The CSR holds no e-mail address. Create it again with your e-mail address.",
-            ),
-            IntakeError::EmailMismatch => Message::new(
-                "CSR のメールアドレスが申請者のメールアドレスと一致しません。同じアドレスで作り直してください。",
-                "The CSR's e-mail address does not match the applicant's. Create it again with the same address.",
-            ),
+            IntakeError::CsrEmailMissing => texts::intake::CSR_EMAIL_MISSING.render(&[]),
+            IntakeError::EmailMismatch => texts::intake::EMAIL_MISMATCH.render(&[]),
             IntakeError::Password(e) => e.message(),
             IntakeError::Subject(e) => e.message(),
             IntakeError::Term(e) => e.message(),

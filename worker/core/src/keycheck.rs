@@ -18,6 +18,7 @@
 
 use num_bigint::BigUint;
 
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 use inkan::{PublicKey, RsaPolicyError, check_rsa_policy};
 
@@ -91,41 +92,17 @@ impl Localized for KeyCheckError {
     }
 
     fn message(&self) -> Message {
-        let regenerate_ja = "Inkan のページで新しい鍵を作り直してください。";
-        let regenerate_en = "Generate a new key on the Inkan page.";
         match self {
-            KeyCheckError::RsaKeySize { bits } => Message::new(
-                format!(
-                    "RSA 鍵の長さ({bits} ビット)は受け付けられません。2048〜4096 ビットの鍵が必要です。{regenerate_ja}"
-                ),
-                format!("An RSA key of {bits} bits is not accepted; 2048 to 4096 bits are required. {regenerate_en}"),
-            ),
-            KeyCheckError::RsaExponent => Message::new(
-                format!("RSA 鍵の公開指数が 65537 ではありません。{regenerate_ja}"),
-                format!("The RSA public exponent is not 65537. {regenerate_en}"),
-            ),
-            KeyCheckError::SmallFactor { prime } => Message::new(
-                format!("この RSA 鍵は小さな素数 {prime} で割り切れるため、安全ではありません。{regenerate_ja}"),
-                format!("This RSA key is divisible by the small prime {prime} and is not safe. {regenerate_en}"),
-            ),
-            KeyCheckError::RocaVulnerable => Message::new(
-                format!(
-                    "この RSA 鍵には ROCA 脆弱性(CVE-2017-15361、一部の IC カードやトークンの鍵生成の欠陥)の特徴があります。{regenerate_ja}"
-                ),
-                format!(
-                    "This RSA key has the ROCA fingerprint (CVE-2017-15361, a flaw in some smart cards and tokens). {regenerate_en}"
-                ),
-            ),
-            KeyCheckError::FermatFactorable => Message::new(
-                format!("この RSA 鍵の 2 つの素数が近すぎるため、簡単に素因数分解できます。{regenerate_ja}"),
-                format!("The two primes of this RSA key are so close that it is easily factored. {regenerate_en}"),
-            ),
-            KeyCheckError::UnsupportedKey { algorithm } => Message::new(
-                format!(
-                    "この鍵の種類({algorithm})は受け付けていません。RSA(2048〜4096)または ECDSA(P-256/P-384)を使ってください。"
-                ),
-                format!("This key type ({algorithm}) is not accepted. Use RSA (2048 to 4096) or ECDSA (P-256/P-384)."),
-            ),
+            KeyCheckError::RsaKeySize { bits } => texts::keycheck::RSA_KEY_SIZE.render(&[("bits", bits.into())]),
+            KeyCheckError::RsaExponent => texts::keycheck::RSA_EXPONENT.render(&[]),
+            KeyCheckError::SmallFactor { prime } => {
+                texts::keycheck::RSA_SMALL_FACTOR.render(&[("prime", prime.into())])
+            }
+            KeyCheckError::RocaVulnerable => texts::keycheck::RSA_ROCA.render(&[]),
+            KeyCheckError::FermatFactorable => texts::keycheck::RSA_FERMAT.render(&[]),
+            KeyCheckError::UnsupportedKey { algorithm } => {
+                texts::keycheck::UNSUPPORTED_KEY.render(&[("algorithm", algorithm.into())])
+            }
         }
     }
 }

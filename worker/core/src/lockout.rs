@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::UnixTime;
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 /// The lockout policy.
@@ -97,14 +98,9 @@ impl Localized for LockoutError {
     }
     fn message(&self) -> Message {
         match self {
-            LockoutError::LockedOut { retry_after } => Message::new(
-                format!(
-                    "パスワードの誤りが続いたため、一時的にロックしています。{retry_after} 秒後にもう一度お試しください。パスワードは配布状に記載されています。"
-                ),
-                format!(
-                    "Too many wrong passwords: locked for now. Try again in {retry_after} seconds. The password is on your distribution letter."
-                ),
-            ),
+            LockoutError::LockedOut { retry_after } => {
+                texts::lockout::LOCKED_OUT.render(&[("retry_after", retry_after.into())])
+            }
         }
     }
 }

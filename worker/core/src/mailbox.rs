@@ -18,6 +18,7 @@ use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 
 use crate::UnixTime;
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 /// How long a code stays valid after it was sent.
@@ -92,30 +93,14 @@ impl Localized for ConfirmError {
 
     fn message(&self) -> Message {
         match self {
-            ConfirmError::WrongCode => Message::new(
-                "確認コードが違います。メールに記載された 8 文字のコードを入力してください。",
-                "The confirmation code is wrong. Enter the 8-character code from the e-mail.",
-            ),
-            ConfirmError::CodeExpired => Message::new(
-                "確認コードの有効期限(送信から 24 時間)が切れました。新しいコードを送ってください。",
-                "The confirmation code has expired (24 hours after it was sent). Ask for a new code.",
-            ),
-            ConfirmError::MalformedCode => Message::new(
-                "確認コードの形式が正しくありません(英大文字と数字 8 文字、例: ACDE-F347)。",
-                "The confirmation code is malformed (8 capital letters and digits, e.g. ACDE-F347).",
-            ),
-            ConfirmError::ResendLimit { retry_after: 0 } => Message::new(
-                "確認コードはこれ以上送れません。お手数ですが、新しく申請してください。",
-                "No more confirmation codes can be sent for this application. Please apply again.",
-            ),
-            ConfirmError::ResendLimit { retry_after } => Message::new(
-                format!("確認コードを送ったばかりです。{retry_after} 秒後にもう一度お試しください。"),
-                format!("A code was just sent. Try again in {retry_after} seconds."),
-            ),
-            ConfirmError::NotPending => Message::new(
-                "この申請では、メールアドレスの確認はもう必要ありません。",
-                "This application no longer needs its e-mail address confirmed.",
-            ),
+            ConfirmError::WrongCode => texts::mailbox::WRONG_CONFIRMATION_CODE.render(&[]),
+            ConfirmError::CodeExpired => texts::mailbox::CONFIRMATION_CODE_EXPIRED.render(&[]),
+            ConfirmError::MalformedCode => texts::mailbox::INVALID_CONFIRMATION_CODE.render(&[]),
+            ConfirmError::ResendLimit { retry_after: 0 } => texts::mailbox::CONFIRMATION_RESEND_LIMIT.render(&[]),
+            ConfirmError::ResendLimit { retry_after } => {
+                texts::mailbox::CONFIRMATION_RESEND_WAIT.render(&[("retry_after", retry_after.into())])
+            }
+            ConfirmError::NotPending => texts::mailbox::MAILBOX_CONFIRMATION_CLOSED.render(&[]),
         }
     }
 }
@@ -254,20 +239,17 @@ pub struct OutgoingMail {
 
 /// The confirmation mail: the code on a line of its own, in Japanese and English.
 pub fn confirmation_mail(to: &str, application_id: &str, code: &str, sends: u32) -> OutgoingMail {
+    let title = texts::confirmation_mail::TITLE.render(&[]);
+    let request = texts::confirmation_mail::REQUEST.render(&[]);
+    let warning = texts::confirmation_mail::WARNING.render(&[]);
+    let subject = texts::confirmation_mail::SUBJECT.render(&[]);
     let text = format!(
-        "Inkan: メールアドレスの確認 / Confirm your e-mail address\n\
-         \n\
-         証明書の申込みを受け付けました。申込み画面に次の確認コードを入力してください(24 時間有効)。\n\
-         We received your certificate application. Enter this confirmation code on the application page (valid for 24 hours).\n\
-         \n\
-         {code}\n\
-         \n\
-         このメールに心当たりがない場合は、何もせずに削除してください。コードを他人に教えないでください。\n\
-         If you did not apply, delete this mail and do nothing. Never give this code to anyone.\n"
+        "Inkan: {} / {}\n\n{}\n{}\n\n{code}\n\n{}\n{}\n",
+        title.ja, title.en, request.ja, request.en, warning.ja, warning.en,
     );
     OutgoingMail {
         to: to.to_owned(),
-        subject: "Inkan: メールアドレスの確認コード / Your confirmation code".into(),
+        subject: format!("Inkan: {} / {}", subject.ja, subject.en),
         text,
         key: format!("{application_id}:mailbox_code:{sends}"),
     }
@@ -297,10 +279,7 @@ impl Localized for MailError {
         "mail_not_sent"
     }
     fn message(&self) -> Message {
-        Message::new(
-            "確認メールを送れませんでした。しばらくしてから、コードの再送を試してください。",
-            "The confirmation mail could not be sent. Try sending the code again in a while.",
-        )
+        texts::mail::MAIL_NOT_SENT.render(&[])
     }
 }
 

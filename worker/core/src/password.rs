@@ -21,6 +21,7 @@
 //! compared in constant time. The server never sees the password on this path, so it cannot
 //! check its length: the page generates it (100 bits).
 
+use crate::texts;
 use base64ct::{Base64Unpadded, Encoding as _};
 use inkan::i18n::{Localized, Message};
 use sha2::Digest as _;
@@ -110,48 +111,22 @@ impl Localized for PasswordError {
     }
     fn message(&self) -> Message {
         match self {
-            PasswordError::BadLength { .. } => Message::new(
-                format!(
-                    "ダウンロードパスワードの長さが正しくありません。{MIN_PASSWORD_CHARS}〜{MAX_PASSWORD_CHARS} 文字が必要です。ページが自動で作ったパスワードを使ってください。"
-                ),
-                format!(
-                    "The download password has the wrong length; {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters are required. Use the password the page generated."
-                ),
-            ),
-            PasswordError::InvalidVerifier { field } => Message::new(
-                format!(
-                    "ダウンロードパスワードの検証値({field})の形式が正しくありません。ページを再読み込みしてやり直してください。"
-                ),
-                format!("The download password verifier ({field}) is malformed. Reload the page and try again."),
-            ),
-            PasswordError::VerifierIterations => Message::new(
-                format!(
-                    "ダウンロードパスワードの検証値の反復回数が少なすぎます。{ITERATIONS} 回で計算してください。ページを再読み込みしてやり直してください。"
-                ),
-                format!(
-                    "The download password verifier uses too few iterations; derive it with {ITERATIONS}. Reload the page and try again."
-                ),
-            ),
-            PasswordError::VerifierIterationsUnsupported => Message::new(
-                format!(
-                    "ダウンロードパスワードの検証値の反復回数はサーバーの値({ITERATIONS} 回)と同じにしてください。ページを再読み込みしてやり直してください。"
-                ),
-                format!(
-                    "Derive the download password verifier with exactly the server's {ITERATIONS} iterations. Reload the page and try again."
-                ),
-            ),
-            PasswordError::VerifierNotAccepted => Message::new(
-                "この申請ではダウンロードパスワードそのものを送ってください。",
-                "For this application, send the download password itself.",
-            ),
-            PasswordError::Busy => Message::new(
-                "サーバーが混み合っています。少し待ってから、もう一度お試しください。",
-                "The server is busy. Wait a moment and try again.",
-            ),
-            PasswordError::MalformedHash | PasswordError::Backend { .. } => Message::new(
-                "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
-                "An internal error occurred. Please try again later.",
-            ),
+            PasswordError::BadLength { .. } => texts::download_password::WEAK_DOWNLOAD_PASSWORD
+                .render(&[("min", MIN_PASSWORD_CHARS.into()), ("max", MAX_PASSWORD_CHARS.into())]),
+            PasswordError::InvalidVerifier { field } => {
+                texts::download_password::INVALID_PASSWORD_VERIFIER.render(&[("field", (*field).into())])
+            }
+            PasswordError::VerifierIterations => {
+                texts::download_password::WEAK_PASSWORD_VERIFIER.render(&[("iterations", ITERATIONS.into())])
+            }
+            PasswordError::VerifierIterationsUnsupported => {
+                texts::download_password::UNSUPPORTED_VERIFIER_ITERATIONS.render(&[("iterations", ITERATIONS.into())])
+            }
+            PasswordError::VerifierNotAccepted => texts::download_password::PASSWORD_VERIFIER_NOT_ACCEPTED.render(&[]),
+            PasswordError::Busy => texts::download_password::SERVER_BUSY.render(&[]),
+            PasswordError::MalformedHash | PasswordError::Backend { .. } => {
+                texts::download_password::INTERNAL_ERROR.render(&[])
+            }
         }
     }
 }

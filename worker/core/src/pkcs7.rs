@@ -2,6 +2,7 @@
 //! no content and no signers, only certificates. Read and written here with a small DER walker
 //! rather than a CMS library, because nothing else of CMS is needed.
 
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 /// id-signedData (1.2.840.113549.1.7.2), DER content octets.
@@ -36,13 +37,8 @@ impl Localized for Pkcs7Error {
     }
     fn message(&self) -> Message {
         match self {
-            Pkcs7Error::Malformed => Message::new(
-                "発行元の応答(PKCS#7)を読めませんでした。",
-                "The issuer's PKCS#7 answer could not be read.",
-            ),
-            Pkcs7Error::NoCertificates => {
-                Message::new("発行元の応答に証明書がありません。", "The issuer's answer holds no certificate.")
-            }
+            Pkcs7Error::Malformed => texts::pkcs7::PKCS7_MALFORMED.render(&[]),
+            Pkcs7Error::NoCertificates => texts::pkcs7::PKCS7_NO_CERTIFICATES.render(&[]),
         }
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::UnixTime;
 use crate::mailbox::OutgoingMail;
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 /// Longest free-text note a reviewer may add to a rejection, in characters.
@@ -19,10 +20,8 @@ pub struct Reason {
     pub code: &'static str,
     /// Which products it applies to.
     pub applies: Applies,
-    /// Japanese text, addressed to the applicant.
-    pub ja: &'static str,
-    /// English text, addressed to the applicant.
-    pub en: &'static str,
+    /// Its text, addressed to the applicant (see [`Reason::message`]).
+    text: fn() -> Message,
 }
 
 /// Which products a reason applies to.
@@ -41,52 +40,39 @@ pub const REASONS: &[Reason] = &[
     Reason {
         code: "documents_unreadable",
         applies: Applies::Documents,
-        ja: "本人確認書類の画像が読み取れませんでした。鮮明な画像で申し込み直してください。",
-        en: "The identity document images could not be read. Please apply again with clear images.",
+        text: || texts::reason::DOCUMENTS_UNREADABLE.render(&[]),
     },
     Reason {
         code: "documents_mismatch",
         applies: Applies::Documents,
-        ja: "本人確認書類の内容(氏名など)が申込み内容と一致しませんでした。",
-        en: "The identity documents do not match the application (name or other details).",
+        text: || texts::reason::DOCUMENTS_MISMATCH.render(&[]),
     },
     Reason {
         code: "documents_missing",
         applies: Applies::Documents,
-        ja: "必要な本人確認書類がそろっていませんでした。",
-        en: "Not all of the required identity documents were provided.",
+        text: || texts::reason::DOCUMENTS_MISSING.render(&[]),
     },
     Reason {
         code: "organisation_unverified",
         applies: Applies::Organisation,
-        ja: "所属組織(勤務先)を確認できませんでした。",
-        en: "The organisation (employer) could not be confirmed.",
+        text: || texts::reason::ORGANISATION_UNVERIFIED.render(&[]),
     },
-    Reason {
-        code: "details_incorrect",
-        applies: Applies::All,
-        ja: "申込み内容に誤りがありました。正しい内容で申し込み直してください。",
-        en: "The application contains an error. Please apply again with the correct details.",
-    },
+    Reason { code: "details_incorrect", applies: Applies::All, text: || texts::reason::DETAILS_INCORRECT.render(&[]) },
     Reason {
         code: "payment_not_confirmed",
         applies: Applies::All,
-        ja: "お支払いを確認できませんでした。",
-        en: "The payment could not be confirmed.",
+        text: || texts::reason::PAYMENT_NOT_CONFIRMED.render(&[]),
     },
-    Reason {
-        code: "not_eligible",
-        applies: Applies::All,
-        ja: "この証明書の申込み条件を満たしていませんでした。",
-        en: "The application does not meet this certificate's eligibility conditions.",
-    },
-    Reason {
-        code: "other",
-        applies: Applies::All,
-        ja: "審査の結果、お申込みをお受けできませんでした。下記の説明をご覧ください。",
-        en: "After review, the application could not be accepted. Please see the explanation below.",
-    },
+    Reason { code: "not_eligible", applies: Applies::All, text: || texts::reason::NOT_ELIGIBLE.render(&[]) },
+    Reason { code: "other", applies: Applies::All, text: || texts::reason::OTHER.render(&[]) },
 ];
+
+impl Reason {
+    /// The reason's text in Japanese and English, addressed to the applicant.
+    pub fn message(&self) -> Message {
+        (self.text)()
+    }
+}
 
 fn applies_to(reason: &Reason, product: Option<&inkan::Product>) -> bool {
     match (reason.applies, product) {
@@ -110,7 +96,10 @@ pub fn reasons_for(product_id: &str) -> Vec<&'static Reason> {
 pub fn reasons_view(product_id: &str) -> serde_json::Value {
     reasons_for(product_id)
         .into_iter()
-        .map(|r| serde_json::json!({"code": r.code, "ja": r.ja, "en": r.en}))
+        .map(|r| {
+            let Message { ja, en } = r.message();
+            serde_json::json!({"code": r.code, "ja": ja, "en": en})
+        })
         .collect::<Vec<_>>()
         .into()
 }
@@ -127,10 +116,10 @@ pub struct Rejection {
 
 /// A rejection as the applicant's status view shows it: the reason's text and the note.
 pub fn rejection_view(rejection: &Rejection) -> serde_json::Value {
-    let reason = REASONS.iter().find(|r| r.code == rejection.reason);
+    let message = reason_message(&rejection.reason);
     serde_json::json!({
         "reason": rejection.reason,
-        "message": {"ja": reason.map_or("", |r| r.ja), "en": reason.map_or("", |r| r.en)},
+        "message": {"ja": message.ja, "en": message.en},
         "note": rejection.note,
     })
 }
@@ -173,14 +162,8 @@ impl Localized for ReviewError {
     }
     fn message(&self) -> Message {
         match self {
-            ReviewError::UnknownReason => Message::new(
-                "却下理由が一覧にありません。一覧から選んでください。",
-                "The rejection reason is not in the list. Choose one from the list.",
-            ),
-            ReviewError::BadNote => Message::new(
-                format!("説明は改行を含め {MAX_NOTE_CHARS} 文字以内で、制御文字を含めずに書いてください。"),
-                format!("Keep the explanation within {MAX_NOTE_CHARS} characters, without control characters."),
-            ),
+            ReviewError::UnknownReason => texts::review::UNKNOWN_REASON.render(&[]),
+            ReviewError::BadNote => texts::review::INVALID_NOTE.render(&[("limit", MAX_NOTE_CHARS.into())]),
         }
     }
 }
@@ -199,24 +182,25 @@ pub fn rejection(product_id: &str, body: RejectBody) -> Result<Rejection, Review
     Ok(Rejection { reason: body.reason, note })
 }
 
+/// The text of the reason with this code, empty for a code no longer in [`REASONS`].
+fn reason_message(code: &str) -> Message {
+    REASONS.iter().find(|r| r.code == code).map_or_else(|| Message::new("", ""), Reason::message)
+}
+
 /// The mail that tells the applicant about a rejection and its reason.
 pub fn rejection_mail(to: &str, application_id: &str, rejection: &Rejection) -> OutgoingMail {
-    let reason = REASONS.iter().find(|r| r.code == rejection.reason);
+    let reason = reason_message(&rejection.reason);
     let note = rejection.note.as_deref().map(|n| format!("\n{n}\n")).unwrap_or_default();
+    let title = texts::rejection_mail::TITLE.render(&[]);
+    let application = texts::rejection_mail::APPLICATION.render(&[]);
+    let status_view = texts::rejection_mail::STATUS_VIEW.render(&[]);
     let text = format!(
-        "Inkan: 審査結果のお知らせ / Your application was not accepted\n\
-         \n\
-         申込み番号 / Application: {application_id}\n\
-         \n\
-         {}\n{}\n{note}\n\
-         申込み画面の状況表示でも同じ内容を確かめられます。\n\
-         The status view of your application shows the same.\n",
-        reason.map_or("", |r| r.ja),
-        reason.map_or("", |r| r.en),
+        "Inkan: {} / {}\n\n{} / {}: {application_id}\n\n{}\n{}\n{note}\n{}\n{}\n",
+        title.ja, title.en, application.ja, application.en, reason.ja, reason.en, status_view.ja, status_view.en,
     );
     OutgoingMail {
         to: to.to_owned(),
-        subject: "Inkan: 審査結果のお知らせ / Your application was not accepted".into(),
+        subject: format!("Inkan: {} / {}", title.ja, title.en),
         text,
         key: format!("{application_id}:decision:rejected"),
     }

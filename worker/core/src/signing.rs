@@ -7,6 +7,7 @@
 //! The reviewer sees exactly this: [`to_be_signed`] is what the admin view shows and what the
 //! local issuer signs.
 
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 use crate::application::{Applicant, Application};
@@ -41,14 +42,9 @@ impl Localized for SubjectError {
     }
     fn message(&self) -> Message {
         match self {
-            SubjectError::Mismatch { attribute } => Message::new(
-                format!(
-                    "CSR の主体者名の {attribute} が申請者情報と一致しません。証明書には申請フォームの氏名・組織名だけが入ります。同じ内容で CSR を作り直してください。"
-                ),
-                format!(
-                    "The CSR's subject {attribute} does not match the applicant's details. The certificate carries only the name and organisation from the form; create the CSR again with the same details."
-                ),
-            ),
+            SubjectError::Mismatch { attribute } => {
+                texts::subject::CSR_SUBJECT_MISMATCH.render(&[("attribute", attribute.into())])
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 //! both with the schema in `schema.sql`. Applications are stored as a JSON body plus the
 //! columns the queries need (fingerprint, status, next event, version).
 
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 use crate::UnixTime;
@@ -127,14 +128,8 @@ impl Localized for StoreError {
     }
     fn message(&self) -> Message {
         match self {
-            StoreError::Backend { .. } | StoreError::Corrupt { .. } => Message::new(
-                "一時的にデータを保存できません。しばらくしてからもう一度お試しください。",
-                "The data store is temporarily unavailable. Please try again later.",
-            ),
-            StoreError::Conflict => Message::new(
-                "同時に別の操作が行われました。もう一度お試しください。",
-                "Another change happened at the same time. Please try again.",
-            ),
+            StoreError::Backend { .. } | StoreError::Corrupt { .. } => texts::store::STORE_UNAVAILABLE.render(&[]),
+            StoreError::Conflict => texts::store::CONFLICT.render(&[]),
         }
     }
 }

@@ -19,10 +19,11 @@ mod d1;
 use worker::{Context, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 use d1::D1Store;
+use inkan::i18n::Localized as _;
 use inkan_worker_core::Store as _;
 use inkan_worker_core::{
-    AnyIssuer, ApiRequest, CaMaterial, HASH_BYTES, HttpClient, Inbound, LocalCa, Outbound, PasswordError, Pbkdf2,
-    Service, Settings, TransportError,
+    AnyIssuer, ApiError, ApiRequest, CaMaterial, HASH_BYTES, HttpClient, Inbound, LocalCa, Outbound, PasswordError,
+    Pbkdf2, Service, Settings, TransportError,
 };
 
 fn now() -> inkan_worker_core::UnixTime {
@@ -221,9 +222,8 @@ async fn bounded_body(request: &mut Request, limit: usize) -> Vec<u8> {
 
 fn internal_error(detail: &str) -> worker::Result<Response> {
     tracing_error(detail);
-    let body = serde_json::json!({"error": {"code": "internal_error", "message": {
-        "ja": "サーバー内部でエラーが発生しました。しばらくしてからもう一度お試しください。",
-        "en": "An internal error occurred. Please try again later."}}});
+    let error = ApiError::Internal;
+    let body = serde_json::json!({"error": {"code": error.code(), "message": error.message()}});
     let mut response = Response::from_json(&body)?.with_status(500);
     response.headers_mut().set("cache-control", "no-store")?;
     Ok(response)

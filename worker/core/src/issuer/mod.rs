@@ -14,6 +14,7 @@ pub mod est;
 pub mod local;
 pub mod webhook;
 
+use crate::texts;
 use inkan::i18n::{Localized, Message};
 
 use crate::UnixTime;
@@ -108,22 +109,12 @@ impl Localized for IssuerError {
     }
     fn message(&self) -> Message {
         match self {
-            IssuerError::Unavailable { .. } => Message::new(
-                "発行元に接続できません。申請は保存されており、自動的に再送します。",
-                "The issuer cannot be reached. The application is kept and will be sent again automatically.",
-            ),
-            IssuerError::Refused { status } => Message::new(
-                format!("発行元が申請を受け付けませんでした(HTTP {status})。"),
-                format!("The issuer refused the request (HTTP {status})."),
-            ),
-            IssuerError::Protocol { detail } => Message::new(
-                format!("発行元の応答を処理できませんでした({detail})。自動的に再送します。"),
-                format!("The issuer's answer could not be used ({detail}). It will be retried automatically."),
-            ),
-            IssuerError::Local { code } => Message::new(
-                format!("証明書を発行できませんでした({code})。"),
-                format!("The certificate could not be issued ({code})."),
-            ),
+            IssuerError::Unavailable { .. } => texts::issuer::ISSUER_UNAVAILABLE.render(&[]),
+            IssuerError::Refused { status } => texts::issuer::ISSUER_REFUSED.render(&[("status", status.into())]),
+            IssuerError::Protocol { detail } => {
+                texts::issuer::ISSUER_PROTOCOL_ERROR.render(&[("detail", detail.into())])
+            }
+            IssuerError::Local { code } => texts::issuer::ISSUER_LOCAL_ERROR.render(&[("code", (*code).into())]),
         }
     }
 }
