@@ -33,7 +33,7 @@ rust_lint() {
   cargo clippy "${WASM_LIBS[@]}" --lib --target wasm32-unknown-unknown -- -D warnings || return 1
   # The worker's sans-I/O core ships in the Workers module, and the Workers adapter is empty
   # outside wasm32 (the --workspace run above lints the native adapter): lint both there too.
-  cargo clippy -p inkan-worker-core -p inkan-worker-workers --lib --target wasm32-unknown-unknown -- -D warnings || return 1
+  cargo clippy -p inkan-worker-core -p inkan-worker-cloudflare --lib --target wasm32-unknown-unknown -- -D warnings || return 1
   # Each shipped wasm module's feature set (wasm-pack.toml [modules]) on its own, as built.
   local module features
   for module in $(toml_keys modules); do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Cloudflare Workers module (build/index.js + wasm) from the Workers adapter crate
-# (workers/, package inkan-worker-workers) with worker-build, using the
+# (cloudflare/, package inkan-worker-cloudflare) with worker-build, using the
 # pinned local tools so nothing is downloaded: wasm-bindgen (= the crate's version), esbuild and
 # wasm-opt (binaryen 132) from worker/node_modules.
 set -euo pipefail
@@ -35,7 +35,7 @@ inputs_hash() {
   {
     # The two crates linked into the module (core + Workers adapter) and all of ../crate,
     # broadly: every file except build output, so a new sub-crate there needs no edit here.
-    find core workers ../crate \( -name target -o -name build -o -name node_modules \) -prune -o -type f -print0 |
+    find core cloudflare ../crate \( -name target -o -name build -o -name node_modules \) -prune -o -type f -print0 |
       sort -z | xargs -0 sha256sum
     [ -d desk ] && find desk -type f -print0 | sort -z | xargs -0 sha256sum
     sha256sum schema.sql ../Cargo.toml ../Cargo.lock build-workers.sh
@@ -50,7 +50,7 @@ if [ -f build/index.js ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; 
 fi
 rm -f "$stamp"
 # worker-build builds the crate of the directory it runs in (the Workers adapter,
-# workers/Cargo.toml) and resolves --out-dir from there: ../build is worker/build, the
+# cloudflare/Cargo.toml) and resolves --out-dir from there: ../build is worker/build, the
 # module wrangler.toml's `main` names.
-(cd workers && worker-build --release --out-dir ../build)
+(cd cloudflare && worker-build --release --out-dir ../build)
 echo "$hash" > "$stamp"

@@ -29,12 +29,12 @@ use subtle::ConstantTimeEq as _;
 use crate::UnixTime;
 use crate::application::{Application, Status};
 use crate::config::Settings;
+use crate::download_password::Pbkdf2;
 use crate::http::{ApiRequest, ApiResponse, HttpClient, Outbound};
 use crate::intake::DownloadSecret;
 use crate::issuer::{AnyIssuer, IssueOutcome, IssueRequest, Issuer as _};
 use crate::lockout::Charge;
 use crate::mailbox::{ConfirmError, Mailer};
-use crate::password::Pbkdf2;
 use crate::reminders::{Reminder, ReminderState};
 use crate::store::{Inserted, Store, StoreError};
 use crate::texts;
@@ -278,12 +278,14 @@ pub fn parse_download_body(body: &[u8]) -> Result<DownloadProof, ApiResponse> {
         (Some(password), None) => Ok(DownloadProof::Password(zeroize::Zeroizing::new(password))),
         (None, Some(derived)) => {
             let derived = zeroize::Zeroizing::new(derived);
-            match crate::password::decode_base64(&derived) {
-                Some(bytes) if bytes.len() == crate::password::HASH_BYTES => {
+            match crate::download_password::decode_base64(&derived) {
+                Some(bytes) if bytes.len() == crate::download_password::HASH_BYTES => {
                     Ok(DownloadProof::Derived(zeroize::Zeroizing::new(bytes)))
                 }
                 _ => {
-                    let e = crate::password::PasswordError::InvalidVerifier { field: "download_password_verifier" };
+                    let e = crate::download_password::DownloadPasswordError::InvalidVerifier {
+                        field: "download_password_verifier",
+                    };
                     Err(ApiResponse::from_error(e.status(), &e))
                 }
             }
@@ -437,7 +439,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                 serde_json::json!({"status": "ok", "issuer": self.issuer.kind(), "test_mode": self.settings.test_mode,
                                    "now": now, "mail": self.mailer.kind(),
                                    "download_password_kdf": {"algorithm": "PBKDF2", "hash": "SHA-256",
-                                                             "iterations": crate::password::ITERATIONS}}),
+                                                             "iterations": crate::download_password::ITERATIONS}}),
             )),
             // The widget's frames ask which parent origins they may talk to (the same list
             // that is their CSP frame-ancestors): public, it is in every embed page's header.
@@ -686,7 +688,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let same = match proof {
             Resubmission::Verifier(stored_form) => bool::from(stored_form.as_bytes().ct_eq(stored.as_bytes())),
             Resubmission::Password(password) => {
-                match crate::password::verify_password(&self.kdf, password, stored).await {
+                match crate::download_password::verify_password(&self.kdf, password, stored).await {
                     Ok(same) => same,
                     Err(e) => {
                         self.refund(client, &key).await?;
@@ -742,7 +744,7 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
                 {
                     return self.resubmission(&existing, Resubmission::Password(password), &client, now).await;
                 }
-                crate::password::hash_password(&self.kdf, password, rng)
+                crate::download_password::hash_password(&self.kdf, password, rng)
                     .await
                     .map_err(|e| ApiResponse::from_error(e.status(), &e))?
             }
@@ -922,8 +924,10 @@ impl<S: Store, C: HttpClient, P: Pbkdf2, M: Mailer> Service<S, C, P, M> {
         let key = format!("app:{id}");
         self.charge(&client, &key, now).await?;
         let right = match &proof {
-            DownloadProof::Password(password) => crate::password::verify_password(&self.kdf, password, &hash).await,
-            DownloadProof::Derived(derived) => crate::password::verify_derived(derived, &hash),
+            DownloadProof::Password(password) => {
+                crate::download_password::verify_password(&self.kdf, password, &hash).await
+            }
+            DownloadProof::Derived(derived) => crate::download_password::verify_derived(derived, &hash),
         };
         let right = match right {
             Ok(right) => right,

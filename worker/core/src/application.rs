@@ -106,7 +106,7 @@ pub struct Application {
     /// The applicant.
     pub applicant: Applicant,
     /// PHC string of the download password (server-side hash or client verifier, see
-    /// [`crate::password`]); removed when the window closes.
+    /// [`crate::download_password`]); removed when the window closes.
     pub password_hash: Option<String>,
     /// The PEM chain (leaf first) during the window.
     pub certificate_pem: Option<String>,
@@ -491,12 +491,13 @@ impl Application {
             }
             // The public half of a client verifier: what the browser needs to derive again at
             // download. Salt and count are not secret; the stored hash never leaves.
-            if let Some((salt, iterations)) = self.password_hash.as_deref().and_then(crate::password::client_kdf_params)
+            if let Some((salt, iterations)) =
+                self.password_hash.as_deref().and_then(crate::download_password::client_kdf_params)
             {
                 map.insert(
                     "download_password_kdf".into(),
                     serde_json::json!({"algorithm": "PBKDF2", "hash": "SHA-256",
-                                       "salt": crate::password::encode_base64(&salt), "iterations": iterations}),
+                                       "salt": crate::download_password::encode_base64(&salt), "iterations": iterations}),
                 );
             }
             if let (Status::Rejected, Some(rejection)) = (self.status, &self.rejection) {

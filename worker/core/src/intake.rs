@@ -12,9 +12,9 @@ use sha2::Digest as _;
 use zeroize::Zeroizing;
 
 use crate::application::Applicant;
+use crate::download_password::{ClientVerifier, DownloadPasswordError, VerifierBody};
 use crate::keycheck::KeyCheckError;
 use crate::mailbox::same_mailbox;
-use crate::password::{ClientVerifier, PasswordError, VerifierBody};
 use crate::signing::SubjectError;
 use crate::texts;
 use inkan::i18n::{Localized, Message};
@@ -72,7 +72,7 @@ pub enum IntakeError {
     /// An e-mail address in the CSR differs from the applicant's.
     EmailMismatch,
     /// The download password is refused.
-    Password(PasswordError),
+    Password(DownloadPasswordError),
     /// The CSR's subject disagrees with the applicant's fields.
     Subject(SubjectError),
     /// The term is not one the product sells (`unsupported_term`).
@@ -199,7 +199,7 @@ pub struct ValidIntake {
 pub struct Admission {
     /// The new id.
     pub id: String,
-    /// The stored form of the download password (see [`crate::password`]).
+    /// The stored form of the download password (see [`crate::download_password`]).
     pub password_hash: String,
     /// Now.
     pub now: crate::UnixTime,
@@ -298,7 +298,7 @@ pub fn check(body: &[u8]) -> Result<ValidIntake, IntakeError> {
     let email = inkan::check_email(&parsed.applicant.email).map_err(IntakeError::Csr)?;
     let download_secret = match (download_password, &parsed.download_password_verifier) {
         (Some(password), None) => {
-            crate::password::check_password(&password).map_err(IntakeError::Password)?;
+            crate::download_password::check_password(&password).map_err(IntakeError::Password)?;
             DownloadSecret::Password(password)
         }
         (None, Some(verifier)) => {

@@ -6,7 +6,7 @@
 //! storage, the issuer and the network only through the [`Store`], `Issuer`, [`Pbkdf2`],
 //! [`Mailer`] and [`HttpClient`] traits. Two thin adapter
 //! crates bind it: `inkan-worker` (`worker/native/`: axum + tokio + SQLite, the embedded
-//! default) and `inkan-worker-workers` (`worker/workers/`: Cloudflare Workers + D1, wasm32).
+//! default) and `inkan-worker-cloudflare` (`worker/cloudflare/`: Cloudflare Workers + D1, wasm32).
 //!
 //! What this crate may depend on: the `inkan` library and pure computation crates (RustCrypto,
 //! serde, tracing's macros; `ring` natively, for the fast CSR signature check). No runtime, no
@@ -20,6 +20,7 @@ mod application;
 mod client;
 mod config;
 mod documents;
+mod download_password;
 mod hex;
 mod http;
 mod ids;
@@ -28,7 +29,6 @@ mod issuer;
 mod keycheck;
 mod lockout;
 mod mailbox;
-mod password;
 mod pkcs7;
 mod reminders;
 mod review;
@@ -39,7 +39,7 @@ mod store;
 mod window;
 
 // The public surface: every module above is private and this is the one list of what the two
-// adapters (`worker/native`, `worker/workers`), their examples and the fuzz targets use.
+// adapters (`worker/native`, `worker/cloudflare`), their examples and the fuzz targets use.
 // Functions whose name only made sense under their module take its noun (`intake::check` ->
 // `check_intake`, `api::handles` -> `api_handles`, `reminders::signature` ->
 // `reminder_signature`); `signature::parse_csr` is `parse_csr_fast`, apart from the core's
@@ -50,6 +50,10 @@ pub use {
     client::{Cidr, client_address},
     config::{ConfigError, Settings, SmtpTls},
     documents::SealedDocument,
+    download_password::{
+        ClientVerifier, DownloadPasswordError, HASH_BYTES, Pbkdf2, VerifierBody, check_password, client_kdf_params,
+        derive_in_software, verify_derived,
+    },
     hex::hex,
     http::{ApiRequest, ApiResponse, HttpClient, Inbound, Outbound, TransportError},
     ids::log_ref,
@@ -61,10 +65,6 @@ pub use {
     },
     lockout::{Charge, LockoutPolicy},
     mailbox::{MailError, Mailer, OutgoingMail},
-    password::{
-        ClientVerifier, HASH_BYTES, PasswordError, Pbkdf2, VerifierBody, check_password, client_kdf_params,
-        derive_in_software, verify_derived,
-    },
     pkcs7::{decode_certs_only, encode_certs_only},
     reminders::{Reminder, ReminderState, signature as reminder_signature},
     review::AuditEntry,

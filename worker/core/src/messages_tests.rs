@@ -11,13 +11,13 @@ use crate::api::ApiError;
 use crate::application::{Status, TransitionError};
 use crate::config::ConfigError;
 use crate::documents::DocumentError;
+use crate::download_password::DownloadPasswordError;
 use crate::http::TransportError;
 use crate::intake::IntakeError;
 use crate::issuer::IssuerError;
 use crate::keycheck::KeyCheckError;
 use crate::lockout::LockoutError;
 use crate::mailbox::{ConfirmError, MailError};
-use crate::password::PasswordError;
 use crate::pkcs7::Pkcs7Error;
 use crate::review::{REASONS, Rejection, ReviewError};
 use crate::signing::SubjectError;
@@ -35,14 +35,14 @@ pub(crate) fn every_error() -> Vec<(&'static str, Message)> {
         KeyCheckError::UnsupportedKey { algorithm: "Ed25519".into() },
     ];
     let passwords = [
-        PasswordError::BadLength { chars: 3 },
-        PasswordError::MalformedHash,
-        PasswordError::Busy,
-        PasswordError::Backend { detail: "d".into() },
-        PasswordError::InvalidVerifier { field: "salt" },
-        PasswordError::VerifierIterations,
-        PasswordError::VerifierIterationsUnsupported,
-        PasswordError::VerifierNotAccepted,
+        DownloadPasswordError::BadLength { chars: 3 },
+        DownloadPasswordError::MalformedHash,
+        DownloadPasswordError::Busy,
+        DownloadPasswordError::Backend { detail: "d".into() },
+        DownloadPasswordError::InvalidVerifier { field: "salt" },
+        DownloadPasswordError::VerifierIterations,
+        DownloadPasswordError::VerifierIterationsUnsupported,
+        DownloadPasswordError::VerifierNotAccepted,
     ];
     let subject = SubjectError::Mismatch { attribute: "OU".into() };
     let mut all: Vec<Box<dyn Localized>> = Vec::new();

@@ -69,11 +69,11 @@ impl inkan_worker_core::Pbkdf2 for BlockingPbkdf2 {
         password: &[u8],
         salt: &[u8],
         iterations: u32,
-    ) -> Result<zeroize::Zeroizing<[u8; inkan_worker_core::HASH_BYTES]>, inkan_worker_core::PasswordError> {
+    ) -> Result<zeroize::Zeroizing<[u8; inkan_worker_core::HASH_BYTES]>, inkan_worker_core::DownloadPasswordError> {
         let permit = tokio::time::timeout(KDF_WAIT, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| inkan_worker_core::PasswordError::Busy)?
-            .map_err(|_| inkan_worker_core::PasswordError::Busy)?;
+            .map_err(|_| inkan_worker_core::DownloadPasswordError::Busy)?
+            .map_err(|_| inkan_worker_core::DownloadPasswordError::Busy)?;
         let password = zeroize::Zeroizing::new(password.to_vec());
         let salt = salt.to_vec();
         tokio::task::spawn_blocking(move || {
@@ -81,6 +81,6 @@ impl inkan_worker_core::Pbkdf2 for BlockingPbkdf2 {
             inkan_worker_core::derive_in_software(&password, &salt, iterations)
         })
         .await
-        .map_err(|e| inkan_worker_core::PasswordError::Backend { detail: e.to_string() })
+        .map_err(|e| inkan_worker_core::DownloadPasswordError::Backend { detail: e.to_string() })
     }
 }

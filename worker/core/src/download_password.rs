@@ -58,7 +58,7 @@ const CLIENT_SCHEME: &str = "pbkdf2-sha256-client";
 /// Password errors.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum PasswordError {
+pub enum DownloadPasswordError {
     /// The password is shorter or longer than allowed.
     BadLength {
         /// Characters given.
@@ -88,67 +88,69 @@ pub enum PasswordError {
     VerifierNotAccepted,
 }
 
-impl core::fmt::Display for PasswordError {
+impl core::fmt::Display for DownloadPasswordError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.message().en)
     }
 }
 
-impl std::error::Error for PasswordError {}
+impl std::error::Error for DownloadPasswordError {}
 
-impl Localized for PasswordError {
+impl Localized for DownloadPasswordError {
     fn code(&self) -> &'static str {
         match self {
-            PasswordError::BadLength { .. } => "weak_download_password",
-            PasswordError::MalformedHash => "internal_error",
-            PasswordError::Backend { .. } => "internal_error",
-            PasswordError::Busy => "server_busy",
-            PasswordError::InvalidVerifier { .. } => "invalid_password_verifier",
-            PasswordError::VerifierIterations => "weak_password_verifier",
-            PasswordError::VerifierIterationsUnsupported => "unsupported_verifier_iterations",
-            PasswordError::VerifierNotAccepted => "password_verifier_not_accepted",
+            DownloadPasswordError::BadLength { .. } => "weak_download_password",
+            DownloadPasswordError::MalformedHash => "internal_error",
+            DownloadPasswordError::Backend { .. } => "internal_error",
+            DownloadPasswordError::Busy => "server_busy",
+            DownloadPasswordError::InvalidVerifier { .. } => "invalid_password_verifier",
+            DownloadPasswordError::VerifierIterations => "weak_password_verifier",
+            DownloadPasswordError::VerifierIterationsUnsupported => "unsupported_verifier_iterations",
+            DownloadPasswordError::VerifierNotAccepted => "password_verifier_not_accepted",
         }
     }
     fn message(&self) -> Message {
         match self {
-            PasswordError::BadLength { .. } => texts::download_password::WEAK_DOWNLOAD_PASSWORD
+            DownloadPasswordError::BadLength { .. } => texts::download_password::WEAK_DOWNLOAD_PASSWORD
                 .render(&[("min", MIN_PASSWORD_CHARS.into()), ("max", MAX_PASSWORD_CHARS.into())]),
-            PasswordError::InvalidVerifier { field } => {
+            DownloadPasswordError::InvalidVerifier { field } => {
                 texts::download_password::INVALID_PASSWORD_VERIFIER.render(&[("field", (*field).into())])
             }
-            PasswordError::VerifierIterations => {
+            DownloadPasswordError::VerifierIterations => {
                 texts::download_password::WEAK_PASSWORD_VERIFIER.render(&[("iterations", ITERATIONS.into())])
             }
-            PasswordError::VerifierIterationsUnsupported => {
+            DownloadPasswordError::VerifierIterationsUnsupported => {
                 texts::download_password::UNSUPPORTED_VERIFIER_ITERATIONS.render(&[("iterations", ITERATIONS.into())])
             }
-            PasswordError::VerifierNotAccepted => texts::download_password::PASSWORD_VERIFIER_NOT_ACCEPTED.render(&[]),
-            PasswordError::Busy => texts::download_password::SERVER_BUSY.render(&[]),
-            PasswordError::MalformedHash | PasswordError::Backend { .. } => {
+            DownloadPasswordError::VerifierNotAccepted => {
+                texts::download_password::PASSWORD_VERIFIER_NOT_ACCEPTED.render(&[])
+            }
+            DownloadPasswordError::Busy => texts::download_password::SERVER_BUSY.render(&[]),
+            DownloadPasswordError::MalformedHash | DownloadPasswordError::Backend { .. } => {
                 texts::download_password::INTERNAL_ERROR.render(&[])
             }
         }
     }
 }
 
-impl PasswordError {
+impl DownloadPasswordError {
     /// The HTTP status for this refusal (request errors 400, server errors 500).
     pub fn status(&self) -> u16 {
         match self {
-            PasswordError::MalformedHash | PasswordError::Backend { .. } => 500,
-            PasswordError::Busy => 503,
+            DownloadPasswordError::MalformedHash | DownloadPasswordError::Backend { .. } => 500,
+            DownloadPasswordError::Busy => 503,
             _ => 400,
         }
     }
 }
 
 /// Checks the length of a download password (in characters).
-pub fn check_password(password: &str) -> Result<(), PasswordError> {
+pub fn check_password(password: &str) -> Result<(), DownloadPasswordError> {
     let chars = password.chars().count();
     if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         Ok(())
     } else {
-        Err(PasswordError::BadLength { chars })
+        Err(DownloadPasswordError::BadLength { chars })
     }
 }
 
@@ -161,7 +163,7 @@ pub trait Pbkdf2 {
         password: &[u8],
         salt: &[u8],
         iterations: u32,
-    ) -> Result<Zeroizing<[u8; HASH_BYTES]>, PasswordError>;
+    ) -> Result<Zeroizing<[u8; HASH_BYTES]>, DownloadPasswordError>;
 }
 
 /// PBKDF2 in software on the calling thread (the `pbkdf2` crate). Test-only: both adapters
@@ -184,7 +186,7 @@ impl Pbkdf2 for SoftwarePbkdf2 {
         password: &[u8],
         salt: &[u8],
         iterations: u32,
-    ) -> Result<Zeroizing<[u8; HASH_BYTES]>, PasswordError> {
+    ) -> Result<Zeroizing<[u8; HASH_BYTES]>, DownloadPasswordError> {
         Ok(derive_in_software(password, salt, iterations))
     }
 }
@@ -194,7 +196,7 @@ pub async fn hash_password<P: Pbkdf2, R: rand_core::CryptoRng + ?Sized>(
     kdf: &P,
     password: &str,
     rng: &mut R,
-) -> Result<String, PasswordError> {
+) -> Result<String, DownloadPasswordError> {
     let mut salt = [0u8; SALT_BYTES];
     rng.fill_bytes(&mut salt);
     let hash = kdf.derive(password.as_bytes(), &salt, ITERATIONS).await?;
@@ -213,33 +215,34 @@ struct Stored {
     hash: Vec<u8>,
 }
 
-fn parse_stored(stored: &str) -> Result<Stored, PasswordError> {
+fn parse_stored(stored: &str) -> Result<Stored, DownloadPasswordError> {
     let mut parts = stored.split('$');
     let (Some(""), Some(scheme), Some(params), Some(salt), Some(hash), None) =
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(PasswordError::MalformedHash);
+        return Err(DownloadPasswordError::MalformedHash);
     };
     let client = match scheme {
         SERVER_SCHEME => false,
         CLIENT_SCHEME => true,
-        _ => return Err(PasswordError::MalformedHash),
+        _ => return Err(DownloadPasswordError::MalformedHash),
     };
-    let iterations: u32 = params.strip_prefix("i=").and_then(|i| i.parse().ok()).ok_or(PasswordError::MalformedHash)?;
+    let iterations: u32 =
+        params.strip_prefix("i=").and_then(|i| i.parse().ok()).ok_or(DownloadPasswordError::MalformedHash)?;
     if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
-        return Err(PasswordError::MalformedHash);
+        return Err(DownloadPasswordError::MalformedHash);
     }
-    let salt = Base64Unpadded::decode_vec(salt).map_err(|_| PasswordError::MalformedHash)?;
-    let hash = Base64Unpadded::decode_vec(hash).map_err(|_| PasswordError::MalformedHash)?;
+    let salt = Base64Unpadded::decode_vec(salt).map_err(|_| DownloadPasswordError::MalformedHash)?;
+    let hash = Base64Unpadded::decode_vec(hash).map_err(|_| DownloadPasswordError::MalformedHash)?;
     if hash.len() != HASH_BYTES {
-        return Err(PasswordError::MalformedHash);
+        return Err(DownloadPasswordError::MalformedHash);
     }
     Ok(Stored { client, iterations, salt, hash })
 }
 
 /// Whether `password` matches the stored PHC string (constant-time comparison). Works for both
 /// the server-side hash and a client verifier (derive with its salt and count, then SHA-256).
-pub async fn verify_password<P: Pbkdf2>(kdf: &P, password: &str, stored: &str) -> Result<bool, PasswordError> {
+pub async fn verify_password<P: Pbkdf2>(kdf: &P, password: &str, stored: &str) -> Result<bool, DownloadPasswordError> {
     let stored = parse_stored(stored)?;
     let derived = kdf.derive(password.as_bytes(), &stored.salt, stored.iterations).await?;
     let candidate: [u8; HASH_BYTES] =
@@ -250,13 +253,13 @@ pub async fn verify_password<P: Pbkdf2>(kdf: &P, password: &str, stored: &str) -
 /// Whether a value derived by the client matches a stored client verifier (SHA-256, then a
 /// constant-time comparison; no slow hash here). A server-side hash refuses this route: its
 /// stored value *is* the derived value, so accepting it would let a stolen row open the download.
-pub fn verify_derived(derived: &[u8], stored: &str) -> Result<bool, PasswordError> {
+pub fn verify_derived(derived: &[u8], stored: &str) -> Result<bool, DownloadPasswordError> {
     let stored = parse_stored(stored)?;
     if !stored.client {
-        return Err(PasswordError::VerifierNotAccepted);
+        return Err(DownloadPasswordError::VerifierNotAccepted);
     }
     if derived.len() != HASH_BYTES {
-        return Err(PasswordError::InvalidVerifier { field: "download_password_verifier" });
+        return Err(DownloadPasswordError::InvalidVerifier { field: "download_password_verifier" });
     }
     let candidate: [u8; HASH_BYTES] = sha2::Sha256::digest(derived).into();
     Ok(bool::from(candidate.as_slice().ct_eq(stored.hash.as_slice())))
@@ -308,14 +311,14 @@ pub struct ClientVerifier {
 impl ClientVerifier {
     /// Checks the parameters: SHA-256, exactly [`ITERATIONS`], a 16–64-byte salt and a 32-byte
     /// result.
-    pub fn check(body: &VerifierBody) -> Result<Self, PasswordError> {
-        let invalid = |field| PasswordError::InvalidVerifier { field };
+    pub fn check(body: &VerifierBody) -> Result<Self, DownloadPasswordError> {
+        let invalid = |field| DownloadPasswordError::InvalidVerifier { field };
         if !body.hash.eq_ignore_ascii_case("SHA-256") {
             return Err(invalid("hash"));
         }
         let iterations = match body.iterations {
-            n if n < u64::from(ITERATIONS) => return Err(PasswordError::VerifierIterations),
-            n if n > u64::from(ITERATIONS) => return Err(PasswordError::VerifierIterationsUnsupported),
+            n if n < u64::from(ITERATIONS) => return Err(DownloadPasswordError::VerifierIterations),
+            n if n > u64::from(ITERATIONS) => return Err(DownloadPasswordError::VerifierIterationsUnsupported),
             _ => ITERATIONS,
         };
         let salt = decode_base64(&body.salt)
@@ -376,11 +379,11 @@ pub(crate) mod tests {
     #[test]
     fn a_tampered_iteration_count_is_refused() {
         let cheap = "$pbkdf2-sha256$i=1$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", cheap)), Err(PasswordError::MalformedHash));
+        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", cheap)), Err(DownloadPasswordError::MalformedHash));
         let costly =
             "$pbkdf2-sha256-client$i=10000000$c2FsdHNhbHRzYWx0c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", costly)), Err(PasswordError::MalformedHash));
-        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", "plain")), Err(PasswordError::MalformedHash));
+        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", costly)), Err(DownloadPasswordError::MalformedHash));
+        assert_eq!(block_on(verify_password(&SoftwarePbkdf2, "x", "plain")), Err(DownloadPasswordError::MalformedHash));
     }
 
     fn verifier_body(password: &str, iterations: u32) -> VerifierBody {
@@ -415,7 +418,7 @@ pub(crate) mod tests {
         let stored =
             block_on(hash_password(&SoftwarePbkdf2, "ABCDE-FGHJK-LMNPQ-RSTUV", &mut inkan::os_rng())).expect("hash");
         let hash = Base64Unpadded::decode_vec(stored.rsplit('$').next().expect("hash")).expect("b64");
-        assert_eq!(verify_derived(&hash, &stored), Err(PasswordError::VerifierNotAccepted));
+        assert_eq!(verify_derived(&hash, &stored), Err(DownloadPasswordError::VerifierNotAccepted));
         assert_eq!(client_kdf_params(&stored), None);
     }
 
@@ -435,9 +438,15 @@ pub(crate) mod tests {
         assert_eq!((many.code(), many.status()), ("unsupported_verifier_iterations", 400));
         assert!(with(&|b| b.iterations = 600_001).is_err());
         assert!(with(&|b| b.iterations = u64::MAX).is_err());
-        assert_eq!(with(&|b| b.hash = "SHA-1".into()), Err(PasswordError::InvalidVerifier { field: "hash" }));
-        assert_eq!(with(&|b| b.salt = encode_base64(&[1; 8])), Err(PasswordError::InvalidVerifier { field: "salt" }));
-        assert_eq!(with(&|b| b.salt = "not base64!".into()), Err(PasswordError::InvalidVerifier { field: "salt" }));
+        assert_eq!(with(&|b| b.hash = "SHA-1".into()), Err(DownloadPasswordError::InvalidVerifier { field: "hash" }));
+        assert_eq!(
+            with(&|b| b.salt = encode_base64(&[1; 8])),
+            Err(DownloadPasswordError::InvalidVerifier { field: "salt" })
+        );
+        assert_eq!(
+            with(&|b| b.salt = "not base64!".into()),
+            Err(DownloadPasswordError::InvalidVerifier { field: "salt" })
+        );
         let short = with(&|b| b.derived = encode_base64(&[1; 31])).expect_err("short");
         assert_eq!((short.code(), short.status()), ("invalid_password_verifier", 400));
         // URL-safe and unpadded base64 are read too.

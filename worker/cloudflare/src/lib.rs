@@ -1,4 +1,4 @@
-//! `inkan-worker-workers`, the Cloudflare Workers adapter of Inkan's edge worker: the same
+//! `inkan-worker-cloudflare`, the Cloudflare Workers adapter of Inkan's edge worker: the same
 //! [`Service`] over D1, `fetch` and WebCrypto, with a Cron Trigger for the background pass.
 //! Built with worker-build (`worker/build-workers.sh`) into `worker/build/`, which
 //! `worker/wrangler.toml` serves.
@@ -22,8 +22,8 @@ use d1::D1Store;
 use inkan::i18n::Localized as _;
 use inkan_worker_core::Store as _;
 use inkan_worker_core::{
-    AnyIssuer, ApiError, ApiRequest, CaMaterial, HASH_BYTES, HttpClient, Inbound, LocalCa, Outbound, PasswordError,
-    Pbkdf2, Service, Settings, TransportError,
+    AnyIssuer, ApiError, ApiRequest, CaMaterial, DownloadPasswordError, HASH_BYTES, HttpClient, Inbound, LocalCa,
+    Outbound, Pbkdf2, Service, Settings, TransportError,
 };
 
 fn now() -> inkan_worker_core::UnixTime {
@@ -90,7 +90,7 @@ impl Pbkdf2 for WebCryptoPbkdf2 {
         password: &[u8],
         salt: &[u8],
         iterations: u32,
-    ) -> Result<zeroize::Zeroizing<[u8; HASH_BYTES]>, PasswordError> {
+    ) -> Result<zeroize::Zeroizing<[u8; HASH_BYTES]>, DownloadPasswordError> {
         if let Ok(bytes) = webcrypto_pbkdf2(password, salt, iterations).await
             && let Ok(array) = <[u8; HASH_BYTES]>::try_from(bytes.as_slice())
         {
