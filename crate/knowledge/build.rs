@@ -70,7 +70,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/model.rs");
     // The error texts (`messages/`), as constants: `$OUT_DIR/texts.rs`.
-    inkan_i18n_build::Messages::new("messages").write();
+    // `separator.dates` is ", " in both languages: dates are written the same way in both.
+    inkan_i18n_build::Messages::new("messages").ascii_japanese(&["separator.dates"]).write();
     if let Err(problems) = run() {
         for problem in &problems {
             eprintln!("error: {problem}");
