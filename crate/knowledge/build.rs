@@ -1,6 +1,6 @@
-//! Reads `data/products.toml` and `data/advisor.toml` into the catalog's own types
-//! (`src/catalog/model.rs`, shared with the library), validates them, and writes them out as
-//! `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
+//! Reads `data/products.toml`, `data/advisor.toml` and `data/sources.toml` into the catalog's
+//! own types (`src/catalog/model.rs`, shared with the library), validates them, and writes them
+//! out as `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
 //!
 //! It also checks `messages/ja.json` and `en.json` and writes their texts as constants
 //! (`$OUT_DIR/texts.rs`, through `inkan-i18n-build`).
@@ -23,12 +23,13 @@ mod model;
 use model::{
     AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
     DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
-    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Text, Trouble,
-    UploadLimits, Validity,
+    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Source, Text,
+    Trouble, UploadLimits, Validity,
 };
 
 const CATALOG_PATH: &str = "data/products.toml";
 const ADVISOR_PATH: &str = "data/advisor.toml";
+const SOURCES_PATH: &str = "data/sources.toml";
 
 /// Product ids the library code refers to by name; the catalog may add more, never fewer.
 const REQUIRED_IDS: [&str; 8] = [
@@ -54,6 +55,14 @@ struct Advisor {
     rule: &'static [Rule],
 }
 
+/// The sources file: the seller page behind each seed file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sources {
+    #[serde(deserialize_with = "model::Load::load")]
+    source: &'static [Source],
+}
+
 /// The products file: its top-level arrays of tables.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +76,7 @@ struct Catalog {
 fn main() {
     println!("cargo:rerun-if-changed={CATALOG_PATH}");
     println!("cargo:rerun-if-changed={ADVISOR_PATH}");
+    println!("cargo:rerun-if-changed={SOURCES_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/model.rs");
     // The error texts (`messages/`), as constants: `$OUT_DIR/texts.rs`.
@@ -80,12 +90,14 @@ fn main() {
     }
 }
 
-/// Reads one data file: the citation check on its raw tree, then its typed shape.
+/// Reads one data file: the citation check on its raw tree, then its typed shape. Every seed
+/// file it cites goes into `cited_seeds`.
 fn load<T: serde::de::DeserializeOwned>(
     manifest_dir: &Path,
     path: &str,
     cited: &[&str],
     seeds_dir: Option<&Path>,
+    cited_seeds: &mut BTreeSet<String>,
 ) -> Result<T, Vec<String>> {
     let at = |problems: Vec<String>| problems.into_iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>();
     let source =
@@ -93,6 +105,7 @@ fn load<T: serde::de::DeserializeOwned>(
     let raw: toml::Table = toml::from_str(&source).map_err(|e| at(vec![format!("not valid TOML: {e}")]))?;
     let mut problems = Vec::new();
     check_citations(&raw, cited, seeds_dir, &mut problems);
+    collect_seeds(&toml::Value::Table(raw), cited_seeds);
     if !problems.is_empty() {
         return Err(at(problems));
     }
@@ -107,16 +120,21 @@ fn run() -> Result<(), Vec<String>> {
     let seeds_dir = manifest_dir.join("../../../shared/seeds");
     let seeds_dir = seeds_dir.is_dir().then_some(seeds_dir);
     // Every table of these top-level arrays cites its seed; the questions are Inkan's own.
-    let catalog: Catalog = load(&manifest_dir, CATALOG_PATH, &["product", "troubleshooting"], seeds_dir.as_deref())?;
-    let advisor: Advisor = load(&manifest_dir, ADVISOR_PATH, &["rule"], seeds_dir.as_deref())?;
+    let mut cited_seeds = BTreeSet::new();
+    let seeds = seeds_dir.as_deref();
+    let catalog: Catalog = load(&manifest_dir, CATALOG_PATH, &["product", "troubleshooting"], seeds, &mut cited_seeds)?;
+    let advisor: Advisor = load(&manifest_dir, ADVISOR_PATH, &["rule"], seeds, &mut cited_seeds)?;
+    // The sources' own seeds are what they describe, not citations to be covered.
+    let sources: Sources = load(&manifest_dir, SOURCES_PATH, &["source"], seeds, &mut BTreeSet::new())?;
 
     let mut problems = Vec::new();
     validate(&catalog, &mut problems);
     validate_advisor(&advisor, &catalog, &mut problems);
+    validate_sources(&sources, &cited_seeds, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let code = generate(&catalog, &advisor).map_err(|e| vec![format!("cannot format the output: {e}")])?;
+    let code = generate(&catalog, &advisor, &sources).map_err(|e| vec![format!("cannot format the output: {e}")])?;
     std::fs::write(out_dir.join("catalog.rs"), code).map_err(|e| vec![format!("cannot write catalog.rs: {e}")])?;
     Ok(())
 }
@@ -196,6 +214,27 @@ fn check_table(
             }
             _ => {}
         }
+    }
+}
+
+/// Every seed file name under a `seed` key anywhere in the tree.
+fn collect_seeds(value: &toml::Value, out: &mut BTreeSet<String>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (key, inner) in table {
+                match (key.as_str(), inner) {
+                    ("seed", toml::Value::String(name)) => {
+                        out.insert(name.clone());
+                    }
+                    ("seed", toml::Value::Array(names)) => {
+                        out.extend(names.iter().filter_map(toml::Value::as_str).map(str::to_owned));
+                    }
+                    _ => collect_seeds(inner, out),
+                }
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|item| collect_seeds(item, out)),
+        _ => {}
     }
 }
 
@@ -461,6 +500,25 @@ fn check_notes<'a>(
     }
 }
 
+/// Every source once, with both titles, and a source for every seed the other files cite (so
+/// that the site can always say where a rule was read).
+fn validate_sources(sources: &Sources, cited_seeds: &BTreeSet<String>, problems: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for (i, source) in sources.source.iter().enumerate() {
+        let at = format!("{SOURCES_PATH}: source[{i}] `{}`", source.seed);
+        if !seen.insert(source.seed) {
+            problems.push(format!("{at}: duplicate seed"));
+        }
+        check_text(&format!("{at}: field `title`"), &source.title, problems);
+        if source.url.is_some_and(|url| !url.starts_with("https://")) {
+            problems.push(format!("{at}: field `url` must be an https:// address"));
+        }
+    }
+    for seed in cited_seeds.iter().filter(|seed| !seen.contains(seed.as_str())) {
+        problems.push(format!("{SOURCES_PATH}: seed `{seed}` is cited by the catalog but has no source"));
+    }
+}
+
 fn validate_validity(at: &str, validity: &Validity, problems: &mut Vec<String>) {
     let field = format!("{at}: field `validity`");
     match validity {
@@ -529,9 +587,9 @@ fn is_id(id: &str) -> bool {
 // Output: each model value written as the Rust expression that builds it. The compiler checks
 // the result against the same types, so a field left out here fails the build.
 
-fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Error> {
+fn generate(catalog: &Catalog, advisor: &Advisor, sources: &Sources) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
-    writeln!(out, "// @generated by build.rs from {CATALOG_PATH} and {ADVISOR_PATH}. Do not edit.")?;
+    writeln!(out, "// @generated by build.rs from {CATALOG_PATH}, {ADVISOR_PATH} and {SOURCES_PATH}. Do not edit.")?;
     writeln!(out, "/// Every product in the catalog, in catalog order.")?;
     write!(out, "pub(crate) static PRODUCTS: &[Product] = ")?;
     catalog.product.rust(&mut out)?;
@@ -560,6 +618,10 @@ fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Er
     writeln!(out, "/// The advisor's product rules, in file order.")?;
     write!(out, "pub(crate) static RULES: &[Rule] = ")?;
     advisor.rule.rust(&mut out)?;
+    writeln!(out, ";")?;
+    writeln!(out, "/// The seller page behind each seed file, in file order.")?;
+    write!(out, "pub(crate) static SOURCES: &[Source] = ")?;
+    sources.source.rust(&mut out)?;
     writeln!(out, ";")?;
     Ok(out)
 }
@@ -655,6 +717,7 @@ rust_struct! {
     Choice { value, text }
     Question { id, text, kind, options }
     Rule { products, note, when, effect, code, text, seed }
+    Source { seed, title, url }
     Product {
         id, name, seller, issuer, issuer_markers, validity, expiry_notices, reapply, download, issuance,
         eligibility, webmail_supported, purposes_supported, purposes_unsupported, delivery_format, upload,

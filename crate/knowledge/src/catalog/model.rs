@@ -1,8 +1,8 @@
 //! The catalog's data types, defined once for both sides of the build.
 //!
 //! `build.rs` includes this file (`#[path = "src/catalog/model.rs"] mod model;`), deserializes
-//! `data/products.toml` and `data/advisor.toml` into these types, validates them and writes them out as a `static`;
-//! `catalog.rs` includes the same file as `catalog::model` and serves that `static`. The
+//! `data/products.toml`, `data/advisor.toml` and `data/sources.toml` into these types, validates
+//! them and writes them out as `static`s; `catalog.rs` includes the same file as `catalog::model` and serves that `static`. The
 //! `Serialize` derives are the JSON the site and the CLI read; the `Deserialize` derives are the
 //! TOML shape of the data files, read only by the build script.
 //!
@@ -361,6 +361,22 @@ pub struct Trouble {
     pub seed: Seeds,
 }
 
+/// A seller's page that the catalog's facts come from (`data/sources.toml`), as an applicant
+/// can find it: the seller and the page's own heading. The seed files carry no address, so
+/// none is given yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The seed file (kept for tools; never shown to applicants).
+    #[serde(skip_serializing, deserialize_with = "Load::load")]
+    pub seed: Str,
+    /// Who publishes the page and its title, e.g. "1-2-3 Signature「初めての方・更新の方へ」".
+    pub title: Text,
+    /// The page's address, when one is known (none of the five seeds has one).
+    #[serde(default, deserialize_with = "Load::load")]
+    pub url: Option<Str>,
+}
+
 /// One personal client certificate product as sold by one seller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -595,6 +611,7 @@ load_by_deserialize!(
     Choice,
     Question,
     Rule,
+    Source,
 );
 
 /// A citation is one seed file name or a list of them.
