@@ -1,6 +1,7 @@
 //! Reads `data/products.toml`, `data/advisor.toml` and `data/sources.toml` into the catalog's
 //! own types (`src/catalog/model.rs`, shared with the library), validates them, and writes them
-//! out as `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
+//! out as `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes. `data/holidays.toml`
+//! goes the same way into `$OUT_DIR/holidays.rs`, which `src/holidays.rs` includes.
 //!
 //! It also checks `messages/ja.json` and `en.json` and writes their texts as constants
 //! (`$OUT_DIR/texts.rs`, through `inkan-i18n-build`).
@@ -22,14 +23,17 @@ mod model;
 
 use model::{
     AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
-    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
-    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Source, Text,
-    Trouble, UploadLimits, Validity,
+    DownloadStart, DownloadWindow, Effect, Eligibility, HolidayDate, HolidayRule, IssuanceMilestone, IssuanceTime,
+    IssuanceUnit, Note, NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow,
+    Rule, Source, Text, Trouble, UploadLimits, Validity,
 };
 
 const CATALOG_PATH: &str = "data/products.toml";
 const ADVISOR_PATH: &str = "data/advisor.toml";
 const SOURCES_PATH: &str = "data/sources.toml";
+const HOLIDAYS_PATH: &str = "data/holidays.toml";
+/// The years `src/holidays.rs` computes (its FIRST_YEAR and LAST_YEAR).
+const HOLIDAY_YEARS: std::ops::RangeInclusive<u16> = 2000..=2099;
 
 /// Product ids the library code refers to by name; the catalog may add more, never fewer.
 const REQUIRED_IDS: [&str; 8] = [
@@ -63,6 +67,18 @@ struct Sources {
     source: &'static [Source],
 }
 
+/// The holidays file: the two derived holidays' names and the Act's holidays.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Holidays {
+    #[serde(deserialize_with = "model::Load::load")]
+    substitute_holiday: model::Str,
+    #[serde(deserialize_with = "model::Load::load")]
+    citizens_holiday: model::Str,
+    #[serde(deserialize_with = "model::Load::load")]
+    holiday: &'static [HolidayRule],
+}
+
 /// The products file: its top-level arrays of tables.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,6 +93,7 @@ fn main() {
     println!("cargo:rerun-if-changed={CATALOG_PATH}");
     println!("cargo:rerun-if-changed={ADVISOR_PATH}");
     println!("cargo:rerun-if-changed={SOURCES_PATH}");
+    println!("cargo:rerun-if-changed={HOLIDAYS_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/model.rs");
     // The error texts (`messages/`), as constants: `$OUT_DIR/texts.rs`.
@@ -136,6 +153,18 @@ fn run() -> Result<(), Vec<String>> {
     }
     let code = generate(&catalog, &advisor, &sources).map_err(|e| vec![format!("cannot format the output: {e}")])?;
     std::fs::write(out_dir.join("catalog.rs"), code).map_err(|e| vec![format!("cannot write catalog.rs: {e}")])?;
+
+    // The holidays rest on the Act, not on a seed page: no citation check.
+    let at = |problem: String| vec![format!("{HOLIDAYS_PATH}: {problem}")];
+    let source = std::fs::read_to_string(manifest_dir.join(HOLIDAYS_PATH))
+        .map_err(|e| at(format!("cannot read the file: {e}")))?;
+    let holidays: Holidays = toml::from_str(&source).map_err(|e| at(format!("unexpected shape: {e}")))?;
+    validate_holidays(&holidays, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let code = generate_holidays(&holidays).map_err(|e| vec![format!("cannot format the output: {e}")])?;
+    std::fs::write(out_dir.join("holidays.rs"), code).map_err(|e| vec![format!("cannot write holidays.rs: {e}")])?;
     Ok(())
 }
 
@@ -519,6 +548,51 @@ fn validate_sources(sources: &Sources, cited_seeds: &BTreeSet<String>, problems:
     }
 }
 
+/// Dates that exist, years in range, Japanese names.
+fn validate_holidays(holidays: &Holidays, problems: &mut Vec<String>) {
+    // 29 February would be a holiday in leap years only: no rule of the Act is.
+    const DAYS_IN_MONTH: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let japanese = |name: &str| !name.trim().is_empty() && !name.is_ascii();
+    for (field, name) in
+        [("substitute_holiday", holidays.substitute_holiday), ("citizens_holiday", holidays.citizens_holiday)]
+    {
+        if !japanese(name) {
+            problems.push(format!("{HOLIDAYS_PATH}: `{field}` must be a Japanese name"));
+        }
+    }
+    if holidays.holiday.is_empty() {
+        problems.push(format!("{HOLIDAYS_PATH}: no holiday"));
+    }
+    for (i, rule) in holidays.holiday.iter().enumerate() {
+        let at = format!("{HOLIDAYS_PATH}: holiday[{i}] `{}`", rule.name);
+        if !japanese(rule.name) {
+            problems.push(format!("{at}: the name must be the legal name, in Japanese"));
+        }
+        let month_ok = |month: u8| (1..=12).contains(&month);
+        match rule.date {
+            HolidayDate::Fixed { month, day } => {
+                let last = usize::from(month).checked_sub(1).and_then(|m| DAYS_IN_MONTH.get(m)).copied();
+                if !month_ok(month) || last.is_none_or(|last| !(1..=last).contains(&day)) {
+                    problems.push(format!("{at}: {month}/{day} is not a date"));
+                }
+            }
+            HolidayDate::NthMonday { month, n } => {
+                if !month_ok(month) || !(1..=4).contains(&n) {
+                    problems.push(format!("{at}: month must be 1..=12 and n 1..=4"));
+                }
+            }
+            HolidayDate::VernalEquinox | HolidayDate::AutumnalEquinox => {}
+        }
+        let (from, until) = (rule.from.unwrap_or(*HOLIDAY_YEARS.start()), rule.until.unwrap_or(*HOLIDAY_YEARS.end()));
+        if !HOLIDAY_YEARS.contains(&from) || !HOLIDAY_YEARS.contains(&until) || from > until {
+            problems.push(format!("{at}: from and until must be years of {HOLIDAY_YEARS:?}, from <= until"));
+        }
+        if rule.except.iter().any(|year| !(from..=until).contains(year)) {
+            problems.push(format!("{at}: an `except` year lies outside from..=until"));
+        }
+    }
+}
+
 fn validate_validity(at: &str, validity: &Validity, problems: &mut Vec<String>) {
     let field = format!("{at}: field `validity`");
     match validity {
@@ -626,6 +700,20 @@ fn generate(catalog: &Catalog, advisor: &Advisor, sources: &Sources) -> Result<S
     Ok(out)
 }
 
+fn generate_holidays(holidays: &Holidays) -> Result<String, std::fmt::Error> {
+    let mut out = String::new();
+    writeln!(out, "// @generated by build.rs from {HOLIDAYS_PATH}. Do not edit.")?;
+    writeln!(out, "/// Name of a substitute holiday.")?;
+    writeln!(out, "pub(crate) const SUBSTITUTE_HOLIDAY: &str = {:?};", holidays.substitute_holiday)?;
+    writeln!(out, "/// Name of a citizens' holiday.")?;
+    writeln!(out, "pub(crate) const CITIZENS_HOLIDAY: &str = {:?};", holidays.citizens_holiday)?;
+    writeln!(out, "/// The holidays of the Act, in file order.")?;
+    write!(out, "static HOLIDAY_RULES: &[HolidayRule] = ")?;
+    holidays.holiday.rust(&mut out)?;
+    writeln!(out, ";")?;
+    Ok(out)
+}
+
 type Gen = Result<(), std::fmt::Error>;
 
 /// A value that can write itself as a Rust expression.
@@ -718,6 +806,7 @@ rust_struct! {
     Question { id, text, kind, options }
     Rule { products, note, when, effect, code, text, seed }
     Source { seed, title, url }
+    HolidayRule { name, date, from, until, except }
     Product {
         id, name, seller, issuer, issuer_markers, validity, expiry_notices, reapply, download, issuance,
         eligibility, webmail_supported, purposes_supported, purposes_unsupported, delivery_format, upload,
@@ -765,6 +854,17 @@ impl Rust for Condition {
         values.rust(out)?;
         out.push_str(" }");
         Ok(())
+    }
+}
+
+impl Rust for HolidayDate {
+    fn rust(&self, out: &mut String) -> Gen {
+        match self {
+            HolidayDate::Fixed { month, day } => write!(out, "HolidayDate::Fixed {{ month: {month}, day: {day} }}"),
+            HolidayDate::NthMonday { month, n } => write!(out, "HolidayDate::NthMonday {{ month: {month}, n: {n} }}"),
+            HolidayDate::VernalEquinox => write!(out, "HolidayDate::VernalEquinox"),
+            HolidayDate::AutumnalEquinox => write!(out, "HolidayDate::AutumnalEquinox"),
+        }
     }
 }
 

@@ -14,9 +14,9 @@ mod model;
 
 pub use model::{
     AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
-    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
-    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Seeds, Source,
-    Text, Trouble, UploadLimits, Validity,
+    DownloadStart, DownloadWindow, Effect, Eligibility, HolidayDate, HolidayRule, IssuanceMilestone, IssuanceTime,
+    IssuanceUnit, Note, NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow,
+    Rule, Seeds, Source, Text, Trouble, UploadLimits, Validity,
 };
 
 impl Text {
