@@ -1,6 +1,7 @@
-//! Reads `data/products.toml` and `data/advisor.toml` into the catalog's own types
-//! (`src/catalog/model.rs`, shared with the library), validates them, and writes them out as
-//! `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes.
+//! Reads `data/products.toml`, `data/advisor.toml` and `data/sources.toml` into the catalog's
+//! own types (`src/catalog/model.rs`, shared with the library), validates them, and writes them
+//! out as `$OUT_DIR/catalog.rs`: `static`s that `src/catalog.rs` includes. `data/holidays.toml`
+//! goes the same way into `$OUT_DIR/holidays.rs`, which `src/holidays.rs` includes.
 //!
 //! It also checks `messages/ja.json` and `en.json` and writes their texts as constants
 //! (`$OUT_DIR/texts.rs`, through `inkan-i18n-build`).
@@ -22,13 +23,17 @@ mod model;
 
 use model::{
     AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
-    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
-    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Text, Trouble,
-    UploadLimits, Validity,
+    DownloadStart, DownloadWindow, Effect, Eligibility, HolidayDate, HolidayRule, IssuanceMilestone, IssuanceTime,
+    IssuanceUnit, Note, NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow,
+    Rule, Source, Text, Trouble, UploadLimits, Validity,
 };
 
 const CATALOG_PATH: &str = "data/products.toml";
 const ADVISOR_PATH: &str = "data/advisor.toml";
+const SOURCES_PATH: &str = "data/sources.toml";
+const HOLIDAYS_PATH: &str = "data/holidays.toml";
+/// The years `src/holidays.rs` computes (its FIRST_YEAR and LAST_YEAR).
+const HOLIDAY_YEARS: std::ops::RangeInclusive<u16> = 2000..=2099;
 
 /// Product ids the library code refers to by name; the catalog may add more, never fewer.
 const REQUIRED_IDS: [&str; 8] = [
@@ -54,6 +59,26 @@ struct Advisor {
     rule: &'static [Rule],
 }
 
+/// The sources file: the seller page behind each seed file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sources {
+    #[serde(deserialize_with = "model::Load::load")]
+    source: &'static [Source],
+}
+
+/// The holidays file: the two derived holidays' names and the Act's holidays.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Holidays {
+    #[serde(deserialize_with = "model::Load::load")]
+    substitute_holiday: model::Str,
+    #[serde(deserialize_with = "model::Load::load")]
+    citizens_holiday: model::Str,
+    #[serde(deserialize_with = "model::Load::load")]
+    holiday: &'static [HolidayRule],
+}
+
 /// The products file: its top-level arrays of tables.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,10 +92,13 @@ struct Catalog {
 fn main() {
     println!("cargo:rerun-if-changed={CATALOG_PATH}");
     println!("cargo:rerun-if-changed={ADVISOR_PATH}");
+    println!("cargo:rerun-if-changed={SOURCES_PATH}");
+    println!("cargo:rerun-if-changed={HOLIDAYS_PATH}");
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/model.rs");
     // The error texts (`messages/`), as constants: `$OUT_DIR/texts.rs`.
-    inkan_i18n_build::Messages::new("messages").write();
+    // `separator.dates` is ", " in both languages: dates are written the same way in both.
+    inkan_i18n_build::Messages::new("messages").ascii_japanese(&["separator.dates"]).write();
     if let Err(problems) = run() {
         for problem in &problems {
             eprintln!("error: {problem}");
@@ -79,12 +107,14 @@ fn main() {
     }
 }
 
-/// Reads one data file: the citation check on its raw tree, then its typed shape.
+/// Reads one data file: the citation check on its raw tree, then its typed shape. Every seed
+/// file it cites goes into `cited_seeds`.
 fn load<T: serde::de::DeserializeOwned>(
     manifest_dir: &Path,
     path: &str,
     cited: &[&str],
     seeds_dir: Option<&Path>,
+    cited_seeds: &mut BTreeSet<String>,
 ) -> Result<T, Vec<String>> {
     let at = |problems: Vec<String>| problems.into_iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>();
     let source =
@@ -92,6 +122,7 @@ fn load<T: serde::de::DeserializeOwned>(
     let raw: toml::Table = toml::from_str(&source).map_err(|e| at(vec![format!("not valid TOML: {e}")]))?;
     let mut problems = Vec::new();
     check_citations(&raw, cited, seeds_dir, &mut problems);
+    collect_seeds(&toml::Value::Table(raw), cited_seeds);
     if !problems.is_empty() {
         return Err(at(problems));
     }
@@ -106,17 +137,34 @@ fn run() -> Result<(), Vec<String>> {
     let seeds_dir = manifest_dir.join("../../../shared/seeds");
     let seeds_dir = seeds_dir.is_dir().then_some(seeds_dir);
     // Every table of these top-level arrays cites its seed; the questions are Inkan's own.
-    let catalog: Catalog = load(&manifest_dir, CATALOG_PATH, &["product", "troubleshooting"], seeds_dir.as_deref())?;
-    let advisor: Advisor = load(&manifest_dir, ADVISOR_PATH, &["rule"], seeds_dir.as_deref())?;
+    let mut cited_seeds = BTreeSet::new();
+    let seeds = seeds_dir.as_deref();
+    let catalog: Catalog = load(&manifest_dir, CATALOG_PATH, &["product", "troubleshooting"], seeds, &mut cited_seeds)?;
+    let advisor: Advisor = load(&manifest_dir, ADVISOR_PATH, &["rule"], seeds, &mut cited_seeds)?;
+    // The sources' own seeds are what they describe, not citations to be covered.
+    let sources: Sources = load(&manifest_dir, SOURCES_PATH, &["source"], seeds, &mut BTreeSet::new())?;
 
     let mut problems = Vec::new();
     validate(&catalog, &mut problems);
     validate_advisor(&advisor, &catalog, &mut problems);
+    validate_sources(&sources, &cited_seeds, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
-    let code = generate(&catalog, &advisor).map_err(|e| vec![format!("cannot format the output: {e}")])?;
+    let code = generate(&catalog, &advisor, &sources).map_err(|e| vec![format!("cannot format the output: {e}")])?;
     std::fs::write(out_dir.join("catalog.rs"), code).map_err(|e| vec![format!("cannot write catalog.rs: {e}")])?;
+
+    // The holidays rest on the Act, not on a seed page: no citation check.
+    let at = |problem: String| vec![format!("{HOLIDAYS_PATH}: {problem}")];
+    let source = std::fs::read_to_string(manifest_dir.join(HOLIDAYS_PATH))
+        .map_err(|e| at(format!("cannot read the file: {e}")))?;
+    let holidays: Holidays = toml::from_str(&source).map_err(|e| at(format!("unexpected shape: {e}")))?;
+    validate_holidays(&holidays, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let code = generate_holidays(&holidays).map_err(|e| vec![format!("cannot format the output: {e}")])?;
+    std::fs::write(out_dir.join("holidays.rs"), code).map_err(|e| vec![format!("cannot write holidays.rs: {e}")])?;
     Ok(())
 }
 
@@ -195,6 +243,27 @@ fn check_table(
             }
             _ => {}
         }
+    }
+}
+
+/// Every seed file name under a `seed` key anywhere in the tree.
+fn collect_seeds(value: &toml::Value, out: &mut BTreeSet<String>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (key, inner) in table {
+                match (key.as_str(), inner) {
+                    ("seed", toml::Value::String(name)) => {
+                        out.insert(name.clone());
+                    }
+                    ("seed", toml::Value::Array(names)) => {
+                        out.extend(names.iter().filter_map(toml::Value::as_str).map(str::to_owned));
+                    }
+                    _ => collect_seeds(inner, out),
+                }
+            }
+        }
+        toml::Value::Array(items) => items.iter().for_each(|item| collect_seeds(item, out)),
+        _ => {}
     }
 }
 
@@ -460,6 +529,70 @@ fn check_notes<'a>(
     }
 }
 
+/// Every source once, with both titles, and a source for every seed the other files cite (so
+/// that the site can always say where a rule was read).
+fn validate_sources(sources: &Sources, cited_seeds: &BTreeSet<String>, problems: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for (i, source) in sources.source.iter().enumerate() {
+        let at = format!("{SOURCES_PATH}: source[{i}] `{}`", source.seed);
+        if !seen.insert(source.seed) {
+            problems.push(format!("{at}: duplicate seed"));
+        }
+        check_text(&format!("{at}: field `title`"), &source.title, problems);
+        if source.url.is_some_and(|url| !url.starts_with("https://")) {
+            problems.push(format!("{at}: field `url` must be an https:// address"));
+        }
+    }
+    for seed in cited_seeds.iter().filter(|seed| !seen.contains(seed.as_str())) {
+        problems.push(format!("{SOURCES_PATH}: seed `{seed}` is cited by the catalog but has no source"));
+    }
+}
+
+/// Dates that exist, years in range, Japanese names.
+fn validate_holidays(holidays: &Holidays, problems: &mut Vec<String>) {
+    // 29 February would be a holiday in leap years only: no rule of the Act is.
+    const DAYS_IN_MONTH: [u8; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let japanese = |name: &str| !name.trim().is_empty() && !name.is_ascii();
+    for (field, name) in
+        [("substitute_holiday", holidays.substitute_holiday), ("citizens_holiday", holidays.citizens_holiday)]
+    {
+        if !japanese(name) {
+            problems.push(format!("{HOLIDAYS_PATH}: `{field}` must be a Japanese name"));
+        }
+    }
+    if holidays.holiday.is_empty() {
+        problems.push(format!("{HOLIDAYS_PATH}: no holiday"));
+    }
+    for (i, rule) in holidays.holiday.iter().enumerate() {
+        let at = format!("{HOLIDAYS_PATH}: holiday[{i}] `{}`", rule.name);
+        if !japanese(rule.name) {
+            problems.push(format!("{at}: the name must be the legal name, in Japanese"));
+        }
+        let month_ok = |month: u8| (1..=12).contains(&month);
+        match rule.date {
+            HolidayDate::Fixed { month, day } => {
+                let last = usize::from(month).checked_sub(1).and_then(|m| DAYS_IN_MONTH.get(m)).copied();
+                if !month_ok(month) || last.is_none_or(|last| !(1..=last).contains(&day)) {
+                    problems.push(format!("{at}: {month}/{day} is not a date"));
+                }
+            }
+            HolidayDate::NthMonday { month, n } => {
+                if !month_ok(month) || !(1..=4).contains(&n) {
+                    problems.push(format!("{at}: month must be 1..=12 and n 1..=4"));
+                }
+            }
+            HolidayDate::VernalEquinox | HolidayDate::AutumnalEquinox => {}
+        }
+        let (from, until) = (rule.from.unwrap_or(*HOLIDAY_YEARS.start()), rule.until.unwrap_or(*HOLIDAY_YEARS.end()));
+        if !HOLIDAY_YEARS.contains(&from) || !HOLIDAY_YEARS.contains(&until) || from > until {
+            problems.push(format!("{at}: from and until must be years of {HOLIDAY_YEARS:?}, from <= until"));
+        }
+        if rule.except.iter().any(|year| !(from..=until).contains(year)) {
+            problems.push(format!("{at}: an `except` year lies outside from..=until"));
+        }
+    }
+}
+
 fn validate_validity(at: &str, validity: &Validity, problems: &mut Vec<String>) {
     let field = format!("{at}: field `validity`");
     match validity {
@@ -528,9 +661,9 @@ fn is_id(id: &str) -> bool {
 // Output: each model value written as the Rust expression that builds it. The compiler checks
 // the result against the same types, so a field left out here fails the build.
 
-fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Error> {
+fn generate(catalog: &Catalog, advisor: &Advisor, sources: &Sources) -> Result<String, std::fmt::Error> {
     let mut out = String::new();
-    writeln!(out, "// @generated by build.rs from {CATALOG_PATH} and {ADVISOR_PATH}. Do not edit.")?;
+    writeln!(out, "// @generated by build.rs from {CATALOG_PATH}, {ADVISOR_PATH} and {SOURCES_PATH}. Do not edit.")?;
     writeln!(out, "/// Every product in the catalog, in catalog order.")?;
     write!(out, "pub(crate) static PRODUCTS: &[Product] = ")?;
     catalog.product.rust(&mut out)?;
@@ -559,6 +692,24 @@ fn generate(catalog: &Catalog, advisor: &Advisor) -> Result<String, std::fmt::Er
     writeln!(out, "/// The advisor's product rules, in file order.")?;
     write!(out, "pub(crate) static RULES: &[Rule] = ")?;
     advisor.rule.rust(&mut out)?;
+    writeln!(out, ";")?;
+    writeln!(out, "/// The seller page behind each seed file, in file order.")?;
+    write!(out, "pub(crate) static SOURCES: &[Source] = ")?;
+    sources.source.rust(&mut out)?;
+    writeln!(out, ";")?;
+    Ok(out)
+}
+
+fn generate_holidays(holidays: &Holidays) -> Result<String, std::fmt::Error> {
+    let mut out = String::new();
+    writeln!(out, "// @generated by build.rs from {HOLIDAYS_PATH}. Do not edit.")?;
+    writeln!(out, "/// Name of a substitute holiday.")?;
+    writeln!(out, "pub(crate) const SUBSTITUTE_HOLIDAY: &str = {:?};", holidays.substitute_holiday)?;
+    writeln!(out, "/// Name of a citizens' holiday.")?;
+    writeln!(out, "pub(crate) const CITIZENS_HOLIDAY: &str = {:?};", holidays.citizens_holiday)?;
+    writeln!(out, "/// The holidays of the Act, in file order.")?;
+    write!(out, "static HOLIDAY_RULES: &[HolidayRule] = ")?;
+    holidays.holiday.rust(&mut out)?;
     writeln!(out, ";")?;
     Ok(out)
 }
@@ -654,6 +805,8 @@ rust_struct! {
     Choice { value, text }
     Question { id, text, kind, options }
     Rule { products, note, when, effect, code, text, seed }
+    Source { seed, title, url }
+    HolidayRule { name, date, from, until, except }
     Product {
         id, name, seller, issuer, issuer_markers, validity, expiry_notices, reapply, download, issuance,
         eligibility, webmail_supported, purposes_supported, purposes_unsupported, delivery_format, upload,
@@ -701,6 +854,17 @@ impl Rust for Condition {
         values.rust(out)?;
         out.push_str(" }");
         Ok(())
+    }
+}
+
+impl Rust for HolidayDate {
+    fn rust(&self, out: &mut String) -> Gen {
+        match self {
+            HolidayDate::Fixed { month, day } => write!(out, "HolidayDate::Fixed {{ month: {month}, day: {day} }}"),
+            HolidayDate::NthMonday { month, n } => write!(out, "HolidayDate::NthMonday {{ month: {month}, n: {n} }}"),
+            HolidayDate::VernalEquinox => write!(out, "HolidayDate::VernalEquinox"),
+            HolidayDate::AutumnalEquinox => write!(out, "HolidayDate::AutumnalEquinox"),
+        }
     }
 }
 

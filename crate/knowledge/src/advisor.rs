@@ -14,8 +14,8 @@ use crate::catalog::{
     Purpose, Seeds, Text,
 };
 use crate::date::Date;
-use crate::texts;
-use inkan_i18n::{Localized, Message};
+use crate::{join, texts};
+use inkan_i18n::{Localized, Message, Texts};
 
 const SEED_000: &str = "000_83bab2e9cbe37489.txt";
 const SEED_002: &str = "002_a9432d1613d8294a.txt";
@@ -287,8 +287,8 @@ impl Assessment {
         Self { fit: Fit::Good, decisive: Vec::new(), remarks: Vec::new() }
     }
 
-    fn add(&mut self, effect: Effect, code: &'static str, ja: impl Into<String>, en: impl Into<String>, seed: Seeds) {
-        let reason = Reason { code, message: Message::new(ja, en), seed };
+    fn add(&mut self, effect: Effect, code: &'static str, message: Message, seed: Seeds) {
+        let reason = Reason { code, message, seed };
         match effect {
             Effect::RulesOut => {
                 self.fit = Fit::No;
@@ -303,18 +303,14 @@ impl Assessment {
     }
 }
 
-const fn t(ja: &'static str, en: &'static str) -> Text {
-    Text { ja, en }
-}
-
-fn purpose_label(purpose: Purpose) -> Text {
+fn purpose_label(purpose: Purpose) -> Texts {
     match purpose {
-        Purpose::SmimeSign => t("メールへの電子署名", "signing e-mail"),
-        Purpose::SmimeEncrypt => t("メールの暗号化", "encrypting e-mail"),
-        Purpose::ClientAuth => t("クライアント認証", "client authentication"),
-        Purpose::DocumentSign => t("文書への電子署名", "signing documents"),
-        Purpose::EContract => t("電子契約", "electronic contracts"),
-        Purpose::VbaSign => t("VBAマクロへの署名", "signing VBA macros"),
+        Purpose::SmimeSign => texts::purpose::SMIME_SIGN,
+        Purpose::SmimeEncrypt => texts::purpose::SMIME_ENCRYPT,
+        Purpose::ClientAuth => texts::purpose::CLIENT_AUTH,
+        Purpose::DocumentSign => texts::purpose::DOCUMENT_SIGN,
+        Purpose::EContract => texts::purpose::E_CONTRACT,
+        Purpose::VbaSign => texts::purpose::VBA_SIGN,
     }
 }
 
@@ -335,51 +331,35 @@ fn assess_applicant(product: &Product, answers: &Answers, a: &mut Assessment) {
         .or_else(|| flag(e.individual_allowed).filter(|(allowed, _)| !allowed).map(|(_, s)| (true, s)));
     if let Some((_, seed)) = needs_org {
         let corporate = e.corporate_profile_required.is_some_and(|c| c.value);
-        let (code, ja, en) = if corporate {
-            (
-                "needs_corporate_profile",
-                "法人の組織情報(組織名・住所・代表電話・発行管理者・ドメイン)の審査と、組織に所属していることの証明が必要です。",
-                "A corporate profile (name, address, main phone, issuance administrator, domain) is reviewed and you must prove you belong to the organisation.",
-            )
+        let (code, requirement) = if corporate {
+            ("needs_corporate_profile", texts::advice::NEEDS_CORPORATE_PROFILE)
         } else {
-            (
-                "needs_organisation",
-                "企業や団体に所属している必要があります(詳しくは販売者に問い合わせ)。",
-                "You must belong to a company or organisation (ask the seller for details).",
-            )
+            ("needs_organisation", texts::advice::NEEDS_ORGANISATION)
         };
+        let with_requirement = |text: Texts| text.render(&[("requirement", requirement.into())]);
         match answers.applicant {
-            Some(Applicant::Individual) => a.add(Effect::RulesOut, code, ja, en, seed),
-            Some(Applicant::SoleProprietor) => a.add(
-                Effect::Uncertain,
-                code,
-                format!("{ja} 個人事業主が対象になるかは書かれていないため、販売者に確認してください。"),
-                format!("{en} The seller does not say whether a sole proprietorship qualifies: ask first."),
-                seed,
-            ),
+            Some(Applicant::Individual) => a.add(Effect::RulesOut, code, requirement.render(&[]), seed),
+            Some(Applicant::SoleProprietor) => {
+                a.add(Effect::Uncertain, code, with_requirement(texts::advice::SOLE_PROPRIETOR_UNCLEAR), seed)
+            }
             Some(Applicant::Organisation) => {}
             None => a.add(
                 Effect::Uncertain,
                 "unanswered_applicant",
-                format!("申込者の種類が未回答です。{ja}"),
-                format!("Applicant type not answered. {en}"),
+                with_requirement(texts::advice::UNANSWERED_APPLICANT),
                 seed,
             ),
         }
     }
     if let Some((true, seed)) = flag(e.own_domain_required) {
-        let (ja, en) = (
-            "組織の独自ドメインとその所有権の確認が必要です。",
-            "An own domain of the organisation, with a domain-ownership check, is required.",
-        );
+        let requirement = texts::advice::NEEDS_OWN_DOMAIN;
         match answers.own_domain {
-            Some(false) => a.add(Effect::RulesOut, "needs_own_domain", ja, en, seed),
+            Some(false) => a.add(Effect::RulesOut, "needs_own_domain", requirement.render(&[]), seed),
             Some(true) => {}
             None => a.add(
                 Effect::Uncertain,
                 "unanswered_own_domain",
-                format!("独自ドメインの有無が未回答です。{ja}"),
-                format!("Own domain not answered. {en}"),
+                texts::advice::UNANSWERED_OWN_DOMAIN.render(&[("requirement", requirement.into())]),
                 seed,
             ),
         }
@@ -389,37 +369,29 @@ fn assess_applicant(product: &Product, answers: &Answers, a: &mut Assessment) {
 fn assess_purposes(product: &Product, answers: &Answers, a: &mut Assessment) {
     let Some(purposes) = answers.purposes.as_deref().filter(|p| !p.is_empty()) else {
         if let Some(unsupported) = product.purposes_unsupported {
-            let labels: Vec<Text> = unsupported.value.iter().map(|p| purpose_label(*p)).collect();
+            let labels: Vec<Message> = unsupported.value.iter().map(|p| purpose_label(*p).render(&[])).collect();
+            let purposes = join(&labels, texts::separator::PURPOSES);
             a.add(
                 Effect::Uncertain,
                 "unanswered_purposes",
-                format!("用途が未回答です。この証明書は{}には使えません。", join(labels.iter().map(|l| l.ja), "・")),
-                format!(
-                    "Purposes not answered. This certificate cannot be used for {}.",
-                    join(labels.iter().map(|l| l.en), ", ")
-                ),
+                texts::advice::UNANSWERED_PURPOSES.render(&[("purposes", purposes.into())]),
                 unsupported.seed,
             );
         }
         return;
     };
     for purpose in purposes {
-        let label = purpose_label(*purpose);
+        let label = [("purpose", purpose_label(*purpose).into())];
         match product.supports(*purpose) {
             Some(false) => a.add(
                 Effect::RulesOut,
                 "purpose_not_supported",
-                format!("{}には使えません。", label.ja),
-                format!("It cannot be used for {}.", label.en),
+                texts::advice::PURPOSE_NOT_SUPPORTED.render(&label),
                 product.purposes_unsupported.map_or(&[], |c| c.seed),
             ),
-            None => a.add(
-                Effect::Uncertain,
-                "purpose_not_stated",
-                format!("{}に使えるかは販売者の案内に書かれていません。", label.ja),
-                format!("The seller's pages do not say whether it can be used for {}.", label.en),
-                &[],
-            ),
+            None => {
+                a.add(Effect::Uncertain, "purpose_not_stated", texts::advice::PURPOSE_NOT_STATED.render(&label), &[])
+            }
             Some(true) => {}
         }
     }
@@ -427,19 +399,12 @@ fn assess_purposes(product: &Product, answers: &Answers, a: &mut Assessment) {
         a.add(
             Effect::Remark,
             "encryption_needs_recipient_certificate",
-            "暗号化メールを送るには相手の電子証明書が必要です。相手から電子署名付きメールを送ってもらうのが最も簡単です。",
-            "To send encrypted mail you need the recipient's certificate; the easiest way is to receive a signed mail from them.",
+            texts::advice::ENCRYPTION_NEEDS_RECIPIENT_CERTIFICATE.render(&[]),
             &[SEED_002, SEED_004],
         );
     }
     if purposes.contains(&Purpose::DocumentSign) && has_note(product, "adobe_aatl") {
-        a.add(
-            Effect::Remark,
-            "adobe_trust_settings",
-            "JCANのルート証明書はAdobeのAATLに登録されていないため、署名済みPDFをAdobeで開くと「この署名には問題があります」と表示されます。受け取る側がJCAN証明書設定ファイル(fdf)を適用すると解消します。",
-            "The JCAN root is not on Adobe's AATL, so Adobe shows \"this signature has problems\" on signed PDFs until the reader applies the JCAN settings file (.fdf).",
-            &[SEED_002],
-        );
+        a.add(Effect::Remark, "adobe_trust_settings", texts::advice::ADOBE_TRUST_SETTINGS.render(&[]), &[SEED_002]);
     }
 }
 
@@ -459,8 +424,7 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
                 a.add(
                     Effect::RulesOut,
                     "webmail_not_supported",
-                    "販売者のFAQに「WEBメール(gmail、yahoomailなど)では利用することはできません」とあります。Gmail を含むどの Web メールでも使えず、S/MIME対応のメールソフトが必要です。",
-                    "The seller's FAQ says it \"cannot be used with webmail (Gmail, Yahoo! Mail and so on)\": no webmail, Gmail included, will do; an S/MIME mail program is needed.",
+                    texts::advice::WEBMAIL_NOT_SUPPORTED.render(&[]),
                     seed,
                 );
             }
@@ -470,8 +434,7 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
                 a.add(
                     Effect::Uncertain,
                     "unanswered_mail_client",
-                    "メールソフトが未回答です。この証明書はWebメールでは使えません。",
-                    "Mail program not answered. This certificate cannot be used from webmail.",
+                    texts::advice::UNANSWERED_MAIL_CLIENT.render(&[]),
                     seed,
                 );
             }
@@ -486,19 +449,12 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
         a.add(
             Effect::Uncertain,
             "gmail_free_receive_only",
-            "無料版Gmailは署名付きメール(S/MIME)の受信のみ対応で、送信できません(Google Workspace は送受信可)。",
-            "Free Gmail only receives signed (S/MIME) mail and cannot send it (Google Workspace can do both).",
+            texts::advice::GMAIL_FREE_RECEIVE_ONLY.render(&[]),
             &[SEED_002],
         );
     }
     if signs && answers.mail_client == Some(MailClient::Other) {
-        a.add(
-            Effect::Remark,
-            "mail_client_unverified",
-            "S/MIMEの動作確認済みとして案内されているのは Outlook、Thunderbird、Becky!、Macメール、Gmail(G Suite)です。お使いのソフトが対応しているか確認してください。",
-            "The clients listed as verified for S/MIME are Outlook, Thunderbird, Becky!, Mac Mail and Gmail of G Suite; check that yours supports it.",
-            &[SEED_002],
-        );
+        a.add(Effect::Remark, "mail_client_unverified", texts::advice::MAIL_CLIENT_UNVERIFIED.render(&[]), &[SEED_002]);
     }
 }
 
@@ -506,13 +462,7 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
 /// nothing of phones.
 fn assess_mobile(product: &Product, answers: &Answers, a: &mut Assessment) {
     if matches!(answers.os, Some(Os::Ios | Os::Android)) && product.environment.is_empty() {
-        a.add(
-            Effect::Remark,
-            "mobile_not_covered",
-            "販売者の案内はスマートフォン・タブレットでの利用に触れていません。",
-            "The seller's pages do not cover phones or tablets.",
-            &[],
-        );
+        a.add(Effect::Remark, "mobile_not_covered", texts::advice::MOBILE_NOT_COVERED.render(&[]), &[]);
     }
 }
 
@@ -529,7 +479,7 @@ fn assess_rules(product: &Product, answers: &[(&'static str, Answer)], a: &mut A
             Some(note) => (quote(rule.text.ja, note.text.ja), quote(rule.text.en, note.text.en)),
             None => (rule.text.ja.to_owned(), rule.text.en.to_owned()),
         };
-        a.add(rule.effect, rule.code, ja, en, rule.seed);
+        a.add(rule.effect, rule.code, Message::new(ja, en), rule.seed);
     }
 }
 
@@ -743,8 +693,7 @@ fn assess_one_cert_per_email(product: &Product, a: &mut Assessment) {
         a.add(
             Effect::Remark,
             "one_certificate_per_email",
-            "証明書1枚で使えるメールアドレスは1つです。アドレスごとに購入が必要です。",
-            "One certificate covers one e-mail address; each address needs its own.",
+            texts::advice::ONE_CERTIFICATE_PER_EMAIL.render(&[]),
             one.seed,
         );
     }
@@ -753,25 +702,12 @@ fn assess_one_cert_per_email(product: &Product, a: &mut Assessment) {
 const AFTER_DELIVERY: &[&str] = &["check", "repack", "plan"];
 
 fn inkan_role(product: &Product) -> InkanRole {
-    if has_note(product, "key_made_on_seller_site") {
-        InkanRole {
-            key: KeyMaker::SellerSite,
-            after_delivery: AFTER_DELIVERY,
-            message: Message::new(
-                "鍵は販売者のサイトで作られるため、Inkanでは作れません。届いた .p12 ファイルの確認、別の環境向けの作り直し(再パック)、有効期限の計画はInkanでできます。",
-                "The key is made on the seller's site, so Inkan cannot make it. Inkan can check the .p12 file the issuer delivered, re-pack it for another system, and plan its expiry.",
-            ),
-        }
+    let (key, message) = if has_note(product, "key_made_on_seller_site") {
+        (KeyMaker::SellerSite, texts::role::KEY_ON_SELLER_SITE)
     } else {
-        InkanRole {
-            key: KeyMaker::Inkan,
-            after_delivery: AFTER_DELIVERY,
-            message: Message::new(
-                "鍵はInkanがこのブラウザの中で作ります。受け取った後の確認、再パック、有効期限の計画もInkanでできます。",
-                "Inkan makes the key inside your browser, and afterwards checks, re-packs and plans the certificate.",
-            ),
-        }
-    }
+        (KeyMaker::Inkan, texts::role::KEY_IN_BROWSER)
+    };
+    InkanRole { key, after_delivery: AFTER_DELIVERY, message: message.render(&[]) }
 }
 
 fn business_day(date: Date, closure: Option<&Closure>) -> bool {
@@ -806,74 +742,46 @@ fn issuance_estimate(product: &Product, today: Option<Date>) -> Option<IssuanceE
     };
     let (earliest, latest) = (after(time.min), after(time.max));
     let on = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    // With a day to count from, the dates in words; without one, nothing.
+    let dated = |text: Texts, date: Option<Date>| match today {
+        Some(_) => text.render(&[("date", on(date).into())]),
+        None => Message::new("", ""),
+    };
     let message = match (time.milestone, time.unit) {
-        (IssuanceMilestone::PinEmail, _) => Message::new(
-            format!(
-                "申請後{}分程度で届くのは PIN 番号のメールです(クーポンを購入し、そのクーポンで申請した後)。証明書の取得・インストールまで全体の時間ではありません。",
-                time.max.unwrap_or(0)
-            ),
-            format!(
-                "About {} minutes after applying (with the coupon you bought) the e-mail with the PIN arrives. That is not the whole process: collecting and installing the certificate come after.",
-                time.max.unwrap_or(0)
-            ),
-        ),
+        (IssuanceMilestone::PinEmail, _) => {
+            texts::issuance::PIN_EMAIL.render(&[("minutes", time.max.unwrap_or(0).into())])
+        }
         (_, IssuanceUnit::BusinessDays) => {
-            let closure = product.year_end_closure.map(|c| {
-                (
-                    format!("・年末年始 {}/{}〜{}/{}(Inkanの想定)", c.from.0, c.from.1, c.until.0, c.until.1),
-                    format!(
-                        ", and the year-end closure {}/{}–{}/{} (Inkan's assumption)",
-                        c.from.0, c.from.1, c.until.0, c.until.1
-                    ),
-                )
-            });
-            let (cja, cen) = closure.unwrap_or_default();
-            let n = time.max.unwrap_or(0);
+            let closure = match product.year_end_closure {
+                Some(c) => texts::issuance::YEAR_END_CLOSURE.render(&[
+                    ("from_month", c.from.0.into()),
+                    ("from_day", c.from.1.into()),
+                    ("until_month", c.until.0.into()),
+                    ("until_day", c.until.1.into()),
+                ]),
+                None => Message::new("", ""),
+            };
+            let days = ("days", time.max.unwrap_or(0).into());
             match (today, latest) {
-                (Some(t), Some(by)) => Message::new(
-                    format!("最大{n}営業日(土日・祝日{cja}を除く)。今日 {t} に申し込むと、{by} までに発行されます。"),
-                    format!(
-                        "Up to {n} business days (not weekends, public holidays{cen}): applying today, {t}, it is issued by {by}."
-                    ),
-                ),
-                _ => Message::new(
-                    format!("最大{n}営業日(土日・祝日{cja}を除く)。"),
-                    format!("Up to {n} business days (not weekends, public holidays{cen})."),
-                ),
+                (Some(t), Some(by)) => texts::issuance::BUSINESS_DAYS_BY.render(&[
+                    days,
+                    ("closure", closure.into()),
+                    ("today", t.to_string().into()),
+                    ("by", by.to_string().into()),
+                ]),
+                _ => texts::issuance::BUSINESS_DAYS.render(&[days, ("closure", closure.into())]),
             }
         }
         (_, _) => match (time.min, time.max) {
-            (Some(min), Some(max)) if min == max => Message::new(
-                format!(
-                    "おおむね{min}日{}。",
-                    if today.is_some() { format!("({} ごろ)", on(latest)) } else { String::new() }
-                ),
-                format!(
-                    "About {min} days{}.",
-                    if today.is_some() { format!(" (around {})", on(latest)) } else { String::new() }
-                ),
-            ),
-            (Some(min), None) => Message::new(
-                format!(
-                    "通常{min}日以上{}。上限は示されていません。",
-                    if today.is_some() { format!("({} 以降)", on(earliest)) } else { String::new() }
-                ),
-                format!(
-                    "Usually {min} days or more{}; no upper bound is given.",
-                    if today.is_some() { format!(" (not before {})", on(earliest)) } else { String::new() }
-                ),
-            ),
-            (min, max) => Message::new(
-                format!("{}〜{}日。", min.unwrap_or(0), max.unwrap_or(0)),
-                format!("{} to {} days.", min.unwrap_or(0), max.unwrap_or(0)),
-            ),
+            (Some(min), Some(max)) if min == max => texts::issuance::ABOUT_DAYS
+                .render(&[("days", min.into()), ("around", dated(texts::issuance::AROUND, latest).into())]),
+            (Some(min), None) => texts::issuance::AT_LEAST_DAYS
+                .render(&[("days", min.into()), ("not_before", dated(texts::issuance::NOT_BEFORE, earliest).into())]),
+            (min, max) => texts::issuance::DAYS_RANGE
+                .render(&[("min", min.unwrap_or(0).into()), ("max", max.unwrap_or(0).into())]),
         },
     };
     Some(IssuanceEstimate { milestone: time.milestone, applied_on: today, earliest, latest, message, seed: cited.seed })
-}
-
-fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {
-    parts.collect::<Vec<_>>().join(separator)
 }
 
 fn assess(
@@ -903,17 +811,15 @@ fn assess(
 }
 
 fn document_message(items: &[Text], choose: Choose, conditional: bool) -> Message {
-    let (mut ja, mut en) = match choose {
-        Choose::OneOf => ("次のいずれか1点: ".to_owned(), "One of: ".to_owned()),
-        Choose::All => (String::new(), String::new()),
-    };
-    if conditional {
-        ja.insert_str(0, "組織名を記載する場合: ");
-        en.insert_str(0, "If the organisation name goes on the certificate: ");
+    let items: Vec<Message> = items.iter().map(Text::message).collect();
+    let mut message = join(&items, texts::separator::ITEMS);
+    if choose == Choose::OneOf {
+        message = texts::documents::ONE_OF.render(&[("items", message.into())]);
     }
-    ja.push_str(&join(items.iter().map(|i| i.ja), "、"));
-    en.push_str(&join(items.iter().map(|i| i.en), "; "));
-    Message { ja, en }
+    if conditional {
+        message = texts::documents::IF_ORG_NAME.render(&[("items", message.into())]);
+    }
+    message
 }
 
 fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice> {
@@ -942,26 +848,22 @@ fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice
         }
         if let Some(upload) = product.upload {
             let limits = upload.value;
+            // The format names (pdf, jpeg, png) are the same in both languages.
             let formats = limits.formats.join(" / ");
-            let (mut ja, mut en) = (format!("アップロードできる形式: {formats}"), format!("Upload formats: {formats}"));
+            let mut conditions = vec![texts::documents::UPLOAD_FORMATS.render(&[("formats", formats.into())])];
             if let Some(mb) = limits.max_megabytes {
-                ja.push_str(&format!("、{mb}MB以内"));
-                en.push_str(&format!(", at most {mb} MB"));
+                conditions.push(texts::documents::UPLOAD_MAX_SIZE.render(&[("megabytes", mb.into())]));
             }
             if limits.registration_number_readable == Some(true) {
-                ja.push_str("、登録番号が読み取れること");
-                en.push_str(", registration number readable");
+                conditions.push(texts::documents::REGISTRATION_NUMBER_READABLE.render(&[]));
             }
-            add("upload_limits", Message { ja, en }, product.id, upload.seed);
+            add("upload_limits", join(&conditions, texts::separator::CONDITIONS), product.id, upload.seed);
         }
     }
     if answers.profession.is_none() && !out.is_empty() {
         out.push(DocumentAdvice {
             code: "unanswered_profession",
-            message: Message::new(
-                "職業・資格を回答すると、資格ごとの本人確認書類を表示します。",
-                "Answer the profession question to see the identity documents for your qualification.",
-            ),
+            message: texts::documents::UNANSWERED_PROFESSION.render(&[]),
             products: Vec::new(),
             seed: &[SEED_000, SEED_003],
         });

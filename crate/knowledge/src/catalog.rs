@@ -14,9 +14,9 @@ mod model;
 
 pub use model::{
     AfterDeadline, Choice, Choose, Cited, Closure, Condition, DeliveryFormat, DocumentCondition, DocumentRule,
-    DownloadStart, DownloadWindow, Effect, Eligibility, IssuanceMilestone, IssuanceTime, IssuanceUnit, Note,
-    NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow, Rule, Seeds, Text,
-    Trouble, UploadLimits, Validity,
+    DownloadStart, DownloadWindow, Effect, Eligibility, HolidayDate, HolidayRule, IssuanceMilestone, IssuanceTime,
+    IssuanceUnit, Note, NoticeOffset, OffsetUnit, Product, Profession, Purpose, Question, QuestionKind, ReapplyWindow,
+    Rule, Seeds, Source, Text, Trouble, UploadLimits, Validity,
 };
 
 impl Text {
@@ -79,68 +79,6 @@ impl Product {
 }
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
-
-/// A seller's page that the catalog's facts come from, as an applicant can find it: the
-/// seller and the page's own heading. The seed files carry no address, so none is given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Source {
-    /// The seed file (kept for tools; never shown to applicants).
-    #[serde(skip)]
-    pub seed: &'static str,
-    /// Who publishes the page and its title, e.g. "1-2-3 Signature「初めての方・更新の方へ」".
-    pub title: Text,
-    /// The page's address, when the seed text has one (none of the five does).
-    pub url: Option<&'static str>,
-}
-
-// The titles are the headings each seed page opens with, with the publisher in front.
-static SOURCES: &[Source] = &[
-    // seed: 000_83bab2e9cbe37489.txt opens with "初めての方・更新の方へ" on the 1-2-3 Signature site.
-    Source {
-        seed: "000_83bab2e9cbe37489.txt",
-        title: Text {
-            ja: "インフラウェア 1-2-3 Signature「初めての方・更新の方へ」",
-            en: "Infraware 1-2-3 Signature, \"For first-time and renewing customers\" (初めての方・更新の方へ)",
-        },
-        url: None,
-    },
-    // seed: 001_d4e7ca17d72183de.txt opens with "ご利用手続の流れ" (iPROVE).
-    Source {
-        seed: "001_d4e7ca17d72183de.txt",
-        title: Text {
-            ja: "日本電子公証機構 iPROVE「ご利用手続の流れ」",
-            en: "JNotary iPROVE, \"How to apply\" (ご利用手続の流れ)",
-        },
-        url: None,
-    },
-    // seed: 002_a9432d1613d8294a.txt opens with "GMOグローバルサインの JCAN証明書サイト / JCAN証明書 FAQ".
-    Source {
-        seed: "002_a9432d1613d8294a.txt",
-        title: Text {
-            ja: "GMOグローバルサイン JCAN証明書サイト「JCAN証明書 FAQ」",
-            en: "GMO GlobalSign JCAN certificate site, \"JCAN certificate FAQ\" (JCAN証明書 FAQ)",
-        },
-        url: None,
-    },
-    // seed: 003_8c0952f4faeac254.txt is the MCCI 電子証明書サービス application page ("事前準備" …).
-    Source {
-        seed: "003_8c0952f4faeac254.txt",
-        title: Text {
-            ja: "松本商工会議所 MCCI電子証明書サービス「事前準備・お申込みの流れ」",
-            en: "Matsumoto Chamber of Commerce, MCCI certificate service, \"Preparation and application steps\" (事前準備)",
-        },
-        url: None,
-    },
-    // seed: 004_d25a5a965b92ed0f.txt opens with "FAQ" (日本事務器, 個人用証明書).
-    Source {
-        seed: "004_d25a5a965b92ed0f.txt",
-        title: Text {
-            ja: "日本事務器「FAQ」(個人用証明書)",
-            en: "Nihon Jimuki (NJC), \"FAQ\" (personal certificates)",
-        },
-        url: None,
-    },
-];
 
 /// The seller's page behind a seed file, for showing where a rule was read (`None` for a name
 /// that is not one of the seeds).

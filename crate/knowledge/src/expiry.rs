@@ -59,7 +59,7 @@ use serde::Serialize;
 
 use crate::catalog::{self, AfterDeadline, CatalogError, OffsetUnit, Product, Source, Validity};
 use crate::date::{Date, DateError};
-use crate::texts;
+use crate::{join, texts};
 use inkan_i18n::{Arg, Localized, Message};
 
 /// One dated notice the seller sends before expiry.
@@ -395,14 +395,11 @@ pub fn plan(
         if anniversary.is_quarter_end() {
             readings.push(Reading {
                 code: "jcan_quarter_end_strictly_after",
-                message: Message::new(
-                    format!(
-                        "「{term}年を超えた四半期末」を、{term}年後の同日 {anniversary} が四半期末にあたるときは、それを超えた次の四半期末 {expires} と読んでいます。{anniversary} 当日を有効期限とする読み方もありえます。販売者の通知で確かめてください。"
-                    ),
-                    format!(
-                        "\"The quarter end beyond {term} year(s)\" (…を超えた四半期末): the anniversary {anniversary} is itself a quarter end, and Inkan reads \"beyond\" strictly, giving the next quarter end, {expires}. The other reading would end on {anniversary}; check the seller's notice."
-                    ),
-                ),
+                message: texts::reading::JCAN_QUARTER_END_STRICTLY_AFTER.render(&[
+                    ("term", term.into()),
+                    ("anniversary", anniversary.to_string().into()),
+                    ("expires", expires.to_string().into()),
+                ]),
                 alternative_dates: vec![anniversary],
                 seed: product.validity.seed,
             });
@@ -433,17 +430,12 @@ pub fn plan(
             }
         }
         if !alternatives.is_empty() {
-            let list = alternatives.iter().map(Date::to_string).collect::<Vec<_>>().join(", ");
+            let dates: Vec<Message> = alternatives.iter().map(|d| Message::new(d.to_string(), d.to_string())).collect();
+            let list = join(&dates, texts::separator::DATES);
             readings.push(Reading {
                 code: "months_before_same_day_number",
-                message: Message::new(
-                    format!(
-                        "「◯ヶ月前」のお知らせ日は、有効期限 {expires} と同じ日付の◯か月前(その月に同じ日がなければ月末)と読んでいます。月末から月末と読むと {list} になります。"
-                    ),
-                    format!(
-                        "Inkan reads the \"N months before\" notices as the same day number N months before the expiry {expires} (the month's last day where that day does not exist). Read month end to month end, they would fall on {list}."
-                    ),
-                ),
+                message: texts::reading::MONTHS_BEFORE_SAME_DAY_NUMBER
+                    .render(&[("expires", expires.to_string().into()), ("list", list.into())]),
                 alternative_dates: alternatives,
                 seed: schedule.seed,
             });
@@ -512,37 +504,36 @@ pub struct CalendarEvent {
     pub summary: Message,
 }
 
-fn notice_phrase(kind: &str) -> (String, String) {
+/// "4 weeks before" from the notice kind `expiry_notice_4_weeks` (build.rs checks the kinds).
+fn notice_phrase(kind: &str) -> Message {
     let rest = kind.strip_prefix("expiry_notice_").unwrap_or(kind);
     let mut parts = rest.splitn(2, '_');
     let (amount, unit) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (unit_ja, unit_en) = match unit {
-        "week" | "weeks" => ("週間", unit),
-        "month" | "months" => ("か月", unit),
-        "day" | "days" => ("日", unit),
-        _ => ("", unit),
+    let unit = match unit {
+        "week" => texts::unit::WEEK.render(&[]),
+        "weeks" => texts::unit::WEEKS.render(&[]),
+        "month" => texts::unit::MONTH.render(&[]),
+        "months" => texts::unit::MONTHS.render(&[]),
+        "day" => texts::unit::DAY.render(&[]),
+        "days" => texts::unit::DAYS.render(&[]),
+        // Not a kind build.rs lets through: the code as it is, in English only.
+        _ => Message::new("", unit),
     };
-    (format!("{amount}{unit_ja}前"), format!("{amount} {unit_en} before"))
+    texts::calendar::BEFORE.render(&[("amount", amount.into()), ("unit", unit.into())])
 }
 
 /// The calendar entries of a plan: every notice, the expiry day itself when no notice falls
 /// on it, the download reminders and the download deadline; sorted by date.
 pub fn calendar_events(plan: &ExpiryPlan, product: &Product) -> Vec<CalendarEvent> {
-    let name = product.name.value;
+    let name = || -> (&'static str, Arg<'static>) { ("product", product.name.value.message().into()) };
     let expires = plan.expires;
     let mut events = Vec::new();
     for notice in &plan.notices {
+        let on = ("expires", expires.to_string().into());
         let summary = if notice.kind == "expiry_notice_same_day" {
-            Message::new(
-                format!("【{}】本日 {expires} が有効期限です(販売者からのお知らせ日)", name.ja),
-                format!("{}: expires today, {expires} (seller's notice day)", name.en),
-            )
+            texts::calendar::EXPIRES_TODAY_NOTICE.render(&[name(), on])
         } else {
-            let (ja, en) = notice_phrase(notice.kind);
-            Message::new(
-                format!("【{}】有効期限 {expires} の{ja}(販売者からのお知らせ日)", name.ja),
-                format!("{}: {en} expiry on {expires} (seller's notice day)", name.en),
-            )
+            texts::calendar::NOTICE.render(&[name(), on, ("before", notice_phrase(notice.kind).into())])
         };
         events.push(CalendarEvent { date: notice.date, kind: notice.kind, summary });
     }
@@ -550,27 +541,21 @@ pub fn calendar_events(plan: &ExpiryPlan, product: &Product) -> Vec<CalendarEven
         events.push(CalendarEvent {
             date: expires,
             kind: "expires",
-            summary: Message::new(format!("【{}】本日が有効期限です", name.ja), format!("{}: expires today", name.en)),
+            summary: texts::calendar::EXPIRES_TODAY.render(&[name()]),
         });
     }
     for (index, date) in plan.download_reminders.iter().enumerate() {
         events.push(CalendarEvent {
             date: *date,
             kind: "download_reminder",
-            summary: Message::new(
-                format!("【{}】ダウンロードのお願い(再送 {}回目)", name.ja, index + 1),
-                format!("{}: download reminder {}", name.en, index + 1),
-            ),
+            summary: texts::calendar::DOWNLOAD_REMINDER.render(&[name(), ("count", (index + 1).into())]),
         });
     }
     if let Some(deadline) = plan.download_deadline {
         events.push(CalendarEvent {
             date: deadline,
             kind: "download_deadline",
-            summary: Message::new(
-                format!("【{}】ダウンロード期限", name.ja),
-                format!("{}: last day to download", name.en),
-            ),
+            summary: texts::calendar::DOWNLOAD_DEADLINE.render(&[name()]),
         });
     }
     events.sort_by_key(|e| e.date);
@@ -660,15 +645,22 @@ pub fn to_ics(
     push_line(&mut out, "CALSCALE:GREGORIAN");
     push_line(&mut out, "METHOD:PUBLISH");
     push_line(&mut out, &format!("X-WR-CALNAME:{}", escape_text(&format!("{} / {}", name.ja, name.en))));
-    let sources_ja = plan.sources.iter().map(|s| s.title.ja).collect::<Vec<_>>().join("、");
-    let sources_en = plan.sources.iter().map(|s| s.title.en).collect::<Vec<_>>().join("; ");
-    let term = plan.term_years.map(|n| format!("({n}年 / {n}-year term)")).unwrap_or_default();
+    // The file is read in either language: every text in it is both, Japanese first.
+    let both = |m: &Message| format!("{} / {}", m.ja, m.en);
+    let titles: Vec<Message> = plan.sources.iter().map(|s| s.title.message()).collect();
+    let sources = join(&titles, texts::separator::ITEMS);
+    let term = plan
+        .term_years
+        .map(|n| format!("({})", both(&texts::calendar::TERM.render(&[("years", n.into())]))))
+        .unwrap_or_default();
     let readings: String = plan.readings.iter().map(|r| format!("\n{}\n{}", r.message.ja, r.message.en)).collect();
+    let (expires_label, source_label) =
+        (both(&texts::calendar::EXPIRES.render(&[])), both(&texts::calendar::SOURCE.render(&[])));
     for event in calendar_events(plan, product) {
-        let summary = format!("{} / {}", event.summary.ja, event.summary.en);
+        let summary = both(&event.summary);
         let description = format!(
-            "{}\n{}\n有効期限 / Expires: {}{term}{readings}\n根拠 / Source: {sources_ja}\n{sources_en}",
-            name.ja, name.en, plan.expires
+            "{}\n{}\n{expires_label}: {}{term}{readings}\n{source_label}: {}\n{}",
+            name.ja, name.en, plan.expires, sources.ja, sources.en
         );
         let end = event.date.add_days(1)?;
         push_line(&mut out, "BEGIN:VEVENT");

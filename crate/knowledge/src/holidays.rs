@@ -5,7 +5,9 @@
 //! seed: 000_83bab2e9cbe37489.txt), so deadlines need the holiday calendar. It is computed
 //! rather than tabulated so that the wasm stays small and the years ahead are covered.
 //!
-//! Rules encoded, each with the years it applies to:
+//! The holidays of the Act, each under its legal name with how its date is found and the years
+//! it applies to, are data: `data/holidays.toml`, checked and compiled in by `build.rs`. This
+//! file computes from them, and adds the substitute and citizens' holidays. The rules:
 //! - fixed-date holidays, and the "Happy Monday" holidays (成人の日 and 体育の日 from 2000,
 //!   海の日 and 敬老の日 from 2003);
 //! - 春分の日 and 秋分の日 by the standard approximation formula, valid 1980–2099. The legal
@@ -27,6 +29,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::catalog::{HolidayDate, HolidayRule};
 use crate::date::{Date, DateError, Weekday};
 use crate::texts;
 use inkan_i18n::{Localized, Message};
@@ -36,10 +39,8 @@ pub const FIRST_YEAR: i32 = 2000;
 /// The last year whose holidays are computed (the equinox formula ends in 2099).
 pub const LAST_YEAR: i32 = 2099;
 
-/// Name of a substitute holiday.
-pub const SUBSTITUTE_HOLIDAY: &str = "振替休日";
-/// Name of a citizens' holiday.
-pub const CITIZENS_HOLIDAY: &str = "国民の休日";
+// SUBSTITUTE_HOLIDAY, CITIZENS_HOLIDAY and HOLIDAY_RULES, from data/holidays.toml.
+include!(concat!(env!("OUT_DIR"), "/holidays.rs"));
 
 /// One holiday.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -149,70 +150,18 @@ fn equinox_day(base_millionths: i64, year: i32) -> u8 {
 /// and citizens' holidays, sorted by date.
 fn national_holidays(year: i32) -> Result<Vec<Holiday>, HolidayError> {
     check_year(year)?;
-    let mut days: Vec<(Date, &'static str)> = Vec::with_capacity(20);
-    let mut fixed = |month: u8, day: u8, name: &'static str| -> Result<(), DateError> {
-        days.push((Date::new(year, month, day)?, name));
-        Ok(())
-    };
-    fixed(1, 1, "元日")?;
-    fixed(2, 11, "建国記念の日")?;
-    match year {
-        ..=2018 => fixed(12, 23, "天皇誕生日")?,
-        2019 => {
-            // Abdication year: no Emperor's Birthday; accession and enthronement days by the
-            // special act of 2018.
-            fixed(5, 1, "天皇の即位の日")?;
-            fixed(10, 22, "即位礼正殿の儀")?;
-        }
-        _ => fixed(2, 23, "天皇誕生日")?,
+    let mut days = Vec::with_capacity(20);
+    for rule in HOLIDAY_RULES.iter().filter(|rule| rule.applies_in(year)) {
+        let date = match rule.date {
+            HolidayDate::Fixed { month, day } => Date::new(year, month, day)?,
+            HolidayDate::NthMonday { month, n } => nth_monday(year, month, n)?,
+            HolidayDate::VernalEquinox => Date::new(year, 3, vernal_equinox_day(year))?,
+            HolidayDate::AutumnalEquinox => Date::new(year, 9, autumnal_equinox_day(year))?,
+        };
+        days.push(Holiday { date, name: rule.name });
     }
-    fixed(3, vernal_equinox_day(year), "春分の日")?;
-    if year <= 2006 {
-        fixed(4, 29, "みどりの日")?;
-    } else {
-        fixed(4, 29, "昭和の日")?;
-        fixed(5, 4, "みどりの日")?;
-    }
-    fixed(5, 3, "憲法記念日")?;
-    fixed(5, 5, "こどもの日")?;
-    match year {
-        ..=2002 => fixed(7, 20, "海の日")?,
-        2020 => fixed(7, 23, "海の日")?,
-        2021 => fixed(7, 22, "海の日")?,
-        _ => {}
-    }
-    match year {
-        ..=2015 => {}
-        2020 => fixed(8, 10, "山の日")?,
-        2021 => fixed(8, 8, "山の日")?,
-        _ => fixed(8, 11, "山の日")?,
-    }
-    if year <= 2002 {
-        fixed(9, 15, "敬老の日")?;
-    }
-    fixed(9, autumnal_equinox_day(year), "秋分の日")?;
-    match year {
-        2020 => fixed(7, 24, "スポーツの日")?,
-        2021 => fixed(7, 23, "スポーツの日")?,
-        _ => {}
-    }
-    fixed(11, 3, "文化の日")?;
-    fixed(11, 23, "勤労感謝の日")?;
-
-    days.push((nth_monday(year, 1, 2)?, "成人の日"));
-    if year >= 2003 && year != 2020 && year != 2021 {
-        days.push((nth_monday(year, 7, 3)?, "海の日"));
-    }
-    if year >= 2003 {
-        days.push((nth_monday(year, 9, 3)?, "敬老の日"));
-    }
-    match year {
-        ..=2019 => days.push((nth_monday(year, 10, 2)?, "体育の日")),
-        2020 | 2021 => {}
-        _ => days.push((nth_monday(year, 10, 2)?, "スポーツの日")),
-    }
-    days.sort_by_key(|(date, _)| *date);
-    Ok(days.into_iter().map(|(date, name)| Holiday { date, name }).collect())
+    days.sort_by_key(|h| h.date);
+    Ok(days)
 }
 
 /// Every public holiday of a year (national, substitute and citizens' holidays), sorted.

@@ -1,8 +1,9 @@
-//! The catalog's data types, defined once for both sides of the build.
+//! The catalog's data types and the holiday rules, defined once for both sides of the build.
 //!
 //! `build.rs` includes this file (`#[path = "src/catalog/model.rs"] mod model;`), deserializes
-//! `data/products.toml` and `data/advisor.toml` into these types, validates them and writes them out as a `static`;
-//! `catalog.rs` includes the same file as `catalog::model` and serves that `static`. The
+//! `data/products.toml`, `data/advisor.toml`, `data/sources.toml` and `data/holidays.toml` into
+//! these types, validates them and writes them out as `static`s; `catalog.rs` includes the same
+//! file as `catalog::model` and serves those `static`s (`holidays.rs` the holiday rules). The
 //! `Serialize` derives are the JSON the site and the CLI read; the `Deserialize` derives are the
 //! TOML shape of the data files, read only by the build script.
 //!
@@ -361,6 +362,76 @@ pub struct Trouble {
     pub seed: Seeds,
 }
 
+/// A seller's page that the catalog's facts come from (`data/sources.toml`), as an applicant
+/// can find it: the seller and the page's own heading. The seed files carry no address, so
+/// none is given yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The seed file (kept for tools; never shown to applicants).
+    #[serde(skip_serializing, deserialize_with = "Load::load")]
+    pub seed: Str,
+    /// Who publishes the page and its title, e.g. "1-2-3 Signature「初めての方・更新の方へ」".
+    pub title: Text,
+    /// The page's address, when one is known (none of the five seeds has one).
+    #[serde(default, deserialize_with = "Load::load")]
+    pub url: Option<Str>,
+}
+
+/// How a public holiday's date is found in a year (`data/holidays.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HolidayDate {
+    /// The same month and day every year.
+    Fixed {
+        /// Month, 1–12.
+        month: u8,
+        /// Day of the month.
+        day: u8,
+    },
+    /// The `n`-th Monday of a month (the "Happy Monday" rule).
+    NthMonday {
+        /// Month, 1–12.
+        month: u8,
+        /// Which Monday, 1–4.
+        n: u8,
+    },
+    /// The vernal equinox day in March, by the standard formula.
+    VernalEquinox,
+    /// The autumnal equinox day in September, by the standard formula.
+    AutumnalEquinox,
+}
+
+/// One holiday of the Public Holiday Act (or a special act) under its legal name, with the
+/// years it applies to (`data/holidays.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayRule {
+    /// The legal name, in Japanese.
+    #[serde(deserialize_with = "Load::load")]
+    pub name: Str,
+    /// How its date is found.
+    pub date: HolidayDate,
+    /// The first year it applies (`None`: from the first year computed).
+    #[serde(default)]
+    pub from: Option<u16>,
+    /// The last year it applies (`None`: to the last year computed).
+    #[serde(default)]
+    pub until: Option<u16>,
+    /// Years in that range it does not apply (moved for the Olympics).
+    #[serde(default, deserialize_with = "Load::load")]
+    pub except: &'static [u16],
+}
+
+impl HolidayRule {
+    /// Whether the holiday exists in `year`.
+    pub fn applies_in(&self, year: i32) -> bool {
+        self.from.is_none_or(|from| year >= i32::from(from))
+            && self.until.is_none_or(|until| year <= i32::from(until))
+            && !self.except.iter().any(|except| i32::from(*except) == year)
+    }
+}
+
 /// One personal client certificate product as sold by one seller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -595,6 +666,8 @@ load_by_deserialize!(
     Choice,
     Question,
     Rule,
+    Source,
+    HolidayRule,
 );
 
 /// A citation is one seed file name or a list of them.
