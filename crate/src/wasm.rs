@@ -424,7 +424,7 @@ pub fn products() -> Result<JsValue, JsValue> {
 // refuses (e.g. an empty PBKDF2 password in some engines). The key material WebCrypto returns
 // is copied into wasm memory and the JS copy is overwritten with zeros.
 //
-// Each operation is exported once, as a Promise. `setWebCrypto(false)` makes every one of them
+// Each of these operations is exported once, as a Promise. `setWebCrypto(false)` makes all of them
 // compute in wasm alone, as where WebCrypto is missing: the benchmark's "wasm only" rows and
 // the tests that check both routes agree use it, instead of a synchronous twin per export.
 
