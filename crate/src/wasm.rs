@@ -644,15 +644,6 @@ mod delegated {
             .map_err(js_err)
     }
 
-    fn rsa_bits(alg: KeyAlgorithm) -> Option<u32> {
-        match alg {
-            KeyAlgorithm::Rsa2048 => Some(2048),
-            KeyAlgorithm::Rsa3072 => Some(3072),
-            KeyAlgorithm::Rsa4096 => Some(4096),
-            _ => None,
-        }
-    }
-
     #[wasm_bindgen(js_class = Key)]
     impl WasmKey {
         /// Generates a key: `rsa2048` (default), `rsa3072`, `rsa4096`, `p256` or `p384`. RSA keys
@@ -662,12 +653,9 @@ mod delegated {
         #[wasm_bindgen(js_name = generateAsync)]
         pub async fn generate_async(algorithm: Option<String>) -> Result<WasmKey, JsValue> {
             let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
-            // Imported keys are checked like any other: the right size, e = 65537.
-            if let Some(bits) = rsa_bits(alg)
+            if let Some(bits) = alg.rsa_bits()
                 && let Some(der) = webcrypto::generate_rsa(bits).await
-                && let Ok(inner) = PrivateKey::from_pkcs8_der(&der)
-                && inner.algorithm() == alg
-                && inner.check_strength().is_ok()
+                && let Some(inner) = PrivateKey::from_generated_pkcs8(&der, alg)
             {
                 return Ok(WasmKey { inner });
             }
