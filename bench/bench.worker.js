@@ -1,9 +1,10 @@
 // Runs inside a module Web Worker in the benchmark page: times the Inkan wasm operations the
 // way the site runs them (off the main thread). `mode` picks the path:
-//   "site" — the *Async exports the site uses (PBKDF2 and RSA keygen delegated to WebCrypto,
-//            wasm as fallback);
-//   "wasm" — the synchronous exports, everything computed in the wasm (RSA keys by the
-//            inkan_rsa_keygen module, the site's fallback, imported into the PKI module).
+//   "site" — the exports the site uses (PBKDF2 and RSA keygen delegated to WebCrypto, wasm as
+//            fallback);
+//   "wasm" — the same exports with WebCrypto switched off (`setWebCrypto(false)`), everything
+//            computed in the wasm (RSA keys by the inkan_rsa_keygen module, the site's
+//            fallback, imported into the PKI module).
 import init, * as inkan from './pkg/inkan.js';
 import initRsaKeygen, * as rsaKeygen from './pkg/inkan_rsa_keygen.js';
 
@@ -12,11 +13,11 @@ const ready = Promise.all([
   initRsaKeygen({ module_or_path: new URL('./pkg/inkan_rsa_keygen_bg.wasm', import.meta.url) }),
 ]);
 
-/** The wasm-only key, as www/js/inkan.worker.js makes it where WebCrypto refuses. */
-function generateInWasm(algorithm) {
-  if (!algorithm.startsWith('rsa')) return inkan.Key.generate(algorithm);
+/** The wasm-only key (WebCrypto switched off), as www/js/inkan.worker.js makes it where WebCrypto refuses. */
+async function generateInWasm(algorithm) {
+  if (!algorithm.startsWith('rsa')) return inkan.Key.generateAsync(algorithm);
   const der = rsaKeygen.generateRsaPkcs8(algorithm);
-  try { return inkan.Key.fromBytes(der); } finally { der.fill(0); }
+  try { return await inkan.Key.fromBytesAsync(der); } finally { der.fill(0); }
 }
 
 /** An extractable RSA key pair from WebCrypto, as Key.generateAsync asks for one. */
@@ -45,7 +46,7 @@ const ops = {
   keygen: ({ algorithm, runs, batch = 1, mode = 'site' }) => timeRuns(runs, batch, async () => {
     // The public key is derived too: an EC "keygen" that stops at the random scalar would not
     // be comparable with WebCrypto, which returns a key pair.
-    const k = mode === 'site' ? await inkan.Key.generateAsync(algorithm) : generateInWasm(algorithm);
+    const k = mode === 'site' ? await inkan.Key.generateAsync(algorithm) : await generateInWasm(algorithm);
     k.publicKeyDer();
     k.free();
   }),
@@ -68,7 +69,7 @@ const ops = {
       const pair = await webcryptoRsaPair(bits);
       const t0 = performance.now();
       const der = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
-      const k = inkan.Key.fromBytes(der);
+      const k = await inkan.Key.fromBytesAsync(der);
       k.publicKeyDer();
       out.push(performance.now() - t0);
       k.free();
@@ -82,42 +83,34 @@ const ops = {
     k.free();
   }),
   p12build: async ({ keyPem, certPem, profile, iterations, runs, mode = 'site' }) => {
-    const key = inkan.Key.fromBytes(new TextEncoder().encode(keyPem));
+    const key = await inkan.Key.fromBytesAsync(new TextEncoder().encode(keyPem));
     const certs = new TextEncoder().encode(certPem);
     let bytes;
     const times = await timeRuns(runs, 1, async () => {
-      const built = mode === 'site'
-        ? await key.buildPkcs12Async(certs, 'bench-pin-1234', { profile, iterations })
-        : key.buildPkcs12(certs, 'bench-pin-1234', { profile, iterations });
-      bytes = built.bytes;
+      bytes = (await key.buildPkcs12Async(certs, 'bench-pin-1234', { profile, iterations })).bytes;
     });
     key.free();
     return { times, bytes };
   },
-  p12open: ({ bytes, password, runs, mode = 'site' }) => {
+  p12open: ({ bytes, password, runs }) => {
     const u8 = Uint8Array.from(bytes);
-    return timeRuns(runs, 1, async () => {
-      if (mode === 'site') await inkan.openPkcs12Async(u8, password);
-      else inkan.openPkcs12(u8, password);
-    });
+    return timeRuns(runs, 1, () => inkan.openPkcs12Async(u8, password));
   },
-  backup: async ({ keyPem, iterations, runs, mode = 'site' }) => {
+  backup: async ({ keyPem, iterations, runs }) => {
     // The key backup file: one PBKDF2 (and a few AES blocks).
-    const key = inkan.Key.fromBytes(new TextEncoder().encode(keyPem));
-    const times = await timeRuns(runs, 1, async () => {
-      if (mode === 'site') await key.toEncryptedPemAsync('bench-pin-1234', iterations);
-      else key.toEncryptedPem('bench-pin-1234', iterations);
-    });
+    const key = await inkan.Key.fromBytesAsync(new TextEncoder().encode(keyPem));
+    const times = await timeRuns(runs, 1, () => key.toEncryptedPemAsync('bench-pin-1234', iterations));
     key.free();
     return times;
   },
   candidates: ({ bytes, seconds }) => {
-    // Wrong candidates until `seconds` pass: the MAC check rejects each one.
+    // Wrong candidates until `seconds` pass: the MAC check rejects each one (the site's
+    // tryPasswords in www/js/inkan.worker.js).
     const u8 = Uint8Array.from(bytes);
     const end = performance.now() + seconds * 1000;
     let n = 0;
     while (performance.now() < end) {
-      try { inkan.openPkcs12(u8, `wrong-${n}`); } catch (e) { if (e.code !== 'wrong_password') throw e; }
+      if (inkan.checkPkcs12Password(u8, `wrong-${n}`)) throw new Error('a wrong candidate opened the file');
       n++;
     }
     return n / seconds;
@@ -127,6 +120,8 @@ const ops = {
 self.onmessage = async ({ data }) => {
   try {
     await ready;
+    // One operation at a time: the switch holds for this message alone.
+    inkan.setWebCrypto(data.args?.mode !== 'wasm');
     self.postMessage({ ok: true, result: await ops[data.op](data.args) });
   } catch (e) {
     self.postMessage({ ok: false, error: `${e.code ?? ''} ${e.message ?? e}` });

@@ -6,7 +6,7 @@
 //! Time comes from JS (`Date.now()`): `SystemTime` traps on wasm32-unknown-unknown.
 //!
 //! The exports are split by cargo feature so the site ships two modules (scripts/build-wasm.sh):
-//! `pki` (the `Key` class, PKCS#12, certificates, CSRs, `inspect`) and `knowledge` (`products`,
+//! `pki` (the `Key` class, PKCS#12, certificates, CSRs, `inspectAsync`) and `knowledge` (`products`,
 //! `expiryPlan`, `expiryIcs`, `advise`, `advisorQuestions`); `version` is in both. A page that
 //! only plans or advises never downloads the cryptography. A third, `rsa-keygen`, is RSA key
 //! generation alone (`generateRsaPkcs8`): the PKI module's `Key.generateAsync` has WebCrypto
@@ -225,22 +225,6 @@ fn built_to_js(built: crate::BuiltPkcs12) -> Result<JsValue, JsValue> {
 #[cfg(feature = "pki")]
 #[wasm_bindgen(js_class = Key)]
 impl WasmKey {
-    /// Generates a key: `rsa2048` (default), `rsa3072`, `rsa4096`, `p256` or `p384`.
-    /// RSA takes a fraction of a second to seconds: call it from a Web Worker.
-    pub fn generate(algorithm: Option<String>) -> Result<WasmKey, JsValue> {
-        let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
-        let inner = PrivateKey::generate(alg, &mut crate::os_rng()).map_err(js_err)?;
-        Ok(WasmKey { inner })
-    }
-
-    /// Reads a key from PEM or DER (PKCS#8, encrypted PKCS#8 with `pin`, PKCS#1, SEC1).
-    #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8], pin: Option<String>) -> Result<WasmKey, JsValue> {
-        let pin = pin.map(Password::new);
-        let inner = PrivateKey::from_pem_or_der(bytes, pin.as_ref()).map_err(js_err)?;
-        Ok(WasmKey { inner })
-    }
-
     /// `rsa2048`, `rsa3072`, `rsa4096`, `p256` or `p384`.
     #[wasm_bindgen(getter)]
     pub fn algorithm(&self) -> String {
@@ -251,14 +235,6 @@ impl WasmKey {
     #[wasm_bindgen(js_name = publicKeyDer)]
     pub fn public_key_der(&self) -> Result<Vec<u8>, JsValue> {
         self.inner.public_key().to_spki_der().map_err(js_err)
-    }
-
-    /// The encrypted PKCS#8 PEM (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) under `pin`: the
-    /// backup file and the IndexedDB copy.
-    #[wasm_bindgen(js_name = toEncryptedPem)]
-    pub fn to_encrypted_pem(&self, pin: String, iterations: Option<u32>) -> Result<String, JsValue> {
-        let (pin, iterations) = backup_pin(pin, iterations)?;
-        self.inner.to_encrypted_pkcs8_pem(&pin, iterations, &mut crate::os_rng()).map_err(js_err)
     }
 
     /// Builds and signs a CSR. `subject`: `{commonName, organization?, organizationalUnit?,
@@ -284,19 +260,6 @@ impl WasmKey {
         Ok(certs.first().and_then(crate::certificate_public_key).as_ref() == Some(&self.inner.public_key()))
     }
 
-    /// Builds a `.p12` from this key and `certificates` (PEM text or DER: the leaf, then any
-    /// chain, in any order). `options`: `{profile: "modern"|"legacy", iterations?,
-    /// friendlyName?}`. Returns `{bytes: Uint8Array, findings}`.
-    #[wasm_bindgen(js_name = buildPkcs12)]
-    pub fn build_pkcs12(&self, certificates: &[u8], password: String, options: JsValue) -> Result<JsValue, JsValue> {
-        let password = Password::new(password);
-        let options = Pkcs12Options::from_js(&options)?.build_options()?;
-        let (leaf, chain) = self.leaf_and_chain(certificates)?;
-        let built = crate::build_pkcs12(&self.inner, &leaf, &chain, &password, &options, &mut crate::os_rng())
-            .map_err(js_err)?;
-        built_to_js(built)
-    }
-
     /// The leaf is the certificate of this key, wherever it stands in the paste.
     fn leaf_and_chain(&self, certificates: &[u8]) -> Result<(Certificate, Vec<Certificate>), JsValue> {
         let mut certs = crate::parse_certificates(certificates).map_err(js_err)?;
@@ -307,22 +270,6 @@ impl WasmKey {
         let leaf = certs.remove(pos);
         Ok((leaf, certs))
     }
-}
-
-#[cfg(feature = "pki")]
-/// Opens a `.p12`: returns the report (same shape as `inkan p12 open --json`).
-#[wasm_bindgen(js_name = openPkcs12)]
-pub fn open_pkcs12(bytes: &[u8], password: String) -> Result<JsValue, JsValue> {
-    let opened = crate::open_pkcs12(bytes, &Password::new(password)).map_err(js_err)?;
-    to_js(&opened.report())
-}
-
-#[cfg(feature = "pki")]
-/// Opens a `.p12` and returns its key as a [`WasmKey`] (to re-use a key the user already has).
-#[wasm_bindgen(js_name = keyFromPkcs12)]
-pub fn key_from_pkcs12(bytes: &[u8], password: String) -> Result<WasmKey, JsValue> {
-    let opened = crate::open_pkcs12(bytes, &Password::new(password)).map_err(js_err)?;
-    opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::Pkcs12Error::Missing { what: "key" }))
 }
 
 #[cfg(feature = "pki")]
@@ -345,27 +292,6 @@ pub fn check_pkcs12_password(bytes: &[u8], password: String) -> Result<bool, JsV
 }
 
 #[cfg(feature = "pki")]
-/// Re-packs a `.p12` with a new password and/or profile; the chain comes out leaf first.
-#[wasm_bindgen(js_name = repackPkcs12)]
-pub fn repack_pkcs12(
-    bytes: &[u8],
-    old_password: String,
-    new_password: String,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
-    let options = Pkcs12Options::from_js(&options)?.build_options()?;
-    let built = crate::repack_pkcs12(
-        bytes,
-        &Password::new(old_password),
-        &Password::new(new_password),
-        &options,
-        &mut crate::os_rng(),
-    )
-    .map_err(js_err)?;
-    built_to_js(built)
-}
-
-#[cfg(feature = "pki")]
 /// Reads certificates (PEM bundle or DER) into plain facts, in input order.
 #[wasm_bindgen(js_name = parseCertificates)]
 pub fn parse_certificates(bytes: &[u8]) -> Result<JsValue, JsValue> {
@@ -382,7 +308,7 @@ pub fn parse_csr(bytes: &[u8]) -> Result<JsValue, JsValue> {
 }
 
 /// Generates an RSA key (`rsa2048`, `rsa3072` or `rsa4096`) in wasm and returns it as
-/// unencrypted PKCS#8 DER, for `Key.fromBytes` in the PKI module. The caller overwrites the
+/// unencrypted PKCS#8 DER, for `Key.fromBytesAsync` in the PKI module. The caller overwrites the
 /// returned bytes with zeros once imported; the wasm-side copy is zeroized before returning.
 #[cfg(feature = "rsa-keygen")]
 #[wasm_bindgen(js_name = generateRsaPkcs8)]
@@ -415,23 +341,6 @@ fn parse_date(s: &str, name: &str) -> Result<crate::Date, JsValue> {
 fn today() -> Result<crate::Date, JsValue> {
     let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
     crate::Date::from_days_since_epoch(days).map_err(js_err)
-}
-
-// In the PKI module, not the knowledge one: inspecting needs the whole read side of the PKI
-// core (PKCS#12 opening with every cipher and KDF, certificate/CSR signature checks, key
-// parsing), and the page that inspects also opens and re-packs `.p12` files.
-#[cfg(feature = "pki")]
-/// Inspects a `.p12` (with `password`), certificates or a CSR as of `at` (`YYYY-MM-DD`,
-/// default today): same shape as `inkan inspect --json`.
-#[wasm_bindgen]
-pub fn inspect(bytes: &[u8], password: Option<String>, at: Option<String>) -> Result<JsValue, JsValue> {
-    let at = match at {
-        Some(s) => parse_date(&s, "at")?,
-        None => today()?,
-    };
-    let password = password.map(Password::new);
-    let report = crate::inspect(bytes, password.as_ref(), at).map_err(js_err)?;
-    to_js(&report)
 }
 
 #[cfg(feature = "knowledge")]
@@ -514,6 +423,10 @@ pub fn products() -> Result<JsValue, JsValue> {
 // exports use WebCrypto where it exists and fall back to the wasm code when it is missing or
 // refuses (e.g. an empty PBKDF2 password in some engines). The key material WebCrypto returns
 // is copied into wasm memory and the JS copy is overwritten with zeros.
+//
+// Each of these operations is exported once, as a Promise. `setWebCrypto(false)` makes all of them
+// compute in wasm alone, as where WebCrypto is missing: the benchmark's "wasm only" rows and
+// the tests that check both routes agree use it, instead of a synchronous twin per export.
 
 /// The `*Async` exports (PKI module).
 #[cfg(feature = "pki")]
@@ -521,7 +434,18 @@ mod delegated {
     use super::*;
     use crate::{OpenPlan, Pkcs12Error};
 
+    /// Whether the `*Async` exports may hand work to WebCrypto (default `true`). With `false`
+    /// they compute everything in wasm, exactly as where WebCrypto is missing (RSA key
+    /// generation then rejects with `rsa_keygen_not_built_in`): for measuring and testing the
+    /// fallback, not for the site.
+    #[wasm_bindgen(js_name = setWebCrypto)]
+    pub fn set_web_crypto(enabled: bool) {
+        webcrypto::set_enabled(enabled);
+    }
+
     mod webcrypto {
+        use core::sync::atomic::{AtomicBool, Ordering};
+
         use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
         use wasm_bindgen::{JsCast, JsValue};
         use wasm_bindgen_futures::JsFuture;
@@ -531,7 +455,19 @@ mod delegated {
         use crate::Hash;
         use crate::{Derivation, Derived, Password};
 
+        /// [`set_web_crypto`](super::set_web_crypto)'s switch. The module is single-threaded;
+        /// an atomic is simply the safe way to keep a mutable static.
+        static ENABLED: AtomicBool = AtomicBool::new(true);
+
+        pub(super) fn set_enabled(enabled: bool) {
+            ENABLED.store(enabled, Ordering::Relaxed);
+        }
+
+        /// WebCrypto's `SubtleCrypto`, unless it is missing or switched off.
         pub(super) fn subtle() -> Option<SubtleCrypto> {
+            if !ENABLED.load(Ordering::Relaxed) {
+                return None;
+            }
             let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok().filter(|c| c.is_object())?;
             let subtle = Reflect::get(&crypto, &"subtle".into()).ok().filter(|s| s.is_object())?;
             Some(subtle.unchecked_into())
@@ -652,20 +588,24 @@ mod delegated {
         plan.finish(|p| crate::open_pkcs12(bytes, p)).map_err(js_err)
     }
 
-    /// [`openPkcs12`](open_pkcs12) with PBKDF2 delegated to WebCrypto (faster; same result).
+    /// Opens a `.p12`: returns the report (same shape as `inkan p12 open --json`).
     #[wasm_bindgen(js_name = openPkcs12Async)]
     pub async fn open_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<JsValue, JsValue> {
         to_js(&open_delegated(&bytes, password).await?.report())
     }
 
-    /// [`keyFromPkcs12`](key_from_pkcs12) with PBKDF2 delegated to WebCrypto.
+    /// Opens a `.p12` and returns its key as a [`WasmKey`] (to re-use a key the user already has).
     #[wasm_bindgen(js_name = keyFromPkcs12Async)]
     pub async fn key_from_pkcs12_async(bytes: Vec<u8>, password: String) -> Result<WasmKey, JsValue> {
         let opened = open_delegated(&bytes, password).await?;
         opened.key.map(|inner| WasmKey { inner }).ok_or_else(|| js_err(crate::Pkcs12Error::Missing { what: "key" }))
     }
 
-    /// [`inspect`] with the `.p12`'s PBKDF2 delegated to WebCrypto.
+    // In the PKI module, not the knowledge one: inspecting needs the whole read side of the PKI
+    // core (PKCS#12 opening with every cipher and KDF, certificate/CSR signature checks, key
+    // parsing), and the page that inspects also opens and re-packs `.p12` files.
+    /// Inspects a `.p12` (with `password`), certificates or a CSR as of `at` (`YYYY-MM-DD`,
+    /// default today): same shape as `inkan inspect --json`.
     #[wasm_bindgen(js_name = inspectAsync)]
     pub async fn inspect_async(
         bytes: Vec<u8>,
@@ -682,7 +622,7 @@ mod delegated {
         };
         match password {
             // Errors (a wrong password, or not a .p12 at all) come from the plain path, so that
-            // they read exactly as `inspect` would put them.
+            // they read exactly as `inkan inspect` puts them.
             Some(pw) => match open_plan(&bytes, Password::new(pw.clone())).await {
                 Ok(plan) => plan.finish(|p| run(Some(p))),
                 Err(e @ Pkcs12Error::WrongPassword) => Err(js_err(crate::InspectError::Pkcs12(e))),
@@ -704,29 +644,18 @@ mod delegated {
             .map_err(js_err)
     }
 
-    fn rsa_bits(alg: KeyAlgorithm) -> Option<u32> {
-        match alg {
-            KeyAlgorithm::Rsa2048 => Some(2048),
-            KeyAlgorithm::Rsa3072 => Some(3072),
-            KeyAlgorithm::Rsa4096 => Some(4096),
-            _ => None,
-        }
-    }
-
     #[wasm_bindgen(js_class = Key)]
     impl WasmKey {
-        /// [`Key.generate`](WasmKey::generate), with RSA keys generated by WebCrypto (native code,
-        /// ~4× faster than RSA in wasm) and imported; EC keys, and RSA where WebCrypto is missing
-        /// or refuses, are generated in wasm.
+        /// Generates a key: `rsa2048` (default), `rsa3072`, `rsa4096`, `p256` or `p384`. RSA keys
+        /// are generated by WebCrypto (native code, ~4× faster than RSA in wasm) and imported;
+        /// EC keys are generated in wasm. Where WebCrypto is missing or refuses, RSA rejects with
+        /// `rsa_keygen_not_built_in`: the `inkan_rsa_keygen` module makes the key then.
         #[wasm_bindgen(js_name = generateAsync)]
         pub async fn generate_async(algorithm: Option<String>) -> Result<WasmKey, JsValue> {
             let alg = KeyAlgorithm::from_name(algorithm.as_deref().unwrap_or("rsa2048")).map_err(js_err)?;
-            // Imported keys are checked like any other: the right size, e = 65537.
-            if let Some(bits) = rsa_bits(alg)
+            if let Some(bits) = alg.rsa_bits()
                 && let Some(der) = webcrypto::generate_rsa(bits).await
-                && let Ok(inner) = PrivateKey::from_pkcs8_der(&der)
-                && inner.algorithm() == alg
-                && inner.check_strength().is_ok()
+                && let Some(inner) = PrivateKey::from_generated_pkcs8(&der, alg)
             {
                 return Ok(WasmKey { inner });
             }
@@ -734,11 +663,14 @@ mod delegated {
             Ok(WasmKey { inner })
         }
 
-        /// [`Key.fromBytes`](WasmKey::from_bytes) with an encrypted key's PBKDF2 delegated to
-        /// WebCrypto.
+        /// Reads a key from PEM or DER (PKCS#8, encrypted PKCS#8 with `pin`, PKCS#1, SEC1); an
+        /// encrypted key's PBKDF2 is delegated to WebCrypto.
         #[wasm_bindgen(js_name = fromBytesAsync)]
         pub async fn from_bytes_async(bytes: Vec<u8>, pin: Option<String>) -> Result<WasmKey, JsValue> {
-            let Some(pin) = pin.map(Password::new) else { return Self::from_bytes(&bytes, None) };
+            let Some(pin) = pin.map(Password::new) else {
+                let inner = PrivateKey::from_pem_or_der(&bytes, None).map_err(js_err)?;
+                return Ok(WasmKey { inner });
+            };
             let derivations: Vec<_> = crate::encrypted_key_derivation(&bytes).into_iter().collect();
             let pending = webcrypto::start_pbkdf2(&pin, &derivations).await;
             let pin = webcrypto::derived_password(pin, pending).await;
@@ -746,7 +678,8 @@ mod delegated {
             Ok(WasmKey { inner })
         }
 
-        /// [`Key.toEncryptedPem`](WasmKey::to_encrypted_pem) with PBKDF2 delegated to WebCrypto.
+        /// The encrypted PKCS#8 PEM (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC) under `pin`: the
+        /// backup file and the IndexedDB copy. PBKDF2 is delegated to WebCrypto.
         #[wasm_bindgen(js_name = toEncryptedPemAsync)]
         pub fn to_encrypted_pem_async(&self, pin: String, iterations: Option<u32>) -> Result<Promise, JsValue> {
             let (pin, iterations) = backup_pin(pin, iterations)?;
@@ -762,8 +695,11 @@ mod delegated {
             }))
         }
 
-        /// [`Key.buildPkcs12`](WasmKey::build_pkcs12) with PBKDF2 delegated to WebCrypto while the
-        /// MAC key is derived here: about the time of one PKCS#12 KDF instead of three.
+        /// Builds a `.p12` from this key and `certificates` (PEM text or DER: the leaf, then any
+        /// chain, in any order). `options`: `{profile: "modern"|"legacy", iterations?,
+        /// friendlyName?}`. Returns `{bytes: Uint8Array, findings}`. PBKDF2 is delegated to
+        /// WebCrypto while the MAC key is derived here: about the time of one PKCS#12 KDF
+        /// instead of three.
         #[wasm_bindgen(js_name = buildPkcs12Async)]
         pub fn build_pkcs12_async(
             &self,
@@ -778,7 +714,8 @@ mod delegated {
         }
     }
 
-    /// [`repackPkcs12`](repack_pkcs12) with both the opening and the building delegated.
+    /// Re-packs a `.p12` with a new password and/or profile; the chain comes out leaf first.
+    /// Both the opening and the building delegate PBKDF2.
     #[wasm_bindgen(js_name = repackPkcs12Async)]
     pub async fn repack_pkcs12_async(
         bytes: Vec<u8>,
@@ -840,13 +777,26 @@ mod delegated {
             for pw in ["秘密-PIN", ""] {
                 let der = p12(pw);
                 let delegated = open_pkcs12_async(der.clone(), pw.into()).await.expect("async open");
-                assert_eq!(json(&delegated), json(&open_pkcs12(&der, pw.into()).expect("open")));
+                // The core alone, no WebCrypto anywhere: what `setWebCrypto(false)` computes.
+                let in_wasm = crate::open_pkcs12(&der, &Password::new(pw)).expect("open");
+                assert_eq!(json(&delegated), json(&to_js(&in_wasm.report()).expect("report")));
                 let wrong = open_pkcs12_async(der, "wrong".into()).await.expect_err("wrong password");
                 assert_eq!(
                     Reflect::get(&wrong, &"code".into()).expect("code").as_string().as_deref(),
                     Some("wrong_password")
                 );
             }
+        }
+
+        #[wasm_bindgen_test]
+        fn the_switch_turns_webcrypto_off_and_on() {
+            // No await between the two calls: no other test can run while it is off.
+            assert!(webcrypto::subtle().is_some(), "the browser has WebCrypto");
+            set_web_crypto(false);
+            let off = webcrypto::subtle().is_none();
+            set_web_crypto(true);
+            assert!(off, "switched off, every export computes in wasm");
+            assert!(webcrypto::subtle().is_some());
         }
 
         #[wasm_bindgen_test]

@@ -1,7 +1,8 @@
 // The *Async exports delegate PBKDF2 and RSA key generation to WebCrypto (Node 20 has the same
 // API as browsers on globalThis.crypto). These tests prove that the delegation really happens
-// (the calls are counted), that its results are the ones the wasm computes, that OpenSSL
-// reads what it builds, and that the wasm takes over when WebCrypto is missing or refuses.
+// (the calls are counted), that its results are the ones the wasm computes alone (the same
+// exports with `setWebCrypto(false)`), that OpenSSL reads what it builds, and that the wasm
+// takes over when WebCrypto is missing or refuses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,9 +30,15 @@ async function refusing(name, fn) {
   try { return await fn(); } finally { subtle[name] = saved; }
 }
 
+/** Runs `fn` with the module's WebCrypto switched off: every export computes in wasm alone. */
+async function wasmOnly(fn) {
+  inkan.setWebCrypto(false);
+  try { return await fn(); } finally { inkan.setWebCrypto(true); }
+}
+
 const dir = tmp();
 const ca = testCa(dir);
-const key = inkan.Key.generate('p256');
+const key = await inkan.Key.generateAsync('p256');
 const leaf = ca.sign(key.createCsr({ commonName: '山田 太郎', email: 'taro@example.jp' }, {}).pem);
 const chain = new TextEncoder().encode(leaf + ca.caPem);
 const PIN = '秘密のPIN-1234';
@@ -50,21 +57,34 @@ test('buildPkcs12Async derives both PBES2 keys in WebCrypto and OpenSSL opens th
   assert.deepEqual(built.findings.map((f) => f.code), ['non_ascii_password']);
 });
 
-test('openPkcs12Async gives the same report as openPkcs12, with PBKDF2 in WebCrypto', async () => {
-  const built = key.buildPkcs12(chain, PIN, { profile: 'modern', iterations: 20000 });
+test('setWebCrypto(false) keeps WebCrypto out: the .p12 is built in wasm alone and OpenSSL opens it', async () => {
+  reset();
+  const built = await wasmOnly(() => key.buildPkcs12Async(chain, PIN, { profile: 'modern', iterations: 20000 }));
+  assert.equal(calls.deriveBits.length, 0);
+  assert.match(opensslOpens(built.bytes, PIN), /BEGIN PRIVATE KEY/);
+  // Switched back on, the same export delegates again.
+  await key.buildPkcs12Async(chain, PIN, { profile: 'modern', iterations: 2048 });
+  assert.equal(calls.deriveBits.length, 2);
+});
+
+test('openPkcs12Async gives the same report with PBKDF2 in WebCrypto as all in wasm', async () => {
+  const built = await wasmOnly(() => key.buildPkcs12Async(chain, PIN, { profile: 'modern', iterations: 20000 }));
   reset();
   const delegated = await inkan.openPkcs12Async(built.bytes, PIN);
   assert.equal(calls.deriveBits.length, 2);
-  assert.deepEqual(delegated, inkan.openPkcs12(built.bytes, PIN));
+  assert.deepEqual(delegated, await wasmOnly(() => inkan.openPkcs12Async(built.bytes, PIN)));
+  assert.equal(calls.deriveBits.length, 2);
   const k = await inkan.keyFromPkcs12Async(built.bytes, PIN);
   assert.deepEqual(k.publicKeyDer(), key.publicKeyDer());
   k.free();
   const report = await inkan.inspectAsync(built.bytes, PIN, '2026-01-01');
-  assert.deepEqual(report, inkan.inspect(built.bytes, PIN, '2026-01-01'));
+  assert.deepEqual(report, await wasmOnly(() => inkan.inspectAsync(built.bytes, PIN, '2026-01-01')));
+  const repacked = await inkan.repackPkcs12Async(built.bytes, PIN, 'new-pin', { profile: 'modern', iterations: 2048 });
+  assert.equal((await wasmOnly(() => inkan.openPkcs12Async(repacked.bytes, 'new-pin'))).key.matches_certificate, true);
 });
 
 test('an OpenSSL-made .p12 (AES, 600,000 iterations) opens through the delegated path', async () => {
-  const keyPem = key.toEncryptedPem('x', 1000);
+  const keyPem = await wasmOnly(() => key.toEncryptedPemAsync('x', 1000));
   writeFileSync(join(dir, 'k.pem'), keyPem);
   writeFileSync(join(dir, 'kpw'), 'x');
   writeFileSync(join(dir, 'c.pem'), leaf + ca.caPem);
@@ -78,10 +98,10 @@ test('an OpenSSL-made .p12 (AES, 600,000 iterations) opens through the delegated
 });
 
 test('a wrong password fails with wrong_password, and legacy files need no WebCrypto', async () => {
-  const modern = key.buildPkcs12(chain, PIN, { profile: 'modern', iterations: 2048 });
+  const modern = await key.buildPkcs12Async(chain, PIN, { profile: 'modern', iterations: 2048 });
   await assert.rejects(inkan.openPkcs12Async(modern.bytes, 'wrong'), (e) => e.code === 'wrong_password' && /パスワード/.test(e.ja));
   await assert.rejects(inkan.inspectAsync(modern.bytes, 'wrong'), (e) => e.code === 'wrong_password');
-  const legacy = key.buildPkcs12(chain, PIN, { profile: 'legacy' });
+  const legacy = await key.buildPkcs12Async(chain, PIN, { profile: 'legacy' });
   reset();
   assert.equal((await inkan.openPkcs12Async(legacy.bytes, PIN)).key.matches_certificate, true);
   const rebuilt = await key.buildPkcs12Async(chain, PIN, { profile: 'legacy' });
@@ -101,7 +121,7 @@ test('when WebCrypto refuses, the wasm derives instead and the results are the s
 });
 
 test('a wrong WebCrypto answer cannot pass as a damaged file: the open retries in wasm', async () => {
-  const built = key.buildPkcs12(chain, PIN, { profile: 'modern', iterations: 2048 });
+  const built = await key.buildPkcs12Async(chain, PIN, { profile: 'modern', iterations: 2048 });
   const saved = subtle.deriveBits;
   subtle.deriveBits = async () => new Uint8Array(32).buffer; // all zeros: a lying engine
   try {
@@ -109,15 +129,20 @@ test('a wrong WebCrypto answer cannot pass as a damaged file: the open retries i
   } finally { subtle.deriveBits = saved; }
 });
 
-test('key backup: toEncryptedPemAsync and fromBytesAsync delegate PBKDF2 and agree with the sync pair', async () => {
+test('key backup: toEncryptedPemAsync and fromBytesAsync delegate PBKDF2 and agree with the wasm-only route', async () => {
   reset();
   const pem = await key.toEncryptedPemAsync('backup-pin', 30000);
   assert.deepEqual(calls.deriveBits.map((c) => c.iterations), [30000]);
-  assert.deepEqual(inkan.Key.fromBytes(new TextEncoder().encode(pem), 'backup-pin').publicKeyDer(), key.publicKeyDer());
+  const inWasm = await wasmOnly(() => inkan.Key.fromBytesAsync(new TextEncoder().encode(pem), 'backup-pin'));
+  assert.deepEqual(inWasm.publicKeyDer(), key.publicKeyDer());
+  inWasm.free();
   writeFileSync(join(dir, 'b.pem'), pem);
   writeFileSync(join(dir, 'bpw'), 'backup-pin');
   assert.match(openssl(['pkey', '-in', join(dir, 'b.pem'), '-passin', `file:${join(dir, 'bpw')}`]), /BEGIN PRIVATE KEY/);
-  const back = await inkan.Key.fromBytesAsync(new TextEncoder().encode(key.toEncryptedPem('p2', 30000)), 'p2');
+  const p2 = await wasmOnly(() => key.toEncryptedPemAsync('p2', 30000));
+  assert.deepEqual(calls.deriveBits.map((c) => c.iterations), [30000]);
+  const back = await inkan.Key.fromBytesAsync(new TextEncoder().encode(p2), 'p2');
+  assert.deepEqual(calls.deriveBits.map((c) => c.iterations), [30000, 30000]);
   assert.deepEqual(back.publicKeyDer(), key.publicKeyDer());
   await assert.rejects(inkan.Key.fromBytesAsync(new TextEncoder().encode(pem), 'wrong'), (e) => e.code === 'wrong_password');
 });
@@ -142,8 +167,11 @@ test('generateAsync makes RSA keys with WebCrypto, EC keys in wasm, and says so 
     assert.match(e.ja, /RSA-2048/);
     return true;
   });
+  // Switched off, the same: WebCrypto is not even asked.
+  await assert.rejects(wasmOnly(() => inkan.Key.generateAsync('rsa2048')), (e) => e.code === 'rsa_keygen_not_built_in');
+  assert.equal(calls.generateKey, 1);
   const der = await refusing('generateKey', () => rsaKeygen.generateRsaPkcs8('rsa2048'));
-  const fallback = inkan.Key.fromBytes(der);
+  const fallback = await inkan.Key.fromBytesAsync(der);
   der.fill(0);
   assert.equal(fallback.algorithm, 'rsa2048');
   const fcsr = fallback.createCsr({ commonName: 'Taro', email: 'taro@example.jp' }, {});
@@ -153,8 +181,8 @@ test('generateAsync makes RSA keys with WebCrypto, EC keys in wasm, and says so 
   for (const k of [rsa, ec, fallback]) k.free();
 });
 
-test('checkPkcs12Password checks the MAC alone: true, false, or a specific error for damage', () => {
-  const built = key.buildPkcs12(chain, PIN, { profile: 'modern', iterations: 2048 });
+test('checkPkcs12Password checks the MAC alone: true, false, or a specific error for damage', async () => {
+  const built = await key.buildPkcs12Async(chain, PIN, { profile: 'modern', iterations: 2048 });
   assert.equal(inkan.checkPkcs12Password(built.bytes, PIN), true);
   assert.equal(inkan.checkPkcs12Password(built.bytes, 'wrong'), false);
   assert.throws(() => inkan.checkPkcs12Password(built.bytes.slice(0, 100), PIN), (e) => e.code === 'truncated');

@@ -61,7 +61,7 @@ async function generateKey({ algorithm }) {
   await load(MODULES.rsaKeygen);
   const der = rsaKeygen.generateRsaPkcs8(algorithm);
   try {
-    return remember(inkan.Key.fromBytes(der));
+    return remember(await inkan.Key.fromBytesAsync(der));
   } finally {
     der.fill(0);
   }

@@ -62,6 +62,18 @@ impl KeyAlgorithm {
             .find(|a| a.name().eq_ignore_ascii_case(name))
             .ok_or_else(|| KeyError::UnsupportedAlgorithm { algorithm: name.to_owned() })
     }
+
+    /// The modulus size of an RSA algorithm; `None` for the EC ones. What to ask a key
+    /// generator elsewhere for (WebCrypto in the browser): see
+    /// [`PrivateKey::from_generated_pkcs8`].
+    pub fn rsa_bits(self) -> Option<u32> {
+        match self {
+            KeyAlgorithm::Rsa2048 => Some(2048),
+            KeyAlgorithm::Rsa3072 => Some(3072),
+            KeyAlgorithm::Rsa4096 => Some(4096),
+            KeyAlgorithm::P256 | KeyAlgorithm::P384 => None,
+        }
+    }
 }
 
 /// What went wrong with a key.
@@ -397,6 +409,15 @@ impl PrivateKey {
             return Err(KeyError::UnsupportedAlgorithm { algorithm: key_algorithm_name(&alg) });
         };
         Ok(Self { secret })
+    }
+
+    /// Takes a key generated elsewhere for `algorithm` (WebCrypto in the browser), as
+    /// unencrypted PKCS#8. `None` unless it is that algorithm and passes
+    /// [`PrivateKey::check_strength`] (size, e = 65537): a key made outside is checked like
+    /// any imported key, and the caller generates one itself instead.
+    pub fn from_generated_pkcs8(der: &[u8], algorithm: KeyAlgorithm) -> Option<Self> {
+        let key = Self::from_pkcs8_der(der).ok()?;
+        (key.algorithm() == algorithm && key.check_strength().is_ok()).then_some(key)
     }
 
     /// Reads an EncryptedPrivateKeyInfo (the backup file, or a PKCS#12 shrouded key bag).
@@ -861,6 +882,21 @@ mod tests {
             let back = PrivateKey::from_pem_or_der(pem.as_bytes(), None).expect("pem reads back");
             assert_eq!(back.public_key(), key.public_key());
         }
+    }
+
+    #[test]
+    fn a_key_generated_elsewhere_is_taken_only_as_the_algorithm_asked_for() {
+        for alg in [KeyAlgorithm::P256, KeyAlgorithm::Rsa2048] {
+            let key = PrivateKey::generate(alg, &mut rng()).expect("keygen");
+            let der = key.to_pkcs8_der().expect("pkcs8");
+            let taken = PrivateKey::from_generated_pkcs8(&der, alg).expect("taken");
+            assert_eq!(taken.public_key(), key.public_key());
+            for other in KeyAlgorithm::ALL.into_iter().filter(|a| *a != alg) {
+                assert!(PrivateKey::from_generated_pkcs8(&der, other).is_none(), "{alg:?} as {other:?}");
+            }
+        }
+        assert!(PrivateKey::from_generated_pkcs8(b"not a key", KeyAlgorithm::Rsa2048).is_none());
+        assert_eq!(KeyAlgorithm::ALL.map(KeyAlgorithm::rsa_bits), [Some(2048), Some(3072), Some(4096), None, None]);
     }
 
     #[test]
