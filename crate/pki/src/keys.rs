@@ -314,15 +314,30 @@ enum Secret {
 }
 
 /// A private key. Zeroized on drop by the underlying crates; `Debug` never shows it.
-#[derive(Clone)]
 pub struct PrivateKey {
     secret: Secret,
+}
+
+// Not derived: a derived `clone` is `#[inline]`, so each crate that clones a key (the bindings,
+// the inspector) compiled its own copy into the wasm. One out-of-line copy, here; cloning a key
+// is never on a hot path.
+impl Clone for PrivateKey {
+    #[inline(never)]
+    fn clone(&self) -> Self {
+        Self { secret: self.secret.clone() }
+    }
 }
 
 impl core::fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "PrivateKey({} [secret key elided])", self.info().algorithm)
     }
+}
+
+/// Whether `needle` (not empty) occurs in `text`. Not `str::contains`: its two-way searcher is generic, so
+/// each crate that calls it compiled its own ~1.4 KB copy into the wasm; labels are short.
+pub(crate) fn mentions(text: &str, needle: &str) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[cfg(feature = "rsa-keygen")]
@@ -436,7 +451,7 @@ impl PrivateKey {
     /// DER input is accepted too, so users need not know which they have.
     pub fn from_pem_or_der(input: &[u8], password: Option<&Password>) -> Result<Self, KeyError> {
         check_size(input)?;
-        let Some(pem) = crate::pem::find_blocks(input).into_iter().find(|b| b.label.contains("PRIVATE KEY")) else {
+        let Some(pem) = crate::pem::find_blocks(input).into_iter().find(|b| mentions(&b.label, "PRIVATE KEY")) else {
             // Binary input: try PKCS#8, then encrypted PKCS#8.
             if crate::pem::looks_like_text(input) {
                 return Err(KeyError::NotAKey);

@@ -10,13 +10,22 @@ use crate::kdf::{Hash, KdfPurpose};
 /// ([`Password::with_derived`]): the browser's native PBKDF2 in WebCrypto is about three times
 /// faster than PBKDF2 compiled to wasm, and runs on another thread while the wasm computes the
 /// PKCS#12 MAC key, which WebCrypto cannot.
-#[derive(Clone, Default, Zeroize)]
+#[derive(Default, Zeroize)]
 #[zeroize(drop)]
 pub struct Password {
     text: String,
     // Each output is `Zeroizing` and wiped on drop by itself.
     #[zeroize(skip)]
     derived: Vec<Derived>,
+}
+
+// Not derived: a derived `clone` is `#[inline]`, so each crate that clones a password (the
+// bindings, the inspector) compiled its own copy into the wasm. One out-of-line copy, here.
+impl Clone for Password {
+    #[inline(never)]
+    fn clone(&self) -> Self {
+        Self { text: self.text.clone(), derived: self.derived.clone() }
+    }
 }
 
 /// A derivation and its output.
