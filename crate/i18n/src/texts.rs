@@ -56,16 +56,28 @@ impl From<String> for Arg<'static> {
     }
 }
 
+/// A number's text, through its `Display` (which the wasm modules carry anyway). Not
+/// `to_string()`: for integers that is specialised to its own per-type formatter (`<u32>::_fmt`,
+/// `<u64>::_fmt`), one more copy of integer formatting in every module; messages are not a hot
+/// path.
+#[inline(never)]
+fn number_text(n: &dyn std::fmt::Display) -> Arg<'static> {
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = std::fmt::write(&mut text, format_args!("{n}"));
+    Arg::Text(Cow::Owned(text))
+}
+
 macro_rules! arg_from_number {
     ($($t:ty),*) => {$(
         impl From<$t> for Arg<'static> {
             fn from(n: $t) -> Self {
-                Arg::Text(Cow::Owned(n.to_string()))
+                number_text(&n)
             }
         }
         impl From<&$t> for Arg<'static> {
             fn from(n: &$t) -> Self {
-                Arg::Text(Cow::Owned(n.to_string()))
+                number_text(n)
             }
         }
     )*};
