@@ -116,10 +116,10 @@ impl Texts {
         let template = self.get(lang);
         let mut out = String::with_capacity(template.len() + 16);
         let mut rest = template;
-        while let Some(open) = rest.find('{') {
+        while let Some(open) = byte_position(rest, b'{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            let name = after.find('}').map(|close| &after[..close]).filter(|name| is_placeholder(name));
+            let name = byte_position(after, b'}').map(|close| &after[..close]).filter(|name| is_placeholder(name));
             match name.and_then(|name| Some((name, &args.iter().find(|(n, _)| *n == name)?.1))) {
                 Some((name, arg)) => {
                     match arg {
@@ -158,6 +158,13 @@ pub fn check_rendered(code: &str, message: &Message, en_ascii: bool) -> Option<S
         return None;
     };
     Some(format!("{code} {problem}: {message:?}"))
+}
+
+/// Where an ASCII byte first occurs in `text` (a char boundary, since it is ASCII). Not
+/// `str::find`: its char searcher brings a memchr of its own (~0.7 KB) into each wasm module,
+/// and templates are short.
+fn byte_position(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
 }
 
 fn is_placeholder(name: &str) -> bool {
