@@ -556,7 +556,7 @@ fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
             texts::csr::WEAK_KEY.render(&[("bits", csr.key.bits.into())]),
         ));
     }
-    if ["SHA1", "sha1", "md5"].iter().any(|weak| mentions(&csr.signature_algorithm, weak)) {
+    if ["SHA1", "sha1", "md5"].iter().any(|weak| inkan_pki::mentions(&csr.signature_algorithm, weak)) {
         findings.push(Finding::localized(
             "weak_signature_algorithm",
             Severity::Error,
@@ -620,11 +620,6 @@ fn inspect_pkcs12(input: &[u8], password: &Password, at: Date) -> Result<Inspect
     })
 }
 
-/// Whether `needle` (not empty) occurs in `text`. Not `str::contains`: its two-way searcher is
-/// generic, so each crate that calls it compiled its own ~1.4 KB copy into the wasm module.
-fn mentions(text: &str, needle: &str) -> bool {
-    text.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
-}
 #[cfg(test)]
 mod messages_tests;
 

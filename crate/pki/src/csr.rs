@@ -234,7 +234,7 @@ pub fn check_email(value: &str) -> Result<String, CsrError> {
         || !domain.contains('.')
         || domain.starts_with('.')
         || domain.ends_with('.')
-        || crate::keys::mentions(domain, "..")
+        || crate::pem::mentions(domain, "..")
         || domain.starts_with('-')
     {
         return Err(bad());

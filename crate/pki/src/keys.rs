@@ -334,12 +334,6 @@ impl core::fmt::Debug for PrivateKey {
     }
 }
 
-/// Whether `needle` (not empty) occurs in `text`. Not `str::contains`: its two-way searcher is generic, so
-/// each crate that calls it compiled its own ~1.4 KB copy into the wasm; labels are short.
-pub(crate) fn mentions(text: &str, needle: &str) -> bool {
-    text.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
 #[cfg(feature = "rsa-keygen")]
 fn generate_rsa<R: CryptoRng + ?Sized>(bits: usize, rng: &mut R) -> Result<rsa::RsaPrivateKey, KeyError> {
     // `new` uses e = 65537 and validates the result.
@@ -451,7 +445,9 @@ impl PrivateKey {
     /// DER input is accepted too, so users need not know which they have.
     pub fn from_pem_or_der(input: &[u8], password: Option<&Password>) -> Result<Self, KeyError> {
         check_size(input)?;
-        let Some(pem) = crate::pem::find_blocks(input).into_iter().find(|b| mentions(&b.label, "PRIVATE KEY")) else {
+        let Some(pem) =
+            crate::pem::find_blocks(input).into_iter().find(|b| crate::pem::mentions(&b.label, "PRIVATE KEY"))
+        else {
             // Binary input: try PKCS#8, then encrypted PKCS#8.
             if crate::pem::looks_like_text(input) {
                 return Err(KeyError::NotAKey);

@@ -51,7 +51,7 @@ pub use {
     password::{Derivation, Derived, Password},
     // A scheme with its parts: `backup_scheme` hands one out, and a caller may match on it.
     pbe::{Hash, PbeScheme, Pbes2Cipher, Pkcs12Cipher},
-    pem::{encode as encode_pem, find_blocks as find_pem_blocks, looks_like_text},
+    pem::{encode as encode_pem, find_blocks as find_pem_blocks, looks_like_text, mentions},
     pkcs12::{
         BuildOptions, BuildPlan, BuiltPkcs12, EncryptionFacts, KeyReport, Mac as Pkcs12Mac, OpenPlan, OpenedPkcs12,
         Pkcs12Error, Pkcs12Profile, RepackParts, Role as CertificateRole, build as build_pkcs12,

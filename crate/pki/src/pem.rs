@@ -76,6 +76,13 @@ pub fn encode(label: &str, der: &[u8]) -> String {
     out
 }
 
+/// Whether `needle` occurs in `text` (an empty needle always does, as with `str::contains`).
+/// Not `str::contains`: its two-way searcher is generic, so each crate that calls it compiled its
+/// own ~1.4 KB copy into the wasm; the labels and names searched here are short.
+pub fn mentions(text: &str, needle: &str) -> bool {
+    needle.is_empty() || text.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
