@@ -95,6 +95,14 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// Rendered items joined with this separator's text, per language (separators are texts
+    /// too: `、` in Japanese where English has `, ` or `; `).
+    pub fn join(self, items: &[Message]) -> Message {
+        let join_in =
+            |lang: Lang, text: fn(&Message) -> &str| items.iter().map(text).collect::<Vec<_>>().join(self.get(lang));
+        Message::new(join_in(Lang::Ja, |m| &m.ja), join_in(Lang::En, |m| &m.en))
+    }
+
     /// The text in one language, placeholders unfilled.
     pub fn get(&self, lang: Lang) -> &'static str {
         match lang {

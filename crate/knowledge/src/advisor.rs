@@ -14,7 +14,7 @@ use crate::catalog::{
     Purpose, Seeds, Text,
 };
 use crate::date::Date;
-use crate::{join, texts};
+use crate::texts;
 use inkan_i18n::{Localized, Message, Texts};
 
 const SEED_000: &str = "000_83bab2e9cbe37489.txt";
@@ -370,7 +370,7 @@ fn assess_purposes(product: &Product, answers: &Answers, a: &mut Assessment) {
     let Some(purposes) = answers.purposes.as_deref().filter(|p| !p.is_empty()) else {
         if let Some(unsupported) = product.purposes_unsupported {
             let labels: Vec<Message> = unsupported.value.iter().map(|p| purpose_label(*p).render(&[])).collect();
-            let purposes = join(&labels, texts::separator::PURPOSES);
+            let purposes = texts::separator::PURPOSES.join(&labels);
             a.add(
                 Effect::Uncertain,
                 "unanswered_purposes",
@@ -812,7 +812,7 @@ fn assess(
 
 fn document_message(items: &[Text], choose: Choose, conditional: bool) -> Message {
     let items: Vec<Message> = items.iter().map(Text::message).collect();
-    let mut message = join(&items, texts::separator::ITEMS);
+    let mut message = texts::separator::ITEMS.join(&items);
     if choose == Choose::OneOf {
         message = texts::documents::ONE_OF.render(&[("items", message.into())]);
     }
@@ -857,7 +857,7 @@ fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice
             if limits.registration_number_readable == Some(true) {
                 conditions.push(texts::documents::REGISTRATION_NUMBER_READABLE.render(&[]));
             }
-            add("upload_limits", join(&conditions, texts::separator::CONDITIONS), product.id, upload.seed);
+            add("upload_limits", texts::separator::CONDITIONS.join(&conditions), product.id, upload.seed);
         }
     }
     if answers.profession.is_none() && !out.is_empty() {

@@ -59,7 +59,7 @@ use serde::Serialize;
 
 use crate::catalog::{self, AfterDeadline, CatalogError, OffsetUnit, Product, Source, Validity};
 use crate::date::{Date, DateError};
-use crate::{join, texts};
+use crate::texts;
 use inkan_i18n::{Arg, Localized, Message};
 
 /// One dated notice the seller sends before expiry.
@@ -431,7 +431,7 @@ pub fn plan(
         }
         if !alternatives.is_empty() {
             let dates: Vec<Message> = alternatives.iter().map(|d| Message::new(d.to_string(), d.to_string())).collect();
-            let list = join(&dates, texts::separator::DATES);
+            let list = texts::separator::DATES.join(&dates);
             readings.push(Reading {
                 code: "months_before_same_day_number",
                 message: texts::reading::MONTHS_BEFORE_SAME_DAY_NUMBER
@@ -648,7 +648,7 @@ pub fn to_ics(
     // The file is read in either language: every text in it is both, Japanese first.
     let both = |m: &Message| format!("{} / {}", m.ja, m.en);
     let titles: Vec<Message> = plan.sources.iter().map(|s| s.title.message()).collect();
-    let sources = join(&titles, texts::separator::ITEMS);
+    let sources = texts::separator::ITEMS.join(&titles);
     let term = plan
         .term_years
         .map(|n| format!("({})", both(&texts::calendar::TERM.render(&[("years", n.into())]))))
