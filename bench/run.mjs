@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync, existsSync, statSync, r
 import { gzipSync, brotliCompressSync, constants as zc } from 'node:zlib';
 import { cpus, totalmem, tmpdir, release } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, serve, launchChromium, testCa, tmp } from '../tests/browser/harness.mjs';
+import { ROOT, serve, launchChromium, testCa, tmp, startWorker } from '../tests/browser/harness.mjs';
 import { profileWasm, profileTables } from './wasm-profile.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -259,7 +259,10 @@ if (!process.argv.includes('--no-lighthouse')) {
     mkdirSync(lhPrefix, { recursive: true });
     execFileSync('npm', ['install', '--prefix', lhPrefix, '--no-audit', '--no-fund', '--loglevel=error', 'lighthouse@12.8.2'], { stdio: ['ignore', process.stderr, process.stderr] });
   }
-  const siteServer = await serve(join(ROOT, 'dist/www'));
+  // The site as deployed: the built files served by the real worker, with its headers and its
+  // API (the apply view asks /api/document-key on load; a static server's 404 for it is a
+  // console error that Lighthouse counts against best practices).
+  const siteServer = await startWorker({ siteDir: join(ROOT, 'dist/www'), env: { INKAN_TEST_MODE: '0' } });
   // Every view by default (the target is "on every view"); INKAN_BENCH_VIEWS=#/apply,... for a subset.
   const everyView = ['', '#/advisor', '#/apply', '#/receive', '#/check', '#/plan', '#/tools'];
   const views = (process.env.INKAN_BENCH_VIEWS ?? '').split(',').filter(Boolean);
