@@ -84,7 +84,7 @@ impl Localized for Error {
             #[cfg(feature = "ca")]
             Error::Issue(e) => e.message(),
             Error::InvalidArgument { name, reason } => {
-                texts::error::INVALID_ARGUMENT.render(&[("name", name.into()), ("reason", reason.into())])
+                texts::error::InvalidArgument { name: name.into(), reason: reason.into() }.render()
             }
         }
     }

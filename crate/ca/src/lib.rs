@@ -61,8 +61,8 @@ impl Localized for IssueError {
     }
     fn message(&self) -> Message {
         match self {
-            IssueError::InvalidValidity => texts::issue::INVALID_VALIDITY.render(&[]),
-            IssueError::SigningFailed => texts::issue::SIGNING_FAILED.render(&[]),
+            IssueError::InvalidValidity => texts::issue::INVALID_VALIDITY.render(),
+            IssueError::SigningFailed => texts::issue::SIGNING_FAILED.render(),
             IssueError::Key(e) => e.message(),
         }
     }

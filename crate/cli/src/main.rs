@@ -309,10 +309,12 @@ impl CliError {
         match self {
             CliError::Lib(e) => e.message(),
             CliError::Other { message, .. } => message.clone(),
-            CliError::Io { path, error } => texts::cli::IO_ERROR
-                .render(&[("path", path.display().to_string().into()), ("error", error.to_string().into())]),
+            CliError::Io { path, error } => {
+                texts::cli::IoError { path: path.display().to_string().into(), error: error.to_string().into() }
+                    .render()
+            }
             CliError::NoPassword { what, env } => {
-                texts::cli::PASSWORD_REQUIRED.render(&[("what", (*what).into()), ("env", (*env).into())])
+                texts::cli::PasswordRequired { what: (*what).into(), env: (*env).into() }.render()
             }
         }
     }

@@ -5,10 +5,13 @@
 //!
 //! The texts themselves live in per-language message files, one pair per crate
 //! (`crate/<crate>/messages/ja.json` and `en.json`). The crate's `build.rs` runs
-//! `inkan-i18n-build` over them, which checks them and writes one [`Texts`] constant per key
-//! (`key.wrong_password` becomes `texts::key::WRONG_PASSWORD`); each error's `message()` maps
-//! its variant to a constant and typed arguments: `texts::key::TOO_LARGE.render(&[("size",
-//! size.into()), ...])`.
+//! `inkan-i18n-build` over them, which checks them and writes one item per key: a [`Texts`]
+//! constant for a text without placeholders (`key.wrong_password` becomes
+//! `texts::key::WRONG_PASSWORD`, rendered with `.render()`), and for a text with placeholders a
+//! struct whose fields are the placeholders (`key.too_large` becomes
+//! `texts::key::TooLarge { size: size.into(), limit: limit.into() }.render()`), so a missing or
+//! misspelt argument does not compile, and the binary carries neither argument names nor a
+//! placeholder parser ([`Template`]).
 //!
 //! Why flat JSON files: the site can load the very same files with `import`/`fetch` and no
 //! parser, and a translator edits one file per language, not Rust. Not Fluent (or gettext):
@@ -30,7 +33,7 @@
 mod texts;
 
 use serde::Serialize;
-pub use texts::{Arg, Lang, Texts, check_rendered, placeholders};
+pub use texts::{ARGUMENT_MARK, Arg, Lang, Template, Texts, check_rendered, placeholders};
 
 /// A message in Japanese and English.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -1,4 +1,5 @@
-//! One key's texts in both languages, rendered with `{name}` placeholders filled from typed arguments.
+//! One key's texts in both languages: [`Texts`] without arguments, [`Template`] with arguments
+//! filled in at marks the build put where the `{name}` placeholders were.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -56,41 +57,68 @@ impl From<String> for Arg<'static> {
     }
 }
 
-/// A number's text, through its `Display` (which the wasm modules carry anyway). Not
-/// `to_string()`: for integers that is specialised to its own per-type formatter (`<u32>::_fmt`,
-/// `<u64>::_fmt`), one more copy of integer formatting in every module; messages are not a hot
-/// path.
+/// A number's decimal text, written out here. Not through `Display` or `to_string()`: those
+/// are one formatter per integer width (`<u64 as Display>::fmt` alone is ~0.3 KB), and a wasm
+/// module that formats no other number of that width would carry it only for its messages.
 #[inline(never)]
-fn number_text(n: &dyn std::fmt::Display) -> Arg<'static> {
+fn number_text(negative: bool, mut n: u64) -> Arg<'static> {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
     let mut text = String::new();
-    // Writing to a String cannot fail.
-    let _ = std::fmt::write(&mut text, format_args!("{n}"));
+    if negative {
+        text.push('-');
+    }
+    text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
     Arg::Text(Cow::Owned(text))
 }
 
 macro_rules! arg_from_number {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Arg<'static> {
-            fn from(n: $t) -> Self {
-                number_text(&n)
+    ($($t:ty),*; $($signed:ty),*) => {
+        $(
+            impl From<$t> for Arg<'static> {
+                fn from(n: $t) -> Self {
+                    number_text(false, n as u64)
+                }
             }
-        }
-        impl From<&$t> for Arg<'static> {
-            fn from(n: &$t) -> Self {
-                number_text(n)
+            impl From<&$t> for Arg<'static> {
+                fn from(n: &$t) -> Self {
+                    number_text(false, *n as u64)
+                }
             }
-        }
-    )*};
+        )*
+        $(
+            impl From<$signed> for Arg<'static> {
+                fn from(n: $signed) -> Self {
+                    number_text(n < 0, n.unsigned_abs() as u64)
+                }
+            }
+            impl From<&$signed> for Arg<'static> {
+                fn from(n: &$signed) -> Self {
+                    number_text(*n < 0, n.unsigned_abs() as u64)
+                }
+            }
+        )*
+    };
 }
-arg_from_number!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+arg_from_number!(u8, u16, u32, u64, usize; i8, i16, i32, i64, isize);
 
-/// One key's texts in Japanese and English, as the crate's `build.rs` generated them from its
-/// `messages/ja.json` and `en.json` (see `inkan-i18n-build`): `texts::key::WRONG_PASSWORD`.
+/// A text without placeholders in Japanese and English, as the crate's `build.rs` generated it
+/// from its `messages/ja.json` and `en.json` (see `inkan-i18n-build`):
+/// `texts::key::WRONG_PASSWORD`. A text with `{placeholders}` becomes a struct instead, whose
+/// fields are its arguments ([`Template`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Texts {
-    /// The Japanese text, with its `{placeholders}`.
+    /// The Japanese text.
     pub ja: &'static str,
-    /// The English text, with the same `{placeholders}`.
+    /// The English text.
     pub en: &'static str,
 }
 
@@ -103,7 +131,7 @@ impl Texts {
         Message::new(join_in(Lang::Ja, |m| &m.ja), join_in(Lang::En, |m| &m.en))
     }
 
-    /// The text in one language, placeholders unfilled.
+    /// The text in one language.
     pub fn get(&self, lang: Lang) -> &'static str {
         match lang {
             Lang::Ja => self.ja,
@@ -111,52 +139,83 @@ impl Texts {
         }
     }
 
-    /// The message in both languages, its `{name}` placeholders filled from `args`.
-    ///
-    /// Never panics: a placeholder without an argument stays in the text as `{name}`, so the
-    /// slip is visible, and each crate's tests render every variant and refuse a leftover
-    /// placeholder ([`check_rendered`]) so it does not ship.
-    pub fn render(&self, args: &[(&str, Arg<'_>)]) -> Message {
-        Message::new(self.render_in(Lang::Ja, args), self.render_in(Lang::En, args))
-    }
-
-    fn render_in(&self, lang: Lang, args: &[(&str, Arg<'_>)]) -> String {
-        let template = self.get(lang);
-        let mut out = String::with_capacity(template.len() + 16);
-        let mut rest = template;
-        while let Some(open) = byte_position(rest, b'{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let name = byte_position(after, b'}').map(|close| &after[..close]).filter(|name| is_placeholder(name));
-            match name.and_then(|name| Some((name, &args.iter().find(|(n, _)| *n == name)?.1))) {
-                Some((name, arg)) => {
-                    match arg {
-                        Arg::Text(text) => out.push_str(text),
-                        Arg::Texts(texts) => out.push_str(texts.get(lang)),
-                        Arg::Message(m) => out.push_str(match lang {
-                            Lang::Ja => &m.ja,
-                            Lang::En => &m.en,
-                        }),
-                    }
-                    rest = &after[name.len() + 1..];
-                }
-                None => {
-                    out.push('{');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+    /// The message in both languages.
+    pub fn render(&self) -> Message {
+        Message::new(self.ja, self.en)
     }
 }
 
-/// What is wrong with one rendered message (`code` names it in the answer): it still holds a
-/// `{placeholder}` (an argument is missing), its Japanese is plain ASCII, or (with `en_ascii`)
+/// Where an argument goes in a [`Template`]: this character, then the argument's position as
+/// one ASCII digit. The build refuses texts holding control characters, so it cannot clash.
+pub const ARGUMENT_MARK: char = '\u{1}';
+
+/// A text with arguments in both languages, as `inkan-i18n-build` wrote it: each `{name}` is
+/// replaced by [`ARGUMENT_MARK`] and the position of `name` among the text's placeholder
+/// names, sorted. The build generates one struct per such text, whose fields are the
+/// placeholders (`texts::key::TooLarge { size, limit }`), so the compiler checks every
+/// argument's name and presence, and neither the names nor a `{name}` parser reach the binary:
+/// the struct's `render()` calls [`Template::fill`] with the fields in that order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Template {
+    /// The Japanese text, with argument marks.
+    pub ja: &'static str,
+    /// The English text, with the same argument marks.
+    pub en: &'static str,
+}
+
+impl Template {
+    /// The message in both languages, argument marks replaced by `args` (in the order of the
+    /// placeholder names, sorted). Generated code calls it; never panics: a mark without an
+    /// argument is left out.
+    pub fn fill(&self, args: &[Arg<'_>]) -> Message {
+        Message::new(fill_in(self.ja, Lang::Ja, args), fill_in(self.en, Lang::En, args))
+    }
+}
+
+fn fill_in(template: &str, lang: Lang, args: &[Arg<'_>]) -> String {
+    // The mark is ASCII, so where its byte is found is a char boundary, and so is the position
+    // digit after it: an index loop over the bytes, the pieces cut with `get`. Not str::split
+    // (its char searcher brings a memchr, ~0.7 KB, into each wasm module), str::from_utf8
+    // (~0.75 KB) or an iterator's position() (which opt-level "z" keeps in memory, ~0.3 KB).
+    let bytes = template.as_bytes();
+    let mut out = String::new();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == ARGUMENT_MARK as u8 {
+            out.push_str(template.get(start..i).unwrap_or_default());
+            let arg = bytes.get(i + 1).and_then(|digit| args.get(usize::from(digit.wrapping_sub(b'0'))));
+            out.push_str(arg.map_or("", |arg| arg.text(lang)));
+            i += 2;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(template.get(start..).unwrap_or_default());
+    out
+}
+
+impl Arg<'_> {
+    /// The argument's text in one language.
+    fn text(&self, lang: Lang) -> &str {
+        match self {
+            Arg::Text(text) => text,
+            Arg::Texts(texts) => texts.get(lang),
+            Arg::Message(m) => match lang {
+                Lang::Ja => &m.ja,
+                Lang::En => &m.en,
+            },
+        }
+    }
+}
+
+/// What is wrong with one rendered message (`code` names it in the answer): it holds a
+/// `{placeholder}` or an argument mark (an argument text that was not filled in), its Japanese is plain ASCII, or (with `en_ascii`)
 /// its English is not printable ASCII. `None` when it is fine. For the crates' tests, which
 /// render every variant.
 pub fn check_rendered(code: &str, message: &Message, en_ascii: bool) -> Option<String> {
-    let problem = if !placeholders(&message.ja).is_empty() || !placeholders(&message.en).is_empty() {
+    let unfilled = |text: &str| !placeholders(text).is_empty() || text.contains(ARGUMENT_MARK);
+    let problem = if unfilled(&message.ja) || unfilled(&message.en) {
         "still holds a {placeholder}"
     } else if message.ja.is_ascii() {
         "has no Japanese text"
@@ -166,13 +225,6 @@ pub fn check_rendered(code: &str, message: &Message, en_ascii: bool) -> Option<S
         return None;
     };
     Some(format!("{code} {problem}: {message:?}"))
-}
-
-/// Where an ASCII byte first occurs in `text` (a char boundary, since it is ASCII). Not
-/// `str::find`: its char searcher brings a memchr of its own (~0.7 KB) into each wasm module,
-/// and templates are short.
-fn byte_position(text: &str, byte: u8) -> Option<usize> {
-    text.bytes().position(|b| b == byte)
 }
 
 fn is_placeholder(name: &str) -> bool {
@@ -193,33 +245,54 @@ pub fn placeholders(text: &str) -> BTreeSet<&str> {
 mod tests {
     use super::*;
 
-    const SIZE: Texts = Texts {
-        ja: "大きすぎます({size} バイト、上限 {limit})。",
-        en: "Too large ({size} bytes, limit {limit}).",
+    /// As the build writes `{size}` and `{limit}`: `limit` is argument 0, `size` argument 1.
+    const SIZE: Template = Template {
+        ja: "大きすぎます(\u{1}1 バイト、上限 \u{1}0)。",
+        en: "Too large (\u{1}1 bytes, limit \u{1}0).",
     };
-    const FIELD: Texts = Texts { ja: "{field}を入力", en: "Fill in {field}." };
+    const FIELD: Template = Template { ja: "\u{1}0を入力", en: "Fill in \u{1}0." };
     const NAME: Texts = Texts { ja: "氏名", en: "name" };
 
     #[test]
-    fn fills_placeholders_per_language() {
-        let m = SIZE.render(&[("size", 3usize.into()), ("limit", 2u64.into())]);
+    fn fills_argument_marks_per_language() {
+        let m = SIZE.fill(&[2u64.into(), 3usize.into()]);
         assert_eq!(m, Message::new("大きすぎます(3 バイト、上限 2)。", "Too large (3 bytes, limit 2)."));
-        assert_eq!(FIELD.render(&[("field", NAME.into())]), Message::new("氏名を入力", "Fill in name."));
-        let m = FIELD.render(&[("field", Message::new("一覧", "list").into())]);
+        assert_eq!(FIELD.fill(&[NAME.into()]), Message::new("氏名を入力", "Fill in name."));
+        let m = FIELD.fill(&[Message::new("一覧", "list").into()]);
         assert_eq!(m, Message::new("一覧を入力", "Fill in list."));
-        let braces = Texts { ja: "{ x }{", en: "{X} {}" };
-        assert_eq!(braces.render(&[("x", "1".into())]), Message::new("{ x }{", "{X} {}"));
-        assert_eq!(check_rendered("k", &NAME.render(&[]), true), None);
+        let braces = Template { ja: "{ x }{", en: "{X} {}" };
+        assert_eq!(braces.fill(&["1".into()]), Message::new("{ x }{", "{X} {}"));
+        assert_eq!(check_rendered("k", &NAME.render(), true), None);
     }
 
     #[test]
-    fn a_missing_argument_stays_visible_and_the_check_names_it() {
-        let m = SIZE.render(&[("size", "1".into())]);
-        assert_eq!(m, Message::new("大きすぎます(1 バイト、上限 {limit})。", "Too large (1 bytes, limit {limit})."));
+    fn a_mark_without_its_argument_is_left_out_and_a_cut_mark_ends_the_text() {
+        let m = SIZE.fill(&["1".into()]);
+        assert_eq!(m, Message::new("大きすぎます( バイト、上限 1)。", "Too large ( bytes, limit 1)."));
+        let cut = Template { ja: "終\u{1}", en: "end \u{1}" };
+        assert_eq!(cut.fill(&["x".into()]), Message::new("終", "end "));
+    }
+
+    #[test]
+    fn the_check_names_what_is_wrong() {
+        let m = Message::new("上限 {limit}", "limit {limit}");
+        assert!(check_rendered("k", &m, true).is_some_and(|p| p.starts_with("k still holds a {placeholder}")));
+        let m = Message::new("上限 \u{1}0", "limit");
         assert!(check_rendered("k", &m, true).is_some_and(|p| p.starts_with("k still holds a {placeholder}")));
         assert!(check_rendered("k", &Message::new("name", "name"), true).is_some());
         assert!(check_rendered("k", &Message::new("名", "é"), true).is_some());
         assert_eq!(check_rendered("k", &Message::new("名", "é"), false), None);
+    }
+
+    #[test]
+    fn numbers_are_their_decimal_text() {
+        let text = |arg: Arg<'_>| arg.text(Lang::En).to_owned();
+        assert_eq!(text(0u8.into()), "0");
+        assert_eq!(text(u64::MAX.into()), "18446744073709551615");
+        assert_eq!(text(i64::MIN.into()), "-9223372036854775808");
+        assert_eq!(text((-42i32).into()), "-42");
+        assert_eq!(text((&2048usize).into()), "2048");
+        assert_eq!(text((&-7isize).into()), "-7");
     }
 
     #[test]

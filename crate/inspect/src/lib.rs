@@ -74,8 +74,8 @@ impl Localized for InspectError {
 
     fn message(&self) -> Message {
         match self {
-            InspectError::PasswordRequired => texts::inspect::PASSWORD_REQUIRED.render(&[]),
-            InspectError::UnknownFormat => texts::inspect::UNKNOWN_FORMAT.render(&[]),
+            InspectError::PasswordRequired => texts::inspect::PASSWORD_REQUIRED.render(),
+            InspectError::UnknownFormat => texts::inspect::UNKNOWN_FORMAT.render(),
             InspectError::Pkcs12(e) => e.message(),
             InspectError::Certificate(e) => e.message(),
             InspectError::Csr(e) => e.message(),
@@ -195,13 +195,13 @@ fn verdict(
         findings.push(Finding::localized(
             "expired",
             if is_user_cert { Severity::Error } else { Severity::Warning },
-            texts::finding::EXPIRED.render(&[("who", (&who).into()), ("not_after", (&facts.not_after).into())]),
+            texts::finding::Expired { who: (&who).into(), not_after: (&facts.not_after).into() }.render(),
         ));
     } else if not_yet_valid {
         findings.push(Finding::localized(
             "not_yet_valid",
             Severity::Warning,
-            texts::finding::NOT_YET_VALID.render(&[("who", (&who).into()), ("not_before", (&facts.not_before).into())]),
+            texts::finding::NotYetValid { who: (&who).into(), not_before: (&facts.not_before).into() }.render(),
         ));
     } else if is_user_cert && days_left <= EXPIRES_SOON_DAYS {
         // seed: 000_83bab2e9cbe37489.txt (notices 4 and 2 weeks before; re-apply 4–2 weeks
@@ -219,33 +219,36 @@ fn verdict(
             Message::new("", "")
         } else {
             let items: Vec<Message> = notices.into_iter().map(|n| Message::new(n.clone(), n)).collect();
-            texts::finding::EXPIRES_SOON_NOTICES
-                .render(&[("notices", texts::list::NOTICES_SEPARATOR.join(&items).into())])
+            texts::finding::ExpiresSoonNotices { notices: texts::list::NOTICES_SEPARATOR.join(&items).into() }.render()
         };
         findings.push(Finding::localized(
             "expires_soon",
             Severity::Warning,
-            texts::finding::EXPIRES_SOON.render(&[
-                ("who", (&who).into()),
-                ("days_left", days_left.into()),
-                ("not_after", (&facts.not_after).into()),
-                ("notices", notices.into()),
-            ]),
+            texts::finding::ExpiresSoon {
+                who: (&who).into(),
+                days_left: days_left.into(),
+                not_after: (&facts.not_after).into(),
+                notices: notices.into(),
+            }
+            .render(),
         ));
     }
     if weak_signature {
         findings.push(Finding::localized(
             "weak_signature_algorithm",
             Severity::Warning,
-            texts::finding::WEAK_SIGNATURE_ALGORITHM
-                .render(&[("who", (&who).into()), ("algorithm", (&facts.signature_algorithm).into())]),
+            texts::finding::WeakSignatureAlgorithm {
+                who: (&who).into(),
+                algorithm: (&facts.signature_algorithm).into(),
+            }
+            .render(),
         ));
     }
     if facts.key.is_short_rsa() {
         findings.push(Finding::localized(
             "weak_key",
             Severity::Error,
-            texts::finding::WEAK_KEY.render(&[("who", (&who).into()), ("bits", facts.key.bits.into())]),
+            texts::finding::WeakKey { who: (&who).into(), bits: facts.key.bits.into() }.render(),
         ));
     }
     let smime = smime_capable(&facts);
@@ -253,34 +256,34 @@ fn verdict(
     if is_user_cert && !smime {
         let mut missing = Vec::new();
         if !facts.extended_key_usage.iter().any(|e| e == "emailProtection") {
-            missing.push(texts::smime_missing::EMAIL_PROTECTION.render(&[]));
+            missing.push(texts::smime_missing::EMAIL_PROTECTION.render());
         }
         if facts.san_emails.is_empty() {
-            missing.push(texts::smime_missing::EMAIL_ADDRESS.render(&[]));
+            missing.push(texts::smime_missing::EMAIL_ADDRESS.render());
         }
         if facts.key_usage.is_empty() {
-            missing.push(texts::smime_missing::KEY_USAGE.render(&[]));
+            missing.push(texts::smime_missing::KEY_USAGE.render());
         } else if !facts
             .key_usage
             .iter()
             .any(|k| matches!(k.as_str(), "digitalSignature" | "keyEncipherment" | "keyAgreement"))
         {
-            missing.push(texts::smime_missing::KEY_USAGE_BITS.render(&[]));
+            missing.push(texts::smime_missing::KEY_USAGE_BITS.render());
         }
         if facts.is_ca {
-            missing.push(texts::smime_missing::IS_CA.render(&[]));
+            missing.push(texts::smime_missing::IS_CA.render());
         }
         findings.push(Finding::localized(
             "not_smime_capable",
             Severity::Warning,
-            texts::finding::NOT_SMIME_CAPABLE.render(&[("missing", texts::list::SEPARATOR.join(&missing).into())]),
+            texts::finding::NotSmimeCapable { missing: texts::list::SEPARATOR.join(&missing).into() }.render(),
         ));
     }
     if is_user_cert && !client_auth {
         findings.push(Finding::localized(
             "not_client_auth_capable",
             Severity::Info,
-            texts::finding::NOT_CLIENT_AUTH_CAPABLE.render(&[]),
+            texts::finding::NOT_CLIENT_AUTH_CAPABLE.render(),
         ));
     }
     CertificateVerdict {
@@ -303,7 +306,7 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
         findings.push(Finding::localized(
             "chain_not_leaf_first",
             Severity::Warning,
-            texts::finding::CHAIN_NOT_LEAF_FIRST.render(&[]),
+            texts::finding::CHAIN_NOT_LEAF_FIRST.render(),
         ));
     }
     for cert in certs {
@@ -324,7 +327,7 @@ fn chain_findings(certs: &[Certificate], input_order_leaf_first: bool, findings:
                 findings.push(Finding::localized(
                     "chain_missing_issuer",
                     Severity::Info,
-                    texts::finding::CHAIN_MISSING_ISSUER.render(&[("issuer", (&issuer).into())]),
+                    texts::finding::ChainMissingIssuer { issuer: (&issuer).into() }.render(),
                 ));
             }
             None => {}
@@ -337,7 +340,7 @@ fn chain_signature_invalid(cert: &Certificate) -> Finding {
     Finding::localized(
         "chain_signature_invalid",
         Severity::Error,
-        texts::finding::CHAIN_SIGNATURE_INVALID.render(&[("who", (&who).into())]),
+        texts::finding::ChainSignatureInvalid { who: (&who).into() }.render(),
     )
 }
 
@@ -351,9 +354,9 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
     let no_mac = enc.mac == Pkcs12Mac::None;
     let mut out = Vec::new();
     let mut push = |platform, name: Texts, verdict, reason: Option<Message>| {
-        out.push(PlatformVerdict { platform, name: name.render(&[]), verdict, reason });
+        out.push(PlatformVerdict { platform, name: name.render(), verdict, reason });
     };
-    let m = |text: Texts| text.render(&[]);
+    let m = |text: Texts| text.render();
     // Windows 10 1709+ / 11 import AES-256/SHA-256 PFX files (Microsoft Learn,
     // Export-PfxCertificate -CryptoAlgorithmOption AES256_SHA256); RFC 9579 PBMAC1 is not
     // documented for Windows.
@@ -448,11 +451,11 @@ pub fn platforms(enc: &EncryptionFacts, password: &Password) -> Vec<PlatformVerd
 fn suggestion(platforms: &[PlatformVerdict], enc: &EncryptionFacts) -> Option<RepackSuggestion> {
     let fails = |id: &str| platforms.iter().any(|p| p.platform == id && p.verdict == "fails");
     if fails("macos_keychain") || fails("ios") || fails("windows_legacy") {
-        return Some(RepackSuggestion { profile: Pkcs12Profile::Legacy, message: texts::repack::LEGACY.render(&[]) });
+        return Some(RepackSuggestion { profile: Pkcs12Profile::Legacy, message: texts::repack::LEGACY.render() });
     }
     let weak = enc.certificates.is_broken() || enc.key.is_broken();
     if weak || fails("windows") {
-        return Some(RepackSuggestion { profile: Pkcs12Profile::Modern, message: texts::repack::MODERN.render(&[]) });
+        return Some(RepackSuggestion { profile: Pkcs12Profile::Modern, message: texts::repack::MODERN.render() });
     }
     None
 }
@@ -546,21 +549,21 @@ fn inspect_csr(input: &[u8], at: Date) -> Result<InspectReport, InspectError> {
         findings.push(Finding::localized(
             "weak_key",
             Severity::Error,
-            texts::csr::WEAK_KEY.render(&[("bits", csr.key.bits.into())]),
+            texts::csr::WeakKey { bits: csr.key.bits.into() }.render(),
         ));
     }
     if ["SHA1", "sha1", "md5"].iter().any(|weak| inkan_pki::mentions(&csr.signature_algorithm, weak)) {
         findings.push(Finding::localized(
             "weak_signature_algorithm",
             Severity::Error,
-            texts::csr::WEAK_SIGNATURE_ALGORITHM.render(&[("algorithm", (&csr.signature_algorithm).into())]),
+            texts::csr::WeakSignatureAlgorithm { algorithm: (&csr.signature_algorithm).into() }.render(),
         ));
     }
     if csr.emails.is_empty() {
         findings.push(Finding::localized(
             "not_smime_capable",
             Severity::Warning,
-            texts::csr::NOT_SMIME_CAPABLE.render(&[]),
+            texts::csr::NOT_SMIME_CAPABLE.render(),
         ));
     }
     sort_findings(&mut findings);

@@ -5,15 +5,16 @@
 //! the product names `build.rs` lists, is checked by the build (`inkan-i18n-build`); that no
 //! text is unused, by the compiler (`dead_code`).
 
-use inkan_i18n::{Arg, Localized, Message, Texts, check_rendered};
+use inkan_i18n::{Arg, Localized, Message, check_rendered};
 use inkan_pki::Pkcs12Error;
 
 use crate::InspectError;
 use crate::texts;
 
-/// Every text with the arguments its call site passes (sample values).
-fn every_text() -> Vec<(Texts, Vec<(&'static str, Arg<'static>)>)> {
-    let who = || ("who", Arg::from("Taro"));
+/// Every text rendered with the arguments its call site passes (sample values), named by its
+/// English template.
+fn every_text() -> Vec<(&'static str, Message)> {
+    let who = || Arg::from("Taro");
     let list = || Message::new("一、二", "one, two");
     let plain = [
         texts::inspect::PASSWORD_REQUIRED,
@@ -43,37 +44,40 @@ fn every_text() -> Vec<(Texts, Vec<(&'static str, Arg<'static>)>)> {
         texts::repack::LEGACY,
         texts::repack::MODERN,
     ];
-    let mut all: Vec<_> = plain.into_iter().map(|text| (text, vec![])).collect();
+    let mut all: Vec<_> = plain.into_iter().map(|text| (text.en, text.render())).collect();
+    let date = || Arg::from("2026-01-01");
     all.extend([
-        (texts::finding::EXPIRED, vec![who(), ("not_after", "2026-01-01".into())]),
-        (texts::finding::NOT_YET_VALID, vec![who(), ("not_before", "2026-01-01".into())]),
+        ("finding.expired", texts::finding::Expired { who: who(), not_after: date() }.render()),
+        ("finding.not_yet_valid", texts::finding::NotYetValid { who: who(), not_before: date() }.render()),
         (
-            texts::finding::EXPIRES_SOON,
-            vec![
-                who(),
-                ("days_left", 3i64.into()),
-                ("not_after", "2026-01-01".into()),
-                ("notices", Message::new(" 通知", " notices").into()),
-            ],
+            "finding.expires_soon",
+            texts::finding::ExpiresSoon {
+                who: who(),
+                days_left: 3i64.into(),
+                not_after: date(),
+                notices: Message::new(" 通知", " notices").into(),
+            }
+            .render(),
         ),
-        (texts::finding::EXPIRES_SOON_NOTICES, vec![("notices", list().into())]),
-        (texts::finding::WEAK_SIGNATURE_ALGORITHM, vec![who(), ("algorithm", "sha1WithRSAEncryption".into())]),
-        (texts::finding::WEAK_KEY, vec![who(), ("bits", 1024u32.into())]),
-        (texts::finding::NOT_SMIME_CAPABLE, vec![("missing", list().into())]),
-        (texts::finding::CHAIN_MISSING_ISSUER, vec![("issuer", "CN=CA".into())]),
-        (texts::finding::CHAIN_SIGNATURE_INVALID, vec![who()]),
-        (texts::csr::WEAK_KEY, vec![("bits", 1024u32.into())]),
-        (texts::csr::WEAK_SIGNATURE_ALGORITHM, vec![("algorithm", "md5".into())]),
+        ("finding.expires_soon_notices", texts::finding::ExpiresSoonNotices { notices: list().into() }.render()),
+        (
+            "finding.weak_signature_algorithm",
+            texts::finding::WeakSignatureAlgorithm { who: who(), algorithm: "sha1WithRSAEncryption".into() }.render(),
+        ),
+        ("finding.weak_key", texts::finding::WeakKey { who: who(), bits: 1024u32.into() }.render()),
+        ("finding.not_smime_capable", texts::finding::NotSmimeCapable { missing: list().into() }.render()),
+        ("finding.chain_missing_issuer", texts::finding::ChainMissingIssuer { issuer: "CN=CA".into() }.render()),
+        ("finding.chain_signature_invalid", texts::finding::ChainSignatureInvalid { who: who() }.render()),
+        ("csr.weak_key", texts::csr::WeakKey { bits: 1024u32.into() }.render()),
+        ("csr.weak_signature_algorithm", texts::csr::WeakSignatureAlgorithm { algorithm: "md5".into() }.render()),
     ]);
     all
 }
 
 #[test]
 fn every_text_renders_in_both_languages() {
-    let mut problems: Vec<String> = every_text()
-        .into_iter()
-        .filter_map(|(text, args)| check_rendered(text.en, &text.render(&args), false))
-        .collect();
+    let mut problems: Vec<String> =
+        every_text().into_iter().filter_map(|(name, message)| check_rendered(name, &message, false)).collect();
     let errors =
         [InspectError::PasswordRequired, InspectError::UnknownFormat, InspectError::Pkcs12(Pkcs12Error::NotPkcs12)];
     problems.extend(errors.iter().filter_map(|e| check_rendered(e.code(), &e.message(), true)));

@@ -15,7 +15,7 @@ use crate::catalog::{
 };
 use crate::date::Date;
 use crate::texts;
-use inkan_i18n::{Localized, Message, Texts};
+use inkan_i18n::{Arg, Localized, Message, Texts};
 
 const SEED_000: &str = "000_83bab2e9cbe37489.txt";
 const SEED_002: &str = "002_a9432d1613d8294a.txt";
@@ -135,9 +135,7 @@ impl Localized for AdvisorError {
 
     fn message(&self) -> Message {
         match self {
-            AdvisorError::InvalidAnswer { detail } => {
-                texts::advisor::INVALID_ANSWER.render(&[("detail", detail.into())])
-            }
+            AdvisorError::InvalidAnswer { detail } => texts::advisor::InvalidAnswer { detail: detail.into() }.render(),
         }
     }
 }
@@ -336,17 +334,19 @@ fn assess_applicant(product: &Product, answers: &Answers, a: &mut Assessment) {
         } else {
             ("needs_organisation", texts::advice::NEEDS_ORGANISATION)
         };
-        let with_requirement = |text: Texts| text.render(&[("requirement", requirement.into())]);
         match answers.applicant {
-            Some(Applicant::Individual) => a.add(Effect::RulesOut, code, requirement.render(&[]), seed),
-            Some(Applicant::SoleProprietor) => {
-                a.add(Effect::Uncertain, code, with_requirement(texts::advice::SOLE_PROPRIETOR_UNCLEAR), seed)
-            }
+            Some(Applicant::Individual) => a.add(Effect::RulesOut, code, requirement.render(), seed),
+            Some(Applicant::SoleProprietor) => a.add(
+                Effect::Uncertain,
+                code,
+                texts::advice::SoleProprietorUnclear { requirement: requirement.into() }.render(),
+                seed,
+            ),
             Some(Applicant::Organisation) => {}
             None => a.add(
                 Effect::Uncertain,
                 "unanswered_applicant",
-                with_requirement(texts::advice::UNANSWERED_APPLICANT),
+                texts::advice::UnansweredApplicant { requirement: requirement.into() }.render(),
                 seed,
             ),
         }
@@ -354,12 +354,12 @@ fn assess_applicant(product: &Product, answers: &Answers, a: &mut Assessment) {
     if let Some((true, seed)) = flag(e.own_domain_required) {
         let requirement = texts::advice::NEEDS_OWN_DOMAIN;
         match answers.own_domain {
-            Some(false) => a.add(Effect::RulesOut, "needs_own_domain", requirement.render(&[]), seed),
+            Some(false) => a.add(Effect::RulesOut, "needs_own_domain", requirement.render(), seed),
             Some(true) => {}
             None => a.add(
                 Effect::Uncertain,
                 "unanswered_own_domain",
-                texts::advice::UNANSWERED_OWN_DOMAIN.render(&[("requirement", requirement.into())]),
+                texts::advice::UnansweredOwnDomain { requirement: requirement.into() }.render(),
                 seed,
             ),
         }
@@ -369,29 +369,32 @@ fn assess_applicant(product: &Product, answers: &Answers, a: &mut Assessment) {
 fn assess_purposes(product: &Product, answers: &Answers, a: &mut Assessment) {
     let Some(purposes) = answers.purposes.as_deref().filter(|p| !p.is_empty()) else {
         if let Some(unsupported) = product.purposes_unsupported {
-            let labels: Vec<Message> = unsupported.value.iter().map(|p| purpose_label(*p).render(&[])).collect();
+            let labels: Vec<Message> = unsupported.value.iter().map(|p| purpose_label(*p).render()).collect();
             let purposes = texts::separator::PURPOSES.join(&labels);
             a.add(
                 Effect::Uncertain,
                 "unanswered_purposes",
-                texts::advice::UNANSWERED_PURPOSES.render(&[("purposes", purposes.into())]),
+                texts::advice::UnansweredPurposes { purposes: purposes.into() }.render(),
                 unsupported.seed,
             );
         }
         return;
     };
     for purpose in purposes {
-        let label = [("purpose", purpose_label(*purpose).into())];
+        let purpose_arg = || purpose_label(*purpose).into();
         match product.supports(*purpose) {
             Some(false) => a.add(
                 Effect::RulesOut,
                 "purpose_not_supported",
-                texts::advice::PURPOSE_NOT_SUPPORTED.render(&label),
+                texts::advice::PurposeNotSupported { purpose: purpose_arg() }.render(),
                 product.purposes_unsupported.map_or(&[], |c| c.seed),
             ),
-            None => {
-                a.add(Effect::Uncertain, "purpose_not_stated", texts::advice::PURPOSE_NOT_STATED.render(&label), &[])
-            }
+            None => a.add(
+                Effect::Uncertain,
+                "purpose_not_stated",
+                texts::advice::PurposeNotStated { purpose: purpose_arg() }.render(),
+                &[],
+            ),
             Some(true) => {}
         }
     }
@@ -399,12 +402,12 @@ fn assess_purposes(product: &Product, answers: &Answers, a: &mut Assessment) {
         a.add(
             Effect::Remark,
             "encryption_needs_recipient_certificate",
-            texts::advice::ENCRYPTION_NEEDS_RECIPIENT_CERTIFICATE.render(&[]),
+            texts::advice::ENCRYPTION_NEEDS_RECIPIENT_CERTIFICATE.render(),
             &[SEED_002, SEED_004],
         );
     }
     if purposes.contains(&Purpose::DocumentSign) && has_note(product, "adobe_aatl") {
-        a.add(Effect::Remark, "adobe_trust_settings", texts::advice::ADOBE_TRUST_SETTINGS.render(&[]), &[SEED_002]);
+        a.add(Effect::Remark, "adobe_trust_settings", texts::advice::ADOBE_TRUST_SETTINGS.render(), &[SEED_002]);
     }
 }
 
@@ -421,12 +424,7 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
         Some(client) if client.is_webmail() => {
             if let Some(seed) = webmail_blocked {
                 // seed: 004_d25a5a965b92ed0f.txt: 「WEBメール(gmail、yahoomailなど)…WEBメールでは利用することはできません」.
-                a.add(
-                    Effect::RulesOut,
-                    "webmail_not_supported",
-                    texts::advice::WEBMAIL_NOT_SUPPORTED.render(&[]),
-                    seed,
-                );
+                a.add(Effect::RulesOut, "webmail_not_supported", texts::advice::WEBMAIL_NOT_SUPPORTED.render(), seed);
             }
         }
         None => {
@@ -434,7 +432,7 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
                 a.add(
                     Effect::Uncertain,
                     "unanswered_mail_client",
-                    texts::advice::UNANSWERED_MAIL_CLIENT.render(&[]),
+                    texts::advice::UNANSWERED_MAIL_CLIENT.render(),
                     seed,
                 );
             }
@@ -449,12 +447,12 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
         a.add(
             Effect::Uncertain,
             "gmail_free_receive_only",
-            texts::advice::GMAIL_FREE_RECEIVE_ONLY.render(&[]),
+            texts::advice::GMAIL_FREE_RECEIVE_ONLY.render(),
             &[SEED_002],
         );
     }
     if signs && answers.mail_client == Some(MailClient::Other) {
-        a.add(Effect::Remark, "mail_client_unverified", texts::advice::MAIL_CLIENT_UNVERIFIED.render(&[]), &[SEED_002]);
+        a.add(Effect::Remark, "mail_client_unverified", texts::advice::MAIL_CLIENT_UNVERIFIED.render(), &[SEED_002]);
     }
 }
 
@@ -462,7 +460,7 @@ fn assess_mail_client(product: &Product, answers: &Answers, a: &mut Assessment) 
 /// nothing of phones.
 fn assess_mobile(product: &Product, answers: &Answers, a: &mut Assessment) {
     if matches!(answers.os, Some(Os::Ios | Os::Android)) && product.environment.is_empty() {
-        a.add(Effect::Remark, "mobile_not_covered", texts::advice::MOBILE_NOT_COVERED.render(&[]), &[]);
+        a.add(Effect::Remark, "mobile_not_covered", texts::advice::MOBILE_NOT_COVERED.render(), &[]);
     }
 }
 
@@ -690,12 +688,7 @@ mod probe {
 
 fn assess_one_cert_per_email(product: &Product, a: &mut Assessment) {
     if let Some(one) = product.eligibility.one_cert_per_email.filter(|c| c.value) {
-        a.add(
-            Effect::Remark,
-            "one_certificate_per_email",
-            texts::advice::ONE_CERTIFICATE_PER_EMAIL.render(&[]),
-            one.seed,
-        );
+        a.add(Effect::Remark, "one_certificate_per_email", texts::advice::ONE_CERTIFICATE_PER_EMAIL.render(), one.seed);
     }
 }
 
@@ -707,7 +700,7 @@ fn inkan_role(product: &Product) -> InkanRole {
     } else {
         (KeyMaker::Inkan, texts::role::KEY_IN_BROWSER)
     };
-    InkanRole { key, after_delivery: AFTER_DELIVERY, message: message.render(&[]) }
+    InkanRole { key, after_delivery: AFTER_DELIVERY, message: message.render() }
 }
 
 fn business_day(date: Date, closure: Option<&Closure>) -> bool {
@@ -743,42 +736,51 @@ fn issuance_estimate(product: &Product, today: Option<Date>) -> Option<IssuanceE
     let (earliest, latest) = (after(time.min), after(time.max));
     let on = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
     // With a day to count from, the dates in words; without one, nothing.
-    let dated = |text: Texts, date: Option<Date>| match today {
-        Some(_) => text.render(&[("date", on(date).into())]),
+    let dated = |date: Option<Date>, text: fn(Arg<'_>) -> Message| match today {
+        Some(_) => text(on(date).into()),
         None => Message::new("", ""),
     };
     let message = match (time.milestone, time.unit) {
         (IssuanceMilestone::PinEmail, _) => {
-            texts::issuance::PIN_EMAIL.render(&[("minutes", time.max.unwrap_or(0).into())])
+            texts::issuance::PinEmail { minutes: time.max.unwrap_or(0).into() }.render()
         }
         (_, IssuanceUnit::BusinessDays) => {
             let closure = match product.year_end_closure {
-                Some(c) => texts::issuance::YEAR_END_CLOSURE.render(&[
-                    ("from_month", c.from.0.into()),
-                    ("from_day", c.from.1.into()),
-                    ("until_month", c.until.0.into()),
-                    ("until_day", c.until.1.into()),
-                ]),
+                Some(c) => texts::issuance::YearEndClosure {
+                    from_month: c.from.0.into(),
+                    from_day: c.from.1.into(),
+                    until_month: c.until.0.into(),
+                    until_day: c.until.1.into(),
+                }
+                .render(),
                 None => Message::new("", ""),
             };
-            let days = ("days", time.max.unwrap_or(0).into());
+            let days = time.max.unwrap_or(0).into();
             match (today, latest) {
-                (Some(t), Some(by)) => texts::issuance::BUSINESS_DAYS_BY.render(&[
+                (Some(t), Some(by)) => texts::issuance::BusinessDaysBy {
                     days,
-                    ("closure", closure.into()),
-                    ("today", t.to_string().into()),
-                    ("by", by.to_string().into()),
-                ]),
-                _ => texts::issuance::BUSINESS_DAYS.render(&[days, ("closure", closure.into())]),
+                    closure: closure.into(),
+                    today: t.to_string().into(),
+                    by: by.to_string().into(),
+                }
+                .render(),
+                _ => texts::issuance::BusinessDays { days, closure: closure.into() }.render(),
             }
         }
         (_, _) => match (time.min, time.max) {
-            (Some(min), Some(max)) if min == max => texts::issuance::ABOUT_DAYS
-                .render(&[("days", min.into()), ("around", dated(texts::issuance::AROUND, latest).into())]),
-            (Some(min), None) => texts::issuance::AT_LEAST_DAYS
-                .render(&[("days", min.into()), ("not_before", dated(texts::issuance::NOT_BEFORE, earliest).into())]),
-            (min, max) => texts::issuance::DAYS_RANGE
-                .render(&[("min", min.unwrap_or(0).into()), ("max", max.unwrap_or(0).into())]),
+            (Some(min), Some(max)) if min == max => texts::issuance::AboutDays {
+                days: min.into(),
+                around: dated(latest, |date| texts::issuance::Around { date }.render()).into(),
+            }
+            .render(),
+            (Some(min), None) => texts::issuance::AtLeastDays {
+                days: min.into(),
+                not_before: dated(earliest, |date| texts::issuance::NotBefore { date }.render()).into(),
+            }
+            .render(),
+            (min, max) => {
+                texts::issuance::DaysRange { min: min.unwrap_or(0).into(), max: max.unwrap_or(0).into() }.render()
+            }
         },
     };
     Some(IssuanceEstimate { milestone: time.milestone, applied_on: today, earliest, latest, message, seed: cited.seed })
@@ -814,10 +816,10 @@ fn document_message(items: &[Text], choose: Choose, conditional: bool) -> Messag
     let items: Vec<Message> = items.iter().map(Text::message).collect();
     let mut message = texts::separator::ITEMS.join(&items);
     if choose == Choose::OneOf {
-        message = texts::documents::ONE_OF.render(&[("items", message.into())]);
+        message = texts::documents::OneOf { items: message.into() }.render();
     }
     if conditional {
-        message = texts::documents::IF_ORG_NAME.render(&[("items", message.into())]);
+        message = texts::documents::IfOrgName { items: message.into() }.render();
     }
     message
 }
@@ -850,12 +852,12 @@ fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice
             let limits = upload.value;
             // The format names (pdf, jpeg, png) are the same in both languages.
             let formats = limits.formats.join(" / ");
-            let mut conditions = vec![texts::documents::UPLOAD_FORMATS.render(&[("formats", formats.into())])];
+            let mut conditions = vec![texts::documents::UploadFormats { formats: formats.into() }.render()];
             if let Some(mb) = limits.max_megabytes {
-                conditions.push(texts::documents::UPLOAD_MAX_SIZE.render(&[("megabytes", mb.into())]));
+                conditions.push(texts::documents::UploadMaxSize { megabytes: mb.into() }.render());
             }
             if limits.registration_number_readable == Some(true) {
-                conditions.push(texts::documents::REGISTRATION_NUMBER_READABLE.render(&[]));
+                conditions.push(texts::documents::REGISTRATION_NUMBER_READABLE.render());
             }
             add("upload_limits", texts::separator::CONDITIONS.join(&conditions), product.id, upload.seed);
         }
@@ -863,7 +865,7 @@ fn documents(advised: &[ProductAdvice], answers: &Answers) -> Vec<DocumentAdvice
     if answers.profession.is_none() && !out.is_empty() {
         out.push(DocumentAdvice {
             code: "unanswered_profession",
-            message: texts::documents::UNANSWERED_PROFESSION.render(&[]),
+            message: texts::documents::UNANSWERED_PROFESSION.render(),
             products: Vec::new(),
             seed: &[SEED_000, SEED_003],
         });

@@ -133,7 +133,7 @@ impl Localized for CatalogError {
     fn message(&self) -> Message {
         match self {
             CatalogError::UnknownProduct { id } => {
-                texts::catalog::UNKNOWN_PRODUCT.render(&[("id", id.into()), ("known", known_ids().into())])
+                texts::catalog::UnknownProduct { id: id.into(), known: known_ids().into() }.render()
             }
         }
     }

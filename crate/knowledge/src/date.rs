@@ -96,17 +96,16 @@ impl Localized for DateError {
 
     fn message(&self) -> Message {
         match self {
-            DateError::Malformed { text } => texts::date::MALFORMED.render(&[("text", text.into())]),
-            DateError::NoSuchDay { year, month, day } => texts::date::NO_SUCH_DAY.render(&[
-                ("year", format!("{year:04}").into()),
-                ("month", format!("{month:02}").into()),
-                ("day", format!("{day:02}").into()),
-            ]),
-            DateError::OutOfRange { year } => texts::date::OUT_OF_RANGE.render(&[
-                ("year", year.into()),
-                ("min", MIN_YEAR.into()),
-                ("max", MAX_YEAR.into()),
-            ]),
+            DateError::Malformed { text } => texts::date::Malformed { text: text.into() }.render(),
+            DateError::NoSuchDay { year, month, day } => texts::date::NoSuchDay {
+                year: format!("{year:04}").into(),
+                month: format!("{month:02}").into(),
+                day: format!("{day:02}").into(),
+            }
+            .render(),
+            DateError::OutOfRange { year } => {
+                texts::date::OutOfRange { year: year.into(), min: MIN_YEAR.into(), max: MAX_YEAR.into() }.render()
+            }
         }
     }
 }

@@ -220,28 +220,33 @@ impl Localized for ExpiryError {
             ExpiryError::Catalog(inner) => inner.message(),
             ExpiryError::Date(inner) => inner.message(),
             ExpiryError::UnsupportedTerm { product, years, offered } if offered.is_empty() => {
-                texts::expiry::UNSUPPORTED_TERM_FIXED.render(&[("product", product.into()), ("years", years.into())])
+                texts::expiry::UnsupportedTermFixed { product: product.into(), years: years.into() }.render()
             }
-            ExpiryError::UnsupportedTerm { product, years, offered } => texts::expiry::UNSUPPORTED_TERM.render(&[
-                ("product", product.into()),
-                ("years", years.into()),
-                ("offered", list_years(offered).into()),
-            ]),
-            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => texts::expiry::DOWNLOAD_BEFORE_ISSUANCE
-                .render(&[("downloaded", downloaded.to_string().into()), ("issued", issued.to_string().into())]),
-            ExpiryError::InvalidTimestamp { text } => texts::expiry::INVALID_TIMESTAMP.render(&[("text", text.into())]),
+            ExpiryError::UnsupportedTerm { product, years, offered } => texts::expiry::UnsupportedTerm {
+                product: product.into(),
+                years: years.into(),
+                offered: list_years(offered).into(),
+            }
+            .render(),
+            ExpiryError::DownloadBeforeIssuance { downloaded, issued } => texts::expiry::DownloadBeforeIssuance {
+                downloaded: downloaded.to_string().into(),
+                issued: issued.to_string().into(),
+            }
+            .render(),
+            ExpiryError::InvalidTimestamp { text } => texts::expiry::InvalidTimestamp { text: text.into() }.render(),
             ExpiryError::DownloadWindowClosed { product, days, deadline, downloaded, after_deadline } => {
                 let consequence = match after_deadline {
                     AfterDeadline::NotDownloadableFeeCharged => texts::after_deadline::NOT_DOWNLOADABLE_FEE_CHARGED,
                     AfterDeadline::AutoCancelled => texts::after_deadline::AUTO_CANCELLED,
                 };
-                texts::expiry::DOWNLOAD_WINDOW_CLOSED.render(&[
-                    ("product", product.into()),
-                    ("deadline", deadline.to_string().into()),
-                    ("days", days.into()),
-                    ("downloaded", downloaded.to_string().into()),
-                    ("consequence", Arg::Texts(consequence)),
-                ])
+                texts::expiry::DownloadWindowClosed {
+                    product: product.into(),
+                    deadline: deadline.to_string().into(),
+                    days: days.into(),
+                    downloaded: downloaded.to_string().into(),
+                    consequence: Arg::Texts(consequence),
+                }
+                .render()
             }
         }
     }
@@ -395,11 +400,12 @@ pub fn plan(
         if anniversary.is_quarter_end() {
             readings.push(Reading {
                 code: "jcan_quarter_end_strictly_after",
-                message: texts::reading::JCAN_QUARTER_END_STRICTLY_AFTER.render(&[
-                    ("term", term.into()),
-                    ("anniversary", anniversary.to_string().into()),
-                    ("expires", expires.to_string().into()),
-                ]),
+                message: texts::reading::JcanQuarterEndStrictlyAfter {
+                    term: term.into(),
+                    anniversary: anniversary.to_string().into(),
+                    expires: expires.to_string().into(),
+                }
+                .render(),
                 alternative_dates: vec![anniversary],
                 seed: product.validity.seed,
             });
@@ -434,8 +440,11 @@ pub fn plan(
             let list = texts::separator::DATES.join(&dates);
             readings.push(Reading {
                 code: "months_before_same_day_number",
-                message: texts::reading::MONTHS_BEFORE_SAME_DAY_NUMBER
-                    .render(&[("expires", expires.to_string().into()), ("list", list.into())]),
+                message: texts::reading::MonthsBeforeSameDayNumber {
+                    expires: expires.to_string().into(),
+                    list: list.into(),
+                }
+                .render(),
                 alternative_dates: alternatives,
                 seed: schedule.seed,
             });
@@ -510,30 +519,30 @@ fn notice_phrase(kind: &str) -> Message {
     let mut parts = rest.splitn(2, '_');
     let (amount, unit) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let unit = match unit {
-        "week" => texts::unit::WEEK.render(&[]),
-        "weeks" => texts::unit::WEEKS.render(&[]),
-        "month" => texts::unit::MONTH.render(&[]),
-        "months" => texts::unit::MONTHS.render(&[]),
-        "day" => texts::unit::DAY.render(&[]),
-        "days" => texts::unit::DAYS.render(&[]),
+        "week" => texts::unit::WEEK.render(),
+        "weeks" => texts::unit::WEEKS.render(),
+        "month" => texts::unit::MONTH.render(),
+        "months" => texts::unit::MONTHS.render(),
+        "day" => texts::unit::DAY.render(),
+        "days" => texts::unit::DAYS.render(),
         // Not a kind build.rs lets through: the code as it is, in English only.
         _ => Message::new("", unit),
     };
-    texts::calendar::BEFORE.render(&[("amount", amount.into()), ("unit", unit.into())])
+    texts::calendar::Before { amount: amount.into(), unit: unit.into() }.render()
 }
 
 /// The calendar entries of a plan: every notice, the expiry day itself when no notice falls
 /// on it, the download reminders and the download deadline; sorted by date.
 pub fn calendar_events(plan: &ExpiryPlan, product: &Product) -> Vec<CalendarEvent> {
-    let name = || -> (&'static str, Arg<'static>) { ("product", product.name.value.message().into()) };
+    let name = || -> Arg<'static> { product.name.value.message().into() };
     let expires = plan.expires;
     let mut events = Vec::new();
     for notice in &plan.notices {
-        let on = ("expires", expires.to_string().into());
+        let on = expires.to_string().into();
         let summary = if notice.kind == "expiry_notice_same_day" {
-            texts::calendar::EXPIRES_TODAY_NOTICE.render(&[name(), on])
+            texts::calendar::ExpiresTodayNotice { product: name(), expires: on }.render()
         } else {
-            texts::calendar::NOTICE.render(&[name(), on, ("before", notice_phrase(notice.kind).into())])
+            texts::calendar::Notice { product: name(), expires: on, before: notice_phrase(notice.kind).into() }.render()
         };
         events.push(CalendarEvent { date: notice.date, kind: notice.kind, summary });
     }
@@ -541,21 +550,21 @@ pub fn calendar_events(plan: &ExpiryPlan, product: &Product) -> Vec<CalendarEven
         events.push(CalendarEvent {
             date: expires,
             kind: "expires",
-            summary: texts::calendar::EXPIRES_TODAY.render(&[name()]),
+            summary: texts::calendar::ExpiresToday { product: name() }.render(),
         });
     }
     for (index, date) in plan.download_reminders.iter().enumerate() {
         events.push(CalendarEvent {
             date: *date,
             kind: "download_reminder",
-            summary: texts::calendar::DOWNLOAD_REMINDER.render(&[name(), ("count", (index + 1).into())]),
+            summary: texts::calendar::DownloadReminder { product: name(), count: (index + 1).into() }.render(),
         });
     }
     if let Some(deadline) = plan.download_deadline {
         events.push(CalendarEvent {
             date: deadline,
             kind: "download_deadline",
-            summary: texts::calendar::DOWNLOAD_DEADLINE.render(&[name()]),
+            summary: texts::calendar::DownloadDeadline { product: name() }.render(),
         });
     }
     events.sort_by_key(|e| e.date);
@@ -651,11 +660,11 @@ pub fn to_ics(
     let sources = texts::separator::ITEMS.join(&titles);
     let term = plan
         .term_years
-        .map(|n| format!("({})", both(&texts::calendar::TERM.render(&[("years", n.into())]))))
+        .map(|n| format!("({})", both(&texts::calendar::Term { years: n.into() }.render())))
         .unwrap_or_default();
     let readings: String = plan.readings.iter().map(|r| format!("\n{}\n{}", r.message.ja, r.message.en)).collect();
     let (expires_label, source_label) =
-        (both(&texts::calendar::EXPIRES.render(&[])), both(&texts::calendar::SOURCE.render(&[])));
+        (both(&texts::calendar::EXPIRES.render()), both(&texts::calendar::SOURCE.render()));
     for event in calendar_events(plan, product) {
         let summary = both(&event.summary);
         let description = format!(

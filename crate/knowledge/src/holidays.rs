@@ -89,11 +89,10 @@ impl Localized for HolidayError {
 
     fn message(&self) -> Message {
         match self {
-            HolidayError::OutOfRange { year } => texts::holiday::OUT_OF_RANGE.render(&[
-                ("first", FIRST_YEAR.into()),
-                ("last", LAST_YEAR.into()),
-                ("year", year.into()),
-            ]),
+            HolidayError::OutOfRange { year } => {
+                texts::holiday::OutOfRange { first: FIRST_YEAR.into(), last: LAST_YEAR.into(), year: year.into() }
+                    .render()
+            }
             HolidayError::Date(inner) => inner.message(),
         }
     }

@@ -19,7 +19,7 @@ use x509_cert::request::{CertReq, CertReqInfo, ExtensionReq};
 use crate::keys::{KeyAlgorithm, KeySignature, KeySigner, PrivateKey, PublicKey};
 use crate::oid as x509_oid;
 use crate::texts;
-use inkan_i18n::{Arg, Localized, Message, Texts};
+use inkan_i18n::{Arg, Localized, Message};
 
 /// RFC 5280 upper bounds (ub-common-name and friends), in characters.
 const MAX_NAME_CHARS: usize = 64;
@@ -176,27 +176,28 @@ impl Localized for CsrError {
     }
 
     fn message(&self) -> Message {
-        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
-            CsrError::MissingField { field } => (texts::csr::MISSING_FIELD, &[("field", field_name(field))]),
+        match self {
+            CsrError::MissingField { field } => texts::csr::MissingField { field: field_name(field) }.render(),
             CsrError::FieldTooLong { field, limit } => {
-                (texts::csr::FIELD_TOO_LONG, &[("field", field_name(field)), ("limit", limit.into())])
+                texts::csr::FieldTooLong { field: field_name(field), limit: limit.into() }.render()
             }
-            CsrError::InvalidCharacters { field } => (texts::csr::INVALID_CHARACTERS, &[("field", field_name(field))]),
-            CsrError::InvalidCountry { value } => (texts::csr::INVALID_COUNTRY, &[("value", value.into())]),
-            CsrError::InvalidEmail { value } => (texts::csr::INVALID_EMAIL, &[("value", value.into())]),
-            CsrError::Key(e) => return e.message(),
-            CsrError::SigningFailed => (texts::csr::SIGNING_FAILED, &[]),
-            CsrError::EmptyInput => (texts::csr::EMPTY_INPUT, &[]),
+            CsrError::InvalidCharacters { field } => {
+                texts::csr::InvalidCharacters { field: field_name(field) }.render()
+            }
+            CsrError::InvalidCountry { value } => texts::csr::InvalidCountry { value: value.into() }.render(),
+            CsrError::InvalidEmail { value } => texts::csr::InvalidEmail { value: value.into() }.render(),
+            CsrError::Key(e) => e.message(),
+            CsrError::SigningFailed => texts::csr::SIGNING_FAILED.render(),
+            CsrError::EmptyInput => texts::csr::EMPTY_INPUT.render(),
             CsrError::TooLarge { size, limit } => {
-                (texts::csr::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
+                texts::csr::TooLarge { size: size.into(), limit: limit.into() }.render()
             }
-            CsrError::NotACsr => (texts::csr::NOT_A_CSR, &[]),
-            CsrError::SignatureInvalid => (texts::csr::CSR_SIGNATURE_INVALID, &[]),
+            CsrError::NotACsr => texts::csr::NOT_A_CSR.render(),
+            CsrError::SignatureInvalid => texts::csr::CSR_SIGNATURE_INVALID.render(),
             CsrError::UnsupportedAlgorithm { algorithm } => {
-                (texts::csr::UNSUPPORTED_ALGORITHM, &[("algorithm", algorithm.into())])
+                texts::csr::UnsupportedAlgorithm { algorithm: algorithm.into() }.render()
             }
-        };
-        text.render(args)
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use crate::keys::KeyError;
 use crate::password::Password;
 use crate::texts;
-use inkan_i18n::{Arg, Localized, Message, Texts};
+use inkan_i18n::{Localized, Message};
 
 type Kem = hpke::kem::X25519HkdfSha256;
 type Kdf = hpke::kdf::HkdfSha256;
@@ -78,16 +78,15 @@ impl Localized for DocumentError {
     }
 
     fn message(&self) -> Message {
-        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
+        match self {
             DocumentError::BadPublicKey { length } => {
-                (texts::document::DOCUMENT_KEY_INVALID, &[("length", length.into())])
+                texts::document::DocumentKeyInvalid { length: length.into() }.render()
             }
-            DocumentError::NotADocumentKey => (texts::document::DOCUMENT_KEY_NOT_A_KEY, &[]),
-            DocumentError::Key(e) => return e.message(),
-            DocumentError::DoesNotOpen => (texts::document::DOCUMENT_DOES_NOT_OPEN, &[]),
-            DocumentError::SealFailed => (texts::document::DOCUMENT_SEAL_FAILED, &[]),
-        };
-        text.render(args)
+            DocumentError::NotADocumentKey => texts::document::DOCUMENT_KEY_NOT_A_KEY.render(),
+            DocumentError::Key(e) => e.message(),
+            DocumentError::DoesNotOpen => texts::document::DOCUMENT_DOES_NOT_OPEN.render(),
+            DocumentError::SealFailed => texts::document::DOCUMENT_SEAL_FAILED.render(),
+        }
     }
 }
 

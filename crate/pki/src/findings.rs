@@ -41,10 +41,6 @@ impl Finding {
     /// The warning every non-ASCII password gets: Java keytool refuses such passwords
     /// ("Password is not ASCII") and some JavaScript libraries fail on AES files with them.
     pub fn non_ascii_password() -> Self {
-        Finding::localized(
-            "non_ascii_password",
-            Severity::Warning,
-            crate::texts::finding::NON_ASCII_PASSWORD.render(&[]),
-        )
+        Finding::localized("non_ascii_password", Severity::Warning, crate::texts::finding::NON_ASCII_PASSWORD.render())
     }
 }

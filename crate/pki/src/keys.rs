@@ -16,7 +16,7 @@ use crate::oid::{self, key_algorithm_name};
 use crate::password::Password;
 use crate::pbe::{PbeError, PbeScheme};
 use crate::texts;
-use inkan_i18n::{Arg, Localized, Message, Texts};
+use inkan_i18n::{Localized, Message};
 
 /// Iterations of PBKDF2-HMAC-SHA256 for the key backup file. OWASP's 2023 figure: the backup
 /// sits in a downloads folder for weeks, so offline guessing is the threat that matters.
@@ -172,26 +172,24 @@ impl Localized for KeyError {
     }
 
     fn message(&self) -> Message {
-        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
-            KeyError::EmptyInput => (texts::key::EMPTY_INPUT, &[]),
+        match self {
+            KeyError::EmptyInput => texts::key::EMPTY_INPUT.render(),
             KeyError::TooLarge { size, limit } => {
-                (texts::key::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
+                texts::key::TooLarge { size: size.into(), limit: limit.into() }.render()
             }
-            KeyError::NotAKey => (texts::key::NOT_A_KEY, &[]),
+            KeyError::NotAKey => texts::key::NOT_A_KEY.render(),
             KeyError::UnsupportedAlgorithm { algorithm } => {
-                (texts::key::UNSUPPORTED_ALGORITHM, &[("algorithm", algorithm.into())])
+                texts::key::UnsupportedAlgorithm { algorithm: algorithm.into() }.render()
             }
-            KeyError::Corrupt => (texts::key::CORRUPT, &[]),
-            KeyError::WrongPassword => (texts::key::WRONG_PASSWORD, &[]),
-            KeyError::WeakKey { reason } => (texts::key::WEAK_KEY, &[("reason", reason.into())]),
-            KeyError::GenerationFailed => (texts::key::KEY_GENERATION_FAILED, &[]),
-            KeyError::RsaKeygenNotBuiltIn { bits } => (texts::key::RSA_KEYGEN_NOT_BUILT_IN, &[("bits", bits.into())]),
-            KeyError::LimitExceeded { what, value, limit } => (
-                texts::key::LIMIT_EXCEEDED,
-                &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())],
-            ),
-        };
-        text.render(args)
+            KeyError::Corrupt => texts::key::CORRUPT.render(),
+            KeyError::WrongPassword => texts::key::WRONG_PASSWORD.render(),
+            KeyError::WeakKey { reason } => texts::key::WeakKey { reason: reason.into() }.render(),
+            KeyError::GenerationFailed => texts::key::KEY_GENERATION_FAILED.render(),
+            KeyError::RsaKeygenNotBuiltIn { bits } => texts::key::RsaKeygenNotBuiltIn { bits: bits.into() }.render(),
+            KeyError::LimitExceeded { what, value, limit } => {
+                texts::key::LimitExceeded { what: (*what).into(), value: value.into(), limit: limit.into() }.render()
+            }
+        }
     }
 }
 

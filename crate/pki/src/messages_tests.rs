@@ -98,14 +98,10 @@ fn every_finding() -> Vec<(&'static str, Message)> {
         ("empty_password", finding::EMPTY_PASSWORD),
         ("no_mac", finding::NO_MAC),
     ];
-    let mut all: Vec<_> = plain.into_iter().map(|(code, text)| (code, text.render(&[]))).collect();
-    for (code, text) in [
-        ("multiple_keys", finding::MULTIPLE_KEYS),
-        ("unrelated_certificates", finding::UNRELATED_CERTIFICATES),
-        ("ignored_bags", finding::IGNORED_BAGS),
-    ] {
-        all.push((code, text.render(&[("count", 2usize.into())])));
-    }
+    let mut all: Vec<_> = plain.into_iter().map(|(code, text)| (code, text.render())).collect();
+    all.push(("multiple_keys", finding::MultipleKeys { count: 2usize.into() }.render()));
+    all.push(("unrelated_certificates", finding::UnrelatedCertificates { count: 2usize.into() }.render()));
+    all.push(("ignored_bags", finding::IgnoredBags { count: 2usize.into() }.render()));
     all.push(("non_ascii_password", crate::findings::Finding::non_ascii_password().message));
     all
 }

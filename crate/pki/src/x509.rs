@@ -14,7 +14,7 @@ use crate::limits::{MAX_CHAIN_CERTIFICATES, MAX_INPUT_BYTES};
 pub use crate::oid::signature_algorithm_name;
 use crate::oid::{self, key_algorithm_name};
 use crate::texts;
-use inkan_i18n::{Arg, Localized, Message, Texts};
+use inkan_i18n::{Localized, Message};
 
 /// What went wrong reading certificates.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,18 +65,17 @@ impl Localized for CertificateError {
     }
 
     fn message(&self) -> Message {
-        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
-            CertificateError::EmptyInput => (texts::certificate::EMPTY_INPUT, &[]),
+        match self {
+            CertificateError::EmptyInput => texts::certificate::EMPTY_INPUT.render(),
             CertificateError::TooLarge { size, limit } => {
-                (texts::certificate::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
+                texts::certificate::TooLarge { size: size.into(), limit: limit.into() }.render()
             }
-            CertificateError::NotACertificate => (texts::certificate::NOT_A_CERTIFICATE, &[]),
+            CertificateError::NotACertificate => texts::certificate::NOT_A_CERTIFICATE.render(),
             CertificateError::TooManyCertificates { count, limit } => {
-                (texts::certificate::TOO_MANY_CERTIFICATES, &[("count", count.into()), ("limit", limit.into())])
+                texts::certificate::TooManyCertificates { count: count.into(), limit: limit.into() }.render()
             }
-            CertificateError::Corrupt { index } => (texts::certificate::CORRUPT, &[("index", index.into())]),
-        };
-        text.render(args)
+            CertificateError::Corrupt { index } => texts::certificate::Corrupt { index: index.into() }.render(),
+        }
     }
 }
 

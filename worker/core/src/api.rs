@@ -135,28 +135,26 @@ impl Localized for ApiError {
 
     fn message(&self) -> Message {
         match self {
-            ApiError::NotFound => texts::api::NOT_FOUND.render(&[]),
-            ApiError::Unauthorized => texts::api::UNAUTHORIZED.render(&[]),
-            ApiError::TestModeOnly => texts::api::TEST_MODE_ONLY.render(&[]),
-            ApiError::WrongPassword => texts::api::WRONG_PASSWORD.render(&[]),
+            ApiError::NotFound => texts::api::NOT_FOUND.render(),
+            ApiError::Unauthorized => texts::api::UNAUTHORIZED.render(),
+            ApiError::TestModeOnly => texts::api::TEST_MODE_ONLY.render(),
+            ApiError::WrongPassword => texts::api::WRONG_PASSWORD.render(),
             // seed: 000_83bab2e9cbe37489.txt: after the window the certificate cannot be downloaded
             // and the fee is still charged; a new application is needed.
-            ApiError::WindowClosed => texts::api::DOWNLOAD_WINDOW_CLOSED.render(&[]),
-            ApiError::NotIssuedYet { status } => {
-                texts::api::NOT_ISSUED_YET.render(&[("status", status.as_str().into())])
-            }
-            ApiError::Rejected => texts::api::REJECTED.render(&[]),
-            ApiError::CertificateKeyMismatch => texts::api::CERTIFICATE_KEY_MISMATCH.render(&[]),
-            ApiError::BadCertificate => texts::api::BAD_CERTIFICATE.render(&[]),
-            ApiError::CorsOriginNotAllowed => texts::api::CORS_ORIGIN_NOT_ALLOWED.render(&[]),
-            ApiError::UnsupportedMediaType => texts::api::UNSUPPORTED_MEDIA_TYPE.render(&[]),
-            ApiError::DuplicateCsr => texts::api::DUPLICATE_CSR.render(&[]),
+            ApiError::WindowClosed => texts::api::DOWNLOAD_WINDOW_CLOSED.render(),
+            ApiError::NotIssuedYet { status } => texts::api::NotIssuedYet { status: status.as_str().into() }.render(),
+            ApiError::Rejected => texts::api::REJECTED.render(),
+            ApiError::CertificateKeyMismatch => texts::api::CERTIFICATE_KEY_MISMATCH.render(),
+            ApiError::BadCertificate => texts::api::BAD_CERTIFICATE.render(),
+            ApiError::CorsOriginNotAllowed => texts::api::CORS_ORIGIN_NOT_ALLOWED.render(),
+            ApiError::UnsupportedMediaType => texts::api::UNSUPPORTED_MEDIA_TYPE.render(),
+            ApiError::DuplicateCsr => texts::api::DUPLICATE_CSR.render(),
             ApiError::RateLimited { retry_after } => {
-                texts::api::RATE_LIMITED.render(&[("retry_after", retry_after.into())])
+                texts::api::RateLimited { retry_after: retry_after.into() }.render()
             }
-            ApiError::RequestTimeout => texts::api::REQUEST_TIMEOUT.render(&[]),
-            ApiError::BadRequest { detail } => texts::api::INVALID_REQUEST.render(&[("detail", detail.into())]),
-            ApiError::Internal => texts::api::INTERNAL_ERROR.render(&[]),
+            ApiError::RequestTimeout => texts::api::REQUEST_TIMEOUT.render(),
+            ApiError::BadRequest { detail } => texts::api::InvalidRequest { detail: detail.into() }.render(),
+            ApiError::Internal => texts::api::INTERNAL_ERROR.render(),
         }
     }
 }

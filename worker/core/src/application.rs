@@ -201,9 +201,10 @@ impl Localized for TransitionError {
     }
     fn message(&self) -> Message {
         match self {
-            TransitionError::NotAllowed { from, action } => texts::transition::INVALID_STATE
-                .render(&[("status", from.as_str().into()), ("action", (*action).into())]),
-            TransitionError::MailboxNotConfirmed => texts::transition::MAILBOX_NOT_CONFIRMED.render(&[]),
+            TransitionError::NotAllowed { from, action } => {
+                texts::transition::InvalidState { status: from.as_str().into(), action: (*action).into() }.render()
+            }
+            TransitionError::MailboxNotConfirmed => texts::transition::MAILBOX_NOT_CONFIRMED.render(),
         }
     }
 }

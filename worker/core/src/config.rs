@@ -320,9 +320,9 @@ impl Localized for ConfigError {
     }
     fn message(&self) -> Message {
         match self {
-            ConfigError::Parse { detail } => texts::config::CONFIG_PARSE.render(&[("detail", detail.into())]),
+            ConfigError::Parse { detail } => texts::config::ConfigParse { detail: detail.into() }.render(),
             ConfigError::Invalid { setting, reason } => {
-                texts::config::CONFIG_INVALID.render(&[("setting", (*setting).into()), ("reason", reason.into())])
+                texts::config::ConfigInvalid { setting: (*setting).into(), reason: reason.into() }.render()
             }
         }
     }

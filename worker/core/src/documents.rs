@@ -117,27 +117,24 @@ impl Localized for DocumentError {
     fn message(&self) -> Message {
         let mb = |n: usize| format!("{:.1} MB", n as f64 / 1024.0 / 1024.0);
         match self {
-            DocumentError::NotEnabled => texts::documents::DOCUMENTS_NOT_ENABLED.render(&[]),
+            DocumentError::NotEnabled => texts::documents::DOCUMENTS_NOT_ENABLED.render(),
             DocumentError::TooMany { count, max } => {
-                texts::documents::DOCUMENTS_TOO_MANY.render(&[("count", count.into()), ("max", max.into())])
+                texts::documents::DocumentsTooMany { count: count.into(), max: max.into() }.render()
             }
-            DocumentError::TooLarge { index, size, max } => texts::documents::DOCUMENT_TOO_LARGE.render(&[
-                ("index", index.into()),
-                ("size", mb(*size).into()),
-                ("max", mb(*max).into()),
-            ]),
+            DocumentError::TooLarge { index, size, max } => {
+                texts::documents::DocumentTooLarge { index: index.into(), size: mb(*size).into(), max: mb(*max).into() }
+                    .render()
+            }
             DocumentError::BodyTooLarge { max } => {
-                texts::documents::DOCUMENTS_TOO_LARGE.render(&[("max", mb(*max).into())])
+                texts::documents::DocumentsTooLarge { max: mb(*max).into() }.render()
             }
             DocumentError::TypeNotAccepted { index } => {
-                texts::documents::DOCUMENT_TYPE_NOT_ACCEPTED.render(&[("index", index.into())])
+                texts::documents::DocumentTypeNotAccepted { index: index.into() }.render()
             }
-            DocumentError::NotSealed { index } => {
-                texts::documents::DOCUMENT_NOT_SEALED.render(&[("index", index.into())])
-            }
-            DocumentError::TokenRefused => texts::documents::DOCUMENTS_TOKEN_REFUSED.render(&[]),
-            DocumentError::BadKey => texts::documents::DOCUMENT_KEY_INVALID.render(&[]),
-            DocumentError::BadBody => texts::documents::DOCUMENTS_BAD_REQUEST.render(&[]),
+            DocumentError::NotSealed { index } => texts::documents::DocumentNotSealed { index: index.into() }.render(),
+            DocumentError::TokenRefused => texts::documents::DOCUMENTS_TOKEN_REFUSED.render(),
+            DocumentError::BadKey => texts::documents::DOCUMENT_KEY_INVALID.render(),
+            DocumentError::BadBody => texts::documents::DOCUMENTS_BAD_REQUEST.render(),
         }
     }
 }

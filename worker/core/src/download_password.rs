@@ -111,23 +111,26 @@ impl Localized for DownloadPasswordError {
     }
     fn message(&self) -> Message {
         match self {
-            DownloadPasswordError::BadLength { .. } => texts::download_password::WEAK_DOWNLOAD_PASSWORD
-                .render(&[("min", MIN_PASSWORD_CHARS.into()), ("max", MAX_PASSWORD_CHARS.into())]),
+            DownloadPasswordError::BadLength { .. } => texts::download_password::WeakDownloadPassword {
+                min: MIN_PASSWORD_CHARS.into(),
+                max: MAX_PASSWORD_CHARS.into(),
+            }
+            .render(),
             DownloadPasswordError::InvalidVerifier { field } => {
-                texts::download_password::INVALID_PASSWORD_VERIFIER.render(&[("field", (*field).into())])
+                texts::download_password::InvalidPasswordVerifier { field: (*field).into() }.render()
             }
             DownloadPasswordError::VerifierIterations => {
-                texts::download_password::WEAK_PASSWORD_VERIFIER.render(&[("iterations", ITERATIONS.into())])
+                texts::download_password::WeakPasswordVerifier { iterations: ITERATIONS.into() }.render()
             }
             DownloadPasswordError::VerifierIterationsUnsupported => {
-                texts::download_password::UNSUPPORTED_VERIFIER_ITERATIONS.render(&[("iterations", ITERATIONS.into())])
+                texts::download_password::UnsupportedVerifierIterations { iterations: ITERATIONS.into() }.render()
             }
             DownloadPasswordError::VerifierNotAccepted => {
-                texts::download_password::PASSWORD_VERIFIER_NOT_ACCEPTED.render(&[])
+                texts::download_password::PASSWORD_VERIFIER_NOT_ACCEPTED.render()
             }
-            DownloadPasswordError::Busy => texts::download_password::SERVER_BUSY.render(&[]),
+            DownloadPasswordError::Busy => texts::download_password::SERVER_BUSY.render(),
             DownloadPasswordError::MalformedHash | DownloadPasswordError::Backend { .. } => {
-                texts::download_password::INTERNAL_ERROR.render(&[])
+                texts::download_password::INTERNAL_ERROR.render()
             }
         }
     }

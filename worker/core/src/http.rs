@@ -175,9 +175,7 @@ impl Localized for TransportError {
     }
     fn message(&self) -> Message {
         match self {
-            TransportError::Unreachable { detail } => {
-                texts::transport::UNREACHABLE.render(&[("detail", detail.into())])
-            }
+            TransportError::Unreachable { detail } => texts::transport::Unreachable { detail: detail.into() }.render(),
         }
     }
 }

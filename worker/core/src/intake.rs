@@ -108,22 +108,20 @@ impl Localized for IntakeError {
     fn message(&self) -> Message {
         match self {
             IntakeError::TooLarge { size } => {
-                texts::intake::TOO_LARGE.render(&[("size", size.into()), ("limit", MAX_BODY_BYTES.into())])
+                texts::intake::TooLarge { size: size.into(), limit: MAX_BODY_BYTES.into() }.render()
             }
-            IntakeError::InvalidRequest { detail } => {
-                texts::intake::INVALID_REQUEST.render(&[("detail", detail.into())])
-            }
+            IntakeError::InvalidRequest { detail } => texts::intake::InvalidRequest { detail: detail.into() }.render(),
             IntakeError::InvalidApplicant { field } => {
-                texts::intake::INVALID_APPLICANT.render(&[("field", (*field).into()), ("limit", MAX_NAME_CHARS.into())])
+                texts::intake::InvalidApplicant { field: (*field).into(), limit: MAX_NAME_CHARS.into() }.render()
             }
             IntakeError::Product(e) => e.message(),
             IntakeError::Csr(e) => e.message(),
             IntakeError::WeakSignatureAlgorithm { algorithm } => {
-                texts::intake::WEAK_SIGNATURE_ALGORITHM.render(&[("algorithm", algorithm.into())])
+                texts::intake::WeakSignatureAlgorithm { algorithm: algorithm.into() }.render()
             }
             IntakeError::Key(e) => e.message(),
-            IntakeError::CsrEmailMissing => texts::intake::CSR_EMAIL_MISSING.render(&[]),
-            IntakeError::EmailMismatch => texts::intake::EMAIL_MISMATCH.render(&[]),
+            IntakeError::CsrEmailMissing => texts::intake::CSR_EMAIL_MISSING.render(),
+            IntakeError::EmailMismatch => texts::intake::EMAIL_MISMATCH.render(),
             IntakeError::Password(e) => e.message(),
             IntakeError::Subject(e) => e.message(),
             IntakeError::Term(e) => e.message(),

@@ -93,15 +93,13 @@ impl Localized for KeyCheckError {
 
     fn message(&self) -> Message {
         match self {
-            KeyCheckError::RsaKeySize { bits } => texts::keycheck::RSA_KEY_SIZE.render(&[("bits", bits.into())]),
-            KeyCheckError::RsaExponent => texts::keycheck::RSA_EXPONENT.render(&[]),
-            KeyCheckError::SmallFactor { prime } => {
-                texts::keycheck::RSA_SMALL_FACTOR.render(&[("prime", prime.into())])
-            }
-            KeyCheckError::RocaVulnerable => texts::keycheck::RSA_ROCA.render(&[]),
-            KeyCheckError::FermatFactorable => texts::keycheck::RSA_FERMAT.render(&[]),
+            KeyCheckError::RsaKeySize { bits } => texts::keycheck::RsaKeySize { bits: bits.into() }.render(),
+            KeyCheckError::RsaExponent => texts::keycheck::RSA_EXPONENT.render(),
+            KeyCheckError::SmallFactor { prime } => texts::keycheck::RsaSmallFactor { prime: prime.into() }.render(),
+            KeyCheckError::RocaVulnerable => texts::keycheck::RSA_ROCA.render(),
+            KeyCheckError::FermatFactorable => texts::keycheck::RSA_FERMAT.render(),
             KeyCheckError::UnsupportedKey { algorithm } => {
-                texts::keycheck::UNSUPPORTED_KEY.render(&[("algorithm", algorithm.into())])
+                texts::keycheck::UnsupportedKey { algorithm: algorithm.into() }.render()
             }
         }
     }

@@ -99,7 +99,7 @@ impl Localized for LockoutError {
     fn message(&self) -> Message {
         match self {
             LockoutError::LockedOut { retry_after } => {
-                texts::lockout::LOCKED_OUT.render(&[("retry_after", retry_after.into())])
+                texts::lockout::LockedOut { retry_after: retry_after.into() }.render()
             }
         }
     }

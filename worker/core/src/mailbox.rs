@@ -93,14 +93,14 @@ impl Localized for ConfirmError {
 
     fn message(&self) -> Message {
         match self {
-            ConfirmError::WrongCode => texts::mailbox::WRONG_CONFIRMATION_CODE.render(&[]),
-            ConfirmError::CodeExpired => texts::mailbox::CONFIRMATION_CODE_EXPIRED.render(&[]),
-            ConfirmError::MalformedCode => texts::mailbox::INVALID_CONFIRMATION_CODE.render(&[]),
-            ConfirmError::ResendLimit { retry_after: 0 } => texts::mailbox::CONFIRMATION_RESEND_LIMIT.render(&[]),
+            ConfirmError::WrongCode => texts::mailbox::WRONG_CONFIRMATION_CODE.render(),
+            ConfirmError::CodeExpired => texts::mailbox::CONFIRMATION_CODE_EXPIRED.render(),
+            ConfirmError::MalformedCode => texts::mailbox::INVALID_CONFIRMATION_CODE.render(),
+            ConfirmError::ResendLimit { retry_after: 0 } => texts::mailbox::CONFIRMATION_RESEND_LIMIT.render(),
             ConfirmError::ResendLimit { retry_after } => {
-                texts::mailbox::CONFIRMATION_RESEND_WAIT.render(&[("retry_after", retry_after.into())])
+                texts::mailbox::ConfirmationResendWait { retry_after: retry_after.into() }.render()
             }
-            ConfirmError::NotPending => texts::mailbox::MAILBOX_CONFIRMATION_CLOSED.render(&[]),
+            ConfirmError::NotPending => texts::mailbox::MAILBOX_CONFIRMATION_CLOSED.render(),
         }
     }
 }
@@ -239,10 +239,10 @@ pub struct OutgoingMail {
 
 /// The confirmation mail: the code on a line of its own, in Japanese and English.
 pub fn confirmation_mail(to: &str, application_id: &str, code: &str, sends: u32) -> OutgoingMail {
-    let title = texts::confirmation_mail::TITLE.render(&[]);
-    let request = texts::confirmation_mail::REQUEST.render(&[]);
-    let warning = texts::confirmation_mail::WARNING.render(&[]);
-    let subject = texts::confirmation_mail::SUBJECT.render(&[]);
+    let title = texts::confirmation_mail::TITLE.render();
+    let request = texts::confirmation_mail::REQUEST.render();
+    let warning = texts::confirmation_mail::WARNING.render();
+    let subject = texts::confirmation_mail::SUBJECT.render();
     let text = format!(
         "Inkan: {} / {}\n\n{}\n{}\n\n{code}\n\n{}\n{}\n",
         title.ja, title.en, request.ja, request.en, warning.ja, warning.en,
@@ -279,7 +279,7 @@ impl Localized for MailError {
         "mail_not_sent"
     }
     fn message(&self) -> Message {
-        texts::mail::MAIL_NOT_SENT.render(&[])
+        texts::mail::MAIL_NOT_SENT.render()
     }
 }
 

@@ -37,8 +37,8 @@ impl Localized for Pkcs7Error {
     }
     fn message(&self) -> Message {
         match self {
-            Pkcs7Error::Malformed => texts::pkcs7::PKCS7_MALFORMED.render(&[]),
-            Pkcs7Error::NoCertificates => texts::pkcs7::PKCS7_NO_CERTIFICATES.render(&[]),
+            Pkcs7Error::Malformed => texts::pkcs7::PKCS7_MALFORMED.render(),
+            Pkcs7Error::NoCertificates => texts::pkcs7::PKCS7_NO_CERTIFICATES.render(),
         }
     }
 }

@@ -40,31 +40,31 @@ pub const REASONS: &[Reason] = &[
     Reason {
         code: "documents_unreadable",
         applies: Applies::Documents,
-        text: || texts::reason::DOCUMENTS_UNREADABLE.render(&[]),
+        text: || texts::reason::DOCUMENTS_UNREADABLE.render(),
     },
     Reason {
         code: "documents_mismatch",
         applies: Applies::Documents,
-        text: || texts::reason::DOCUMENTS_MISMATCH.render(&[]),
+        text: || texts::reason::DOCUMENTS_MISMATCH.render(),
     },
     Reason {
         code: "documents_missing",
         applies: Applies::Documents,
-        text: || texts::reason::DOCUMENTS_MISSING.render(&[]),
+        text: || texts::reason::DOCUMENTS_MISSING.render(),
     },
     Reason {
         code: "organisation_unverified",
         applies: Applies::Organisation,
-        text: || texts::reason::ORGANISATION_UNVERIFIED.render(&[]),
+        text: || texts::reason::ORGANISATION_UNVERIFIED.render(),
     },
-    Reason { code: "details_incorrect", applies: Applies::All, text: || texts::reason::DETAILS_INCORRECT.render(&[]) },
+    Reason { code: "details_incorrect", applies: Applies::All, text: || texts::reason::DETAILS_INCORRECT.render() },
     Reason {
         code: "payment_not_confirmed",
         applies: Applies::All,
-        text: || texts::reason::PAYMENT_NOT_CONFIRMED.render(&[]),
+        text: || texts::reason::PAYMENT_NOT_CONFIRMED.render(),
     },
-    Reason { code: "not_eligible", applies: Applies::All, text: || texts::reason::NOT_ELIGIBLE.render(&[]) },
-    Reason { code: "other", applies: Applies::All, text: || texts::reason::OTHER.render(&[]) },
+    Reason { code: "not_eligible", applies: Applies::All, text: || texts::reason::NOT_ELIGIBLE.render() },
+    Reason { code: "other", applies: Applies::All, text: || texts::reason::OTHER.render() },
 ];
 
 impl Reason {
@@ -162,8 +162,8 @@ impl Localized for ReviewError {
     }
     fn message(&self) -> Message {
         match self {
-            ReviewError::UnknownReason => texts::review::UNKNOWN_REASON.render(&[]),
-            ReviewError::BadNote => texts::review::INVALID_NOTE.render(&[("limit", MAX_NOTE_CHARS.into())]),
+            ReviewError::UnknownReason => texts::review::UNKNOWN_REASON.render(),
+            ReviewError::BadNote => texts::review::InvalidNote { limit: MAX_NOTE_CHARS.into() }.render(),
         }
     }
 }
@@ -191,9 +191,9 @@ fn reason_message(code: &str) -> Message {
 pub fn rejection_mail(to: &str, application_id: &str, rejection: &Rejection) -> OutgoingMail {
     let reason = reason_message(&rejection.reason);
     let note = rejection.note.as_deref().map(|n| format!("\n{n}\n")).unwrap_or_default();
-    let title = texts::rejection_mail::TITLE.render(&[]);
-    let application = texts::rejection_mail::APPLICATION.render(&[]);
-    let status_view = texts::rejection_mail::STATUS_VIEW.render(&[]);
+    let title = texts::rejection_mail::TITLE.render();
+    let application = texts::rejection_mail::APPLICATION.render();
+    let status_view = texts::rejection_mail::STATUS_VIEW.render();
     let text = format!(
         "Inkan: {} / {}\n\n{} / {}: {application_id}\n\n{}\n{}\n{note}\n{}\n{}\n",
         title.ja, title.en, application.ja, application.en, reason.ja, reason.en, status_view.ja, status_view.en,

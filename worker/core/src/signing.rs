@@ -43,7 +43,7 @@ impl Localized for SubjectError {
     fn message(&self) -> Message {
         match self {
             SubjectError::Mismatch { attribute } => {
-                texts::subject::CSR_SUBJECT_MISMATCH.render(&[("attribute", attribute.into())])
+                texts::subject::CsrSubjectMismatch { attribute: attribute.into() }.render()
             }
         }
     }

@@ -128,8 +128,8 @@ impl Localized for StoreError {
     }
     fn message(&self) -> Message {
         match self {
-            StoreError::Backend { .. } | StoreError::Corrupt { .. } => texts::store::STORE_UNAVAILABLE.render(&[]),
-            StoreError::Conflict => texts::store::CONFLICT.render(&[]),
+            StoreError::Backend { .. } | StoreError::Corrupt { .. } => texts::store::STORE_UNAVAILABLE.render(),
+            StoreError::Conflict => texts::store::CONFLICT.render(),
         }
     }
 }

@@ -1,7 +1,16 @@
 //! The build-time half of `inkan-i18n`: a crate's `build.rs` calls [`Messages::write`], which
 //! reads the crate's `messages/ja.json` and `messages/en.json`, checks them, and writes
-//! `$OUT_DIR/texts.rs`: a `texts` module with one [`inkan_i18n::Texts`] constant per key
-//! (`key.wrong_password` becomes `texts::key::WRONG_PASSWORD`), which the crate includes.
+//! `$OUT_DIR/texts.rs`: a `texts` module with one item per key, which the crate includes. A
+//! text without placeholders becomes an [`inkan_i18n::Texts`] constant (`key.wrong_password`
+//! becomes `texts::key::WRONG_PASSWORD`); a text with placeholders becomes a struct whose fields
+//! are the placeholders (`key.too_large`, "... {size} bytes, limit {limit}", becomes
+//! `texts::key::TooLarge { limit, size }`), with a `render()` that fills an
+//! [`inkan_i18n::Template`]: each `{name}` replaced by [`inkan_i18n::ARGUMENT_MARK`] and the
+//! name's position among the sorted names.
+//!
+//! Why structs rather than names passed at run time (`render(&[("size", ...)])`): the compiler
+//! checks that every argument is there and spelt right, and the wasm modules carry neither the
+//! names (at every call and in every template, twice) nor the code that looked them up.
 //!
 //! Why constants rather than the files read at run time: each `message()` names the constant it
 //! renders, so the linker keeps only the texts a wasm module can show and no JSON reader is
@@ -87,6 +96,9 @@ impl Messages {
                 if text.is_empty() {
                     problems.push(format!("{path}: key {key} has an empty text"));
                 }
+                if text.chars().any(|c| c.is_control() && c != '\n') {
+                    problems.push(format!("{path}: key {key} holds a control character other than a line break"));
+                }
             }
             map
         };
@@ -104,6 +116,17 @@ impl Messages {
                     "{ja_path}, {en_path}: key {key} has placeholders {ja_names:?} in Japanese but {en_names:?} in English"
                 ));
             }
+            if ja_names.len() > MAX_ARGUMENTS {
+                problems.push(format!("{ja_path}: key {key} has more than {MAX_ARGUMENTS} placeholders"));
+            }
+            for name in ja_names
+                .iter()
+                .filter(|name| RUST_KEYWORDS.contains(name) || name.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                problems.push(format!(
+                    "{ja_path}: key {key} has the placeholder {{{name}}}, which cannot be a Rust field name"
+                ));
+            }
             let listed = self.ascii_japanese.contains(&key.as_str());
             if ja_text.is_ascii() && !listed {
                 problems.push(format!(
@@ -118,6 +141,12 @@ impl Messages {
                     let texts = areas.entry(area).or_default();
                     if let Some((other, _, _)) = texts.get(&name) {
                         problems.push(format!("{ja_path}: keys {other} and {key} both become the constant {name}"));
+                    }
+                    if let Some((_, (other, ..))) = texts.iter().find(|(n, _)| struct_name(n) == struct_name(&name)) {
+                        problems.push(format!(
+                            "{ja_path}: keys {other} and {key} both become the struct {}",
+                            struct_name(&name)
+                        ));
                     }
                     texts.insert(name, (key.clone(), ja_text.clone(), en_text.clone()));
                 }
@@ -149,16 +178,84 @@ impl Messages {
             writeln!(out, "    pub(crate) mod {area} {{")?;
             for (name, (key, ja, en)) in texts {
                 writeln!(out, "        /// `{key}`: {}", en.replace('\n', " "))?;
+                let names: Vec<&str> = inkan_i18n::placeholders(ja).into_iter().collect();
+                if names.is_empty() {
+                    writeln!(
+                        out,
+                        "        pub(crate) const {name}: inkan_i18n::Texts = inkan_i18n::Texts {{ ja: {ja:?}, en: {en:?} }};"
+                    )?;
+                    continue;
+                }
+                let (ja, en) = (template(ja, &names), template(en, &names));
+                let struct_name = struct_name(name);
+                writeln!(out, "        pub(crate) struct {struct_name}<'a> {{")?;
+                for field in &names {
+                    writeln!(out, "            /// `{{{field}}}`")?;
+                    writeln!(out, "            pub(crate) {field}: inkan_i18n::Arg<'a>,")?;
+                }
+                writeln!(out, "        }}")?;
+                writeln!(out, "        impl {struct_name}<'_> {{")?;
+                writeln!(out, "            /// The message in both languages, the fields filled in.")?;
+                // Inlined, so that each call site builds the argument array and calls the one
+                // shared Template::fill, as it called Texts::render before: one function per
+                // text would cost more than the names this saves.
+                writeln!(out, "            #[inline(always)]")?;
+                writeln!(out, "            pub(crate) fn render(self) -> inkan_i18n::Message {{")?;
+                let fields: Vec<String> = names.iter().map(|f| format!("self.{f}")).collect();
                 writeln!(
                     out,
-                    "        pub(crate) const {name}: inkan_i18n::Texts = inkan_i18n::Texts {{ ja: {ja:?}, en: {en:?} }};"
+                    "                inkan_i18n::Template {{ ja: {ja:?}, en: {en:?} }}.fill(&[{}])",
+                    fields.join(", ")
                 )?;
+                writeln!(out, "            }}")?;
+                writeln!(out, "        }}")?;
             }
             writeln!(out, "    }}")?;
         }
         writeln!(out, "}}")?;
         Ok(out)
     }
+}
+
+/// The most placeholders one text may have: a mark's position is one digit.
+const MAX_ARGUMENTS: usize = 10;
+
+/// The text with each `{name}` (of `names`, sorted) replaced by the argument mark and the
+/// name's position as one digit; any other `{...}` stays as it is.
+fn template(text: &str, names: &[&str]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let position = after
+            .find('}')
+            .and_then(|close| names.iter().position(|name| *name == &after[..close]).map(|p| (close, p)));
+        match position {
+            Some((close, position)) => {
+                out.push(inkan_i18n::ARGUMENT_MARK);
+                out.push(char::from(b'0' + position as u8));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The struct a text with placeholders becomes: `TOO_LARGE` -> `TooLarge`.
+fn struct_name(constant: &str) -> String {
+    constant
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_string() + &chars.as_str().to_ascii_lowercase()).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// One file's path and its entries in file order.
@@ -281,22 +378,47 @@ mod tests {
     }
 
     #[test]
-    fn sound_files_become_one_constant_per_key_with_escaped_literals() {
+    fn sound_files_become_a_constant_or_a_struct_per_key_with_escaped_literals() {
         let messages = Messages::new("messages").cfg("d", r#"feature = "x""#);
-        let ja = file("ja.json", &[("d.quote", "「{v}」\"\\\n"), ("a.b", "日本")]);
-        let en = file("en.json", &[("d.quote", "\"{v}\""), ("a.b", "Japan")]);
+        let ja = file("ja.json", &[("d.quote", "「{v}」\"\\\n{w}{ x }"), ("a.b", "日本")]);
+        let en = file("en.json", &[("d.quote", "{w} \"{v}\""), ("a.b", "Japan")]);
         let areas = messages.check(&ja, &en).expect("sound");
         let code = messages.generate(&areas).expect("formats");
         assert!(code.contains("pub(crate) mod texts {"), "{code}");
         assert!(code.contains("#[cfg(feature = \"x\")]\n    pub(crate) mod d {"), "{code}");
+        assert!(code.contains("pub(crate) struct Quote<'a> {"), "{code}");
+        assert!(code.contains("pub(crate) v: inkan_i18n::Arg<'a>,"), "{code}");
         assert!(
-            code.contains(r#"pub(crate) const QUOTE: inkan_i18n::Texts = inkan_i18n::Texts { ja: "「{v}」\"\\\n", en: "\"{v}\"" };"#),
+            code.contains(
+                r#"inkan_i18n::Template { ja: "「\u{1}0」\"\\\n\u{1}1{ x }", en: "\u{1}1 \"\u{1}0\"" }.fill(&[self.v, self.w])"#
+            ),
             "{code}"
         );
         assert!(
             code.contains(r#"const B: inkan_i18n::Texts = inkan_i18n::Texts { ja: "日本", en: "Japan" };"#),
             "{code}"
         );
+    }
+
+    #[test]
+    fn placeholders_that_cannot_be_fields_and_control_characters_fail() {
+        let messages = Messages::new("messages");
+        let ja = file("ja.json", &[("a.kw", "{type}です"), ("a.ctl", "鐘\u{7}")]);
+        let en = file("en.json", &[("a.kw", "is {type}"), ("a.ctl", "bell")]);
+        let problems = messages.check(&ja, &en).err().unwrap_or_default();
+        assert!(problems.iter().any(|p| p.contains("key a.kw has the placeholder {type}")), "{problems:#?}");
+        assert!(problems.iter().any(|p| p.contains("key a.ctl holds a control character")), "{problems:#?}");
+        let many: String = (0..11).map(|i| format!("{{p{i}}}")).collect();
+        let problems =
+            messages.check(&file("ja.json", &[("a.m", &format!("多{many}"))]), &file("en.json", &[("a.m", &many)]));
+        assert!(problems.err().unwrap_or_default().iter().any(|p| p.contains("more than 10 placeholders")));
+    }
+
+    #[test]
+    fn templates_number_the_sorted_names_and_structs_are_camel_case() {
+        assert_eq!(template("{size} of {limit} {size} {x}", &["limit", "size"]), "\u{1}1 of \u{1}0 \u{1}1 {x}");
+        assert_eq!(struct_name("TOO_LARGE"), "TooLarge");
+        assert_eq!(struct_name("OPENSSL_1_1"), "Openssl11");
     }
 
     #[test]

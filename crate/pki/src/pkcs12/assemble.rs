@@ -78,14 +78,14 @@ fn key_findings(keys: &[KeyBag], key_index: Option<usize>, has_certificates: boo
         findings.push(Finding::localized(
             "key_certificate_mismatch",
             Severity::Error,
-            crate::texts::finding::KEY_CERTIFICATE_MISMATCH.render(&[]),
+            crate::texts::finding::KEY_CERTIFICATE_MISMATCH.render(),
         ));
     }
     if keys.len() > 1 {
         findings.push(Finding::localized(
             "multiple_keys",
             Severity::Info,
-            crate::texts::finding::MULTIPLE_KEYS.render(&[("count", keys.len().into())]),
+            crate::texts::finding::MultipleKeys { count: keys.len().into() }.render(),
         ));
     }
     findings
@@ -149,7 +149,7 @@ fn chain_findings(ordered: &[CertificateEntry], unrelated: usize) -> Vec<Finding
         findings.push(Finding::localized(
             "unrelated_certificates",
             Severity::Info,
-            crate::texts::finding::UNRELATED_CERTIFICATES.render(&[("count", unrelated.into())]),
+            crate::texts::finding::UnrelatedCertificates { count: unrelated.into() }.render(),
         ));
     }
     if ordered.len() > 1 {
@@ -158,7 +158,7 @@ fn chain_findings(ordered: &[CertificateEntry], unrelated: usize) -> Vec<Finding
             findings.push(Finding::localized(
                 "chain_not_leaf_first",
                 Severity::Info,
-                crate::texts::finding::CHAIN_NOT_LEAF_FIRST.render(&[]),
+                crate::texts::finding::CHAIN_NOT_LEAF_FIRST.render(),
             ));
         }
     }
@@ -173,14 +173,14 @@ fn file_findings(state: &OpenState<'_>, has_key: bool) -> Vec<Finding> {
         findings.push(Finding::localized(
             "legacy_encryption",
             Severity::Info,
-            crate::texts::finding::LEGACY_ENCRYPTION.render(&[]),
+            crate::texts::finding::LEGACY_ENCRYPTION.render(),
         ));
     }
     if state.encoding == PasswordEncoding::WidenedUtf8 {
         findings.push(Finding::localized(
             "legacy_password_encoding",
             Severity::Warning,
-            crate::texts::finding::LEGACY_PASSWORD_ENCODING.render(&[]),
+            crate::texts::finding::LEGACY_PASSWORD_ENCODING.render(),
         ));
     }
     if state.password.is_non_ascii() {
@@ -193,14 +193,14 @@ fn file_findings(state: &OpenState<'_>, has_key: bool) -> Vec<Finding> {
         findings.push(Finding::localized(
             "ignored_bags",
             Severity::Info,
-            crate::texts::finding::IGNORED_BAGS.render(&[("count", state.ignored_bags.into())]),
+            crate::texts::finding::IgnoredBags { count: state.ignored_bags.into() }.render(),
         ));
     }
     if !has_key {
         findings.push(Finding::localized(
             "no_private_key",
             Severity::Warning,
-            crate::texts::finding::NO_PRIVATE_KEY.render(&[]),
+            crate::texts::finding::NO_PRIVATE_KEY.render(),
         ));
     }
     findings

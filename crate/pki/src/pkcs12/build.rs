@@ -169,5 +169,5 @@ pub fn build_planned(
 }
 
 pub(super) fn empty_password_finding() -> Finding {
-    Finding::localized("empty_password", Severity::Warning, crate::texts::finding::EMPTY_PASSWORD.render(&[]))
+    Finding::localized("empty_password", Severity::Warning, crate::texts::finding::EMPTY_PASSWORD.render())
 }

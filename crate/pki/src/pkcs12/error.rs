@@ -4,7 +4,7 @@ use crate::asn1::Asn1Error;
 use crate::keys::KeyError;
 use crate::pbe::PbeError;
 use crate::texts;
-use inkan_i18n::{Arg, Localized, Message, Texts};
+use inkan_i18n::{Localized, Message};
 
 /// Everything that can go wrong building or opening a `.p12`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,38 +146,35 @@ impl Localized for Pkcs12Error {
     }
 
     fn message(&self) -> Message {
-        let (text, args): (Texts, &[(&str, Arg<'_>)]) = match self {
-            Pkcs12Error::EmptyInput => (texts::pkcs12::EMPTY_INPUT, &[]),
+        match self {
+            Pkcs12Error::EmptyInput => texts::pkcs12::EMPTY_INPUT.render(),
             Pkcs12Error::TooLarge { size, limit } => {
-                (texts::pkcs12::TOO_LARGE, &[("size", size.into()), ("limit", limit.into())])
+                texts::pkcs12::TooLarge { size: size.into(), limit: limit.into() }.render()
             }
-            Pkcs12Error::NotPkcs12 => (texts::pkcs12::NOT_PKCS12, &[]),
-            Pkcs12Error::Truncated => (texts::pkcs12::TRUNCATED, &[]),
-            Pkcs12Error::Corrupt { .. } => (texts::pkcs12::CORRUPT, &[]),
-            Pkcs12Error::WrongPassword => (texts::pkcs12::WRONG_PASSWORD, &[]),
+            Pkcs12Error::NotPkcs12 => texts::pkcs12::NOT_PKCS12.render(),
+            Pkcs12Error::Truncated => texts::pkcs12::TRUNCATED.render(),
+            Pkcs12Error::Corrupt { .. } => texts::pkcs12::CORRUPT.render(),
+            Pkcs12Error::WrongPassword => texts::pkcs12::WRONG_PASSWORD.render(),
             Pkcs12Error::UnsupportedAlgorithm { algorithm } => {
-                (texts::pkcs12::UNSUPPORTED_ALGORITHM, &[("algorithm", algorithm.into())])
+                texts::pkcs12::UnsupportedAlgorithm { algorithm: algorithm.into() }.render()
             }
             Pkcs12Error::UnsupportedKeyType { algorithm } => {
-                (texts::pkcs12::UNSUPPORTED_KEY_TYPE, &[("algorithm", algorithm.into())])
+                texts::pkcs12::UnsupportedKeyType { algorithm: algorithm.into() }.render()
             }
             Pkcs12Error::RepackWouldLoseContent { what } => {
-                (texts::pkcs12::REPACK_WOULD_LOSE_CONTENT, &[("what", what.into())])
+                texts::pkcs12::RepackWouldLoseContent { what: what.into() }.render()
             }
-            Pkcs12Error::LimitExceeded { what, value, limit } => (
-                texts::pkcs12::LIMIT_EXCEEDED,
-                &[("what", (*what).into()), ("value", value.into()), ("limit", limit.into())],
-            ),
-            Pkcs12Error::KeyCertificateMismatch => (texts::pkcs12::KEY_CERTIFICATE_MISMATCH, &[]),
-            Pkcs12Error::Missing { what: "key" } => (texts::pkcs12::MISSING_KEY, &[]),
-            Pkcs12Error::Missing { .. } => (texts::pkcs12::MISSING_CERTIFICATE, &[]),
-            Pkcs12Error::InvalidIterations { value, min, max } => (
-                texts::pkcs12::INVALID_ITERATIONS,
-                &[("value", value.into()), ("min", min.into()), ("max", max.into())],
-            ),
-            Pkcs12Error::PasswordTooLong { limit } => (texts::pkcs12::PASSWORD_TOO_LONG, &[("limit", limit.into())]),
-            Pkcs12Error::Key(e) => return e.message(),
-        };
-        text.render(args)
+            Pkcs12Error::LimitExceeded { what, value, limit } => {
+                texts::pkcs12::LimitExceeded { what: (*what).into(), value: value.into(), limit: limit.into() }.render()
+            }
+            Pkcs12Error::KeyCertificateMismatch => texts::pkcs12::KEY_CERTIFICATE_MISMATCH.render(),
+            Pkcs12Error::Missing { what: "key" } => texts::pkcs12::MISSING_KEY.render(),
+            Pkcs12Error::Missing { .. } => texts::pkcs12::MISSING_CERTIFICATE.render(),
+            Pkcs12Error::InvalidIterations { value, min, max } => {
+                texts::pkcs12::InvalidIterations { value: value.into(), min: min.into(), max: max.into() }.render()
+            }
+            Pkcs12Error::PasswordTooLong { limit } => texts::pkcs12::PasswordTooLong { limit: limit.into() }.render(),
+            Pkcs12Error::Key(e) => e.message(),
+        }
     }
 }

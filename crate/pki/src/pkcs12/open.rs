@@ -177,7 +177,7 @@ fn open_pfx(
     let (mac_name, mac_iterations) = match mac_data {
         Some(m) => verify_mac(m, auth_safe, &mut state)?,
         None => {
-            findings.push(Finding::localized("no_mac", Severity::Warning, crate::texts::finding::NO_MAC.render(&[])));
+            findings.push(Finding::localized("no_mac", Severity::Warning, crate::texts::finding::NO_MAC.render()));
             (Mac::None, 0)
         }
     };

@@ -109,12 +109,10 @@ impl Localized for IssuerError {
     }
     fn message(&self) -> Message {
         match self {
-            IssuerError::Unavailable { .. } => texts::issuer::ISSUER_UNAVAILABLE.render(&[]),
-            IssuerError::Refused { status } => texts::issuer::ISSUER_REFUSED.render(&[("status", status.into())]),
-            IssuerError::Protocol { detail } => {
-                texts::issuer::ISSUER_PROTOCOL_ERROR.render(&[("detail", detail.into())])
-            }
-            IssuerError::Local { code } => texts::issuer::ISSUER_LOCAL_ERROR.render(&[("code", (*code).into())]),
+            IssuerError::Unavailable { .. } => texts::issuer::ISSUER_UNAVAILABLE.render(),
+            IssuerError::Refused { status } => texts::issuer::IssuerRefused { status: status.into() }.render(),
+            IssuerError::Protocol { detail } => texts::issuer::IssuerProtocolError { detail: detail.into() }.render(),
+            IssuerError::Local { code } => texts::issuer::IssuerLocalError { code: (*code).into() }.render(),
         }
     }
 }
