@@ -668,8 +668,21 @@ fn generate(catalog: &Catalog, advisor: &Advisor, sources: &Sources) -> Result<S
     write!(out, "pub(crate) static PRODUCTS: &[Product] = ")?;
     catalog.product.rust(&mut out)?;
     writeln!(out, ";")?;
+    // What recognises each product in a certificate, apart from PRODUCTS: the PKI module's
+    // inspector uses only this, so it does not link the rest of the catalog.
+    writeln!(out, "/// What recognises each product in a certificate, in catalog order.")?;
+    writeln!(out, "pub(crate) static RECOGNITIONS: &[ProductRecognition] = &[")?;
+    for p in catalog.product {
+        let kinds: Vec<&str> = p.expiry_notices.map(|n| n.value.iter().map(|o| o.kind).collect()).unwrap_or_default();
+        writeln!(
+            out,
+            "    ProductRecognition {{ id: {:?}, name: Text {{ ja: {:?}, en: {:?} }}, issuer_markers: &{:?}, expiry_notice_kinds: &{:?} }},",
+            p.id, p.name.value.ja, p.name.value.en, p.issuer_markers.value, kinds
+        )?;
+    }
+    writeln!(out, "];")?;
     // Kept apart from PRODUCTS so that only code that asks for it (the knowledge module's
-    // catalog view) links these long texts; the PKI module's inspector uses PRODUCTS only.
+    // catalog view) links these long texts.
     for (i, trouble) in catalog.troubleshooting.iter().enumerate() {
         write!(out, "static TROUBLE_{i}: Trouble = ")?;
         trouble.rust(&mut out)?;

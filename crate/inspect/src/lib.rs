@@ -24,7 +24,7 @@ use serde::Serialize;
 use x509_cert::Certificate;
 
 use inkan_i18n::{Localized, Message, Texts};
-use inkan_knowledge::{Date, identify_by_issuer, product};
+use inkan_knowledge::{Date, ProductRecognition, recognise_issuer};
 use inkan_pki::{
     CertificateError, CertificateFacts, CertificateRole, EncryptionFacts, Finding, Hash, KeyReport, Password,
     Pkcs12Error, Pkcs12Mac, Pkcs12Profile, Severity, certificate_facts, is_signed_by, is_weak_signature_algorithm,
@@ -188,7 +188,7 @@ fn verdict(
     let expired = not_after < at;
     let not_yet_valid = not_before > at;
     let weak_signature = !facts.self_issued && is_weak_signature_algorithm(&cert.signature_algorithm().oid);
-    let products: Vec<&'static str> = identify_by_issuer(&facts.issuer).into_iter().map(|p| p.id).collect();
+    let recognised: Vec<&'static ProductRecognition> = recognise_issuer(&facts.issuer);
     let who = if facts.subject_cn.is_empty() { facts.subject.clone() } else { facts.subject_cn.clone() };
     let is_user_cert = role == CertificateRole::Leaf;
     if expired {
@@ -206,15 +206,8 @@ fn verdict(
     } else if is_user_cert && days_left <= EXPIRES_SOON_DAYS {
         // seed: 000_83bab2e9cbe37489.txt (notices 4 and 2 weeks before; re-apply 4–2 weeks
         // before), 003_8c0952f4faeac254.txt (notices 3 months, 1 month, same day).
-        let notices: Vec<String> = products
-            .iter()
-            .filter_map(|id| product(id).ok())
-            .map(|p| {
-                let kinds: Vec<&str> =
-                    p.expiry_notices.map(|n| n.value.iter().map(|o| o.kind).collect()).unwrap_or_default();
-                format!("{} ({})", p.name.value.en, kinds.join(", "))
-            })
-            .collect();
+        let notices: Vec<String> =
+            recognised.iter().map(|p| format!("{} ({})", p.name.en, p.expiry_notice_kinds.join(", "))).collect();
         let notices = if notices.is_empty() {
             Message::new("", "")
         } else {
@@ -296,7 +289,7 @@ fn verdict(
         smime,
         client_auth,
         weak_signature,
-        products,
+        products: recognised.iter().map(|p| p.id).collect(),
     }
 }
 

@@ -45,6 +45,23 @@ pub struct ProductView {
     pub troubleshooting: &'static [&'static Trouble],
 }
 
+/// What recognises a product in a certificate, and what the certificate inspector says about
+/// it: kept apart from [`Product`] (generated from the same catalog entry) so that the PKI
+/// module, whose inspector only recognises issuers, does not link the whole catalog with its
+/// notes, documents and rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProductRecognition {
+    /// The product's id ([`Product::id`]).
+    pub id: &'static str,
+    /// The product's name.
+    pub name: Text,
+    /// Strings that appear in the issuer of its certificates ([`Product::issuer_markers`]).
+    pub issuer_markers: &'static [&'static str],
+    /// The kinds of the expiry notices the seller sends ([`Product::expiry_notices`]), empty
+    /// when the seeds name none.
+    pub expiry_notice_kinds: &'static [&'static str],
+}
+
 /// Every product with its troubleshooting, in catalog order (the wasm's `products()`).
 pub fn product_views() -> Vec<ProductView> {
     PRODUCTS.iter().map(|product| ProductView { product, troubleshooting: product.troubleshooting() }).collect()
@@ -163,11 +180,17 @@ pub fn product(id: &str) -> Result<&'static Product, CatalogError> {
 /// GlobalSign issuer without "JCAN" gives 1-2-3. Products that share a CA cannot be told
 /// apart by the issuer and are all returned. An empty result means no product matched.
 pub fn identify_by_issuer(issuer_text: &str) -> Vec<&'static Product> {
+    recognise_issuer(issuer_text).into_iter().filter_map(|r| product(r.id).ok()).collect()
+}
+
+/// As [`identify_by_issuer`], without the rest of the catalog: what the certificate inspector
+/// uses.
+pub fn recognise_issuer(issuer_text: &str) -> Vec<&'static ProductRecognition> {
     let haystack = issuer_text.to_lowercase();
-    let scored: Vec<((usize, std::cmp::Reverse<usize>), &'static Product)> = PRODUCTS
+    let scored: Vec<((usize, std::cmp::Reverse<usize>), &'static ProductRecognition)> = RECOGNITIONS
         .iter()
         .filter_map(|p| {
-            let markers = p.issuer_markers.value;
+            let markers = p.issuer_markers;
             let hits = markers.iter().filter(|marker| haystack.contains(&marker.to_lowercase())).count();
             (hits > 0).then_some(((hits, std::cmp::Reverse(markers.len() - hits)), p))
         })
@@ -183,6 +206,21 @@ mod tests {
 
     fn ids(list: &[&Product]) -> Vec<&'static str> {
         list.iter().map(|p| p.id).collect()
+    }
+
+    #[test]
+    fn each_recognition_is_its_products_facts() {
+        assert_eq!(RECOGNITIONS.len(), PRODUCTS.len());
+        for (r, p) in RECOGNITIONS.iter().zip(PRODUCTS) {
+            assert_eq!((r.id, r.name, r.issuer_markers), (p.id, p.name.value, p.issuer_markers.value));
+            let kinds: Vec<&str> =
+                p.expiry_notices.map(|n| n.value.iter().map(|o| o.kind).collect()).unwrap_or_default();
+            assert_eq!(r.expiry_notice_kinds, kinds.as_slice(), "{}", p.id);
+        }
+        assert_eq!(
+            recognise_issuer("iPROVE CA").iter().map(|r| r.id).collect::<Vec<_>>(),
+            ["iprove-general", "iprove-dim"]
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ mod holidays;
 pub use {
     advisor::{Answers, advise, advise_on, parse_answers, questions},
     catalog::{
-        AfterDeadline, CatalogError, Cited, Product, all_sources, identify_by_issuer, product, product_views, products,
+        AfterDeadline, CatalogError, Cited, Product, ProductRecognition, all_sources, identify_by_issuer, product,
+        product_views, products, recognise_issuer,
     },
     date::{Date, DateError},
     expiry::{
