@@ -210,8 +210,9 @@ impl Arg<'_> {
 }
 
 /// What is wrong with one rendered message (`code` names it in the answer): it holds a
-/// `{placeholder}` or an argument mark (an argument text that was not filled in), its Japanese is plain ASCII, or (with `en_ascii`)
-/// its English is not printable ASCII. `None` when it is fine. For the crates' tests, which
+/// `{placeholder}` or an argument mark (a template rendered without filling it, or an argument
+/// that is itself such a text), its Japanese is plain ASCII, or (with `en_ascii`) its English is
+/// not printable ASCII. `None` when it is fine. For the crates' tests, which
 /// render every variant.
 pub fn check_rendered(code: &str, message: &Message, en_ascii: bool) -> Option<String> {
     let unfilled = |text: &str| !placeholders(text).is_empty() || text.contains(ARGUMENT_MARK);
