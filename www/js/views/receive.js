@@ -4,11 +4,14 @@
 // Also the base of the widget's <inkan-receive>.
 import { call, products } from '../client.js';
 import { applicationStatus, defaultEndpoint, fetchCertificate } from '../api.js';
+import { loadTexts } from '../i18n.js';
 import { normaliseDownloadPassword } from '../password.js';
 import { deleteKey, keyForApplication, loadDraft, saveDraft, clearDraft } from '../store.js';
 import { download, encodeText, readFile } from '../util.js';
 import { View, fill, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
 import { profileChooser, renderAfterDelivery, renderPlan, shortestTerm, statusLabel } from './common.js';
+
+await loadTexts(['rc']);
 
 export class ReceiveView extends View {
   #draft = {};
@@ -105,11 +108,12 @@ export class ReceiveView extends View {
     if (d.chain) {
       const leaf = d.leaf;
       this.q('#rc-fetch-status').textContent = this.t('rc.got', { cn: leaf?.subject_cn ?? '', date: formatDate(leaf?.not_after, this.lang) });
-      this.q('#rc-key-form').hidden = false;
+      // The key step shows once it knows whether this browser has the key: never the wrong half.
       this.#record = await keyForApplication(d.id).catch(() => undefined);
       this.q('#rc-key-found').hidden = !this.#record;
       this.q('#rc-key-missing').hidden = !!this.#record;
       if (this.#record) this.q('#rc-key-found').textContent = this.t('rc.key.found', { date: formatDate(this.#record.createdAt.slice(0, 10), this.lang) });
+      this.q('#rc-key-form').hidden = false;
     }
     if (d.removed) this.q('#rc-key-missing').hidden = true;
     if (d.built) this.#showPlan();
@@ -137,7 +141,7 @@ export class ReceiveView extends View {
   async #checkStatus() {
     const id = this.q('#rc-id').value.trim();
     const errorBox = this.q('#rc-fetch-error');
-    if (!id) return this.showError({ code: 'invalid_input', ja: this.t('rc.err.required', {}, 'ja'), en: this.t('rc.err.required', {}, 'en') }, errorBox);
+    if (!id) return this.showError({ code: 'invalid_input', key: 'rc.err.required' }, errorBox);
     const status = await this.busy(this.q('#rc-check'), null, '', () => applicationStatus(this.endpoint, id), errorBox);
     if (status) { this.#lastStatus = status; this.#showStatus(status); }
   }
@@ -168,7 +172,7 @@ export class ReceiveView extends View {
     const id = this.q('#rc-id').value.trim();
     const pw = normaliseDownloadPassword(this.q('#rc-pw').value);
     const errorBox = this.q('#rc-fetch-error');
-    if (!id || !pw) return this.showError({ code: 'invalid_input', ja: this.t('rc.err.required'), en: this.t('rc.err.required') }, errorBox);
+    if (!id || !pw) return this.showError({ code: 'invalid_input', key: 'rc.err.required' }, errorBox);
     let failure;
     const result = await this.busy(this.q('#rc-fetch'), this.q('#rc-fetch-status'), this.t('rc.fetching'), async () => {
       try {
@@ -208,7 +212,7 @@ export class ReceiveView extends View {
     const pin = this.q('#rc-pin').value;
     const same = this.q('#rc-samepin').checked;
     const p12pin = same ? pin : this.q('#rc-p12pin').value;
-    const fail = (code, key) => this.showError({ code, ja: this.t(key, {}, 'ja'), en: this.t(key, {}, 'en') }, errorBox);
+    const fail = (code, key) => this.showError({ code, key }, errorBox);
     const keyBytes = this.#record ? encodeText(this.#record.encryptedPem) : this.#backup;
     if (!keyBytes) return fail('key_missing', 'rc.err.nokey');
     if (!pin) { this.q('#rc-pin').focus(); return fail('invalid_input', 'rc.err.pin'); }
@@ -221,7 +225,7 @@ export class ReceiveView extends View {
       try {
         handle = (await call('importKey', { bytes: keyBytes, pin })).handle;
         if (!(await call('matchesCertificate', { handle, certificates }))) {
-          throw { code: 'key_certificate_mismatch', ja: this.t('rc.err.mismatch', {}, 'ja'), en: this.t('rc.err.mismatch', {}, 'en') };
+          throw { code: 'key_certificate_mismatch', key: 'rc.err.mismatch' };
         }
         return await call('buildPkcs12', { handle, certificates, password: p12pin, options: { profile, friendlyName: d.leaf?.subject_cn } });
       } finally {
