@@ -28,6 +28,21 @@ for f in pkg["files"]:
         sys.exit(f"package: {src} is missing")
     (out / f).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(src, out / f)
+# What the listed modules need is listed too: the modules they import, and the message files
+# of the areas they load (js/i18n.js: messages/<lang>/<area>.json).
+import re
+for f in pkg["files"]:
+    if not f.endswith(".js"):
+        continue
+    text = (out / f).read_text(encoding="utf-8")
+    for dep in re.findall(r"^(?:import|export)\b[^'\n]*'(\.{1,2}/[^']+)'", text, re.M):
+        if not (out / f).parent.joinpath(dep).resolve().is_file():
+            sys.exit(f"package: {f} imports {dep}, which the package does not list")
+    for names in re.findall(r"loadTexts\(\[([^\]]*)\]", text):
+        for area in re.findall(r"'([a-z]+)'", names):
+            for lang in ("ja", "en"):
+                if not (out / "messages" / lang / f"{area}.json").is_file():
+                    sys.exit(f"package: {f} loads messages/{lang}/{area}.json, which the package does not list")
 PY
 (cd "$out" && npm pack --silent --pack-destination "$out/.." >/dev/null)
 log "package: $out ($(ls "$out/.."/*.tgz | tail -1))"

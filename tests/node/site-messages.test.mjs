@@ -1,5 +1,6 @@
-// The site's texts (www/messages/{ja,en}.json, the crates' flat `key → text` format): both
-// languages say the same things, and the catalogs and the code that renders them agree.
+// The site's texts (www/messages/<lang>/<area>.json, the crates' flat `key → text` format, one
+// file per area: the key's first segment): both languages say the same things, the catalogs
+// and the code that renders them agree, and each module loads the areas it renders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -7,9 +8,17 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..');
-const catalog = (lang) => JSON.parse(readFileSync(join(ROOT, 'www', 'messages', `${lang}.json`), 'utf8'));
+const MESSAGES = join(ROOT, 'www', 'messages');
+/** A language's files: area → `key → text`. */
+const files = (lang) => Object.fromEntries(readdirSync(join(MESSAGES, lang)).map((name) => {
+  assert.match(name, /^[a-z]+\.json$/, `messages/${lang}/${name}`);
+  return [name.slice(0, -'.json'.length), JSON.parse(readFileSync(join(MESSAGES, lang, name), 'utf8'))];
+}));
+const areas = { ja: files('ja'), en: files('en') };
+const catalog = (lang) => Object.assign({}, ...Object.values(areas[lang]));
 const ja = catalog('ja');
 const en = catalog('en');
+const areaOf = (key) => key.split('.')[0];
 
 /** Every file below `dir` whose name ends in one of `exts`, with its text. */
 function sources(dir, exts) {
@@ -50,7 +59,14 @@ const EN_ONLY_PLACEHOLDERS = {
   'error.worker_unexpected': ['reason'],
 };
 
-test('both catalogs have the same keys', () => {
+test('both languages have the same files and keys, and each key is in its area\'s file', () => {
+  assert.deepEqual(Object.keys(areas.ja).sort(), Object.keys(areas.en).sort());
+  assert.deepEqual(readdirSync(MESSAGES).sort(), ['en', 'ja'], 'www/messages holds one folder per language');
+  for (const lang of ['ja', 'en']) {
+    for (const [area, texts] of Object.entries(areas[lang])) {
+      for (const key of Object.keys(texts)) assert.equal(areaOf(key), area, `messages/${lang}/${area}.json: ${key}`);
+    }
+  }
   assert.deepEqual(Object.keys(ja).sort(), Object.keys(en).sort());
 });
 
@@ -87,6 +103,7 @@ test('every key the code names literally is in the catalogs', () => {
   const uses = [
     /\bt\(\s*'([^']+)'/g, // t('…') and this.t('…')
     /\btexts\(\s*'([^']+)'/g,
+    /\bkey:\s*'([^']+)'/g, // an error's text: { code, key: '…', vars }
     /'data-i18n(?:-placeholder|-label)?':\s*'([^']+)'/g,
     /data-i18n(?:-placeholder|-label)?="([^"]+)"/g,
   ];
@@ -96,4 +113,53 @@ test('every key the code names literally is in the catalogs', () => {
     for (const re of uses) for (const [, key] of text.matchAll(re)) if (!(key in ja)) missing.push(`${path}: ${key}`);
   }
   assert.deepEqual(missing, []);
+});
+
+// ---- Loading: a module awaits the areas it renders ------------------------------------------
+// What a module renders: t() / this.t() / texts() of a key or of a `prefix.${…}` template, and
+// data-i18n attributes (translate() fills them). An error's `key: '…'` is not rendered by the
+// module that makes the error: View.showError() loads its area when it shows it.
+const RENDERED = [
+  /\b(?:t|texts)\(\s*['`]([a-z]+)\./g,
+  /'data-i18n(?:-placeholder|-label)?':\s*'([a-z]+)\./g,
+];
+/** The areas `loadTexts([...])` calls name, and those loaded in both languages (`, LANGS`). */
+function loads(text) {
+  const all = new Set();
+  const both = new Set();
+  for (const [, list, langs] of text.matchAll(/loadTexts\(\[([^\]]*)\](?:,\s*(\w+))?/g)) {
+    for (const [, area] of list.matchAll(/'([a-z]+)'/g)) { all.add(area); if (langs === 'LANGS') both.add(area); }
+  }
+  return { all, both };
+}
+const scripts = code.filter(({ path }) => path.endsWith('.js') && !path.endsWith('i18n.js'));
+
+test('each module loads the areas of the texts it renders', () => {
+  const missing = [];
+  for (const { path, text } of scripts) {
+    const { all } = loads(text);
+    for (const re of RENDERED) for (const [, area] of text.matchAll(re)) if (!all.has(area)) missing.push(`${path}: ${area}`);
+  }
+  assert.deepEqual([...new Set(missing)], []);
+});
+
+test('texts() in both languages only where the module loads that area in both', () => {
+  const missing = [];
+  for (const { path, text } of scripts) {
+    const { both } = loads(text);
+    for (const [, area] of text.matchAll(/\btexts\(\s*['`]([a-z]+)\./g)) if (!both.has(area)) missing.push(`${path}: ${area}`);
+  }
+  assert.deepEqual([...new Set(missing)], []);
+});
+
+test('the pages\' own texts are the shell\'s area, which app.js loads', () => {
+  for (const { path, text } of code.filter(({ path }) => path.endsWith('.html'))) {
+    for (const [, key] of text.matchAll(/data-i18n(?:-placeholder|-label)?="([^"]+)"/g)) assert.equal(areaOf(key), 'app', `${path}: ${key}`);
+  }
+  assert.ok(loads(code.find(({ path }) => path === 'www/js/app.js').text).all.has('app'));
+});
+
+test('every area is loaded by some module', () => {
+  const loaded = new Set(scripts.flatMap(({ text }) => [...loads(text).all]));
+  assert.deepEqual(Object.keys(areas.ja).filter((area) => !loaded.has(area)), []);
 });

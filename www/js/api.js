@@ -4,11 +4,11 @@
 // WebCrypto and the worker keeps a SHA-256 of it. Without WebCrypto (an insecure context) the
 // password itself is sent and the worker hashes it, as before.
 import { InkanError } from './client.js';
-import { t, texts } from './i18n.js';
+import { LANGS, loadTexts, t } from './i18n.js';
 import { canDeriveVerifier, deriveVerifier, newVerifier } from './password.js';
 
 async function request(endpoint, path, { method = 'GET', body } = {}) {
-  if (navigator.onLine === false) throw new InkanError({ code: 'offline', ...texts('error.offline') });
+  if (navigator.onLine === false) throw new InkanError({ code: 'offline', key: 'error.offline' });
   let res;
   try {
     res = await fetch(new URL(path, endpoint), {
@@ -20,7 +20,7 @@ async function request(endpoint, path, { method = 'GET', body } = {}) {
       referrerPolicy: 'no-referrer',
     });
   } catch {
-    throw new InkanError({ code: 'network_error', ...texts('error.network') });
+    throw new InkanError({ code: 'network_error', key: 'error.network' });
   }
   if (res.ok) return res;
   let err;
@@ -31,12 +31,13 @@ async function request(endpoint, path, { method = 'GET', body } = {}) {
     if (retryAfter) {
       const min = Math.ceil(retryAfter / 60);
       const key = min > 1 ? 'error.retry_after.minutes' : 'error.retry_after.minute';
+      await loadTexts(['error'], LANGS); // the worker's message comes in both: so does the wait
       ja = t(key, { message: ja, min }, 'ja');
       en = t(key, { message: en, min }, 'en');
     }
     throw new InkanError({ code: err.code, ja: ja ?? err.code, en: en ?? err.code, status: res.status, retryAfter });
   }
-  throw new InkanError({ code: `http_${res.status}`, ...texts('error.http_status', { status: res.status }), status: res.status });
+  throw new InkanError({ code: `http_${res.status}`, key: 'error.http_status', vars: { status: res.status }, status: res.status });
 }
 
 /** Same-origin default: the site and the API are served by the same worker. */

@@ -1,7 +1,9 @@
 // The page shell: language switch, hash routes (each view's module is loaded when first
 // visited, so the first paint needs neither the views nor the wasm), the offline notice and
 // the service worker that makes every flow but submit/receive work offline.
-import { currentLang, setLang, t, translate } from './i18n.js';
+import { currentLang, loadTexts, setLang, t, translate } from './i18n.js';
+
+await loadTexts(['app']);
 
 const ROUTES = {
   home: { load: () => import('./views/home.js'), tag: 'inkan-home' },

@@ -1,33 +1,18 @@
 // The page's side of the Web Worker: every call is a Promise; errors are InkanError with a
 // stable `code` and texts in both languages. Long operations can report progress.
-import { texts } from './i18n.js';
+import { InkanError } from './errors.js';
+import { loadTexts } from './i18n.js';
 
-export class InkanError extends Error {
-  constructor({ code, ja, en, fatal, status, retryAfter }) {
-    super(en);
-    this.name = 'InkanError';
-    this.code = code;
-    this.ja = ja;
-    this.en = en;
-    this.fatal = !!fatal;
-    this.status = status;
-    this.retryAfter = retryAfter;
-  }
-  text(lang) { return lang === 'ja' ? this.ja : this.en; }
-}
+export { InkanError, asInkanError } from './errors.js';
 
-/** Any thrown value as an InkanError (plain Errors get a generic code). */
-export function asInkanError(e) {
-  if (e instanceof InkanError) return e;
-  if (e?.code && e?.ja && e?.en) return new InkanError(e);
-  const msg = String(e?.message ?? e);
-  return new InkanError({ code: 'unexpected_error', ...texts('error.unexpected', { reason: msg }) });
-}
+// The worker's refusals and the failures below are site texts: every view that calls the
+// worker shows them in its language at once (the other language comes when an error is shown).
+await loadTexts(['error']);
 
 /** An error the worker sent: the wasm's own errors come with both texts (the crates' messages);
  * the worker's own carry a message key and its arguments, rendered here. */
 function fromWorker({ code, ja, en, key, vars, fatal }) {
-  return new InkanError(key ? { code, ...texts(key, vars), fatal } : { code, ja, en, fatal });
+  return new InkanError(key ? { code, key, vars, fatal } : { code, ja, en, fatal });
 }
 
 const WORKER_URL = new URL('./inkan.worker.js', import.meta.url);
@@ -64,7 +49,7 @@ function start() {
   };
   worker.onerror = (e) => {
     e.preventDefault?.();
-    for (const p of pending.values()) p.reject(new InkanError({ code: 'worker_failed', ...texts('error.worker_failed', { reason: e.message ?? 'unknown' }), fatal: true }));
+    for (const p of pending.values()) p.reject(new InkanError({ code: 'worker_failed', key: 'error.worker_failed', vars: { reason: e.message ?? 'unknown' }, fatal: true }));
     pending.clear();
     restart();
   };

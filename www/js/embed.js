@@ -19,10 +19,15 @@ import { View, fill, h } from './view.js';
 import { call, products } from './client.js';
 import { renderPlan, productLabel } from './views/common.js';
 import { download } from './util.js';
-import { t, texts, translate } from './i18n.js';
+import { LANGS, loadTexts, t, texts, translate } from './i18n.js';
 
 const params = new URLSearchParams(location.search);
 const KIND = document.body.dataset.embed;
+
+// A frame speaks the host page's `locale`, which the host may change at any time, and every
+// event it sends carries both languages: its texts are loaded in both.
+const AREAS = { enroll: ['ap', 'c'], receive: ['rc', 'c'], expiry: ['c'] };
+await Promise.all([loadTexts(['em', 'error'], LANGS), loadTexts(AREAS[KIND] ?? [], LANGS)]);
 const framed = window.parent !== window;
 const claimedParent = params.get('origin') ?? '';
 
@@ -119,7 +124,7 @@ class EmbedExpiry extends View {
   static get observedAttributes() { return ['locale', 'product', 'downloaded', 'years']; }
   setup() {
     this.root.append(h('section', { class: 'view' },
-      h('h1', { 'data-i18n': 'wx.title' }),
+      h('h1', { 'data-i18n': 'em.expiry.title' }),
       h('div', { id: 'wx-body' }),
       h('p', { class: 'error', role: 'alert', 'data-error': true, hidden: true })));
   }

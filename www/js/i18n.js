@@ -1,27 +1,32 @@
 // Language: Japanese for Japanese browsers, English otherwise; the choice is remembered.
 //
-// The texts live in www/messages/ja.json and en.json: flat `key → text` objects with `{name}`
-// placeholders, the same format as the crates' messages/ files. They are fetched once, here, at
-// the top level of this module: every module that imports this one (the page shell, the widget's
-// frames, each view) runs only after both files are in, so no view ever paints a raw key.
+// The texts are in www/messages/<lang>/<area>.json (flat `key → text`, `{name}` placeholders),
+// one file per area, the key's first segment: `ap.s.key` is in messages/<lang>/ap.json. A module
+// awaits the areas it renders at its top level, `await loadTexts(['ap'])`, so no view paints a
+// raw key and a page fetches only its views' texts, in its language; with `LANGS`, in both (an
+// error's `{ja, en}`, a widget frame). tests/node/site-messages.test.mjs checks who loads what.
 const STORAGE_KEY = 'inkan.lang';
 
-const LANGS = ['ja', 'en'];
+export const LANGS = ['ja', 'en'];
 
-/** Both catalogs; a file that cannot be fetched leaves its language empty (keys show as-is). */
-async function loadCatalogs() {
-  const entries = await Promise.all(LANGS.map(async (lang) => {
-    try {
-      const res = await fetch(new URL(`../messages/${lang}.json`, import.meta.url));
-      return [lang, res.ok ? await res.json() : {}];
-    } catch {
-      return [lang, {}];
+const catalogs = { ja: {}, en: {} };
+const requests = new Map(); // 'lang/area' → its fetch, made once
+const areas = new Set(); // every area asked for: a language switch loads them all
+
+/** Makes the texts of `names` (areas) ready in `langs`. A file that cannot be fetched leaves
+ * its keys out: t() then shows the other language, or the key. */
+export async function loadTexts(names, langs = [currentLang()]) {
+  await Promise.all(langs.flatMap((lang) => names.map((area) => {
+    areas.add(area);
+    const id = `${lang}/${area}`;
+    if (!requests.has(id)) {
+      requests.set(id, fetch(new URL(`../messages/${id}.json`, import.meta.url))
+        .then((res) => (res.ok ? res.json() : {}))
+        .then((texts) => Object.assign(catalogs[lang], texts), () => {}));
     }
-  }));
-  return Object.fromEntries(entries);
+    return requests.get(id);
+  })));
 }
-
-const catalogs = await loadCatalogs();
 
 export function currentLang() {
   const saved = localStorage.getItem(STORAGE_KEY);
@@ -29,22 +34,29 @@ export function currentLang() {
   return (navigator.languages?.[0] ?? navigator.language ?? 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
-export function setLang(lang) {
+/** Remembered at once (a module loading meanwhile fetches the new language); announced when
+ * every area asked for so far is in it, unless another switch came meanwhile. */
+export async function setLang(lang) {
   localStorage.setItem(STORAGE_KEY, lang);
+  await loadTexts([...areas], [lang]);
+  if (currentLang() !== lang) return;
   document.documentElement.lang = lang;
   window.dispatchEvent(new CustomEvent('inkan:lang', { detail: { lang } }));
 }
 
 /** Translates a key; `{name}` placeholders are filled from `vars`. */
 export function t(key, vars = {}, lang = currentLang()) {
-  const text = catalogs[lang]?.[key] ?? catalogs.en[key] ?? key;
+  const text = catalogs[lang][key] ?? catalogs.en[key] ?? catalogs.ja[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
 }
 
-/** A key's text in both languages, `{ja, en}`: the shape every error and widget event carries. */
+/** A key's text in both languages, `{ja, en}` (its area loaded with `LANGS`). */
 export function texts(key, vars = {}) {
   return { ja: t(key, vars, 'ja'), en: t(key, vars, 'en') };
 }
+
+/** Whether `key`'s text is in both languages. */
+export const hasText = (key) => LANGS.every((lang) => key in catalogs[lang]);
 
 /** Fills every `[data-i18n]` element below `root`. */
 export function translate(root, lang = currentLang()) {

@@ -5,7 +5,6 @@
 // at most 4 MB (seed 003); JCAN via 123sign PDF or JPEG, no limit stated (seed 000). A PDF is
 // checked to be a PDF (header and end-of-file marker) and never rasterised.
 import { InkanError } from './client.js';
-import { texts } from './i18n.js';
 
 export function sniff(bytes) {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
@@ -32,18 +31,18 @@ export async function checkIdImage(file, rule) {
   // No stated limit means none is checked (the catalog's None is "unknown", never a default).
   const limit = rule.max_megabytes ? rule.max_megabytes * 1024 * 1024 : Infinity;
   if (kind === 'heic') {
-    throw new InkanError({ code: 'image_heic', ...texts('error.image_heic') });
+    throw new InkanError({ code: 'image_heic', key: 'error.image_heic' });
   }
   if (!formats.includes(kind)) {
     const list = formats.map((f) => f.toUpperCase()).join(' / ');
-    throw new InkanError({ code: 'image_format', ...texts('error.image_format', { list }) });
+    throw new InkanError({ code: 'image_format', key: 'error.image_format', vars: { list } });
   }
   if (kind === 'pdf') return checkPdf(file, limit);
   let bitmap;
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    throw new InkanError({ code: 'image_unreadable', ...texts('error.image_unreadable') });
+    throw new InkanError({ code: 'image_unreadable', key: 'error.image_unreadable' });
   }
   const canvas = document.createElement('canvas');
   let scale = 1;
@@ -72,7 +71,7 @@ export async function checkIdImage(file, rule) {
       scale *= 0.8;
     }
     if (!blob || blob.size > limit) {
-      throw new InkanError({ code: 'image_too_large', ...texts('error.image_too_large') });
+      throw new InkanError({ code: 'image_too_large', key: 'error.image_too_large' });
     }
   }
   bitmap.close?.();
@@ -84,10 +83,10 @@ export async function checkIdImage(file, rule) {
 async function checkPdf(file, limit) {
   const tail = new TextDecoder('latin1').decode(await file.slice(Math.max(0, file.size - 1024)).arrayBuffer());
   if (!tail.includes('%%EOF')) {
-    throw new InkanError({ code: 'pdf_truncated', ...texts('error.pdf_truncated') });
+    throw new InkanError({ code: 'pdf_truncated', key: 'error.pdf_truncated' });
   }
   if (file.size > limit) {
-    throw new InkanError({ code: 'file_too_large', ...texts('error.file_too_large') });
+    throw new InkanError({ code: 'file_too_large', key: 'error.file_too_large' });
   }
   return { kind: 'pdf', blob: file, type: 'application/pdf', shrunk: false, originalBytes: file.size, bytes: file.size, limit };
 }

@@ -1,7 +1,7 @@
 // What every view shares: language (the site's choice, or the widget's `locale` attribute),
 // rendering into light DOM (site) or a shadow root (widget), errors in the user's language
 // with a next step, and busy states with progress.
-import { asInkanError } from './client.js';
+import { asInkanError } from './errors.js';
 import { currentLang, t, translate } from './i18n.js';
 
 /** Creates an element: h('p', {class: 'x', 'data-i18n': 'k'}, 'text', child…). */
@@ -91,24 +91,28 @@ export class View extends HTMLElement {
    */
   errorBox = null;
 
-  /** Shows `e` in the error box `box` (default: the view's error box) and emits inkan:error. */
+  #waiting = new WeakMap(); // error box → the error that will show in it once its text is in
+
+  /** Shows `e` in the error box `box` (default: the view's error box) and emits inkan:error,
+   * whose message has both languages: a site text not yet in both is shown once it is. */
   showError(e, box = this.errorBox ?? this.q('[data-error]')) {
     const err = asInkanError(e);
-    if (box) {
-      box.replaceChildren(
-        h('strong', { text: err.text(this.lang) }),
-        ' ',
-        h('span', { class: 'code', text: `(${err.code})` }),
-      );
-      box.hidden = false;
-      box.lang = this.lang;
-      box.dataset.code = err.code;
-    }
-    this.dispatchEvent(new CustomEvent('inkan:error', { bubbles: true, composed: true, detail: { code: err.code, message: { ja: err.ja, en: err.en } } }));
+    const show = () => {
+      if (box) {
+        box.replaceChildren(h('strong', { text: err.text(this.lang) }), ' ', h('span', { class: 'code', text: `(${err.code})` }));
+        box.hidden = false;
+        box.lang = this.lang;
+        box.dataset.code = err.code;
+      }
+      this.dispatchEvent(new CustomEvent('inkan:error', { bubbles: true, composed: true, detail: { code: err.code, message: { ja: err.ja, en: err.en } } }));
+    };
+    if (box) this.#waiting.set(box, err);
+    const shown = () => { if (box && this.#waiting.get(box) !== err) return; this.#waiting.delete(box); show(); };
+    if (err.hasText()) shown(); else err.loadText().then(shown);
     return err;
   }
 
-  clearError(box = this.errorBox ?? this.q('[data-error]')) { if (box) { box.hidden = true; box.replaceChildren(); } }
+  clearError(box = this.errorBox ?? this.q('[data-error]')) { if (box) { this.#waiting.delete(box); box.hidden = true; box.replaceChildren(); } }
 
   /** Disables `button`, shows `status` busy text, runs fn; errors go to the error box. */
   async busy(button, status, text, fn, errorBox) {

@@ -4,6 +4,9 @@ export declare class InkanError extends Error {
   readonly ja: string;
   readonly en: string;
   readonly fatal: boolean;
+  /** A text the page writes (messages/<lang>/<area>.json): its key and arguments. */
+  readonly key?: string;
+  readonly vars?: Record<string, unknown>;
   text(lang: 'ja' | 'en'): string;
 }
 export interface Progress { done: number; total: number }

@@ -4,8 +4,11 @@
 // so the view paints at once; the wasm is needed only for the advice itself.
 import { call, products, warmUp } from '../client.js';
 import { siteData } from '../data.js';
+import { loadTexts } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';
 import { View, fill, h, loc, todayIso } from '../view.js';
+
+await loadTexts(['adv']);
 
 // Waiting here (top-level await) lets the router show the view with its questions in one
 // paint, instead of a loading line that the form then pushes down. Without the file (an

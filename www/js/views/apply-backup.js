@@ -4,10 +4,12 @@
 // The apply view sets `key` ({ id, product, algorithm, csr, backupName }, or null to hide the
 // step) and calls `focus()` once the key is made. Event, bubbling to the apply view:
 //   inkan:backup-saved { name }  the backup file was handed to the browser to save
-import { texts } from '../i18n.js';
+import { LANGS, loadTexts, texts } from '../i18n.js';
 import { getKey } from '../store.js';
 import { download } from '../util.js';
 import { View, h, todayIso } from '../view.js';
+
+await loadTexts(['ap']);
 
 export class ApplyBackup extends View {
   /** The key made: { id, product, algorithm, csr, backupName (once saved) }, or null. */
@@ -46,10 +48,11 @@ export class ApplyBackup extends View {
   async #save() {
     const key = this.#key;
     const record = await getKey(key.id).catch(() => undefined);
-    if (!record) return this.showError({ code: 'key_missing', ...texts('error.key_missing') });
+    if (!record) return this.showError({ code: 'key_missing', key: 'error.key_missing' });
     // Text before the PEM block is ignored by PEM readers (ours and OpenSSL), so the file can
     // say what it is to the person who finds it in Downloads a month from now.
     // The file is for whoever finds it, whatever the page's language: both texts, ja first.
+    await loadTexts(['ap'], LANGS);
     const both = (name, between = ' / ') => { const { ja, en } = texts(`ap.backup.file.${name}`); return `${ja}${between}${en}`; };
     const text = [
       `Inkan — ${both('what')}`,

@@ -11,8 +11,11 @@
 //   inkan:details-confirmed { values }  every field and both PINs are right: make the key now,
 //                                       with `pin` (read from here, never put in an event)
 // A wrong field is reported as inkan:error { code: 'invalid_input', fields: [ids] }.
+import { loadTexts } from '../i18n.js';
 import { View, fill, h } from '../view.js';
 import { productLabel } from './common.js';
+
+await loadTexts(['ap']);
 
 /** The applicant's text fields: [draft key, input id, label key]; the first three are required. */
 const FIELDS = [

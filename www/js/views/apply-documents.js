@@ -4,9 +4,12 @@
 // `documents` (handing them to the submit step), and calls `reset()` when the applicant starts
 // over or the documents were sent. Event, bubbling to the apply view:
 //   inkan:documents-change {}  a document was added or removed, or the list emptied
+import { loadTexts } from '../i18n.js';
 import { checkIdImage } from '../idimage.js';
 import { download } from '../util.js';
 import { View, fill, h, loc } from '../view.js';
+
+await loadTexts(['ap']);
 
 const mb = (n, digits) => `${(n / 1024 / 1024).toFixed(digits)} MB`;
 
@@ -118,7 +121,7 @@ export class ApplyDocuments extends View {
     const key = this.#documentKey;
     if (key) {
       if (this.#documents.length >= key.max_count) {
-        this.showError({ code: 'documents_too_many', ja: this.t('ap.id.full', { max: key.max_count }, 'ja'), en: this.t('ap.id.full', { max: key.max_count }, 'en') }, errorBox);
+        this.showError({ code: 'documents_too_many', key: 'ap.id.full', vars: { max: key.max_count } }, errorBox);
       } else {
         const bytes = new Uint8Array(await r.blob.arrayBuffer());
         this.#documents.push({ type: r.type, bytes, size: bytes.length });

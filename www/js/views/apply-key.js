@@ -5,8 +5,11 @@
 // The apply view calls `create(details, pin)` once the details are confirmed; it resolves to
 // { keyId, csr } (the key made and stored), or undefined after showing why it failed.
 import { call } from '../client.js';
+import { loadTexts } from '../i18n.js';
 import { putKey } from '../store.js';
 import { View, h } from '../view.js';
+
+await loadTexts(['ap']);
 
 /** The stages shown while the key is made, in order. */
 const STAGES = ['generate', 'csr', 'encrypt', 'store'];

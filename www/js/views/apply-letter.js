@@ -4,8 +4,11 @@
 // prints it, saves it as text (both from that one model, so they always agree), and emits
 // `inkan:letter-kept` when the applicant says the letter is kept (the view then forgets the
 // download password).
+import { loadTexts } from '../i18n.js';
 import { download } from '../util.js';
 import { View, fill, h } from '../view.js';
+
+await loadTexts(['ap']);
 
 export class ApplyLetter extends View {
   /** The letter shown: { id, url, pw, fields: [label key, text, span attributes], seller, mailboxConfirmed, receiveLink }. */

@@ -4,7 +4,10 @@
 // the widget's frame to the issuer's page). The apply view sets `application`, and `errorBox`:
 // a wrong or expired code shows in the flow's error box.
 import { confirmMailbox, resendCode } from '../api.js';
+import { loadTexts } from '../i18n.js';
 import { View, h } from '../view.js';
+
+await loadTexts(['ap']);
 
 export class ApplyMailbox extends View {
   /** { endpoint, id, email } of the submitted application, or null. */

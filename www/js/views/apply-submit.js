@@ -8,9 +8,12 @@
 //   inkan:application { id, status, product }  the worker accepted the application
 import { call } from '../client.js';
 import { sendDocuments, submitApplication } from '../api.js';
+import { loadTexts } from '../i18n.js';
 import { BITS } from '../password.js';
 import { getKey, putKey } from '../store.js';
 import { View, h, loc } from '../view.js';
+
+await loadTexts(['ap']);
 
 export class ApplySubmit extends View {
   /**
@@ -52,7 +55,7 @@ export class ApplySubmit extends View {
 
   async #send() {
     const a = this.#application;
-    if (!a.backupSaved) return this.showError({ code: 'backup_first', ja: this.t('ap.err.backup', {}, 'ja'), en: this.t('ap.err.backup', {}, 'en') });
+    if (!a.backupSaved) return this.showError({ code: 'backup_first', key: 'ap.err.backup' });
     const button = this.q('#ap-send');
     const status = this.q('#ap-send-status');
     // The certificate's name is the romaji (as in the CSR); the worker builds the subject from

@@ -14,6 +14,7 @@
 // password's lifetime is store.js's, with the other secrets.
 import { products } from '../client.js';
 import { defaultEndpoint, documentKey } from '../api.js';
+import { loadTexts } from '../i18n.js';
 import { downloadPassword } from '../password.js';
 import { clearDraft, deleteKey, downloadPasswordFor, forgetDownloadPassword, keptDownloadPassword, loadDraft, saveDraft } from '../store.js';
 import { View, formatDate, h, loc, parseHashQuery, todayIso } from '../view.js';
@@ -26,6 +27,8 @@ import './apply-mailbox.js';
 import './apply-letter.js';
 import { downloadRuleText, shortestTerm } from './common.js';
 import { APPLY_STEPS, stepStates } from './apply-stage.js';
+
+await loadTexts(['ap']);
 
 /** The step elements, <inkan-apply-NAME id="ap-NAME-step">, in the page's order. */
 const STEPS = ['details', 'key', 'backup', 'documents', 'submit', 'mailbox', 'letter'];

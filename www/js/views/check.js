@@ -2,9 +2,12 @@
 // report in plain words; which of my candidate passwords opens it (tried in the worker, with
 // progress); re-pack with a new PIN, another profile and the chain in order. All local.
 import { call, products } from '../client.js';
+import { loadTexts } from '../i18n.js';
 import { download, fileDrop } from '../util.js';
 import { View, fill, formatDate, h, loc } from '../view.js';
 import { profileChooser, renderAfterDelivery } from './common.js';
+
+await loadTexts(['ck']);
 
 class InkanCheck extends View {
   #bytes = null;
@@ -177,7 +180,7 @@ class InkanCheck extends View {
   async #repack() {
     const newPassword = this.q('#ck-newpw').value || this.#password;
     const errorBox = this.q('#ck-repack-error');
-    if (this.q('#ck-newpw').value && [...newPassword].length < 8) return this.showError({ code: 'invalid_input', ja: this.t('ck.newpw.err', {}, 'ja'), en: this.t('ck.newpw.err', {}, 'en') }, errorBox);
+    if (this.q('#ck-newpw').value && [...newPassword].length < 8) return this.showError({ code: 'invalid_input', key: 'ck.newpw.err' }, errorBox);
     const profile = this.q('input[name="ck-profile"]:checked')?.value ?? 'legacy';
     const out = await this.busy(this.q('#ck-repack-go'), this.q('#ck-repack-status'), this.t('ck.reading'),
       () => call('repackPkcs12', { bytes: this.#bytes, oldPassword: this.#password, newPassword, options: { profile } }), errorBox);

@@ -1,7 +1,9 @@
 // Rendering shared by several views. The rules themselves (days, notices, windows) come from
 // the wasm catalog and expiry plan; this file only turns their codes and numbers into words.
-import { t } from '../i18n.js';
+import { loadTexts, t } from '../i18n.js';
 import { formatDate, h, loc } from '../view.js';
+
+await loadTexts(['c']);
 
 /** The applicant-facing status label: `issued` means the certificate is ready to collect. */
 export function statusLabel(status, lang) {

@@ -1,6 +1,9 @@
 // <inkan-home>: the start page — what Inkan does, in two sentences, and the five flows.
 import { siteData } from '../data.js';
+import { loadTexts } from '../i18n.js';
 import { View, fill, h, loc } from '../view.js';
+
+await loadTexts(['home']);
 
 class InkanHome extends View {
   setup() {

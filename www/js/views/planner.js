@@ -2,10 +2,13 @@
 // → expiry, the seller's notices, the re-application window and an .ics file. The rules are
 // the catalog's (crate/knowledge/src/expiry.rs), nothing is computed here.
 import { call, products } from '../client.js';
+import { loadTexts } from '../i18n.js';
 import { loadDraft, saveDraft } from '../store.js';
 import { download } from '../util.js';
 import { View, fill, h, loc, parseHashQuery, todayIso } from '../view.js';
 import { productLabel, renderPlan } from './common.js';
+
+await loadTexts(['pl']);
 
 class InkanPlanner extends View {
   #products = [];

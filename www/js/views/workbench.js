@@ -1,8 +1,10 @@
 // <inkan-workbench>: make a key, see its CSR, and turn the issued certificate plus that key
 // into a .p12 — all in this browser. The key lives in the Web Worker; the page holds a handle.
 import { call, InkanError } from '../client.js';
-import { currentLang, t, translate } from '../i18n.js';
+import { currentLang, loadTexts, t, translate } from '../i18n.js';
 import { download, encodeText, fileDrop } from '../util.js';
+
+await loadTexts(['wb']);
 
 const TEMPLATE = `
 <section aria-labelledby="wb-title">
