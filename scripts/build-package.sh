@@ -35,7 +35,7 @@ for f in pkg["files"]:
     if not f.endswith(".js"):
         continue
     text = (out / f).read_text(encoding="utf-8")
-    for dep in re.findall(r"^(?:import|export)\b[^'\n]*'(\.{1,2}/[^']+)'", text, re.M):
+    for dep in re.findall(r"(?:^(?:import|export)\b[^'\n]*|\bimport\()'(\.{1,2}/[^']+)'", text, re.M):
         if not (out / f).parent.joinpath(dep).resolve().is_file():
             sys.exit(f"package: {f} imports {dep}, which the package does not list")
     for names in re.findall(r"loadTexts\(\[([^\]]*)\]", text):

@@ -13,8 +13,6 @@
 // so the browser refuses any other parent), and is checked on every message in, together with
 // the sender being our own parent window; messages out go to that exact origin, never `*`.
 import { storageRefused } from './embed-storage.js'; // first: before any module reads storage
-import { ApplyView } from './views/apply.js';
-import { ReceiveView } from './views/receive.js';
 import { View, fill, h } from './view.js';
 import { call, products } from './client.js';
 import { renderPlan, productLabel } from './views/common.js';
@@ -23,11 +21,6 @@ import { LANGS, loadTexts, t, texts, translate } from './i18n.js';
 
 const params = new URLSearchParams(location.search);
 const KIND = document.body.dataset.embed;
-
-// A frame speaks the host page's `locale`, which the host may change at any time, and every
-// event it sends carries both languages: its texts are loaded in both.
-const AREAS = { enroll: ['ap', 'c'], receive: ['rc', 'c'], expiry: ['c'] };
-await Promise.all([loadTexts(['em', 'error'], LANGS), loadTexts(AREAS[KIND] ?? [], LANGS)]);
 const framed = window.parent !== window;
 const claimedParent = params.get('origin') ?? '';
 
@@ -51,10 +44,7 @@ function post(type, detail = {}) {
 // ---- What may leave: each event's detail rebuilt from the allowed fields only, so a view that
 // adds a field (bytes, a password) to its DOM event still cannot send it to the parent.
 const str = (v) => (typeof v === 'string' ? v : undefined);
-const FALLBACK = {
-  invalid_input: texts('error.invalid_input'),
-  key_lost: texts('error.key_lost'),
-};
+const FALLBACK = { invalid_input: 'error.invalid_input', key_lost: 'error.key_lost' }; // a code's text when the event has none
 const OUTGOING = {
   'inkan:csr': (d) => ({ pem: str(d.pem), product: str(d.product) }),
   'inkan:application': (d) => ({ id: str(d.id), status: str(d.status), product: str(d.product) }),
@@ -63,7 +53,7 @@ const OUTGOING = {
   'inkan:key-removed': (d) => ({ applicationId: str(d.applicationId) }),
   'inkan:error': (d) => {
     const code = str(d.code) ?? 'error';
-    const message = d.message && str(d.message.ja) && str(d.message.en) ? { ja: d.message.ja, en: d.message.en } : FALLBACK[code] ?? texts('error.generic');
+    const message = d.message && str(d.message.ja) && str(d.message.en) ? { ja: d.message.ja, en: d.message.en } : texts(FALLBACK[code] ?? 'error.generic');
     return { code, message };
   },
 };
@@ -98,26 +88,33 @@ const isProduct = (v) => /^[a-z0-9-]{1,40}$/.test(v);
 const isApplicationId = (v) => /^[A-Za-z0-9_-]{1,80}$/.test(v);
 const isReceiveUrl = (v) => { try { return ['https:', 'http:'].includes(new URL(v).protocol); } catch { return false; } };
 
-class EmbedEnroll extends ApplyView {
-  get draftName() { return `enroll.${this.getAttribute('product') ?? 'any'}`; }
-  get receiveLink() { return this.getAttribute('receive-url') ? { target: '_top' } : null; }
-  /** Without a receive-url the letter named this frame's own page (/embed/enroll#/receive…),
-   * which is no place to collect anything: it names Inkan's own collect page instead. */
-  receiveUrl(id) {
-    if (this.getAttribute('receive-url')) return super.receiveUrl(id);
-    return `${new URL('../', location.href).href}#/receive?id=${encodeURIComponent(id)}`;
-  }
-}
+// The apply and receive views are imported by the frame that shows them only.
+const embedEnroll = async () => {
+  const { ApplyView } = await import('./views/apply.js');
+  return class EmbedEnroll extends ApplyView {
+    get draftName() { return `enroll.${this.getAttribute('product') ?? 'any'}`; }
+    get receiveLink() { return this.getAttribute('receive-url') ? { target: '_top' } : null; }
+    /** Without a receive-url the letter named this frame's own page (/embed/enroll#/receive…),
+     * which is no place to collect anything: it names Inkan's own collect page instead. */
+    receiveUrl(id) {
+      if (this.getAttribute('receive-url')) return super.receiveUrl(id);
+      return `${new URL('../', location.href).href}#/receive?id=${encodeURIComponent(id)}`;
+    }
+  };
+};
 
-class EmbedReceive extends ReceiveView {
-  get draftName() { return 'receive.widget'; }
-  setup() {
-    super.setup();
-    // When this origin's storage has no key (partitioned per site, or cleared by Safari after
-    // 7 days), say why before asking for the backup file.
-    this.q('#rc-key-missing')?.prepend(h('p', { id: 'rc-key-partitioned', class: 'hint', 'data-i18n': 'em.key.partitioned' }));
-  }
-}
+const embedReceive = async () => {
+  const { ReceiveView } = await import('./views/receive.js');
+  return class EmbedReceive extends ReceiveView {
+    get draftName() { return 'receive.widget'; }
+    setup() {
+      super.setup();
+      // When this origin's storage has no key (partitioned per site, or cleared by Safari
+      // after 7 days), say why before asking for the backup file.
+      this.q('#rc-key-missing')?.prepend(h('p', { id: 'rc-key-partitioned', class: 'hint', 'data-i18n': 'em.key.partitioned' }));
+    }
+  };
+};
 
 /** The expiry plan with an .ics button; no secret, in a frame so the host needs no wasm CSP. */
 class EmbedExpiry extends View {
@@ -142,10 +139,12 @@ class EmbedExpiry extends View {
   }
 }
 
+// Each frame: its element, the class (loaded), the attributes the host may set, and the
+// message areas its view renders (www/messages/), beyond the frame's own and the errors.
 const ELEMENTS = {
-  enroll: ['inkan-embed-enroll', EmbedEnroll, ['product', 'receive-url']],
-  receive: ['inkan-embed-receive', EmbedReceive, ['application']],
-  expiry: ['inkan-embed-expiry', EmbedExpiry, ['product', 'downloaded', 'years']],
+  enroll: ['inkan-embed-enroll', embedEnroll, ['product', 'receive-url'], ['ap', 'c']],
+  receive: ['inkan-embed-receive', embedReceive, ['application'], ['rc', 'c']],
+  expiry: ['inkan-embed-expiry', async () => EmbedExpiry, ['product', 'downloaded', 'years'], ['c']],
 };
 const CHECKS = { product: isProduct, 'receive-url': isReceiveUrl, application: isApplicationId,
   downloaded: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v), years: (v) => /^\d{1,2}$/.test(v), locale: isLocale };
@@ -158,7 +157,10 @@ function setAttributes(el, get, names) {
 }
 
 const main = document.getElementById('main');
-const [tag, cls, attributes] = ELEMENTS[KIND] ?? [];
+const [tag, load, attributes, areas] = ELEMENTS[KIND] ?? [];
+// A frame speaks the host page's `locale`, which the host may change at any time, and every
+// event it sends carries both languages: its texts are loaded in both, with its view.
+const [cls] = await Promise.all([load?.(), loadTexts(['em', 'error'], LANGS), loadTexts(areas ?? [], LANGS)]);
 if (tag) {
   customElements.define(tag, cls);
   const el = document.createElement(tag);
