@@ -77,6 +77,18 @@ export async function freePort() {
   throw new Error(`no free port between ${low} and ${high}`);
 }
 
+/** Opens `server`'s site in `page` until its service worker controls the page, then stops
+ * the server, takes the browser offline and reloads: the site as its user has it offline. */
+export async function reloadOffline(page, server) {
+  await page.goto(server.url);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  server.stop();
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.locator('#offline').waitFor({ state: 'visible' });
+}
+
 export function tmp(prefix = 'inkan-test-') { return mkdtempSync(join(tmpdir(), prefix)); }
 
 export function openssl(args, opts = {}) {

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SITE_DIR, serve, launchChromium, tmp, openssl } from './harness.mjs';
+import { ROOT, SITE_DIR, serve, launchChromium, reloadOffline, tmp, openssl } from './harness.mjs';
 import { precacheFiles, listedInSw } from './precache.mjs';
 import { applyUntilKey } from './flows.mjs';
 
@@ -34,13 +34,7 @@ test('offline after the first visit: every flow but submit/receive works, and th
   try {
     const page = await context.newPage();
     page.on('dialog', (d) => d.accept());
-    await page.goto(server.url);
-    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    server.stop();
-    await context.setOffline(true);
-    await page.reload();
-    await page.locator('#offline').waitFor({ state: 'visible' });
+    await reloadOffline(page, server);
 
     await page.goto(`${server.url}#/plan`);
     await page.selectOption('#pl-product', 'jcan-123sign');

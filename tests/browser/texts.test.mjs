@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SITE_DIR, serve, launchChromium } from './harness.mjs';
+import { ROOT, SITE_DIR, serve, launchChromium, reloadOffline } from './harness.mjs';
 
 const MESSAGES = join(ROOT, 'www', 'messages');
 const KEYS = new Set(readdirSync(join(MESSAGES, 'en')).flatMap((f) => Object.keys(JSON.parse(readFileSync(join(MESSAGES, 'en', f), 'utf8')))));
@@ -109,13 +109,7 @@ test('offline, a language switch still brings the other language (precached)', a
   const context = await launchChromium({ locale: 'en-US' });
   try {
     const page = await context.newPage();
-    await page.goto(own.url);
-    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    own.stop();
-    await context.setOffline(true);
-    await page.reload();
-    await page.locator('#offline').waitFor({ state: 'visible' });
+    await reloadOffline(page, own);
     await page.click('button[data-lang="ja"]');
     await page.waitForFunction(() => document.documentElement.lang === 'ja');
     assert.equal(await page.textContent('h1'), text('ja', 'home', 'home.title'));
