@@ -10,21 +10,18 @@ const STORAGE_KEY = 'inkan.lang';
 export const LANGS = ['ja', 'en'];
 
 const catalogs = { ja: {}, en: {} };
-const requests = new Map(); // 'lang/area' → its fetch, made once
-const areas = new Set(); // every area asked for: a language switch loads them all
+const requests = { ja: new Map(), en: new Map() }; // lang → area → its fetch, made once
 
 /** Makes the texts of `names` (areas) ready in `langs`. A file that cannot be fetched leaves
  * its keys out: t() then shows the other language, or the key. */
 export async function loadTexts(names, langs = [currentLang()]) {
   await Promise.all(langs.flatMap((lang) => names.map((area) => {
-    areas.add(area);
-    const id = `${lang}/${area}`;
-    if (!requests.has(id)) {
-      requests.set(id, fetch(new URL(`../messages/${id}.json`, import.meta.url))
+    if (!requests[lang].has(area)) {
+      requests[lang].set(area, fetch(new URL(`../messages/${lang}/${area}.json`, import.meta.url))
         .then((res) => (res.ok ? res.json() : {}))
         .then((texts) => Object.assign(catalogs[lang], texts), () => {}));
     }
-    return requests.get(id);
+    return requests[lang].get(area);
   })));
 }
 
@@ -38,7 +35,8 @@ export function currentLang() {
  * every area asked for so far is in it, unless another switch came meanwhile. */
 export async function setLang(lang) {
   localStorage.setItem(STORAGE_KEY, lang);
-  await loadTexts([...areas], [lang]);
+  const asked = new Set(LANGS.flatMap((l) => [...requests[l].keys()]));
+  await loadTexts([...asked], [lang]);
   if (currentLang() !== lang) return;
   document.documentElement.lang = lang;
   window.dispatchEvent(new CustomEvent('inkan:lang', { detail: { lang } }));
